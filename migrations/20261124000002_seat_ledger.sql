@@ -1,0 +1,322 @@
+-- The seat ledger: every change to a session's seats is one function call, so a client needs one
+-- round trip and the per-session row lock is held only while the server runs it.
+-- Lock order, everywhere: the user's advisory lock, then the session's capacity row.
+
+-- Confirmed sessions of a user, other than p_session, that overlap [p_starts, p_ends).
+CREATE FUNCTION capctl_clashes(p_user text, p_session text, p_starts timestamptz, p_ends timestamptz)
+RETURNS text[]
+LANGUAGE sql STABLE AS $$
+    SELECT COALESCE(array_agg(c.session_id ORDER BY cs.starts_at, c.session_id), '{}')
+      FROM session_rsvps c
+      JOIN sessions cs ON cs.id = c.session_id
+     WHERE c.user_id = p_user
+       AND c.status = 'CONFIRMED'
+       AND c.session_id <> p_session
+       AND cs.starts_at < p_ends
+       AND cs.ends_at > p_starts
+$$;
+
+-- 1-based place in the queue of a waitlisted RSVP: a rank, so it has no gaps.
+CREATE FUNCTION capctl_waitlist_position(p_session text, p_seq bigint) RETURNS integer
+LANGUAGE sql STABLE AS $$
+    SELECT CASE WHEN p_seq IS NULL THEN NULL ELSE (
+        SELECT count(*)::integer FROM session_rsvps
+         WHERE session_id = p_session AND status = 'WAITLISTED' AND waitlist_seq <= p_seq) END
+$$;
+
+-- Offers free seats to the waitlist, first come first served, skipping (without removing) people
+-- whose confirmed schedule clashes. No offers once the session has started. Caller holds the lock.
+CREATE FUNCTION capctl_fill_seats(p_session text) RETURNS integer
+LANGUAGE plpgsql AS $$
+DECLARE
+    s    record;
+    free integer;
+    sent integer;
+BEGIN
+    SELECT se.starts_at, se.ends_at, se.offer_ttl,
+           COALESCE(sc.maximum_capacity, se.max_participants) AS cap,
+           sc.current_attendance, sc.waitlist_length
+      INTO s
+      FROM session_capacity sc JOIN sessions se ON se.id = sc.session_id
+     WHERE sc.session_id = p_session;
+    IF NOT FOUND OR s.waitlist_length = 0 OR now() >= s.starts_at THEN
+        RETURN 0;
+    END IF;
+    free := s.cap - s.current_attendance;  -- NULL when unlimited: LIMIT NULL offers to everyone
+    IF free IS NOT NULL AND free <= 0 THEN
+        RETURN 0;
+    END IF;
+    WITH next_in_line AS (
+        SELECT r.id
+          FROM session_rsvps r
+         WHERE r.session_id = p_session
+           AND r.status = 'WAITLISTED'
+           AND (r.allow_overlap
+                OR cardinality(capctl_clashes(r.user_id, p_session, s.starts_at, s.ends_at)) = 0)
+         ORDER BY r.waitlist_seq
+         LIMIT free
+    )
+    UPDATE session_rsvps r
+       SET status = 'OFFERED', waitlist_seq = NULL, offered_at = now(),
+           offer_expires_at = now() + s.offer_ttl, updated_at = now()
+      FROM next_in_line
+     WHERE r.id = next_in_line.id;
+    GET DIAGNOSTICS sent = ROW_COUNT;
+    RETURN sent;
+END $$;
+
+-- Expires the session's overdue offers and passes their seats on. Caller holds the lock.
+CREATE FUNCTION capctl_settle(p_session text, OUT expired integer, OUT sent integer)
+LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE session_rsvps
+       SET status = 'EXPIRED', updated_at = now()
+     WHERE session_id = p_session AND status = 'OFFERED' AND offer_expires_at <= now();
+    GET DIAGNOSTICS expired = ROW_COUNT;
+    sent := capctl_fill_seats(p_session);
+END $$;
+
+CREATE FUNCTION capctl_rsvp(p_session text, p_user text, p_allow_overlap boolean DEFAULT false)
+RETURNS TABLE (outcome text, rsvp_id text, status text, waitlist_position integer,
+               offer_expires_at timestamptz, overlaps text[], capacity integer, taken integer)
+LANGUAGE plpgsql AS $$
+DECLARE
+    s          record;
+    r          record;
+    clash      text[] := '{}';
+    cap        integer;
+    new_status text;
+    new_id     text;
+    new_seq    bigint;
+    have_row   boolean;
+BEGIN
+    -- Per user first: two RSVPs of one user to overlapping sessions must not both pass the check.
+    PERFORM pg_advisory_xact_lock(hashtextextended('capctl.user:' || p_user, 0));
+    SELECT se.event_id, se.starts_at, se.ends_at, se.waitlist_enabled, se.max_participants,
+           sc.maximum_capacity
+      INTO s
+      FROM session_capacity sc JOIN sessions se ON se.id = sc.session_id
+     WHERE sc.session_id = p_session
+       FOR UPDATE OF sc;
+    IF NOT FOUND THEN
+        RETURN QUERY SELECT 'NOT_FOUND', NULL::text, NULL::text, NULL::integer, NULL::timestamptz,
+                            '{}'::text[], NULL::integer, NULL::integer;
+        RETURN;
+    END IF;
+    cap := COALESCE(s.maximum_capacity, s.max_participants);
+    IF EXISTS (SELECT 1 FROM session_rsvps o
+                WHERE o.session_id = p_session AND o.status = 'OFFERED' AND o.offer_expires_at <= now()) THEN
+        PERFORM capctl_settle(p_session);
+    END IF;
+
+    SELECT x.id, x.status, x.waitlist_seq, x.offer_expires_at, x.allow_overlap INTO r
+      FROM session_rsvps x WHERE x.session_id = p_session AND x.user_id = p_user;
+    have_row := FOUND;
+    IF have_row AND r.status IN ('CONFIRMED', 'WAITLISTED') THEN
+        RETURN QUERY SELECT 'REPEAT', r.id, r.status, capctl_waitlist_position(p_session, r.waitlist_seq),
+                            NULL::timestamptz, '{}'::text[], cap,
+                            (SELECT sc.current_attendance FROM session_capacity sc WHERE sc.session_id = p_session);
+        RETURN;
+    END IF;
+
+    IF NOT p_allow_overlap THEN
+        clash := capctl_clashes(p_user, p_session, s.starts_at, s.ends_at);
+    END IF;
+
+    IF have_row AND r.status = 'OFFERED' THEN
+        -- Accepting a held offer: the seat is already counted as taken.
+        IF cardinality(clash) > 0 THEN
+            RETURN QUERY SELECT 'OVERLAP', r.id, r.status, NULL::integer, r.offer_expires_at, clash, cap, NULL::integer;
+            RETURN;
+        END IF;
+        UPDATE session_rsvps x
+           SET status = 'CONFIRMED', confirmed_at = now(), updated_at = now(),
+               allow_overlap = x.allow_overlap OR p_allow_overlap
+         WHERE x.id = r.id;
+        RETURN QUERY SELECT 'CONFIRMED', r.id, 'CONFIRMED'::text, NULL::integer, NULL::timestamptz, '{}'::text[], cap,
+                            (SELECT sc.current_attendance FROM session_capacity sc WHERE sc.session_id = p_session);
+        RETURN;
+    END IF;
+
+    IF now() >= s.ends_at THEN
+        RETURN QUERY SELECT 'ENDED', NULL::text, NULL::text, NULL::integer, NULL::timestamptz, '{}'::text[], cap, NULL::integer;
+        RETURN;
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM event_registrations g
+                    WHERE g.event_id = s.event_id AND g.user_id = p_user AND g.status = 'REGISTERED') THEN
+        RETURN QUERY SELECT 'NOT_REGISTERED', NULL::text, NULL::text, NULL::integer, NULL::timestamptz, '{}'::text[], cap, NULL::integer;
+        RETURN;
+    END IF;
+
+    IF cap IS NULL OR (SELECT sc.current_attendance FROM session_capacity sc WHERE sc.session_id = p_session) < cap THEN
+        IF cardinality(clash) > 0 THEN
+            RETURN QUERY SELECT 'OVERLAP', NULL::text, NULL::text, NULL::integer, NULL::timestamptz, clash, cap, NULL::integer;
+            RETURN;
+        END IF;
+        new_status := 'CONFIRMED';
+    ELSIF s.waitlist_enabled THEN
+        new_status := 'WAITLISTED';
+        new_seq := nextval('session_rsvps_waitlist_seq');
+    ELSE
+        RETURN QUERY SELECT 'FULL', NULL::text, NULL::text, NULL::integer, NULL::timestamptz, '{}'::text[], cap,
+                            (SELECT sc.current_attendance FROM session_capacity sc WHERE sc.session_id = p_session);
+        RETURN;
+    END IF;
+
+    -- A cancelled or expired RSVP comes back to life in place (one row per user and session),
+    -- at the back of the queue.
+    INSERT INTO session_rsvps AS x (id, session_id, user_id, event_id, status, waitlist_seq, confirmed_at, allow_overlap)
+    VALUES ('srsvp_' || gen_random_uuid(), p_session, p_user, s.event_id, new_status, new_seq,
+            CASE WHEN new_status = 'CONFIRMED' THEN now() END, p_allow_overlap)
+    ON CONFLICT ON CONSTRAINT session_rsvps_one_per_user DO UPDATE
+       SET status = EXCLUDED.status, rsvp_at = now(), cancelled_at = NULL,
+           waitlist_seq = EXCLUDED.waitlist_seq, offered_at = NULL, offer_expires_at = NULL,
+           confirmed_at = EXCLUDED.confirmed_at, allow_overlap = EXCLUDED.allow_overlap, updated_at = now()
+    RETURNING x.id INTO new_id;
+
+    RETURN QUERY
+        SELECT new_status, new_id, new_status,
+               CASE WHEN new_status = 'WAITLISTED' THEN sc.waitlist_length END,
+               NULL::timestamptz, '{}'::text[], cap, sc.current_attendance
+          FROM session_capacity sc WHERE sc.session_id = p_session;
+END $$;
+
+CREATE FUNCTION capctl_cancel(p_session text, p_user text)
+RETURNS TABLE (outcome text, rsvp_id text, previous_status text, offers_sent integer)
+LANGUAGE plpgsql AS $$
+DECLARE
+    r    record;
+    sent integer := 0;
+BEGIN
+    PERFORM 1 FROM session_capacity sc WHERE sc.session_id = p_session FOR UPDATE;
+    IF NOT FOUND THEN
+        RETURN QUERY SELECT 'NOT_FOUND', NULL::text, NULL::text, 0;
+        RETURN;
+    END IF;
+    PERFORM capctl_settle(p_session);
+    SELECT x.id, x.status INTO r FROM session_rsvps x WHERE x.session_id = p_session AND x.user_id = p_user;
+    IF NOT FOUND THEN
+        RETURN QUERY SELECT 'NO_RSVP', NULL::text, NULL::text, 0;
+        RETURN;
+    END IF;
+    IF r.status = 'CANCELLED' THEN
+        RETURN QUERY SELECT 'REPEAT', r.id, r.status, 0;
+        RETURN;
+    END IF;
+    UPDATE session_rsvps x
+       SET status = 'CANCELLED', cancelled_at = now(), waitlist_seq = NULL,
+           offer_expires_at = NULL, updated_at = now()
+     WHERE x.id = r.id;
+    IF r.status IN ('CONFIRMED', 'OFFERED') THEN
+        -- The canceller is no longer waitlisted, so the seat cannot come back to them.
+        sent := capctl_fill_seats(p_session);
+    END IF;
+    RETURN QUERY SELECT 'CANCELLED', r.id, r.status, sent;
+END $$;
+
+-- NULL capacity = unlimited. Lowering below the seats taken needs p_force; then nobody new is
+-- admitted until attendance falls below.
+CREATE FUNCTION capctl_set_capacity(p_session text, p_capacity integer, p_force boolean)
+RETURNS TABLE (outcome text, capacity integer, taken integer, offers_sent integer)
+LANGUAGE plpgsql AS $$
+DECLARE
+    cur  integer;
+    sent integer;
+BEGIN
+    SELECT sc.current_attendance INTO cur FROM session_capacity sc WHERE sc.session_id = p_session FOR UPDATE;
+    IF NOT FOUND THEN
+        RETURN QUERY SELECT 'NOT_FOUND', NULL::integer, NULL::integer, 0;
+        RETURN;
+    END IF;
+    UPDATE session_rsvps
+       SET status = 'EXPIRED', updated_at = now()
+     WHERE session_id = p_session AND status = 'OFFERED' AND offer_expires_at <= now();
+    SELECT sc.current_attendance INTO cur FROM session_capacity sc WHERE sc.session_id = p_session;
+    IF p_capacity IS NOT NULL AND p_capacity < cur AND NOT p_force THEN
+        RETURN QUERY SELECT 'BELOW_TAKEN', p_capacity, cur, 0;
+        RETURN;
+    END IF;
+    UPDATE session_capacity SET maximum_capacity = p_capacity, updated_at = now() WHERE session_id = p_session;
+    UPDATE sessions SET max_participants = p_capacity WHERE id = p_session;
+    sent := capctl_fill_seats(p_session);
+    RETURN QUERY SELECT 'OK', p_capacity, cur + sent, sent;
+END $$;
+
+-- One reconcile pass over the seat ledger. With p_check nothing changes and the counts say what
+-- a real pass would fix.
+CREATE FUNCTION capctl_reconcile_sessions(p_check boolean)
+RETURNS TABLE (sessions_fixed integer, offers_expired integer, offers_sent integer)
+LANGUAGE plpgsql AS $$
+DECLARE
+    fixed   integer := 0;
+    expired integer := 0;
+    sent    integer := 0;
+    sid     text;
+    st      record;
+BEGIN
+    IF p_check THEN
+        SELECT count(*) INTO fixed FROM sessions se WHERE NOT EXISTS (SELECT 1 FROM session_capacity sc WHERE sc.session_id = se.id);
+        SELECT fixed + count(*) INTO fixed
+          FROM session_capacity sc
+          LEFT JOIN (SELECT x.session_id,
+                            count(*) FILTER (WHERE x.status IN ('CONFIRMED', 'OFFERED')) AS t,
+                            count(*) FILTER (WHERE x.status = 'WAITLISTED') AS w
+                       FROM session_rsvps x GROUP BY x.session_id) c ON c.session_id = sc.session_id
+         WHERE sc.current_attendance <> COALESCE(c.t, 0) OR sc.waitlist_length <> COALESCE(c.w, 0);
+        SELECT count(*) INTO expired FROM session_rsvps x WHERE x.status = 'OFFERED' AND x.offer_expires_at <= now();
+        RETURN QUERY SELECT fixed, expired, 0;
+        RETURN;
+    END IF;
+
+    INSERT INTO session_capacity (session_id, maximum_capacity)
+    SELECT se.id, se.max_participants FROM sessions se
+     WHERE NOT EXISTS (SELECT 1 FROM session_capacity sc WHERE sc.session_id = se.id)
+    ON CONFLICT (session_id) DO NOTHING;
+    GET DIAGNOSTICS fixed = ROW_COUNT;
+
+    -- Writing the truth back may put attendance above a (forced-down) capacity: allowed here only.
+    PERFORM set_config('capctl.allow_over_capacity', 'on', true);
+    FOR sid IN
+        SELECT sc.session_id
+          FROM session_capacity sc
+          LEFT JOIN (SELECT x.session_id,
+                            count(*) FILTER (WHERE x.status IN ('CONFIRMED', 'OFFERED')) AS t,
+                            count(*) FILTER (WHERE x.status = 'WAITLISTED') AS w
+                       FROM session_rsvps x GROUP BY x.session_id) c ON c.session_id = sc.session_id
+         WHERE sc.current_attendance <> COALESCE(c.t, 0) OR sc.waitlist_length <> COALESCE(c.w, 0)
+         ORDER BY sc.session_id
+    LOOP
+        PERFORM 1 FROM session_capacity sc WHERE sc.session_id = sid FOR UPDATE;
+        UPDATE session_capacity sc
+           SET current_attendance = (SELECT count(*) FROM session_rsvps x
+                                      WHERE x.session_id = sid AND x.status IN ('CONFIRMED', 'OFFERED')),
+               waitlist_length    = (SELECT count(*) FROM session_rsvps x
+                                      WHERE x.session_id = sid AND x.status = 'WAITLISTED'),
+               updated_at = now()
+         WHERE sc.session_id = sid
+           AND (sc.current_attendance, sc.waitlist_length) IS DISTINCT FROM
+               ((SELECT count(*) FROM session_rsvps x WHERE x.session_id = sid AND x.status IN ('CONFIRMED', 'OFFERED')),
+                (SELECT count(*) FROM session_rsvps x WHERE x.session_id = sid AND x.status = 'WAITLISTED'));
+        IF FOUND THEN
+            fixed := fixed + 1;
+        END IF;
+    END LOOP;
+    PERFORM set_config('capctl.allow_over_capacity', 'off', true);
+
+    -- Overdue offers, and free seats with people waiting (e.g. capacity raised behind our back).
+    FOR sid IN
+        SELECT DISTINCT x.session_id FROM session_rsvps x
+         WHERE x.status = 'OFFERED' AND x.offer_expires_at <= now()
+        UNION
+        SELECT sc.session_id FROM session_capacity sc JOIN sessions se ON se.id = sc.session_id
+         WHERE sc.waitlist_length > 0 AND se.starts_at > now()
+           AND (COALESCE(sc.maximum_capacity, se.max_participants) IS NULL
+                OR sc.current_attendance < COALESCE(sc.maximum_capacity, se.max_participants))
+    LOOP
+        PERFORM 1 FROM session_capacity sc WHERE sc.session_id = sid FOR UPDATE;
+        SELECT * INTO st FROM capctl_settle(sid);
+        expired := expired + st.expired;
+        sent := sent + st.sent;
+    END LOOP;
+    RETURN QUERY SELECT fixed, expired, sent;
+END $$;

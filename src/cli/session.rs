@@ -1,0 +1,213 @@
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use clap::{Args, Subcommand};
+
+use crate::backends::Backends;
+use crate::cli::output::{or_dash, or_unlimited, table, ts};
+use crate::cli::{LimitArgs, Output};
+use crate::ids::{duration_arg, id_arg, timestamp_arg};
+use crate::sessions::{self, NewSession, SessionSeats};
+use crate::{Error, Result};
+
+#[derive(Debug, Subcommand)]
+pub enum SessionCommand {
+    /// Create a session of an event
+    Create(CreateArgs),
+    /// The organizer dashboard: seats of every session of an event
+    #[command(alias = "ls")]
+    List(ListArgs),
+    /// Change a session's capacity (raising it offers seats to the waitlist at once)
+    SetCapacity(SetCapacityArgs),
+    /// RSVP a user: confirmed, waitlisted when full, or refused
+    Rsvp(RsvpArgs),
+    /// Cancel a user's RSVP; the freed seat is offered to the next in line
+    Cancel(CancelArgs),
+    /// Show a session's waitlist in order
+    Waitlist(WaitlistArgs),
+}
+
+impl SessionCommand {
+    pub async fn run(self, b: &Backends, out: Output) -> Result<()> {
+        match self {
+            Self::Create(a) => a.run(b, out).await,
+            Self::List(a) => a.run(b, out).await,
+            Self::SetCapacity(a) => a.run(b, out).await,
+            Self::Rsvp(a) => a.run(b, out).await,
+            Self::Cancel(a) => a.run(b, out).await,
+            Self::Waitlist(a) => a.run(b, out).await,
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct CreateArgs {
+    /// Event id
+    #[arg(long, value_parser = id_arg)]
+    pub event: String,
+    /// Session title
+    #[arg(long)]
+    pub title: String,
+    /// Start, RFC 3339
+    #[arg(long, value_parser = timestamp_arg, value_name = "TS")]
+    pub starts_at: DateTime<Utc>,
+    /// End, RFC 3339
+    #[arg(long, value_parser = timestamp_arg, value_name = "TS")]
+    pub ends_at: DateTime<Utc>,
+    /// Your own id (default: ses_<random>)
+    #[arg(long, value_parser = id_arg)]
+    pub id: Option<String>,
+    /// Seats (default: unlimited)
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
+    pub max_participants: Option<i64>,
+    /// Room shown in schedules
+    #[arg(long, value_name = "R")]
+    pub room: Option<String>,
+    /// Refuse RSVPs when full instead of queueing them
+    #[arg(long)]
+    pub no_waitlist: bool,
+    /// How long a freed seat is held for the next in line
+    #[arg(long, value_parser = duration_arg, value_name = "DUR", default_value = "30m")]
+    pub offer_ttl: Duration,
+}
+
+impl CreateArgs {
+    async fn run(self, b: &Backends, out: Output) -> Result<()> {
+        let new = NewSession {
+            event_id: self.event,
+            id: self.id,
+            title: self.title,
+            starts_at: self.starts_at,
+            ends_at: self.ends_at,
+            max_participants: self.max_participants,
+            room: self.room,
+            waitlist_enabled: !self.no_waitlist,
+            offer_ttl: self.offer_ttl,
+        };
+        let session = sessions::create_session(b.pg().await?, new).await?;
+        out.emit(&session, || render_sessions(std::slice::from_ref(&session)))
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Event id
+    #[arg(long, value_parser = id_arg)]
+    pub event: String,
+}
+
+impl ListArgs {
+    async fn run(self, b: &Backends, out: Output) -> Result<()> {
+        let list = sessions::list_sessions(b.pg().await?, &self.event).await?;
+        out.emit(&list, || render_sessions(&list))
+    }
+}
+
+pub fn render_sessions(list: &[SessionSeats]) -> String {
+    if list.is_empty() {
+        return "no sessions".into();
+    }
+    let mut t = table([
+        "session",
+        "title",
+        "starts",
+        "ends",
+        "room",
+        "capacity",
+        "confirmed",
+        "offered",
+        "waitlisted",
+        "available",
+        "full",
+    ]);
+    for s in list {
+        t.add_row([
+            s.session_id.clone(),
+            s.title.clone(),
+            ts(&s.starts_at),
+            ts(&s.ends_at),
+            or_dash(s.room.clone()),
+            or_unlimited(s.capacity),
+            s.confirmed.to_string(),
+            s.offered.to_string(),
+            s.waitlisted.to_string(),
+            or_unlimited(s.available),
+            if s.is_full { "FULL".into() } else { "".into() },
+        ]);
+    }
+    t.to_string()
+}
+
+#[derive(Debug, Args)]
+pub struct SetCapacityArgs {
+    /// Session id
+    #[arg(long, value_parser = id_arg)]
+    pub session: String,
+    #[command(flatten)]
+    pub limit: LimitArgs,
+    /// Allow a capacity below the seats already taken (nobody is removed; nobody new admitted)
+    #[arg(long)]
+    pub force: bool,
+}
+
+impl SetCapacityArgs {
+    async fn run(self, _b: &Backends, _out: Output) -> Result<()> {
+        Err(Error::Internal(anyhow::anyhow!(
+            "session set-capacity is not built yet"
+        )))
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct RsvpArgs {
+    /// Session id
+    #[arg(long, value_parser = id_arg)]
+    pub session: String,
+    /// User id
+    #[arg(long, value_parser = id_arg)]
+    pub user: String,
+    /// Confirm even if it overlaps another confirmed session of the user
+    #[arg(long)]
+    pub allow_overlap: bool,
+}
+
+impl RsvpArgs {
+    async fn run(self, _b: &Backends, _out: Output) -> Result<()> {
+        Err(Error::Internal(anyhow::anyhow!(
+            "session rsvp is not built yet"
+        )))
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct CancelArgs {
+    /// Session id
+    #[arg(long, value_parser = id_arg)]
+    pub session: String,
+    /// User id
+    #[arg(long, value_parser = id_arg)]
+    pub user: String,
+}
+
+impl CancelArgs {
+    async fn run(self, _b: &Backends, _out: Output) -> Result<()> {
+        Err(Error::Internal(anyhow::anyhow!(
+            "session cancel is not built yet"
+        )))
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct WaitlistArgs {
+    /// Session id
+    #[arg(long, value_parser = id_arg)]
+    pub session: String,
+}
+
+impl WaitlistArgs {
+    async fn run(self, _b: &Backends, _out: Output) -> Result<()> {
+        Err(Error::Internal(anyhow::anyhow!(
+            "session waitlist is not built yet"
+        )))
+    }
+}

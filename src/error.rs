@@ -1,0 +1,119 @@
+//! The one error type of the enforcement library, and the exit code each kind maps to.
+
+use std::process::ExitCode;
+
+/// A domain failure. Each variant is one row of the exit-code table in CLI.md.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{0}")]
+    InvalidInput(String),
+    #[error("{0}")]
+    Full(String),
+    #[error("{0}")]
+    Waitlisted(String),
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    Precondition(String),
+    #[error("{0}")]
+    Unavailable(String),
+    #[error("{0}")]
+    Drift(String),
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    pub fn invalid(msg: impl Into<String>) -> Self {
+        Self::InvalidInput(msg.into())
+    }
+
+    pub fn not_found(msg: impl Into<String>) -> Self {
+        Self::NotFound(msg.into())
+    }
+
+    pub fn precondition(msg: impl Into<String>) -> Self {
+        Self::Precondition(msg.into())
+    }
+
+    pub fn full(msg: impl Into<String>) -> Self {
+        Self::Full(msg.into())
+    }
+
+    /// The process exit code documented in CLI.md.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Self::Internal(_) => 1,
+            Self::InvalidInput(_) => 2,
+            Self::Full(_) => 3,
+            Self::Waitlisted(_) => 4,
+            Self::NotFound(_) => 5,
+            Self::Precondition(_) => 6,
+            Self::Unavailable(_) => 7,
+            Self::Drift(_) => 8,
+        }
+    }
+
+    pub fn to_exit_code(&self) -> ExitCode {
+        ExitCode::from(self.exit_code())
+    }
+}
+
+/// SQLSTATE raised by the database guard when a write would put more people in a
+/// session than its capacity (see migrations).
+pub const SQLSTATE_OVERSELL: &str = "CP001";
+
+impl From<sqlx::Error> for Error {
+    fn from(err: sqlx::Error) -> Self {
+        use sqlx::Error as E;
+        match &err {
+            E::RowNotFound => Self::NotFound("not found".into()),
+            E::PoolTimedOut | E::Io(_) | E::Tls(_) | E::PoolClosed | E::WorkerCrashed => {
+                Self::Unavailable(format!(
+                    "PostgreSQL unavailable: {}",
+                    crate::config::redact(&err.to_string())
+                ))
+            }
+            E::Database(db) => match db.code().as_deref() {
+                Some(SQLSTATE_OVERSELL) => Self::Full(db.message().to_string()),
+                // query_canceled (statement_timeout), admin/crash shutdown, cannot_connect_now
+                Some("57014") => {
+                    Self::Unavailable(format!("PostgreSQL statement timed out: {}", db.message()))
+                }
+                Some(code) if code.starts_with("57P") || code.starts_with("08") => {
+                    Self::Unavailable(format!("PostgreSQL unavailable: {}", db.message()))
+                }
+                Some("3D000") => Self::Unavailable(format!(
+                    "PostgreSQL: {} (run `capctl migrate --create-database`)",
+                    db.message()
+                )),
+                Some("42P01") => Self::Internal(anyhow::anyhow!(
+                    "database schema missing ({}): run `capctl migrate`",
+                    db.message()
+                )),
+                _ => Self::Internal(anyhow::Error::new(err).context("database error")),
+            },
+            _ => Self::Internal(anyhow::Error::new(err).context("database error")),
+        }
+    }
+}
+
+impl From<redis::RedisError> for Error {
+    fn from(err: redis::RedisError) -> Self {
+        if err.is_io_error()
+            || err.is_timeout()
+            || err.is_connection_dropped()
+            || err.is_connection_refusal()
+            || err.is_unrecoverable_error()
+        {
+            Self::Unavailable(format!(
+                "Redis unavailable: {}",
+                crate::config::redact(&err.to_string())
+            ))
+        } else {
+            Self::Internal(anyhow::Error::new(err).context("Redis error"))
+        }
+    }
+}

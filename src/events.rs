@@ -1,0 +1,236 @@
+//! Events and event registrations.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use sqlx::{FromRow, PgPool};
+
+use crate::ids::{
+    new_id, validate_capacity, validate_email, validate_id, validate_name, validate_optional_text,
+    validate_range,
+};
+use crate::{Error, Result};
+
+#[derive(Debug, Clone)]
+pub struct NewEvent {
+    pub id: Option<String>,
+    pub name: String,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    pub max_attendees: Option<i64>,
+    pub max_viewers: Option<i64>,
+}
+
+#[derive(Debug, Clone, Serialize, FromRow, PartialEq)]
+pub struct Event {
+    pub event_id: String,
+    pub name: String,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    pub max_attendees: Option<i32>,
+    pub max_viewers: Option<i32>,
+    pub registered: i64,
+    pub sessions: i64,
+    pub booths: i64,
+}
+
+const EVENT_SELECT: &str = "
+    SELECT e.id AS event_id, e.name, e.starts_at, e.ends_at, e.max_attendees,
+           (e.virtual_settings ->> 'max_concurrent_viewers')::integer AS max_viewers,
+           (SELECT count(*) FROM event_registrations r WHERE r.event_id = e.id AND r.status = 'REGISTERED') AS registered,
+           (SELECT count(*) FROM sessions s WHERE s.event_id = e.id) AS sessions,
+           (SELECT count(*) FROM expo_booths b WHERE b.event_id = e.id) AS booths
+      FROM events e";
+
+/// Maps a unique violation to a clear "already exists" error; everything else passes through.
+pub(crate) fn duplicate_as_invalid(err: sqlx::Error, what: &str, id: &str) -> Error {
+    match &err {
+        sqlx::Error::Database(db) if db.code().as_deref() == Some("23505") => {
+            Error::invalid(format!("{what} {id:?} already exists"))
+        }
+        _ => err.into(),
+    }
+}
+
+pub async fn create_event(pool: &PgPool, new: NewEvent) -> Result<Event> {
+    let id = match new.id {
+        Some(id) => {
+            validate_id("event id", &id)?;
+            id
+        }
+        None => new_id("evt"),
+    };
+    let name = validate_name("event name", &new.name)?;
+    validate_range(new.starts_at, new.ends_at)?;
+    let max_attendees = new
+        .max_attendees
+        .map(|n| validate_capacity("--max-attendees", n))
+        .transpose()?;
+    let max_viewers = new
+        .max_viewers
+        .map(|n| validate_capacity("--max-viewers", n))
+        .transpose()?;
+    let settings = match max_viewers {
+        Some(n) => serde_json::json!({ "max_concurrent_viewers": n }),
+        None => serde_json::json!({}),
+    };
+    sqlx::query(
+        "INSERT INTO events (id, name, starts_at, ends_at, max_attendees, virtual_settings)
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(&id)
+    .bind(&name)
+    .bind(new.starts_at)
+    .bind(new.ends_at)
+    .bind(max_attendees)
+    .bind(settings)
+    .execute(pool)
+    .await
+    .map_err(|e| duplicate_as_invalid(e, "event", &id))?;
+    get_event(pool, &id).await
+}
+
+pub async fn list_events(pool: &PgPool) -> Result<Vec<Event>> {
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{EVENT_SELECT} ORDER BY e.starts_at, e.id"
+    )))
+    .fetch_all(pool)
+    .await?)
+}
+
+pub async fn get_event(pool: &PgPool, id: &str) -> Result<Event> {
+    validate_id("event id", id)?;
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{EVENT_SELECT} WHERE e.id = $1"
+    )))
+    .bind(id)
+    .fetch_optional(pool)
+    .await?
+    .ok_or_else(|| Error::not_found(format!("event {id:?} not found")))
+}
+
+/// Fails with NotFound unless the event exists.
+pub async fn require_event(pool: &PgPool, id: &str) -> Result<()> {
+    validate_id("event id", id)?;
+    let exists: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM events WHERE id = $1)")
+        .bind(id)
+        .fetch_one(pool)
+        .await?;
+    if exists {
+        Ok(())
+    } else {
+        Err(Error::not_found(format!("event {id:?} not found")))
+    }
+}
+
+#[derive(Debug, Clone, Serialize, FromRow, PartialEq)]
+pub struct Registration {
+    pub event_id: String,
+    pub user_id: String,
+    pub name: Option<String>,
+    pub email: Option<String>,
+    pub status: String,
+    pub registered_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RegisterOutcome {
+    #[serde(flatten)]
+    pub registration: Registration,
+    /// False when the user was already registered (an idempotent repeat).
+    pub created: bool,
+}
+
+/// Registers a user for an event. Idempotent; respects `max_attendees` under any concurrency
+/// by serializing registrations per event on the event row.
+pub async fn register(
+    pool: &PgPool,
+    event_id: &str,
+    user_id: &str,
+    name: Option<&str>,
+    email: Option<&str>,
+) -> Result<RegisterOutcome> {
+    validate_id("event id", event_id)?;
+    validate_id("user id", user_id)?;
+    let name = validate_optional_text("name", name)?;
+    let email = validate_email(email)?;
+
+    let mut tx = pool.begin().await?;
+    let max_attendees: Option<Option<i32>> =
+        sqlx::query_scalar("SELECT max_attendees FROM events WHERE id = $1 FOR NO KEY UPDATE")
+            .bind(event_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+    let Some(max_attendees) = max_attendees else {
+        return Err(Error::not_found(format!("event {event_id:?} not found")));
+    };
+    let existing: Option<Registration> = sqlx::query_as(
+        "SELECT event_id, user_id, name, email, status, registered_at
+           FROM event_registrations WHERE event_id = $1 AND user_id = $2",
+    )
+    .bind(event_id)
+    .bind(user_id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    if let Some(reg) = &existing
+        && reg.status == "REGISTERED"
+    {
+        return Ok(RegisterOutcome {
+            registration: reg.clone(),
+            created: false,
+        });
+    }
+    if let Some(max) = max_attendees {
+        let registered: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM event_registrations WHERE event_id = $1 AND status = 'REGISTERED'",
+        )
+        .bind(event_id)
+        .fetch_one(&mut *tx)
+        .await?;
+        if registered >= i64::from(max) {
+            return Err(Error::full(format!(
+                "event {event_id:?} is full: {registered} of {max} attendees registered"
+            )));
+        }
+    }
+    let registration: Registration = sqlx::query_as(
+        "INSERT INTO event_registrations (event_id, user_id, name, email, status)
+         VALUES ($1, $2, $3, $4, 'REGISTERED')
+         ON CONFLICT (event_id, user_id) DO UPDATE
+            SET status = 'REGISTERED', registered_at = now(),
+                name = COALESCE(EXCLUDED.name, event_registrations.name),
+                email = COALESCE(EXCLUDED.email, event_registrations.email)
+         RETURNING event_id, user_id, name, email, status, registered_at",
+    )
+    .bind(event_id)
+    .bind(user_id)
+    .bind(name)
+    .bind(email)
+    .fetch_one(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(RegisterOutcome {
+        registration,
+        created: true,
+    })
+}
+
+/// Sets or clears `virtual_settings.max_concurrent_viewers`, keeping the other settings.
+pub async fn set_max_viewers(pool: &PgPool, event_id: &str, max: Option<i64>) -> Result<()> {
+    validate_id("event id", event_id)?;
+    let max = max.map(|n| validate_capacity("--max", n)).transpose()?;
+    let updated = sqlx::query(
+        "UPDATE events
+            SET virtual_settings = CASE WHEN $2::integer IS NULL
+                    THEN COALESCE(virtual_settings, '{}'::jsonb) - 'max_concurrent_viewers'
+                    ELSE COALESCE(virtual_settings, '{}'::jsonb) || jsonb_build_object('max_concurrent_viewers', $2::integer) END
+          WHERE id = $1",
+    )
+    .bind(event_id)
+    .bind(max)
+    .execute(pool)
+    .await?;
+    if updated.rows_affected() == 0 {
+        return Err(Error::not_found(format!("event {event_id:?} not found")));
+    }
+    Ok(())
+}

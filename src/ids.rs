@@ -1,0 +1,249 @@
+//! Parsing and validation of what users type: ids, names, capacities, times, durations.
+//! Every check here runs before anything is written.
+
+use chrono::{DateTime, Utc};
+use std::time::Duration;
+
+use crate::{Error, Result};
+
+pub const MAX_ID_LEN: usize = 128;
+pub const MAX_NAME_LEN: usize = 200;
+/// Capacities above this are taken as a typo rather than a real room.
+pub const MAX_CAPACITY: i64 = 10_000_000;
+
+/// An id is 1..=128 characters of `A-Z a-z 0-9 _ - . : @ +`, starting with a letter or digit:
+/// safe in SQL, in a shell, in a CSV cell and inside a Redis hash tag.
+pub fn validate_id(what: &str, id: &str) -> Result<()> {
+    if id.is_empty() {
+        return Err(Error::invalid(format!("{what} must not be empty")));
+    }
+    if id.len() > MAX_ID_LEN {
+        return Err(Error::invalid(format!(
+            "{what} is {} characters long; at most {MAX_ID_LEN} allowed",
+            id.len()
+        )));
+    }
+    let first_ok = id.chars().next().is_some_and(|c| c.is_ascii_alphanumeric());
+    let bad = id
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | ':' | '@' | '+')));
+    match (first_ok, bad) {
+        (_, Some(c)) => Err(Error::invalid(format!(
+            "{what} {:?} contains {c:?}; allowed are letters, digits and _ - . : @ +",
+            shorten(id)
+        ))),
+        (false, None) => Err(Error::invalid(format!(
+            "{what} {:?} must start with a letter or digit",
+            shorten(id)
+        ))),
+        (true, None) => Ok(()),
+    }
+}
+
+/// A display name or title: 1..=200 characters after trimming, no control characters.
+/// Quotes and other punctuation are fine: values always travel as bind parameters.
+pub fn validate_name(what: &str, name: &str) -> Result<String> {
+    let trimmed = name.trim();
+    if trimmed.is_empty() {
+        return Err(Error::invalid(format!("{what} must not be empty")));
+    }
+    let len = trimmed.chars().count();
+    if len > MAX_NAME_LEN {
+        return Err(Error::invalid(format!(
+            "{what} is {len} characters long; at most {MAX_NAME_LEN} allowed"
+        )));
+    }
+    if let Some(c) = trimmed.chars().find(|c| c.is_control()) {
+        return Err(Error::invalid(format!(
+            "{what} contains the control character {c:?}"
+        )));
+    }
+    Ok(trimmed.to_string())
+}
+
+/// Optional free text such as a room or an email: same rules as a name, empty means none.
+pub fn validate_optional_text(what: &str, value: Option<&str>) -> Result<Option<String>> {
+    match value.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(v) => validate_name(what, v).map(Some),
+    }
+}
+
+pub fn validate_email(email: Option<&str>) -> Result<Option<String>> {
+    let email = validate_optional_text("email", email)?;
+    if let Some(e) = &email {
+        let valid = e.split_once('@').is_some_and(|(local, domain)| {
+            !local.is_empty() && domain.contains('.') && !e.contains(char::is_whitespace)
+        });
+        if !valid {
+            return Err(Error::invalid(format!(
+                "email {e:?} is not an email address"
+            )));
+        }
+    }
+    Ok(email)
+}
+
+/// A capacity between 0 and [`MAX_CAPACITY`].
+pub fn validate_capacity(what: &str, n: i64) -> Result<i32> {
+    if n < 0 {
+        return Err(Error::invalid(format!(
+            "{what} must not be negative (got {n})"
+        )));
+    }
+    if n > MAX_CAPACITY {
+        return Err(Error::invalid(format!(
+            "{what} {n} is absurd; at most {MAX_CAPACITY} allowed"
+        )));
+    }
+    Ok(n as i32)
+}
+
+/// Parses an RFC 3339 timestamp such as `2026-12-01T09:00:00Z`.
+pub fn parse_timestamp(s: &str) -> Result<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(s.trim())
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|e| {
+            Error::invalid(format!(
+                "{:?} is not an RFC 3339 timestamp like 2026-12-01T09:00:00Z ({e})",
+                shorten(s)
+            ))
+        })
+}
+
+/// Checks that a time range is well ordered.
+pub fn validate_range(starts_at: DateTime<Utc>, ends_at: DateTime<Utc>) -> Result<()> {
+    if ends_at <= starts_at {
+        return Err(Error::invalid(format!(
+            "ends-at {} must be after starts-at {}",
+            ends_at.to_rfc3339(),
+            starts_at.to_rfc3339()
+        )));
+    }
+    Ok(())
+}
+
+/// Parses a duration such as `30s`, `15m`, `2h` or `1h 30m`. Zero and more than 30 days are refused.
+pub fn parse_duration(s: &str) -> Result<Duration> {
+    let d = humantime::parse_duration(s.trim()).map_err(|e| {
+        Error::invalid(format!(
+            "{:?} is not a duration like 30s, 15m or 2h ({e})",
+            shorten(s)
+        ))
+    })?;
+    if d.is_zero() {
+        return Err(Error::invalid(format!(
+            "duration {s:?} must be more than zero"
+        )));
+    }
+    if d > Duration::from_secs(30 * 24 * 3600) {
+        return Err(Error::invalid(format!(
+            "duration {s:?} is longer than 30 days"
+        )));
+    }
+    Ok(d)
+}
+
+/// A clap value parser for durations.
+pub fn duration_arg(s: &str) -> std::result::Result<Duration, String> {
+    parse_duration(s).map_err(|e| e.to_string())
+}
+
+/// A clap value parser for timestamps.
+pub fn timestamp_arg(s: &str) -> std::result::Result<DateTime<Utc>, String> {
+    parse_timestamp(s).map_err(|e| e.to_string())
+}
+
+/// A clap value parser for ids.
+pub fn id_arg(s: &str) -> std::result::Result<String, String> {
+    validate_id("id", s)
+        .map(|()| s.to_string())
+        .map_err(|e| e.to_string())
+}
+
+pub fn validate_redis_prefix(prefix: &str) -> Result<()> {
+    if prefix.is_empty() || prefix.len() > 64 {
+        return Err(Error::invalid("--redis-prefix must be 1 to 64 characters"));
+    }
+    if let Some(c) = prefix
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | ':')))
+    {
+        return Err(Error::invalid(format!(
+            "--redis-prefix contains {c:?}; allowed are letters, digits and _ - . :"
+        )));
+    }
+    Ok(())
+}
+
+/// A new prefixed id such as `evt_3f2a…`.
+pub fn new_id(prefix: &str) -> String {
+    format!("{prefix}_{}", uuid::Uuid::new_v4().simple())
+}
+
+/// The first 40 characters of a value, for error messages about huge input.
+pub fn shorten(s: &str) -> String {
+    if s.chars().count() <= 40 {
+        s.to_string()
+    } else {
+        format!("{}…", s.chars().take(40).collect::<String>())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn ids() {
+        assert!(validate_id("id", "evt_1").is_ok());
+        assert!(validate_id("id", "user@example.com").is_ok());
+        for bad in ["", "_x", "a b", "a'b", "a;b", "a{b}", "$(rm)", "é"] {
+            assert!(validate_id("id", bad).is_err(), "{bad:?}");
+        }
+        assert!(validate_id("id", &"a".repeat(129)).is_err());
+    }
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("30s").unwrap(), Duration::from_secs(30));
+        assert_eq!(parse_duration("15m").unwrap(), Duration::from_secs(900));
+        assert_eq!(parse_duration("2h").unwrap(), Duration::from_secs(7200));
+        for bad in ["", "0s", "-5s", "abc", "5 parsecs", "999999h"] {
+            assert!(parse_duration(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn timestamps() {
+        assert!(parse_timestamp("2026-12-01T09:00:00Z").is_ok());
+        assert!(parse_timestamp("2026-12-01T09:00:00+02:00").is_ok());
+        for bad in ["2026-13-01T00:00:00Z", "yesterday", "2026-12-01", ""] {
+            assert!(parse_timestamp(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn id_validation_never_panics_and_accepts_only_safe_chars(s in "\\PC{0,200}") {
+            if validate_id("id", &s).is_ok() {
+                prop_assert!(s.len() <= MAX_ID_LEN);
+                prop_assert!(s.chars().all(|c| c.is_ascii_alphanumeric() || "_-.:@+".contains(c)));
+            }
+        }
+
+        #[test]
+        fn duration_parser_never_panics(s in "\\PC{0,40}") {
+            if let Ok(d) = parse_duration(&s) {
+                prop_assert!(!d.is_zero());
+            }
+        }
+
+        #[test]
+        fn durations_round_trip(secs in 1u64..(30 * 24 * 3600)) {
+            let text = humantime::format_duration(Duration::from_secs(secs)).to_string();
+            prop_assert_eq!(parse_duration(&text).unwrap(), Duration::from_secs(secs));
+        }
+    }
+}

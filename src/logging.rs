@@ -1,0 +1,21 @@
+//! Logging to stderr: `-v` raises the level, `RUST_LOG` overrides it.
+
+use tracing_subscriber::EnvFilter;
+
+pub fn init(verbose: u8) {
+    let level = match verbose {
+        0 => "warn",
+        1 => "capctl=info",
+        2 => "capctl=debug,sqlx=info",
+        _ => "trace",
+    };
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(level));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(
+            std::env::var_os("NO_COLOR").is_none()
+                && std::io::IsTerminal::is_terminal(&std::io::stderr()),
+        )
+        .try_init();
+}
