@@ -4,6 +4,7 @@
 //! renders.
 
 pub mod backends;
+pub mod bench;
 pub mod booths;
 pub mod cli;
 pub mod config;

@@ -1,9 +1,13 @@
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use clap::{Args, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::backends::Backends;
+use crate::bench::{self, BenchReport, NoProgress, Progress};
 use crate::cli::Output;
+use crate::cli::output::progress_allowed;
 use crate::{Error, Result};
 
 #[derive(Debug, Subcommand)]
@@ -17,8 +21,91 @@ pub enum BenchCommand {
 }
 
 impl BenchCommand {
-    pub async fn run(self, _b: &Backends, _out: Output) -> Result<()> {
-        Err(Error::Internal(anyhow::anyhow!("bench is not built yet")))
+    pub async fn run(self, b: &Backends, out: Output) -> Result<()> {
+        let progress = progress_bar();
+        let report = match self {
+            Self::Rsvp(a) => {
+                let cfg = bench::RsvpBench {
+                    users: a.users,
+                    capacity: a.capacity,
+                    sessions: a.sessions,
+                    concurrency: a.concurrency,
+                    keep: a.keep,
+                };
+                bench::rsvp(b.settings(), &cfg, progress).await?
+            }
+            Self::Stream(_) => {
+                return Err(Error::Internal(anyhow::anyhow!(
+                    "bench stream is not built yet"
+                )));
+            }
+            Self::Export(a) => {
+                let cfg = bench::ExportBench {
+                    rows: a.rows,
+                    output: a.output,
+                    runs: a.runs,
+                    keep: a.keep,
+                };
+                bench::export(b.settings(), &cfg, progress).await?
+            }
+        };
+        out.emit(&report, || render(&report))?;
+        match report.invariant_error() {
+            Some(e) => Err(e),
+            None => Ok(()),
+        }
+    }
+}
+
+fn render(r: &BenchReport) -> String {
+    let mut lines = vec![format!(
+        "{} ops in {:.3}s: {:.0} ops/s, p50 {:.3} ms, p99 {:.3} ms",
+        r.ops, r.seconds, r.ops_per_sec, r.p50_ms, r.p99_ms
+    )];
+    if let Some(c) = r.converge_seconds {
+        lines.push(format!("converged {c:.3}s after the disconnect storm"));
+    }
+    for (k, v) in &r.details {
+        lines.push(format!("  {k}: {v}"));
+    }
+    if r.invariants_ok {
+        lines.push("invariants: ok".into());
+    } else {
+        lines.push("invariants: BROKEN".into());
+        lines.extend(r.violations.iter().map(|v| format!("  - {v}")));
+    }
+    lines.join("\n")
+}
+
+/// A bar on stderr when it is a terminal; nothing otherwise.
+fn progress_bar() -> Arc<dyn Progress> {
+    if !progress_allowed() {
+        return Arc::new(NoProgress);
+    }
+    let bar = ProgressBar::new(0);
+    bar.set_style(
+        ProgressStyle::with_template("{msg:>14} [{bar:40}] {pos}/{len} {per_sec} eta {eta}")
+            .expect("valid template")
+            .progress_chars("=> "),
+    );
+    Arc::new(Bar(bar))
+}
+
+struct Bar(ProgressBar);
+
+impl Progress for Bar {
+    fn phase(&self, name: &str, total: u64) {
+        self.0.reset();
+        self.0.set_length(total);
+        self.0.set_message(name.to_string());
+    }
+
+    fn inc(&self, n: u64) {
+        self.0.inc(n);
+    }
+
+    fn finish(&self) {
+        self.0.finish_and_clear();
     }
 }
 
@@ -36,6 +123,9 @@ pub struct RsvpArgs {
     /// Concurrent writers
     #[arg(long, default_value_t = 16)]
     pub concurrency: u32,
+    /// Keep the benchmark's event and rows instead of removing them
+    #[arg(long)]
+    pub keep: bool,
 }
 
 #[derive(Debug, Args)]
@@ -62,4 +152,10 @@ pub struct ExportArgs {
     /// Where the CSV goes (default: a temporary file)
     #[arg(long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Exports of the same rows (p50/p99 are over whole exports)
+    #[arg(long, default_value_t = 1)]
+    pub runs: u32,
+    /// Keep the benchmark's event and rows instead of removing them
+    #[arg(long)]
+    pub keep: bool,
 }

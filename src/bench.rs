@@ -1,0 +1,672 @@
+//! Benchmarks that drive the same library functions the commands use, measure throughput and
+//! latency, and then prove the invariants still hold. Each run builds its own fresh data (an
+//! event `evt_bench_<uuid>`, its own Redis sub-prefix) and removes it afterwards unless kept.
+
+use std::future::Future;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use chrono::Utc;
+use serde::Serialize;
+use sqlx::PgPool;
+
+use crate::config::Settings;
+use crate::events::{self, NewEvent};
+use crate::sessions::{self, NewSession};
+use crate::{Error, Result};
+
+/// What every benchmark reports (`--json`), plus what it found wrong.
+#[derive(Debug, Clone, Serialize)]
+pub struct BenchReport {
+    pub ops: u64,
+    pub seconds: f64,
+    pub ops_per_sec: f64,
+    pub p50_ms: f64,
+    pub p99_ms: f64,
+    pub invariants_ok: bool,
+    /// `bench stream`: from the disconnect storm until every count is exact again.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub converge_seconds: Option<f64>,
+    /// The event the run created (kept only with `--keep`).
+    pub event_id: String,
+    /// Every broken invariant, one sentence each; empty when `invariants_ok`.
+    pub violations: Vec<String>,
+    /// Benchmark-specific figures (outcome counts, phase timings).
+    pub details: serde_json::Map<String, serde_json::Value>,
+}
+
+impl BenchReport {
+    fn new(event_id: &str, timing: &Timing, violations: Vec<String>) -> Self {
+        Self {
+            ops: timing.ops,
+            seconds: timing.elapsed.as_secs_f64(),
+            ops_per_sec: timing.ops_per_sec(),
+            p50_ms: timing.percentile_ms(0.50),
+            p99_ms: timing.percentile_ms(0.99),
+            invariants_ok: violations.is_empty(),
+            converge_seconds: None,
+            event_id: event_id.to_string(),
+            violations,
+            details: serde_json::Map::new(),
+        }
+    }
+
+    fn detail(&mut self, key: &str, value: impl Into<serde_json::Value>) {
+        self.details.insert(key.to_string(), value.into());
+    }
+
+    /// The failure (exit 1) naming every broken invariant, if any broke.
+    pub fn invariant_error(&self) -> Option<Error> {
+        (!self.invariants_ok).then(|| {
+            Error::Internal(anyhow::anyhow!(
+                "benchmark invariants broken: {}",
+                self.violations.join("; ")
+            ))
+        })
+    }
+}
+
+/// Where a benchmark reports progress; the CLI draws a bar, tests pass [`NoProgress`].
+pub trait Progress: Send + Sync {
+    fn phase(&self, name: &str, total: u64);
+    fn inc(&self, n: u64);
+    fn finish(&self);
+}
+
+pub struct NoProgress;
+
+impl Progress for NoProgress {
+    fn phase(&self, _: &str, _: u64) {}
+    fn inc(&self, _: u64) {}
+    fn finish(&self) {}
+}
+
+/// Wall time and per-operation latencies of one measured phase.
+#[derive(Debug, Clone, Default)]
+pub struct Timing {
+    pub ops: u64,
+    pub elapsed: Duration,
+    /// Sorted ascending.
+    pub latencies: Vec<Duration>,
+}
+
+impl Timing {
+    fn from_runs(elapsed: Duration, mut latencies: Vec<Duration>) -> Self {
+        latencies.sort_unstable();
+        Self {
+            ops: latencies.len() as u64,
+            elapsed,
+            latencies,
+        }
+    }
+
+    pub fn ops_per_sec(&self) -> f64 {
+        let s = self.elapsed.as_secs_f64();
+        if s > 0.0 { self.ops as f64 / s } else { 0.0 }
+    }
+
+    /// Nearest-rank percentile (`q` in 0..=1) in milliseconds; 0 when nothing ran.
+    pub fn percentile_ms(&self, q: f64) -> f64 {
+        percentile(&self.latencies, q).as_secs_f64() * 1000.0
+    }
+}
+
+/// Nearest-rank percentile of a sorted slice.
+pub fn percentile(sorted: &[Duration], q: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    let rank = (q.clamp(0.0, 1.0) * sorted.len() as f64).ceil() as usize;
+    sorted[rank.clamp(1, sorted.len()) - 1]
+}
+
+/// Runs `op(0..total)` on `concurrency` tokio tasks pulling from one counter, timing each call.
+/// The first error stops every worker and is returned.
+pub async fn drive<F, Fut>(
+    total: u64,
+    concurrency: u32,
+    progress: Arc<dyn Progress>,
+    op: F,
+) -> Result<Timing>
+where
+    F: Fn(u64) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = Result<()>> + Send + 'static,
+{
+    let op = Arc::new(op);
+    let next = Arc::new(AtomicU64::new(0));
+    let started = Instant::now();
+    let mut workers = tokio::task::JoinSet::new();
+    for _ in 0..concurrency.max(1) {
+        let (op, next, progress) = (op.clone(), next.clone(), progress.clone());
+        workers.spawn(async move {
+            let mut latencies = Vec::new();
+            loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                if i >= total {
+                    return Ok(latencies);
+                }
+                let t = Instant::now();
+                if let Err(e) = op(i).await {
+                    // Make the others stop at their next pull.
+                    next.store(u64::MAX / 2, Ordering::Relaxed);
+                    return Err(e);
+                }
+                latencies.push(t.elapsed());
+                progress.inc(1);
+            }
+        });
+    }
+    let mut all = Vec::with_capacity(total as usize);
+    let mut first_err = None;
+    while let Some(joined) = workers.join_next().await {
+        match joined {
+            Ok(Ok(l)) => all.extend(l),
+            Ok(Err(e)) => {
+                first_err.get_or_insert(e);
+            }
+            Err(e) => {
+                first_err.get_or_insert(Error::Internal(
+                    anyhow::Error::new(e).context("benchmark worker"),
+                ));
+            }
+        }
+    }
+    let elapsed = started.elapsed();
+    match first_err {
+        Some(e) => Err(e),
+        None => Ok(Timing::from_runs(elapsed, all)),
+    }
+}
+
+/// A unique id for the data of one run, e.g. `evt_bench_3f2a…`.
+pub fn bench_event_id() -> String {
+    crate::ids::new_id("evt_bench")
+}
+
+/// Creates the run's event, 30 days ahead so offers and waitlists behave as before a session.
+async fn create_bench_event(pool: &PgPool, id: &str, max_viewers: Option<i64>) -> Result<()> {
+    let starts_at = Utc::now() + chrono::Duration::days(30);
+    events::create_event(
+        pool,
+        NewEvent {
+            id: Some(id.to_string()),
+            name: "capctl benchmark".into(),
+            starts_at,
+            ends_at: starts_at + chrono::Duration::days(2),
+            max_attendees: None,
+            max_viewers,
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// Removes a run's event and everything hanging off it (RSVPs, sessions, registrations).
+/// Dependents go first and explicitly; when the role may, per-row triggers are skipped for this
+/// transaction, since the rows and their counters all go together.
+pub async fn drop_bench_event(pool: &PgPool, event_id: &str) -> Result<()> {
+    let mut tx = pool.begin().await?;
+    sqlx::query("SET LOCAL statement_timeout = 0")
+        .execute(&mut *tx)
+        .await?;
+    let superuser: bool = sqlx::query_scalar("SELECT current_setting('is_superuser') = 'on'")
+        .fetch_one(&mut *tx)
+        .await?;
+    if superuser {
+        sqlx::query("SET LOCAL session_replication_role = replica")
+            .execute(&mut *tx)
+            .await?;
+    }
+    for sql in [
+        "DELETE FROM session_rsvps WHERE event_id = $1",
+        "DELETE FROM session_capacity WHERE session_id IN (SELECT id FROM sessions WHERE event_id = $1)",
+        "DELETE FROM sessions WHERE event_id = $1",
+        "DELETE FROM event_registrations WHERE event_id = $1",
+        "DELETE FROM expo_booths WHERE event_id = $1",
+        "DELETE FROM events WHERE id = $1",
+    ] {
+        sqlx::query(sql).bind(event_id).execute(&mut *tx).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Registers `n` users `u0 … u(n-1)` for an event in one statement (bench setup, not a rule).
+pub async fn register_users(pool: &PgPool, event_id: &str, n: u64) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO event_registrations (event_id, user_id, name, status)
+         SELECT $1, 'u' || g, 'Bench user ' || g, 'REGISTERED'
+           FROM generate_series(0, $2::bigint - 1) g",
+    )
+    .bind(event_id)
+    .bind(n as i64)
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// RSVP rush
+// ---------------------------------------------------------------------------------------------
+
+#[derive(Debug, Clone)]
+pub struct RsvpBench {
+    pub users: u32,
+    pub capacity: u32,
+    pub sessions: u32,
+    pub concurrency: u32,
+    pub keep: bool,
+}
+
+/// `users` RSVP at once: all on one hot session, or spread round-robin over `sessions`.
+pub async fn rsvp(
+    settings: &Settings,
+    cfg: &RsvpBench,
+    progress: Arc<dyn Progress>,
+) -> Result<BenchReport> {
+    for (what, v) in [
+        ("--users", cfg.users),
+        ("--sessions", cfg.sessions),
+        ("--concurrency", cfg.concurrency),
+    ] {
+        if v == 0 {
+            return Err(Error::invalid(format!("{what} must be at least 1")));
+        }
+    }
+    crate::ids::validate_capacity("--capacity", i64::from(cfg.capacity))?;
+    let pool = crate::db::connect(settings, cfg.concurrency + 1).await?;
+    let event_id = bench_event_id();
+    progress.phase("setting up", u64::from(cfg.sessions));
+    create_bench_event(&pool, &event_id, None).await?;
+    let day = Utc::now() + chrono::Duration::days(30);
+    let mut session_ids = Vec::with_capacity(cfg.sessions as usize);
+    for s in 0..cfg.sessions {
+        let id = format!(
+            "ses_bench_{}_{s}",
+            event_id.trim_start_matches("evt_bench_")
+        );
+        sessions::create_session(
+            &pool,
+            NewSession {
+                event_id: event_id.clone(),
+                id: Some(id.clone()),
+                title: format!("Bench session {s}"),
+                starts_at: day + chrono::Duration::minutes(i64::from(s)),
+                ends_at: day + chrono::Duration::minutes(i64::from(s) + 30),
+                max_participants: Some(i64::from(cfg.capacity)),
+                room: None,
+                waitlist_enabled: true,
+                offer_ttl: sessions::DEFAULT_OFFER_TTL,
+            },
+        )
+        .await?;
+        session_ids.push(id);
+        progress.inc(1);
+    }
+    register_users(&pool, &event_id, u64::from(cfg.users)).await?;
+
+    progress.phase("RSVP rush", u64::from(cfg.users));
+    let outcomes = Arc::new(OutcomeCounts::default());
+    let result = {
+        let (pool, session_ids, outcomes) = (pool.clone(), Arc::new(session_ids), outcomes.clone());
+        drive(
+            u64::from(cfg.users),
+            cfg.concurrency,
+            progress.clone(),
+            move |i| {
+                let (pool, session_ids, outcomes) =
+                    (pool.clone(), session_ids.clone(), outcomes.clone());
+                async move {
+                    let session = &session_ids[(i % session_ids.len() as u64) as usize];
+                    let status = rsvp_once(&pool, session, &format!("u{i}")).await?;
+                    outcomes.count(&status);
+                    Ok(())
+                }
+            },
+        )
+        .await
+    };
+    progress.finish();
+    let timing = match result {
+        Ok(t) => t,
+        Err(e) => {
+            cleanup(&pool, &event_id, cfg.keep).await;
+            return Err(e);
+        }
+    };
+
+    let per_session = |s: u64| {
+        let s = u64::from(cfg.users) / u64::from(cfg.sessions)
+            + u64::from(s < u64::from(cfg.users) % u64::from(cfg.sessions));
+        s as i64
+    };
+    let mut violations = seat_violations(&pool, &event_id).await?;
+    let seats = seat_counts(&pool, &event_id).await?;
+    for (idx, row) in seats.iter().enumerate() {
+        let asked = per_session(idx as u64);
+        let expect_confirmed = asked.min(i64::from(cfg.capacity));
+        if row.confirmed != expect_confirmed || row.waitlisted != asked - expect_confirmed {
+            violations.push(format!(
+                "session {}: {} confirmed and {} waitlisted after {asked} RSVPs with capacity {} (expected {expect_confirmed} and {})",
+                row.session_id,
+                row.confirmed,
+                row.waitlisted,
+                cfg.capacity,
+                asked - expect_confirmed
+            ));
+        }
+    }
+    let mut report = BenchReport::new(&event_id, &timing, violations);
+    report.detail("confirmed", outcomes.confirmed.load(Ordering::Relaxed));
+    report.detail("waitlisted", outcomes.waitlisted.load(Ordering::Relaxed));
+    report.detail("other", outcomes.other.load(Ordering::Relaxed));
+    report.detail("sessions", cfg.sessions);
+    report.detail("concurrency", cfg.concurrency);
+    cleanup(&pool, &event_id, cfg.keep).await;
+    pool.close().await;
+    Ok(report)
+}
+
+#[derive(Default)]
+struct OutcomeCounts {
+    confirmed: AtomicU64,
+    waitlisted: AtomicU64,
+    other: AtomicU64,
+}
+
+impl OutcomeCounts {
+    fn count(&self, status: &str) {
+        let slot = match status {
+            "CONFIRMED" => &self.confirmed,
+            "WAITLISTED" => &self.waitlisted,
+            _ => &self.other,
+        };
+        slot.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+/// One RSVP through the seat ledger; returns the resulting status. Waitlisted and full are
+/// outcomes here, not failures.
+async fn rsvp_once(pool: &PgPool, session: &str, user: &str) -> Result<String> {
+    let status: Option<String> =
+        sqlx::query_scalar("SELECT status FROM capctl_rsvp($1, $2, false)")
+            .bind(session)
+            .bind(user)
+            .fetch_one(pool)
+            .await?;
+    Ok(status.unwrap_or_else(|| "REFUSED".into()))
+}
+
+async fn cleanup(pool: &PgPool, event_id: &str, keep: bool) {
+    if !keep && let Err(e) = drop_bench_event(pool, event_id).await {
+        tracing::warn!("could not remove benchmark event {event_id}: {e}");
+    }
+}
+
+/// Seats of one session as the RSVP rows say, next to the counters other services read.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct SeatCounts {
+    pub session_id: String,
+    pub capacity: Option<i32>,
+    pub current_attendance: i32,
+    pub waitlist_length: i32,
+    pub confirmed: i64,
+    pub offered: i64,
+    pub waitlisted: i64,
+    pub distinct_seqs: i64,
+    pub rows: i64,
+    pub distinct_users: i64,
+    pub inconsistent_rows: i64,
+}
+
+/// Truth and counters for every session of an event, in session order.
+pub async fn seat_counts(pool: &PgPool, event_id: &str) -> Result<Vec<SeatCounts>> {
+    Ok(sqlx::query_as(
+        "SELECT se.id AS session_id,
+                COALESCE(sc.maximum_capacity, se.max_participants) AS capacity,
+                sc.current_attendance, sc.waitlist_length,
+                count(r.id) FILTER (WHERE r.status = 'CONFIRMED') AS confirmed,
+                count(r.id) FILTER (WHERE r.status = 'OFFERED') AS offered,
+                count(r.id) FILTER (WHERE r.status = 'WAITLISTED') AS waitlisted,
+                count(DISTINCT r.waitlist_seq) FILTER (WHERE r.status = 'WAITLISTED') AS distinct_seqs,
+                count(r.id) AS rows,
+                count(DISTINCT r.user_id) AS distinct_users,
+                count(r.id) FILTER (WHERE NOT (
+                     (r.status = 'CONFIRMED' AND r.confirmed_at IS NOT NULL AND r.cancelled_at IS NULL
+                        AND r.waitlist_seq IS NULL)
+                  OR (r.status = 'WAITLISTED' AND r.waitlist_seq IS NOT NULL AND r.cancelled_at IS NULL)
+                  OR (r.status = 'OFFERED' AND r.offer_expires_at IS NOT NULL AND r.waitlist_seq IS NULL)
+                  OR (r.status = 'CANCELLED' AND r.cancelled_at IS NOT NULL AND r.waitlist_seq IS NULL)
+                  OR (r.status = 'EXPIRED' AND r.waitlist_seq IS NULL))) AS inconsistent_rows
+           FROM sessions se
+           JOIN session_capacity sc ON sc.session_id = se.id
+           LEFT JOIN session_rsvps r ON r.session_id = se.id
+          WHERE se.event_id = $1
+          GROUP BY se.id, sc.session_id
+          ORDER BY se.starts_at, se.id",
+    )
+    .bind(event_id)
+    .fetch_all(pool)
+    .await?)
+}
+
+/// Every seat invariant of an event that does not hold: nothing above capacity, counters equal
+/// to the rows, one RSVP per user, a gapless FIFO waitlist, no seat left free while people wait,
+/// and every row's columns consistent with its status (nothing half-written).
+pub async fn seat_violations(pool: &PgPool, event_id: &str) -> Result<Vec<String>> {
+    let mut v = Vec::new();
+    for s in seat_counts(pool, event_id).await? {
+        let id = &s.session_id;
+        let taken = s.confirmed + s.offered;
+        if let Some(cap) = s.capacity
+            && taken > i64::from(cap)
+        {
+            v.push(format!("session {id}: {taken} seats taken, capacity {cap}"));
+        }
+        if i64::from(s.current_attendance) != taken || i64::from(s.waitlist_length) != s.waitlisted
+        {
+            v.push(format!(
+                "session {id}: counters say {} taken and {} waiting, the rows say {taken} and {}",
+                s.current_attendance, s.waitlist_length, s.waitlisted
+            ));
+        }
+        if s.distinct_users != s.rows {
+            v.push(format!(
+                "session {id}: {} RSVP rows for {} users",
+                s.rows, s.distinct_users
+            ));
+        }
+        if s.distinct_seqs != s.waitlisted {
+            v.push(format!(
+                "session {id}: {} waitlisted but {} distinct places",
+                s.waitlisted, s.distinct_seqs
+            ));
+        }
+        if s.waitlisted > 0 && s.capacity.is_some_and(|cap| taken < i64::from(cap)) {
+            v.push(format!(
+                "session {id}: {} people wait while {} of {} seats are taken",
+                s.waitlisted,
+                taken,
+                s.capacity.unwrap_or_default()
+            ));
+        }
+        if s.inconsistent_rows > 0 {
+            v.push(format!(
+                "session {id}: {} RSVP rows whose columns contradict their status",
+                s.inconsistent_rows
+            ));
+        }
+    }
+    Ok(v)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Export
+// ---------------------------------------------------------------------------------------------
+
+#[derive(Debug, Clone)]
+pub struct ExportBench {
+    pub rows: u64,
+    pub output: Option<std::path::PathBuf>,
+    pub runs: u32,
+    pub keep: bool,
+}
+
+/// Seeds `rows` RSVPs, exports them `runs` times through the export command's own function, and
+/// checks the CSV holds exactly `rows` records. `ops` counts rows; p50/p99 are whole exports.
+pub async fn export(
+    settings: &Settings,
+    cfg: &ExportBench,
+    progress: Arc<dyn Progress>,
+) -> Result<BenchReport> {
+    if cfg.rows == 0 || cfg.runs == 0 {
+        return Err(Error::invalid("--rows and --runs must be at least 1"));
+    }
+    let mut settings = settings.clone();
+    // Seeding a million rows takes longer than an interactive statement may.
+    settings.statement_timeout = Duration::from_secs(3600);
+    let pool = crate::db::connect(&settings, 2).await?;
+    let event_id = bench_event_id();
+    progress.phase("seeding RSVPs", cfg.rows);
+    create_bench_event(&pool, &event_id, None).await?;
+    let seeded = Instant::now();
+    seed_rsvps(&pool, &event_id, cfg.rows).await?;
+    let seed_seconds = seeded.elapsed().as_secs_f64();
+    progress.inc(cfg.rows);
+
+    let (path, _tmp) = match &cfg.output {
+        Some(p) => (p.clone(), None),
+        None => {
+            let dir = std::env::temp_dir().join(format!("capctl-bench-{}", uuid::Uuid::new_v4()));
+            std::fs::create_dir_all(&dir).map_err(anyhow::Error::from)?;
+            (dir.join("rsvps.csv"), Some(TempDir(dir)))
+        }
+    };
+    progress.phase("exporting", u64::from(cfg.runs));
+    let mut latencies = Vec::new();
+    let started = Instant::now();
+    let mut records = 0;
+    for _ in 0..cfg.runs {
+        let t = Instant::now();
+        let outcome = export_to_file(&pool, &event_id, &path).await;
+        if let Err(e) = outcome {
+            cleanup(&pool, &event_id, cfg.keep).await;
+            return Err(e);
+        }
+        latencies.push(t.elapsed());
+        progress.inc(1);
+    }
+    let elapsed = started.elapsed();
+    progress.finish();
+    let mut violations = Vec::new();
+    match count_csv_records(&path) {
+        Ok(n) => records = n,
+        Err(e) => violations.push(format!("the CSV cannot be read back: {e}")),
+    }
+    if records != cfg.rows {
+        violations.push(format!(
+            "the CSV holds {records} records, {} RSVPs exist",
+            cfg.rows
+        ));
+    }
+    let mut timing = Timing::from_runs(elapsed, latencies);
+    timing.ops = cfg.rows * u64::from(cfg.runs);
+    let mut report = BenchReport::new(&event_id, &timing, violations);
+    report.detail("seed_seconds", seed_seconds);
+    report.detail("runs", cfg.runs);
+    report.detail("records", records);
+    if cfg.output.is_some() {
+        report.detail("output", path.display().to_string());
+    }
+    cleanup(&pool, &event_id, cfg.keep).await;
+    pool.close().await;
+    Ok(report)
+}
+
+/// A temporary directory removed on drop.
+struct TempDir(std::path::PathBuf);
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Data records of a CSV file (the header excluded).
+pub fn count_csv_records(path: &std::path::Path) -> anyhow::Result<u64> {
+    let mut reader = csv::Reader::from_path(path)?;
+    let mut n = 0;
+    let mut record = csv::ByteRecord::new();
+    while reader.read_byte_record(&mut record)? {
+        n += 1;
+    }
+    Ok(n)
+}
+
+async fn seed_rsvps(pool: &PgPool, event_id: &str, rows: u64) -> Result<()> {
+    // Until the export module's generator lands: sessions of 1000 seats, each filled.
+    let sessions = rows.div_ceil(1000).max(1);
+    let day = Utc::now() + chrono::Duration::days(30);
+    sqlx::query(
+        "INSERT INTO sessions (id, event_id, title, starts_at, ends_at, max_participants)
+         SELECT $1 || '_s' || g, $1, 'Bench session ' || g, $3, $3 + interval '1 hour', 1000
+           FROM generate_series(0, $2::bigint - 1) g",
+    )
+    .bind(event_id)
+    .bind(sessions as i64)
+    .bind(day)
+    .execute(pool)
+    .await?;
+    register_users(pool, event_id, rows).await?;
+    sqlx::query(
+        "INSERT INTO session_rsvps (id, session_id, user_id, event_id, status, confirmed_at)
+         SELECT 'srsvp_' || replace(gen_random_uuid()::text, '-', ''), $1 || '_s' || (g / 1000), 'u' || g, $1,
+                'CONFIRMED', now()
+           FROM generate_series(0, $2::bigint - 1) g",
+    )
+    .bind(event_id)
+    .bind(rows as i64)
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+async fn export_to_file(pool: &PgPool, event_id: &str, path: &std::path::Path) -> Result<()> {
+    use futures::TryStreamExt;
+    use sqlx::postgres::PgPoolCopyExt;
+    use tokio::io::AsyncWriteExt;
+    crate::ids::validate_id("event id", event_id)?;
+    let sql = format!(
+        "COPY (SELECT r.id, r.session_id, r.user_id, r.status, r.rsvp_at FROM session_rsvps r
+                WHERE r.event_id = '{event_id}' ORDER BY r.session_id, r.rsvp_at) TO STDOUT WITH (FORMAT csv, HEADER)"
+    );
+    let mut stream = pool.copy_out_raw(&sql).await?;
+    let mut file = tokio::io::BufWriter::new(
+        tokio::fs::File::create(path)
+            .await
+            .map_err(anyhow::Error::from)?,
+    );
+    while let Some(chunk) = stream.try_next().await? {
+        file.write_all(&chunk).await.map_err(anyhow::Error::from)?;
+    }
+    file.flush().await.map_err(anyhow::Error::from)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nearest_rank_percentiles() {
+        let ms = |n| Duration::from_millis(n);
+        let sorted: Vec<Duration> = (1..=100).map(ms).collect();
+        assert_eq!(percentile(&sorted, 0.5), ms(50));
+        assert_eq!(percentile(&sorted, 0.99), ms(99));
+        assert_eq!(percentile(&sorted, 1.0), ms(100));
+        assert_eq!(percentile(&sorted, 0.0), ms(1));
+        assert_eq!(percentile(&[], 0.5), Duration::ZERO);
+        assert_eq!(percentile(&[ms(7)], 0.99), ms(7));
+    }
+}
