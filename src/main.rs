@@ -3,7 +3,10 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
-    let cli = capctl::cli::Cli::parse();
+    let cli = match capctl::cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return capctl::cli::usage_error(e),
+    };
     capctl::logging::init(cli.global.verbose);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

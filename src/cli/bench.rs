@@ -140,7 +140,7 @@ pub struct StreamArgs {
     #[arg(long, default_value_t = 50)]
     pub concurrency: u32,
     /// Share of viewers that vanish without leaving
-    #[arg(long, default_value_t = 0.3)]
+    #[arg(long, default_value_t = 0.3, value_parser = fraction_arg)]
     pub drop: f64,
 }
 
@@ -158,4 +158,12 @@ pub struct ExportArgs {
     /// Keep the benchmark's event and rows instead of removing them
     #[arg(long)]
     pub keep: bool,
+}
+
+/// A share between 0 and 1.
+fn fraction_arg(s: &str) -> std::result::Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(f) if (0.0..=1.0).contains(&f) => Ok(f),
+        _ => Err(format!("{s:?} is not a fraction between 0 and 1")),
+    }
 }

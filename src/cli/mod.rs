@@ -156,3 +156,28 @@ impl LimitArgs {
         if self.unlimited { None } else { self.max }
     }
 }
+
+/// Help and version go to stdout as clap prints them; a usage error becomes one line on stderr
+/// (`capctl: error: …`) with exit code 2, like every other error.
+pub fn usage_error(err: clap::Error) -> std::process::ExitCode {
+    use clap::error::ErrorKind;
+    if matches!(
+        err.kind(),
+        ErrorKind::DisplayHelp
+            | ErrorKind::DisplayVersion
+            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+    ) {
+        let _ = err.print();
+        return std::process::ExitCode::from(if err.use_stderr() { 2 } else { 0 });
+    }
+    let rendered = err.render().to_string();
+    let text = rendered
+        .lines()
+        .map(str::trim)
+        .take_while(|l| !l.starts_with("Usage:") && !l.starts_with("For more information"))
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let text = text.strip_prefix("error: ").unwrap_or(&text);
+    crate::report(&crate::Error::invalid(text.to_string()))
+}
