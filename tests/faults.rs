@@ -5,7 +5,7 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -406,7 +406,7 @@ fn commands_needing_a_backend() -> Vec<Vec<&'static str>> {
             "3",
         ],
         vec!["schedule", "--event", "evt_x", "--user", "u1"],
-        vec!["booth", "list", "--event", "evt_x"],
+        vec!["booth", "visitors", "--event", "evt_x"],
         vec!["booth", "enter", "--booth", "booth_x", "--user", "u1"],
         vec!["booth", "leave", "--booth", "booth_x", "--user", "u1"],
         vec!["stream", "join", "--event", "evt_x", "--viewer", "v1"],
