@@ -3,26 +3,32 @@
 -- Lock order, everywhere: the user's advisory lock, then the session's capacity row.
 
 -- Confirmed sessions of a user, other than p_session, that overlap [p_starts, p_ends).
+-- PL/pgSQL rather than SQL: its plans are cached per connection, where a non-inlined SQL
+-- function is planned again on every call (about a millisecond on the RSVP hot path).
 CREATE FUNCTION capctl_clashes(p_user text, p_session text, p_starts timestamptz, p_ends timestamptz)
 RETURNS text[]
-LANGUAGE sql STABLE AS $$
-    SELECT COALESCE(array_agg(c.session_id ORDER BY cs.starts_at, c.session_id), '{}')
-      FROM session_rsvps c
-      JOIN sessions cs ON cs.id = c.session_id
-     WHERE c.user_id = p_user
-       AND c.status = 'CONFIRMED'
-       AND c.session_id <> p_session
-       AND cs.starts_at < p_ends
-       AND cs.ends_at > p_starts
-$$;
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    RETURN (SELECT COALESCE(array_agg(c.session_id ORDER BY cs.starts_at, c.session_id), '{}')
+              FROM session_rsvps c
+              JOIN sessions cs ON cs.id = c.session_id
+             WHERE c.user_id = p_user
+               AND c.status = 'CONFIRMED'
+               AND c.session_id <> p_session
+               AND cs.starts_at < p_ends
+               AND cs.ends_at > p_starts);
+END $$;
 
 -- 1-based place in the queue of a waitlisted RSVP: a rank, so it has no gaps.
 CREATE FUNCTION capctl_waitlist_position(p_session text, p_seq bigint) RETURNS integer
-LANGUAGE sql STABLE AS $$
-    SELECT CASE WHEN p_seq IS NULL THEN NULL ELSE (
-        SELECT count(*)::integer FROM session_rsvps
-         WHERE session_id = p_session AND status = 'WAITLISTED' AND waitlist_seq <= p_seq) END
-$$;
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    IF p_seq IS NULL THEN
+        RETURN NULL;
+    END IF;
+    RETURN (SELECT count(*)::integer FROM session_rsvps
+             WHERE session_id = p_session AND status = 'WAITLISTED' AND waitlist_seq <= p_seq);
+END $$;
 
 -- Offers free seats to the waitlist, first come first served, skipping (without removing) people
 -- whose confirmed schedule clashes. No offers once the session has started. Caller holds the lock.
@@ -89,13 +95,13 @@ DECLARE
     s          record;
     c          record;
     r          record;
-    cap_row    record;
     clash      text[] := '{}';
     cap        integer;
     new_status text;
     new_id     text;
     new_seq    bigint;
     have_row   boolean;
+    overdue    boolean;
 BEGIN
     -- Per user first: two RSVPs of one user to overlapping sessions must not both pass the check.
     PERFORM pg_advisory_xact_lock(hashtextextended('capctl.user:' || p_user, 0));
@@ -121,10 +127,18 @@ BEGIN
     IF NOT p_allow_overlap THEN
         clash := capctl_clashes(p_user, p_session, s.starts_at, s.ends_at);
     END IF;
+    -- Only this user creates their row, so one not there now will not appear before we write it;
+    -- one that is there may change status (offers, expiry), so it is read again under the lock.
+    have_row := EXISTS (SELECT 1 FROM session_rsvps x WHERE x.session_id = p_session AND x.user_id = p_user);
+    -- Settling is idempotent, so whether there is anything overdue may be asked before locking.
+    overdue := EXISTS (SELECT 1 FROM session_rsvps o
+                        WHERE o.session_id = p_session AND o.status = 'OFFERED' AND o.offer_expires_at <= now());
 
-    -- The serialized part starts here.
-    SELECT sc.maximum_capacity, se.max_participants, se.waitlist_enabled
-      INTO cap_row
+    -- The serialized part starts here. FOR UPDATE returns the newest committed version of the
+    -- locked row, so the counters read here are current.
+    SELECT sc.maximum_capacity, se.max_participants, se.waitlist_enabled,
+           sc.current_attendance, sc.waitlist_length
+      INTO c
       FROM session_capacity sc JOIN sessions se ON se.id = sc.session_id
      WHERE sc.session_id = p_session
        FOR UPDATE OF sc;
@@ -133,41 +147,42 @@ BEGIN
                             '{}'::text[], NULL::integer, NULL::integer, NULL::text;
         RETURN;
     END IF;
-    cap := COALESCE(cap_row.maximum_capacity, cap_row.max_participants);
-    IF EXISTS (SELECT 1 FROM session_rsvps o
-                WHERE o.session_id = p_session AND o.status = 'OFFERED' AND o.offer_expires_at <= now()) THEN
+    cap := c.maximum_capacity;
+    IF cap IS NULL THEN
+        -- The joined sessions row is not locked, so it may be older than ours: read it again.
+        SELECT se.max_participants INTO cap FROM sessions se WHERE se.id = p_session;
+    END IF;
+    IF overdue THEN
         PERFORM capctl_settle(p_session);
+        SELECT sc.current_attendance, sc.waitlist_length INTO c.current_attendance, c.waitlist_length
+          FROM session_capacity sc WHERE sc.session_id = p_session;
     END IF;
-
-    SELECT x.id, x.status, x.waitlist_seq, x.offer_expires_at INTO r
-      FROM session_rsvps x WHERE x.session_id = p_session AND x.user_id = p_user;
-    have_row := FOUND;
-    IF have_row AND r.status IN ('CONFIRMED', 'WAITLISTED') THEN
-        RETURN QUERY SELECT 'REPEAT', r.id, r.status, capctl_waitlist_position(p_session, r.waitlist_seq),
-                            NULL::timestamptz, '{}'::text[], cap, sc.current_attendance, s.event_id
-                       FROM session_capacity sc WHERE sc.session_id = p_session;
-        RETURN;
-    END IF;
-
-    IF have_row AND r.status = 'OFFERED' THEN
-        -- Accepting a held offer: the seat is already counted as taken.
-        IF cardinality(clash) > 0 THEN
-            RETURN QUERY SELECT 'OVERLAP', r.id, r.status, NULL::integer, r.offer_expires_at, clash, cap,
-                                NULL::integer, s.event_id;
+    IF have_row THEN
+        SELECT x.id, x.status, x.waitlist_seq, x.offer_expires_at INTO r
+          FROM session_rsvps x WHERE x.session_id = p_session AND x.user_id = p_user;
+        IF r.status IN ('CONFIRMED', 'WAITLISTED') THEN
+            RETURN QUERY SELECT 'REPEAT', r.id, r.status, capctl_waitlist_position(p_session, r.waitlist_seq),
+                                NULL::timestamptz, '{}'::text[], cap, c.current_attendance, s.event_id;
             RETURN;
         END IF;
-        UPDATE session_rsvps x
-           SET status = 'CONFIRMED', confirmed_at = now(), offer_expires_at = NULL, updated_at = now(),
-               allow_overlap = x.allow_overlap OR p_allow_overlap
-         WHERE x.id = r.id;
-        RETURN QUERY SELECT 'CONFIRMED', r.id, 'CONFIRMED'::text, NULL::integer, NULL::timestamptz,
-                            '{}'::text[], cap, sc.current_attendance, s.event_id
-                       FROM session_capacity sc WHERE sc.session_id = p_session;
-        RETURN;
+        IF r.status = 'OFFERED' THEN
+            -- Accepting a held offer: the seat is already counted as taken.
+            IF cardinality(clash) > 0 THEN
+                RETURN QUERY SELECT 'OVERLAP', r.id, r.status, NULL::integer, r.offer_expires_at, clash, cap,
+                                    c.current_attendance, s.event_id;
+                RETURN;
+            END IF;
+            UPDATE session_rsvps x
+               SET status = 'CONFIRMED', confirmed_at = now(), offer_expires_at = NULL, updated_at = now(),
+                   allow_overlap = x.allow_overlap OR p_allow_overlap
+             WHERE x.id = r.id;
+            RETURN QUERY SELECT 'CONFIRMED', r.id, 'CONFIRMED'::text, NULL::integer, NULL::timestamptz,
+                                '{}'::text[], cap, c.current_attendance, s.event_id;
+            RETURN;
+        END IF;
+        -- CANCELLED or EXPIRED: comes back to life below.
     END IF;
 
-    SELECT sc.current_attendance, sc.waitlist_length INTO c
-      FROM session_capacity sc WHERE sc.session_id = p_session;
     IF cap IS NULL OR c.current_attendance < cap THEN
         IF cardinality(clash) > 0 THEN
             RETURN QUERY SELECT 'OVERLAP', NULL::text, NULL::text, NULL::integer, NULL::timestamptz, clash,
@@ -175,7 +190,7 @@ BEGIN
             RETURN;
         END IF;
         new_status := 'CONFIRMED';
-    ELSIF cap_row.waitlist_enabled THEN
+    ELSIF c.waitlist_enabled THEN
         new_status := 'WAITLISTED';
         new_seq := nextval('session_rsvps_waitlist_seq');
     ELSE
