@@ -548,3 +548,46 @@ async fn random_interleavings_keep_every_invariant(pool: PgPool) {
         interleave(&env, &wide, seed).await;
     }
 }
+
+#[sqlx::test(migrator = "capctl::db::MIGRATOR")]
+async fn one_user_racing_into_two_overlapping_sessions_gets_one(pool: PgPool) {
+    const USERS: usize = 30;
+    let env = TestEnv::new(pool).await;
+    env.event("e1", &[]);
+    env.session("e1", "left", 9, 11, &[]);
+    env.session("e1", "right", 10, 12, &[]);
+    let users = env.register_many("e1", "u", USERS).await;
+    let wide = wide_pool(&env, 20).await;
+
+    let start = Arc::new(tokio::sync::Barrier::new(USERS * 2));
+    let mut tasks = Vec::new();
+    for u in &users {
+        for session in ["left", "right"] {
+            let (pool, user, start) = (wide.clone(), u.clone(), start.clone());
+            tasks.push(tokio::spawn(async move {
+                start.wait().await;
+                (
+                    user.clone(),
+                    seats::rsvp(&pool, session, &user, false).await,
+                )
+            }));
+        }
+    }
+    let mut confirmed: HashMap<String, usize> = HashMap::new();
+    for t in tasks {
+        let (user, r) = t.await.unwrap();
+        match r {
+            Ok(r) => {
+                assert_eq!(r.status, RsvpStatus::Confirmed);
+                *confirmed.entry(user).or_default() += 1;
+            }
+            Err(Error::Precondition(msg)) => assert!(msg.contains("overlaps"), "{msg}"),
+            Err(e) => panic!("{user}: {e:#}"),
+        }
+    }
+    assert_eq!(confirmed.len(), USERS);
+    assert!(confirmed.values().all(|&n| n == 1), "{confirmed:?}");
+    let (l, _, _) = truth(&wide, "left").await;
+    let (r, _, _) = truth(&wide, "right").await;
+    assert_eq!(l + r, USERS as i64);
+}
