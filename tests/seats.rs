@@ -588,6 +588,18 @@ async fn expired_offer_passes_on_at_the_next_write(pool: PgPool) {
         status_of(&env, "s1", "u-1").await.as_deref(),
         Some("OFFERED")
     );
+    let list = env
+        .run(&["session", "list", "--json", "--event", "e1"])
+        .success()
+        .json();
+    assert_eq!(
+        (
+            &list[0]["offered"],
+            &list[0]["available"],
+            &list[0]["is_full"]
+        ),
+        (&json!(0), &json!(1), &json!(false))
+    );
 
     // The next write on the session (anyone's RSVP) expires it and passes the seat on.
     let late = rsvp(&env, "s1", "u-3").code(4).json();
