@@ -160,6 +160,17 @@ BEGIN
     IF have_row THEN
         SELECT x.id, x.status, x.waitlist_seq, x.offer_expires_at INTO r
           FROM session_rsvps x WHERE x.session_id = p_session AND x.user_id = p_user;
+        -- A seat free while someone waits happens only when no offer could be made (the session
+        -- has started, or everyone waiting clashed): a waiting user who asks again takes it.
+        IF r.status = 'WAITLISTED' AND (cap IS NULL OR c.current_attendance < cap) AND cardinality(clash) = 0 THEN
+            UPDATE session_rsvps x
+               SET status = 'CONFIRMED', waitlist_seq = NULL, confirmed_at = now(), updated_at = now(),
+                   allow_overlap = x.allow_overlap OR p_allow_overlap
+             WHERE x.id = r.id;
+            RETURN QUERY SELECT 'CONFIRMED', r.id, 'CONFIRMED'::text, NULL::integer, NULL::timestamptz,
+                                '{}'::text[], cap, c.current_attendance + 1, s.event_id;
+            RETURN;
+        END IF;
         IF r.status IN ('CONFIRMED', 'WAITLISTED') THEN
             RETURN QUERY SELECT 'REPEAT', r.id, r.status, capctl_waitlist_position(p_session, r.waitlist_seq),
                                 NULL::timestamptz, '{}'::text[], cap, c.current_attendance, s.event_id;

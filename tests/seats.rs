@@ -680,6 +680,13 @@ async fn no_offers_once_the_session_has_started_and_none_after_it_ended(pool: Pg
     let raised = set_capacity(&env, "live", &["--max", "5"]).success().json();
     assert_eq!(raised["offers_sent"], 0);
     assert_eq!(counters(&env, "live").await, (0, 1));
+    // At the door: the waiting user asking again takes the free seat.
+    let door = rsvp(&env, "live", "u-1").success().json();
+    assert_eq!(
+        (door["status"].clone(), door["repeat"].clone()),
+        (json!("CONFIRMED"), json!(false))
+    );
+    assert_eq!(counters(&env, "live").await, (1, 0));
 
     let before = env.snapshot().await;
     rsvp(&env, "over", "u-2")
