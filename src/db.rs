@@ -73,6 +73,8 @@ pub async fn connect(settings: &Settings, max_connections: u32) -> Result<PgPool
     Ok(pool)
 }
 
+/// Any failure to open the first connection means the server cannot be used: exit 7, with the
+/// server's own reason (refused, unknown role, missing database) and never a password.
 fn unavailable(settings: &Settings, err: sqlx::Error) -> Error {
     let reason = match &err {
         sqlx::Error::Database(db) if db.code().as_deref() == Some("3D000") => {
@@ -82,15 +84,13 @@ fn unavailable(settings: &Settings, err: sqlx::Error) -> Error {
             )
         }
         sqlx::Error::Database(db) => db.message().to_string(),
+        sqlx::Error::PoolTimedOut => "no connection within the timeout".to_string(),
         other => redact(&other.to_string()),
     };
-    match Error::from(err) {
-        Error::Unavailable(_) => Error::Unavailable(format!(
-            "cannot reach PostgreSQL at {}: {reason}",
-            describe(&settings.database_url)
-        )),
-        other => other,
-    }
+    Error::Unavailable(format!(
+        "cannot reach PostgreSQL at {}: {reason}",
+        describe(&settings.database_url)
+    ))
 }
 
 /// `host:port/db` of a URL, without credentials, for messages.

@@ -82,7 +82,10 @@ impl From<sqlx::Error> for Error {
                 Some("57014") => {
                     Self::Unavailable(format!("PostgreSQL statement timed out: {}", db.message()))
                 }
-                Some(code) if code.starts_with("57P") || code.starts_with("08") => {
+                // too_many_connections: the server is there but cannot take us now.
+                Some(code)
+                    if code.starts_with("57P") || code.starts_with("08") || code == "53300" =>
+                {
                     Self::Unavailable(format!("PostgreSQL unavailable: {}", db.message()))
                 }
                 Some("3D000") => Self::Unavailable(format!(

@@ -13,6 +13,7 @@ pub mod error;
 pub mod events;
 pub mod ids;
 pub mod logging;
+pub mod seats;
 pub mod sessions;
 
 pub use error::{Error, Result};

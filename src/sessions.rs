@@ -52,8 +52,11 @@ const SEATS_SELECT: &str = "
            COALESCE(c.confirmed, 0) AS confirmed,
            COALESCE(c.offered, 0) AS offered,
            COALESCE(c.waitlisted, 0) AS waitlisted,
-           GREATEST(COALESCE(sc.maximum_capacity, s.max_participants)
-                    - COALESCE(c.confirmed, 0) - COALESCE(c.offered, 0), 0)::bigint AS available,
+           -- GREATEST skips NULLs: unlimited must stay NULL, not become 0.
+           CASE WHEN COALESCE(sc.maximum_capacity, s.max_participants) IS NOT NULL THEN
+               GREATEST(COALESCE(sc.maximum_capacity, s.max_participants)
+                        - COALESCE(c.confirmed, 0) - COALESCE(c.offered, 0), 0)::bigint
+           END AS available,
            COALESCE(COALESCE(sc.maximum_capacity, s.max_participants)
                     <= COALESCE(c.confirmed, 0) + COALESCE(c.offered, 0), false) AS is_full,
            s.waitlist_enabled,

@@ -157,27 +157,32 @@ impl LimitArgs {
     }
 }
 
-/// Help and version go to stdout as clap prints them; a usage error becomes one line on stderr
-/// (`capctl: error: …`) with exit code 2, like every other error.
-pub fn usage_error(err: clap::Error) -> std::process::ExitCode {
+/// Help and version go to stdout with exit 0; a usage error becomes one line on stderr, exit 2.
+pub fn report_usage_error(err: clap::Error) -> std::process::ExitCode {
     use clap::error::ErrorKind;
     if matches!(
         err.kind(),
-        ErrorKind::DisplayHelp
-            | ErrorKind::DisplayVersion
-            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion
     ) {
         let _ = err.print();
-        return std::process::ExitCode::from(if err.use_stderr() { 2 } else { 0 });
+        return std::process::ExitCode::SUCCESS;
+    }
+    if err.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+        let _ = err.print();
+        return std::process::ExitCode::from(2);
     }
     let rendered = err.render().to_string();
-    let text = rendered
+    let line = rendered
         .lines()
-        .map(str::trim)
         .take_while(|l| !l.starts_with("Usage:") && !l.starts_with("For more information"))
+        .map(str::trim)
         .filter(|l| !l.is_empty())
         .collect::<Vec<_>>()
         .join(" ");
-    let text = text.strip_prefix("error: ").unwrap_or(&text);
-    crate::report(&crate::Error::invalid(text.to_string()))
+    let line = line.strip_prefix("error: ").unwrap_or(&line);
+    eprintln!(
+        "capctl: error: {} (see --help)",
+        crate::config::redact(line)
+    );
+    std::process::ExitCode::from(2)
 }

@@ -7,6 +7,7 @@ use crate::backends::Backends;
 use crate::cli::output::{or_dash, or_unlimited, table, ts};
 use crate::cli::{LimitArgs, Output};
 use crate::ids::{duration_arg, id_arg, timestamp_arg};
+use crate::seats::{self, Cancellation, CapacityChange, RsvpOutcome, RsvpStatus, WaitlistEntry};
 use crate::sessions::{self, NewSession, SessionSeats};
 use crate::{Error, Result};
 
@@ -151,11 +152,42 @@ pub struct SetCapacityArgs {
 }
 
 impl SetCapacityArgs {
-    async fn run(self, _b: &Backends, _out: Output) -> Result<()> {
-        Err(Error::Internal(anyhow::anyhow!(
-            "session set-capacity is not built yet"
-        )))
+    async fn run(self, b: &Backends, out: Output) -> Result<()> {
+        let change =
+            seats::set_capacity(b.pg().await?, &self.session, self.limit.limit(), self.force)
+                .await?;
+        out.emit(&change, || render_capacity_change(&change))
     }
+}
+
+fn render_capacity_change(c: &CapacityChange) -> String {
+    let mut t = table(["session", "capacity", "was", "taken", "offers sent"]);
+    t.add_row([
+        c.session_id.clone(),
+        or_unlimited(c.capacity),
+        or_unlimited(c.previous_capacity),
+        c.taken.to_string(),
+        c.offers_sent.to_string(),
+    ]);
+    let summary = match (c.over_capacity, c.offers_sent) {
+        (true, _) => format!(
+            "capacity of {} set to {} below the {} seats taken: nobody is removed, nobody new is admitted until below",
+            c.session_id,
+            or_unlimited(c.capacity),
+            c.taken
+        ),
+        (false, 0) => format!(
+            "capacity of {} set to {}; no offers sent",
+            c.session_id,
+            or_unlimited(c.capacity)
+        ),
+        (false, n) => format!(
+            "capacity of {} set to {}; {n} waitlisted user(s) offered a seat",
+            c.session_id,
+            or_unlimited(c.capacity)
+        ),
+    };
+    format!("{t}\n{summary}")
 }
 
 #[derive(Debug, Args)]
@@ -172,11 +204,48 @@ pub struct RsvpArgs {
 }
 
 impl RsvpArgs {
-    async fn run(self, _b: &Backends, _out: Output) -> Result<()> {
-        Err(Error::Internal(anyhow::anyhow!(
-            "session rsvp is not built yet"
-        )))
+    async fn run(self, b: &Backends, out: Output) -> Result<()> {
+        let rsvp =
+            seats::rsvp(b.pg().await?, &self.session, &self.user, self.allow_overlap).await?;
+        out.emit(&rsvp, || render_rsvp(&rsvp))?;
+        match (rsvp.status, rsvp.waitlist_position) {
+            // Printed above; the exit code tells scripts the user is queued, not admitted.
+            (RsvpStatus::Waitlisted, position) => Err(Error::Waitlisted(format!(
+                "session {:?} is full: user {:?} is waitlisted at position {}",
+                rsvp.session_id,
+                rsvp.user_id,
+                or_dash(position)
+            ))),
+            _ => Ok(()),
+        }
     }
+}
+
+fn render_rsvp(r: &RsvpOutcome) -> String {
+    let mut t = table(["session", "user", "status", "position", "taken", "capacity"]);
+    t.add_row([
+        r.session_id.clone(),
+        r.user_id.clone(),
+        r.status.to_string(),
+        or_dash(r.waitlist_position),
+        or_dash(r.taken),
+        or_unlimited(r.capacity),
+    ]);
+    let again = if r.repeat {
+        " (already, nothing changed)"
+    } else {
+        ""
+    };
+    let summary = match r.status {
+        RsvpStatus::Waitlisted => format!(
+            "{} is waitlisted for {} at position {}{again}",
+            r.user_id,
+            r.session_id,
+            or_dash(r.waitlist_position)
+        ),
+        _ => format!("{} has a seat in {}{again}", r.user_id, r.session_id),
+    };
+    format!("{t}\n{summary}")
 }
 
 #[derive(Debug, Args)]
@@ -190,11 +259,35 @@ pub struct CancelArgs {
 }
 
 impl CancelArgs {
-    async fn run(self, _b: &Backends, _out: Output) -> Result<()> {
-        Err(Error::Internal(anyhow::anyhow!(
-            "session cancel is not built yet"
-        )))
+    async fn run(self, b: &Backends, out: Output) -> Result<()> {
+        let c = seats::cancel(b.pg().await?, &self.session, &self.user).await?;
+        out.emit(&c, || render_cancellation(&c))
     }
+}
+
+fn render_cancellation(c: &Cancellation) -> String {
+    let mut t = table(["session", "user", "status", "was", "offers sent"]);
+    t.add_row([
+        c.session_id.clone(),
+        c.user_id.clone(),
+        c.status.to_string(),
+        c.previous_status.to_string(),
+        c.offers_sent.to_string(),
+    ]);
+    let summary = if c.repeat {
+        format!(
+            "{}'s RSVP for {} was already cancelled; nothing changed",
+            c.user_id, c.session_id
+        )
+    } else if c.offers_sent > 0 {
+        format!(
+            "{}'s RSVP for {} cancelled; the freed seat was offered to the next in line",
+            c.user_id, c.session_id
+        )
+    } else {
+        format!("{}'s RSVP for {} cancelled", c.user_id, c.session_id)
+    };
+    format!("{t}\n{summary}")
 }
 
 #[derive(Debug, Args)]
@@ -205,9 +298,31 @@ pub struct WaitlistArgs {
 }
 
 impl WaitlistArgs {
-    async fn run(self, _b: &Backends, _out: Output) -> Result<()> {
-        Err(Error::Internal(anyhow::anyhow!(
-            "session waitlist is not built yet"
-        )))
+    async fn run(self, b: &Backends, out: Output) -> Result<()> {
+        let queue = seats::waitlist(b.pg().await?, &self.session).await?;
+        out.emit(&queue, || render_waitlist(&self.session, &queue))
     }
+}
+
+fn render_waitlist(session: &str, queue: &[WaitlistEntry]) -> String {
+    let waiting = queue
+        .iter()
+        .filter(|e| e.status == RsvpStatus::Waitlisted)
+        .count();
+    let offered = queue.len() - waiting;
+    let summary = format!("{session}: {waiting} waitlisted, {offered} holding an offer");
+    if queue.is_empty() {
+        return summary;
+    }
+    let mut t = table(["position", "user", "status", "since", "offer expires"]);
+    for e in queue {
+        t.add_row([
+            or_dash(e.position),
+            e.user_id.clone(),
+            e.status.to_string(),
+            ts(&e.waitlisted_at),
+            or_dash(e.offer_expires_at.as_ref().map(ts)),
+        ]);
+    }
+    format!("{t}\n{summary}")
 }

@@ -1,0 +1,807 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[capctl] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'capctl'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'capctl'= {
+            cand --database-url 'PostgreSQL URL'
+            cand --redis-url 'Redis URL'
+            cand --redis-prefix 'Prefix of every Redis key capctl writes'
+            cand --json 'Print one JSON document on stdout instead of tables'
+            cand -v 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+            cand --verbose 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand migrate 'Create or upgrade the database schema'
+            cand event 'Events and their registrations'
+            cand session 'Sessions, RSVPs, waitlists and capacities'
+            cand schedule 'A user''s personal schedule for an event'
+            cand booth 'Expo booths and their visitors'
+            cand stream 'Viewers of an event''s live stream'
+            cand export-rsvps 'Export RSVPs as CSV'
+            cand reconcile 'Repair counters, expire leases and offers; --check only reports'
+            cand demo 'Build a demo event and walk through every rule'
+            cand bench 'Measure throughput and latency, then check invariants'
+            cand completions 'Print a shell completion script'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'capctl;migrate'= {
+            cand --database-url 'PostgreSQL URL'
+            cand --redis-url 'Redis URL'
+            cand --redis-prefix 'Prefix of every Redis key capctl writes'
+            cand --create-database 'Create the database first if it does not exist'
+            cand --json 'Print one JSON document on stdout instead of tables'
+            cand -v 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+            cand --verbose 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'capctl;event'= {
+            cand --database-url 'PostgreSQL URL'
+            cand --redis-url 'Redis URL'
+            cand --redis-prefix 'Prefix of every Redis key capctl writes'
+            cand --json 'Print one JSON document on stdout instead of tables'
+            cand -v 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+            cand --verbose 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand create 'Create an event'
+            cand list 'List events'
+            cand show 'Show one event'
+            cand register 'Register a user for an event (idempotent; respects --max-attendees)'
+            cand import-registrations 'Register users from a CSV file with header user_id,name,email (all or nothing)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'capctl;event;create'= {
+            cand --name 'Event name'
+            cand --starts-at 'Start, RFC 3339 (2026-12-01T09:00:00Z)'
+            cand --ends-at 'End, RFC 3339'
+            cand --id 'Your own id (default: evt_<random>)'
+            cand --max-attendees 'Cap on registrations (default: unlimited)'
+            cand --max-viewers 'Cap on concurrent stream viewers (default: unlimited)'
+            cand --database-url 'PostgreSQL URL'
+            cand --redis-url 'Redis URL'
+            cand --redis-prefix 'Prefix of every Redis key capctl writes'
+            cand --json 'Print one JSON document on stdout instead of tables'
+            cand -v 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+            cand --verbose 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'capctl;event;list'= {
+            cand --database-url 'PostgreSQL URL'
+            cand --redis-url 'Redis URL'
+            cand --redis-prefix 'Prefix of every Redis key capctl writes'
+            cand --json 'Print one JSON document on stdout instead of tables'
+            cand -v 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+            cand --verbose 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'capctl;event;show'= {
+            cand --database-url 'PostgreSQL URL'
+            cand --redis-url 'Redis URL'
+            cand --redis-prefix 'Prefix of every Redis key capctl writes'
+            cand --json 'Print one JSON document on stdout instead of tables'
+            cand -v 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+            cand --verbose 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'capctl;event;register'= {
+            cand --event 'Event id'
+            cand --user 'User id'
+            cand --name 'Display name'
+            cand --email 'Email address'
+            cand --database-url 'PostgreSQL URL'
+            cand --redis-url 'Redis URL'
+            cand --redis-prefix 'Prefix of every Redis key capctl writes'
+            cand --json 'Print one JSON document on stdout instead of tables'
+            cand -v 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+            cand --verbose 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'capctl;event;import-registrations'= {
+            cand --event 'Event id'
+            cand --database-url 'PostgreSQL URL'
+            cand --redis-url 'Redis URL'
+            cand --redis-prefix 'Prefix of every Redis key capctl writes'
+            cand --json 'Print one JSON document on stdout instead of tables'
+            cand -v 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+            cand --verbose 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'capctl;event;help'= {
+            cand create 'Create an event'
+            cand list 'List events'
+            cand show 'Show one event'
+            cand register 'Register a user for an event (idempotent; respects --max-attendees)'
+            cand import-registrations 'Register users from a CSV file with header user_id,name,email (all or nothing)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'capctl;event;help;create'= {
+        }
+        &'capctl;event;help;list'= {
+        }
+        &'capctl;event;help;show'= {
+        }
+        &'capctl;event;help;register'= {
+        }
+        &'capctl;event;help;import-registrations'= {
+        }
+        &'capctl;event;help;help'= {
+        }
+        &'capctl;session'= {
+            cand --database-url 'PostgreSQL URL'
+            cand --redis-url 'Redis URL'
+            cand --redis-prefix 'Prefix of every Redis key capctl writes'
+            cand --json 'Print one JSON document on stdout instead of tables'
+            cand -v 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+            cand --verbose 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand create 'Create a session of an event'
+            cand list 'The organizer dashboard: seats of every session of an event'
+            cand set-capacity 'Change a session''s capacity (raising it offers seats to the waitlist at once)'
+            cand rsvp 'RSVP a user: confirmed, waitlisted when full, or refused'
+            cand cancel 'Cancel a user''s RSVP; the freed seat is offered to the next in line'
+            cand waitlist 'Show a session''s waitlist in order'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'capctl;session;create'= {
+            cand --event 'Event id'
+            cand --title 'Session title'
+            cand --starts-at 'Start, RFC 3339'
+            cand --ends-at 'End, RFC 3339'
+            cand --id 'Your own id (default: ses_<random>)'
+            cand --max-participants 'Seats (default: unlimited)'
+            cand --room 'Room shown in schedules'
+            cand --offer-ttl 'How long a freed seat is held for the next in line'
+            cand --database-url 'PostgreSQL URL'
+            cand --redis-url 'Redis URL'
+            cand --redis-prefix 'Prefix of every Redis key capctl writes'
+            cand --no-waitlist 'Refuse RSVPs when full instead of queueing them'
+            cand --json 'Print one JSON document on stdout instead of tables'
+            cand -v 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+            cand --verbose 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'capctl;session;list'= {
+            cand --event 'Event id'
+            cand --database-url 'PostgreSQL URL'
+            cand --redis-url 'Redis URL'
+            cand --redis-prefix 'Prefix of every Redis key capctl writes'
+            cand --json 'Print one JSON document on stdout instead of tables'
+            cand -v 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+            cand --verbose 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'capctl;session;set-capacity'= {
+            cand --session 'Session id'
+            cand --max 'New limit'
+            cand --database-url 'PostgreSQL URL'
+            cand --redis-url 'Redis URL'
+            cand --redis-prefix 'Prefix of every Redis key capctl writes'
+            cand --unlimited 'Remove the limit'
+            cand --force 'Allow a capacity below the seats already taken (nobody is removed; nobody new admitted)'
+            cand --json 'Print one JSON document on stdout instead of tables'
+            cand -v 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+            cand --verbose 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'capctl;session;rsvp'= {
+            cand --session 'Session id'
+            cand --user 'User id'
+            cand --database-url 'PostgreSQL URL'
+            cand --redis-url 'Redis URL'
+            cand --redis-prefix 'Prefix of every Redis key capctl writes'
+            cand --allow-overlap 'Confirm even if it overlaps another confirmed session of the user'
+            cand --json 'Print one JSON document on stdout instead of tables'
+            cand -v 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+            cand --verbose 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'capctl;session;cancel'= {
+            cand --session 'Session id'
+            cand --user 'User id'
+            cand --database-url 'PostgreSQL URL'
+            cand --redis-url 'Redis URL'
+            cand --redis-prefix 'Prefix of every Redis key capctl writes'
+            cand --json 'Print one JSON document on stdout instead of tables'
+            cand -v 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+            cand --verbose 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'capctl;session;waitlist'= {
+            cand --session 'Session id'
+            cand --database-url 'PostgreSQL URL'
+            cand --redis-url 'Redis URL'
+            cand --redis-prefix 'Prefix of every Redis key capctl writes'
+            cand --json 'Print one JSON document on stdout instead of tables'
+            cand -v 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+            cand --verbose 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'capctl;session;help'= {
+            cand create 'Create a session of an event'
+            cand list 'The organizer dashboard: seats of every session of an event'
+            cand set-capacity 'Change a session''s capacity (raising it offers seats to the waitlist at once)'
+            cand rsvp 'RSVP a user: confirmed, waitlisted when full, or refused'
+            cand cancel 'Cancel a user''s RSVP; the freed seat is offered to the next in line'
+            cand waitlist 'Show a session''s waitlist in order'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'capctl;session;help;create'= {
+        }
+        &'capctl;session;help;list'= {
+        }
+        &'capctl;session;help;set-capacity'= {
+        }
+        &'capctl;session;help;rsvp'= {
+        }
+        &'capctl;session;help;cancel'= {
+        }
+        &'capctl;session;help;waitlist'= {
+        }
+        &'capctl;session;help;help'= {
+        }
+        &'capctl;schedule'= {
+            cand --event 'Event id'
+            cand --user 'User id'
+            cand --database-url 'PostgreSQL URL'
+            cand --redis-url 'Redis URL'
+            cand --redis-prefix 'Prefix of every Redis key capctl writes'
+            cand --ics 'Write an iCalendar (RFC 5545) file to stdout instead of a table'
+            cand --json 'Print one JSON document on stdout instead of tables'
+            cand -v 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+            cand --verbose 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'capctl;booth'= {
+            cand --database-url 'PostgreSQL URL'
+            cand --redis-url 'Redis URL'
+            cand --redis-prefix 'Prefix of every Redis key capctl writes'
+            cand --json 'Print one JSON document on stdout instead of tables'
+            cand -v 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+            cand --verbose 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand create 'Create an expo booth'
+            cand set-capacity 'Change a booth''s visitor limit'
+            cand enter 'A visitor enters (refused at the limit; a repeat refreshes the lease)'
+            cand heartbeat 'Extend a visitor''s lease; an expired lease is reported lost'
+            cand leave 'A visitor leaves (idempotent)'
+            cand visitors 'Visitors inside booths now'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'capctl;booth;create'= {
+            cand --event 'Event id'
+            cand --name 'Booth name'
+            cand --id 'Your own id (default: booth_<random>)'
+            cand --tier 'Sponsor tier, e.g. gold'
+            cand --max-visitors 'Visitors allowed inside at once (default: unlimited)'
+            cand --database-url 'PostgreSQL URL'
+            cand --redis-url 'Redis URL'
+            cand --redis-prefix 'Prefix of every Redis key capctl writes'
+            cand --json 'Print one JSON document on stdout instead of tables'
+            cand -v 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+            cand --verbose 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'capctl;booth;set-capacity'= {
+            cand --booth 'Booth id'
+            cand --max 'New limit'
+            cand --database-url 'PostgreSQL URL'
+            cand --redis-url 'Redis URL'
+            cand --redis-prefix 'Prefix of every Redis key capctl writes'
+            cand --unlimited 'Remove the limit'
+            cand --json 'Print one JSON document on stdout instead of tables'
+            cand -v 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+            cand --verbose 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'capctl;booth;enter'= {
+            cand --booth 'Booth id'
+            cand --user 'Visitor''s user id'
+            cand --ttl 'Lease length: the visitor counts as inside this long without a heartbeat'
+            cand --database-url 'PostgreSQL URL'
+            cand --redis-url 'Redis URL'
+            cand --redis-prefix 'Prefix of every Redis key capctl writes'
+            cand --json 'Print one JSON document on stdout instead of tables'
+            cand -v 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+            cand --verbose 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'capctl;booth;heartbeat'= {
+            cand --booth 'Booth id'
+            cand --user 'Visitor''s user id'
+            cand --ttl 'Lease length: the visitor counts as inside this long without a heartbeat'
+            cand --database-url 'PostgreSQL URL'
+            cand --redis-url 'Redis URL'
+            cand --redis-prefix 'Prefix of every Redis key capctl writes'
+            cand --json 'Print one JSON document on stdout instead of tables'
+            cand -v 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+            cand --verbose 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'capctl;booth;leave'= {
+            cand --booth 'Booth id'
+            cand --user 'Visitor''s user id'
+            cand --database-url 'PostgreSQL URL'
+            cand --redis-url 'Redis URL'
+            cand --redis-prefix 'Prefix of every Redis key capctl writes'
+            cand --json 'Print one JSON document on stdout instead of tables'
+            cand -v 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+            cand --verbose 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'capctl;booth;visitors'= {
+            cand --booth 'One booth'
+            cand --event 'Every booth of an event'
+            cand --database-url 'PostgreSQL URL'
+            cand --redis-url 'Redis URL'
+            cand --redis-prefix 'Prefix of every Redis key capctl writes'
+            cand --json 'Print one JSON document on stdout instead of tables'
+            cand -v 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+            cand --verbose 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'capctl;booth;help'= {
+            cand create 'Create an expo booth'
+            cand set-capacity 'Change a booth''s visitor limit'
+            cand enter 'A visitor enters (refused at the limit; a repeat refreshes the lease)'
+            cand heartbeat 'Extend a visitor''s lease; an expired lease is reported lost'
+            cand leave 'A visitor leaves (idempotent)'
+            cand visitors 'Visitors inside booths now'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'capctl;booth;help;create'= {
+        }
+        &'capctl;booth;help;set-capacity'= {
+        }
+        &'capctl;booth;help;enter'= {
+        }
+        &'capctl;booth;help;heartbeat'= {
+        }
+        &'capctl;booth;help;leave'= {
+        }
+        &'capctl;booth;help;visitors'= {
+        }
+        &'capctl;booth;help;help'= {
+        }
+        &'capctl;stream'= {
+            cand --database-url 'PostgreSQL URL'
+            cand --redis-url 'Redis URL'
+            cand --redis-prefix 'Prefix of every Redis key capctl writes'
+            cand --json 'Print one JSON document on stdout instead of tables'
+            cand -v 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+            cand --verbose 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand set-limit 'Set or remove an event''s concurrent-viewer limit'
+            cand join 'A viewer joins (refused at the limit; a repeat refreshes the lease)'
+            cand heartbeat 'Extend a viewer''s lease; an expired lease is reported lost'
+            cand leave 'A viewer leaves (idempotent)'
+            cand viewers 'Viewers of streams now; --watch redraws until Ctrl-C'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'capctl;stream;set-limit'= {
+            cand --event 'Event id'
+            cand --max 'New limit'
+            cand --database-url 'PostgreSQL URL'
+            cand --redis-url 'Redis URL'
+            cand --redis-prefix 'Prefix of every Redis key capctl writes'
+            cand --unlimited 'Remove the limit'
+            cand --json 'Print one JSON document on stdout instead of tables'
+            cand -v 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+            cand --verbose 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'capctl;stream;join'= {
+            cand --event 'Event id'
+            cand --viewer 'Viewer id'
+            cand --ttl 'Lease length: the viewer counts as watching this long without a heartbeat'
+            cand --database-url 'PostgreSQL URL'
+            cand --redis-url 'Redis URL'
+            cand --redis-prefix 'Prefix of every Redis key capctl writes'
+            cand --json 'Print one JSON document on stdout instead of tables'
+            cand -v 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+            cand --verbose 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'capctl;stream;heartbeat'= {
+            cand --event 'Event id'
+            cand --viewer 'Viewer id'
+            cand --ttl 'Lease length: the viewer counts as watching this long without a heartbeat'
+            cand --database-url 'PostgreSQL URL'
+            cand --redis-url 'Redis URL'
+            cand --redis-prefix 'Prefix of every Redis key capctl writes'
+            cand --json 'Print one JSON document on stdout instead of tables'
+            cand -v 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+            cand --verbose 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'capctl;stream;leave'= {
+            cand --event 'Event id'
+            cand --viewer 'Viewer id'
+            cand --database-url 'PostgreSQL URL'
+            cand --redis-url 'Redis URL'
+            cand --redis-prefix 'Prefix of every Redis key capctl writes'
+            cand --json 'Print one JSON document on stdout instead of tables'
+            cand -v 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+            cand --verbose 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'capctl;stream;viewers'= {
+            cand --event 'One event (default: every event)'
+            cand --interval 'Redraw interval with --watch'
+            cand --database-url 'PostgreSQL URL'
+            cand --redis-url 'Redis URL'
+            cand --redis-prefix 'Prefix of every Redis key capctl writes'
+            cand --watch 'Redraw a live table until Ctrl-C'
+            cand --json 'Print one JSON document on stdout instead of tables'
+            cand -v 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+            cand --verbose 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'capctl;stream;help'= {
+            cand set-limit 'Set or remove an event''s concurrent-viewer limit'
+            cand join 'A viewer joins (refused at the limit; a repeat refreshes the lease)'
+            cand heartbeat 'Extend a viewer''s lease; an expired lease is reported lost'
+            cand leave 'A viewer leaves (idempotent)'
+            cand viewers 'Viewers of streams now; --watch redraws until Ctrl-C'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'capctl;stream;help;set-limit'= {
+        }
+        &'capctl;stream;help;join'= {
+        }
+        &'capctl;stream;help;heartbeat'= {
+        }
+        &'capctl;stream;help;leave'= {
+        }
+        &'capctl;stream;help;viewers'= {
+        }
+        &'capctl;stream;help;help'= {
+        }
+        &'capctl;export-rsvps'= {
+            cand --event 'Event id'
+            cand --session 'Only this session'
+            cand --status 'Only these statuses, comma separated (CONFIRMED,WAITLISTED,OFFERED,CANCELLED,EXPIRED)'
+            cand -o 'Write to FILE atomically instead of stdout'
+            cand --output 'Write to FILE atomically instead of stdout'
+            cand --database-url 'PostgreSQL URL'
+            cand --redis-url 'Redis URL'
+            cand --redis-prefix 'Prefix of every Redis key capctl writes'
+            cand --json 'Print one JSON document on stdout instead of tables'
+            cand -v 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+            cand --verbose 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'capctl;reconcile'= {
+            cand --interval 'Time between passes with --watch'
+            cand --metrics-addr 'Serve Prometheus metrics on this address with --watch (e.g. 127.0.0.1:9187)'
+            cand --database-url 'PostgreSQL URL'
+            cand --redis-url 'Redis URL'
+            cand --redis-prefix 'Prefix of every Redis key capctl writes'
+            cand --watch 'Run as a daemon, one pass every --interval, until SIGINT/SIGTERM'
+            cand --check 'Change nothing; exit 8 when anything is off'
+            cand --json 'Print one JSON document on stdout instead of tables'
+            cand -v 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+            cand --verbose 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'capctl;demo'= {
+            cand --database-url 'PostgreSQL URL'
+            cand --redis-url 'Redis URL'
+            cand --redis-prefix 'Prefix of every Redis key capctl writes'
+            cand --json 'Print one JSON document on stdout instead of tables'
+            cand -v 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+            cand --verbose 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'capctl;bench'= {
+            cand --database-url 'PostgreSQL URL'
+            cand --redis-url 'Redis URL'
+            cand --redis-prefix 'Prefix of every Redis key capctl writes'
+            cand --json 'Print one JSON document on stdout instead of tables'
+            cand -v 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+            cand --verbose 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand rsvp 'RSVP rush on one hot session (and spread over --sessions)'
+            cand stream 'Concurrent stream joins, heartbeats, a disconnect storm and the reconcile after it'
+            cand export 'Export RSVPs to CSV'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'capctl;bench;rsvp'= {
+            cand --users 'Users rushing'
+            cand --capacity 'Seats per session'
+            cand --sessions 'Sessions the users spread over (1 = one hot session)'
+            cand --concurrency 'Concurrent writers'
+            cand --database-url 'PostgreSQL URL'
+            cand --redis-url 'Redis URL'
+            cand --redis-prefix 'Prefix of every Redis key capctl writes'
+            cand --json 'Print one JSON document on stdout instead of tables'
+            cand -v 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+            cand --verbose 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'capctl;bench;stream'= {
+            cand --viewers 'Viewers joining'
+            cand --streams 'Streams the viewers spread over'
+            cand --concurrency 'Concurrent callers'
+            cand --drop 'Share of viewers that vanish without leaving'
+            cand --database-url 'PostgreSQL URL'
+            cand --redis-url 'Redis URL'
+            cand --redis-prefix 'Prefix of every Redis key capctl writes'
+            cand --json 'Print one JSON document on stdout instead of tables'
+            cand -v 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+            cand --verbose 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'capctl;bench;export'= {
+            cand --rows 'RSVP rows to export'
+            cand --output 'Where the CSV goes (default: a temporary file)'
+            cand --database-url 'PostgreSQL URL'
+            cand --redis-url 'Redis URL'
+            cand --redis-prefix 'Prefix of every Redis key capctl writes'
+            cand --json 'Print one JSON document on stdout instead of tables'
+            cand -v 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+            cand --verbose 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'capctl;bench;help'= {
+            cand rsvp 'RSVP rush on one hot session (and spread over --sessions)'
+            cand stream 'Concurrent stream joins, heartbeats, a disconnect storm and the reconcile after it'
+            cand export 'Export RSVPs to CSV'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'capctl;bench;help;rsvp'= {
+        }
+        &'capctl;bench;help;stream'= {
+        }
+        &'capctl;bench;help;export'= {
+        }
+        &'capctl;bench;help;help'= {
+        }
+        &'capctl;completions'= {
+            cand --database-url 'PostgreSQL URL'
+            cand --redis-url 'Redis URL'
+            cand --redis-prefix 'Prefix of every Redis key capctl writes'
+            cand --json 'Print one JSON document on stdout instead of tables'
+            cand -v 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+            cand --verbose 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'capctl;help'= {
+            cand migrate 'Create or upgrade the database schema'
+            cand event 'Events and their registrations'
+            cand session 'Sessions, RSVPs, waitlists and capacities'
+            cand schedule 'A user''s personal schedule for an event'
+            cand booth 'Expo booths and their visitors'
+            cand stream 'Viewers of an event''s live stream'
+            cand export-rsvps 'Export RSVPs as CSV'
+            cand reconcile 'Repair counters, expire leases and offers; --check only reports'
+            cand demo 'Build a demo event and walk through every rule'
+            cand bench 'Measure throughput and latency, then check invariants'
+            cand completions 'Print a shell completion script'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'capctl;help;migrate'= {
+        }
+        &'capctl;help;event'= {
+            cand create 'Create an event'
+            cand list 'List events'
+            cand show 'Show one event'
+            cand register 'Register a user for an event (idempotent; respects --max-attendees)'
+            cand import-registrations 'Register users from a CSV file with header user_id,name,email (all or nothing)'
+        }
+        &'capctl;help;event;create'= {
+        }
+        &'capctl;help;event;list'= {
+        }
+        &'capctl;help;event;show'= {
+        }
+        &'capctl;help;event;register'= {
+        }
+        &'capctl;help;event;import-registrations'= {
+        }
+        &'capctl;help;session'= {
+            cand create 'Create a session of an event'
+            cand list 'The organizer dashboard: seats of every session of an event'
+            cand set-capacity 'Change a session''s capacity (raising it offers seats to the waitlist at once)'
+            cand rsvp 'RSVP a user: confirmed, waitlisted when full, or refused'
+            cand cancel 'Cancel a user''s RSVP; the freed seat is offered to the next in line'
+            cand waitlist 'Show a session''s waitlist in order'
+        }
+        &'capctl;help;session;create'= {
+        }
+        &'capctl;help;session;list'= {
+        }
+        &'capctl;help;session;set-capacity'= {
+        }
+        &'capctl;help;session;rsvp'= {
+        }
+        &'capctl;help;session;cancel'= {
+        }
+        &'capctl;help;session;waitlist'= {
+        }
+        &'capctl;help;schedule'= {
+        }
+        &'capctl;help;booth'= {
+            cand create 'Create an expo booth'
+            cand set-capacity 'Change a booth''s visitor limit'
+            cand enter 'A visitor enters (refused at the limit; a repeat refreshes the lease)'
+            cand heartbeat 'Extend a visitor''s lease; an expired lease is reported lost'
+            cand leave 'A visitor leaves (idempotent)'
+            cand visitors 'Visitors inside booths now'
+        }
+        &'capctl;help;booth;create'= {
+        }
+        &'capctl;help;booth;set-capacity'= {
+        }
+        &'capctl;help;booth;enter'= {
+        }
+        &'capctl;help;booth;heartbeat'= {
+        }
+        &'capctl;help;booth;leave'= {
+        }
+        &'capctl;help;booth;visitors'= {
+        }
+        &'capctl;help;stream'= {
+            cand set-limit 'Set or remove an event''s concurrent-viewer limit'
+            cand join 'A viewer joins (refused at the limit; a repeat refreshes the lease)'
+            cand heartbeat 'Extend a viewer''s lease; an expired lease is reported lost'
+            cand leave 'A viewer leaves (idempotent)'
+            cand viewers 'Viewers of streams now; --watch redraws until Ctrl-C'
+        }
+        &'capctl;help;stream;set-limit'= {
+        }
+        &'capctl;help;stream;join'= {
+        }
+        &'capctl;help;stream;heartbeat'= {
+        }
+        &'capctl;help;stream;leave'= {
+        }
+        &'capctl;help;stream;viewers'= {
+        }
+        &'capctl;help;export-rsvps'= {
+        }
+        &'capctl;help;reconcile'= {
+        }
+        &'capctl;help;demo'= {
+        }
+        &'capctl;help;bench'= {
+            cand rsvp 'RSVP rush on one hot session (and spread over --sessions)'
+            cand stream 'Concurrent stream joins, heartbeats, a disconnect storm and the reconcile after it'
+            cand export 'Export RSVPs to CSV'
+        }
+        &'capctl;help;bench;rsvp'= {
+        }
+        &'capctl;help;bench;stream'= {
+        }
+        &'capctl;help;bench;export'= {
+        }
+        &'capctl;help;completions'= {
+        }
+        &'capctl;help;help'= {
+        }
+    ]
+    $completions[$command]
+}

@@ -1,0 +1,479 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_capctl_global_optspecs
+    string join \n database-url= redis-url= redis-prefix= json v/verbose h/help V/version
+end
+
+function __fish_capctl_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_capctl_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_capctl_using_subcommand
+    set -l cmd (__fish_capctl_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c capctl -n "__fish_capctl_needs_command" -l database-url -d 'PostgreSQL URL' -r
+complete -c capctl -n "__fish_capctl_needs_command" -l redis-url -d 'Redis URL' -r
+complete -c capctl -n "__fish_capctl_needs_command" -l redis-prefix -d 'Prefix of every Redis key capctl writes' -r
+complete -c capctl -n "__fish_capctl_needs_command" -l json -d 'Print one JSON document on stdout instead of tables'
+complete -c capctl -n "__fish_capctl_needs_command" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+complete -c capctl -n "__fish_capctl_needs_command" -s h -l help -d 'Print help'
+complete -c capctl -n "__fish_capctl_needs_command" -s V -l version -d 'Print version'
+complete -c capctl -n "__fish_capctl_needs_command" -f -a "migrate" -d 'Create or upgrade the database schema'
+complete -c capctl -n "__fish_capctl_needs_command" -f -a "event" -d 'Events and their registrations'
+complete -c capctl -n "__fish_capctl_needs_command" -f -a "session" -d 'Sessions, RSVPs, waitlists and capacities'
+complete -c capctl -n "__fish_capctl_needs_command" -f -a "schedule" -d 'A user\'s personal schedule for an event'
+complete -c capctl -n "__fish_capctl_needs_command" -f -a "booth" -d 'Expo booths and their visitors'
+complete -c capctl -n "__fish_capctl_needs_command" -f -a "stream" -d 'Viewers of an event\'s live stream'
+complete -c capctl -n "__fish_capctl_needs_command" -f -a "export-rsvps" -d 'Export RSVPs as CSV'
+complete -c capctl -n "__fish_capctl_needs_command" -f -a "reconcile" -d 'Repair counters, expire leases and offers; --check only reports'
+complete -c capctl -n "__fish_capctl_needs_command" -f -a "demo" -d 'Build a demo event and walk through every rule'
+complete -c capctl -n "__fish_capctl_needs_command" -f -a "bench" -d 'Measure throughput and latency, then check invariants'
+complete -c capctl -n "__fish_capctl_needs_command" -f -a "completions" -d 'Print a shell completion script'
+complete -c capctl -n "__fish_capctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c capctl -n "__fish_capctl_using_subcommand migrate" -l database-url -d 'PostgreSQL URL' -r
+complete -c capctl -n "__fish_capctl_using_subcommand migrate" -l redis-url -d 'Redis URL' -r
+complete -c capctl -n "__fish_capctl_using_subcommand migrate" -l redis-prefix -d 'Prefix of every Redis key capctl writes' -r
+complete -c capctl -n "__fish_capctl_using_subcommand migrate" -l create-database -d 'Create the database first if it does not exist'
+complete -c capctl -n "__fish_capctl_using_subcommand migrate" -l json -d 'Print one JSON document on stdout instead of tables'
+complete -c capctl -n "__fish_capctl_using_subcommand migrate" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+complete -c capctl -n "__fish_capctl_using_subcommand migrate" -s h -l help -d 'Print help'
+complete -c capctl -n "__fish_capctl_using_subcommand migrate" -s V -l version -d 'Print version'
+complete -c capctl -n "__fish_capctl_using_subcommand event; and not __fish_seen_subcommand_from create list show register import-registrations help" -l database-url -d 'PostgreSQL URL' -r
+complete -c capctl -n "__fish_capctl_using_subcommand event; and not __fish_seen_subcommand_from create list show register import-registrations help" -l redis-url -d 'Redis URL' -r
+complete -c capctl -n "__fish_capctl_using_subcommand event; and not __fish_seen_subcommand_from create list show register import-registrations help" -l redis-prefix -d 'Prefix of every Redis key capctl writes' -r
+complete -c capctl -n "__fish_capctl_using_subcommand event; and not __fish_seen_subcommand_from create list show register import-registrations help" -l json -d 'Print one JSON document on stdout instead of tables'
+complete -c capctl -n "__fish_capctl_using_subcommand event; and not __fish_seen_subcommand_from create list show register import-registrations help" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+complete -c capctl -n "__fish_capctl_using_subcommand event; and not __fish_seen_subcommand_from create list show register import-registrations help" -s h -l help -d 'Print help'
+complete -c capctl -n "__fish_capctl_using_subcommand event; and not __fish_seen_subcommand_from create list show register import-registrations help" -s V -l version -d 'Print version'
+complete -c capctl -n "__fish_capctl_using_subcommand event; and not __fish_seen_subcommand_from create list show register import-registrations help" -f -a "create" -d 'Create an event'
+complete -c capctl -n "__fish_capctl_using_subcommand event; and not __fish_seen_subcommand_from create list show register import-registrations help" -f -a "list" -d 'List events'
+complete -c capctl -n "__fish_capctl_using_subcommand event; and not __fish_seen_subcommand_from create list show register import-registrations help" -f -a "show" -d 'Show one event'
+complete -c capctl -n "__fish_capctl_using_subcommand event; and not __fish_seen_subcommand_from create list show register import-registrations help" -f -a "register" -d 'Register a user for an event (idempotent; respects --max-attendees)'
+complete -c capctl -n "__fish_capctl_using_subcommand event; and not __fish_seen_subcommand_from create list show register import-registrations help" -f -a "import-registrations" -d 'Register users from a CSV file with header user_id,name,email (all or nothing)'
+complete -c capctl -n "__fish_capctl_using_subcommand event; and not __fish_seen_subcommand_from create list show register import-registrations help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c capctl -n "__fish_capctl_using_subcommand event; and __fish_seen_subcommand_from create" -l name -d 'Event name' -r
+complete -c capctl -n "__fish_capctl_using_subcommand event; and __fish_seen_subcommand_from create" -l starts-at -d 'Start, RFC 3339 (2026-12-01T09:00:00Z)' -r
+complete -c capctl -n "__fish_capctl_using_subcommand event; and __fish_seen_subcommand_from create" -l ends-at -d 'End, RFC 3339' -r
+complete -c capctl -n "__fish_capctl_using_subcommand event; and __fish_seen_subcommand_from create" -l id -d 'Your own id (default: evt_<random>)' -r
+complete -c capctl -n "__fish_capctl_using_subcommand event; and __fish_seen_subcommand_from create" -l max-attendees -d 'Cap on registrations (default: unlimited)' -r
+complete -c capctl -n "__fish_capctl_using_subcommand event; and __fish_seen_subcommand_from create" -l max-viewers -d 'Cap on concurrent stream viewers (default: unlimited)' -r
+complete -c capctl -n "__fish_capctl_using_subcommand event; and __fish_seen_subcommand_from create" -l database-url -d 'PostgreSQL URL' -r
+complete -c capctl -n "__fish_capctl_using_subcommand event; and __fish_seen_subcommand_from create" -l redis-url -d 'Redis URL' -r
+complete -c capctl -n "__fish_capctl_using_subcommand event; and __fish_seen_subcommand_from create" -l redis-prefix -d 'Prefix of every Redis key capctl writes' -r
+complete -c capctl -n "__fish_capctl_using_subcommand event; and __fish_seen_subcommand_from create" -l json -d 'Print one JSON document on stdout instead of tables'
+complete -c capctl -n "__fish_capctl_using_subcommand event; and __fish_seen_subcommand_from create" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+complete -c capctl -n "__fish_capctl_using_subcommand event; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help'
+complete -c capctl -n "__fish_capctl_using_subcommand event; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
+complete -c capctl -n "__fish_capctl_using_subcommand event; and __fish_seen_subcommand_from list" -l database-url -d 'PostgreSQL URL' -r
+complete -c capctl -n "__fish_capctl_using_subcommand event; and __fish_seen_subcommand_from list" -l redis-url -d 'Redis URL' -r
+complete -c capctl -n "__fish_capctl_using_subcommand event; and __fish_seen_subcommand_from list" -l redis-prefix -d 'Prefix of every Redis key capctl writes' -r
+complete -c capctl -n "__fish_capctl_using_subcommand event; and __fish_seen_subcommand_from list" -l json -d 'Print one JSON document on stdout instead of tables'
+complete -c capctl -n "__fish_capctl_using_subcommand event; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+complete -c capctl -n "__fish_capctl_using_subcommand event; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c capctl -n "__fish_capctl_using_subcommand event; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c capctl -n "__fish_capctl_using_subcommand event; and __fish_seen_subcommand_from show" -l database-url -d 'PostgreSQL URL' -r
+complete -c capctl -n "__fish_capctl_using_subcommand event; and __fish_seen_subcommand_from show" -l redis-url -d 'Redis URL' -r
+complete -c capctl -n "__fish_capctl_using_subcommand event; and __fish_seen_subcommand_from show" -l redis-prefix -d 'Prefix of every Redis key capctl writes' -r
+complete -c capctl -n "__fish_capctl_using_subcommand event; and __fish_seen_subcommand_from show" -l json -d 'Print one JSON document on stdout instead of tables'
+complete -c capctl -n "__fish_capctl_using_subcommand event; and __fish_seen_subcommand_from show" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+complete -c capctl -n "__fish_capctl_using_subcommand event; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
+complete -c capctl -n "__fish_capctl_using_subcommand event; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
+complete -c capctl -n "__fish_capctl_using_subcommand event; and __fish_seen_subcommand_from register" -l event -d 'Event id' -r
+complete -c capctl -n "__fish_capctl_using_subcommand event; and __fish_seen_subcommand_from register" -l user -d 'User id' -r
+complete -c capctl -n "__fish_capctl_using_subcommand event; and __fish_seen_subcommand_from register" -l name -d 'Display name' -r
+complete -c capctl -n "__fish_capctl_using_subcommand event; and __fish_seen_subcommand_from register" -l email -d 'Email address' -r
+complete -c capctl -n "__fish_capctl_using_subcommand event; and __fish_seen_subcommand_from register" -l database-url -d 'PostgreSQL URL' -r
+complete -c capctl -n "__fish_capctl_using_subcommand event; and __fish_seen_subcommand_from register" -l redis-url -d 'Redis URL' -r
+complete -c capctl -n "__fish_capctl_using_subcommand event; and __fish_seen_subcommand_from register" -l redis-prefix -d 'Prefix of every Redis key capctl writes' -r
+complete -c capctl -n "__fish_capctl_using_subcommand event; and __fish_seen_subcommand_from register" -l json -d 'Print one JSON document on stdout instead of tables'
+complete -c capctl -n "__fish_capctl_using_subcommand event; and __fish_seen_subcommand_from register" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+complete -c capctl -n "__fish_capctl_using_subcommand event; and __fish_seen_subcommand_from register" -s h -l help -d 'Print help'
+complete -c capctl -n "__fish_capctl_using_subcommand event; and __fish_seen_subcommand_from register" -s V -l version -d 'Print version'
+complete -c capctl -n "__fish_capctl_using_subcommand event; and __fish_seen_subcommand_from import-registrations" -l event -d 'Event id' -r
+complete -c capctl -n "__fish_capctl_using_subcommand event; and __fish_seen_subcommand_from import-registrations" -l database-url -d 'PostgreSQL URL' -r
+complete -c capctl -n "__fish_capctl_using_subcommand event; and __fish_seen_subcommand_from import-registrations" -l redis-url -d 'Redis URL' -r
+complete -c capctl -n "__fish_capctl_using_subcommand event; and __fish_seen_subcommand_from import-registrations" -l redis-prefix -d 'Prefix of every Redis key capctl writes' -r
+complete -c capctl -n "__fish_capctl_using_subcommand event; and __fish_seen_subcommand_from import-registrations" -l json -d 'Print one JSON document on stdout instead of tables'
+complete -c capctl -n "__fish_capctl_using_subcommand event; and __fish_seen_subcommand_from import-registrations" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+complete -c capctl -n "__fish_capctl_using_subcommand event; and __fish_seen_subcommand_from import-registrations" -s h -l help -d 'Print help'
+complete -c capctl -n "__fish_capctl_using_subcommand event; and __fish_seen_subcommand_from import-registrations" -s V -l version -d 'Print version'
+complete -c capctl -n "__fish_capctl_using_subcommand event; and __fish_seen_subcommand_from help" -f -a "create" -d 'Create an event'
+complete -c capctl -n "__fish_capctl_using_subcommand event; and __fish_seen_subcommand_from help" -f -a "list" -d 'List events'
+complete -c capctl -n "__fish_capctl_using_subcommand event; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show one event'
+complete -c capctl -n "__fish_capctl_using_subcommand event; and __fish_seen_subcommand_from help" -f -a "register" -d 'Register a user for an event (idempotent; respects --max-attendees)'
+complete -c capctl -n "__fish_capctl_using_subcommand event; and __fish_seen_subcommand_from help" -f -a "import-registrations" -d 'Register users from a CSV file with header user_id,name,email (all or nothing)'
+complete -c capctl -n "__fish_capctl_using_subcommand event; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c capctl -n "__fish_capctl_using_subcommand session; and not __fish_seen_subcommand_from create list set-capacity rsvp cancel waitlist help" -l database-url -d 'PostgreSQL URL' -r
+complete -c capctl -n "__fish_capctl_using_subcommand session; and not __fish_seen_subcommand_from create list set-capacity rsvp cancel waitlist help" -l redis-url -d 'Redis URL' -r
+complete -c capctl -n "__fish_capctl_using_subcommand session; and not __fish_seen_subcommand_from create list set-capacity rsvp cancel waitlist help" -l redis-prefix -d 'Prefix of every Redis key capctl writes' -r
+complete -c capctl -n "__fish_capctl_using_subcommand session; and not __fish_seen_subcommand_from create list set-capacity rsvp cancel waitlist help" -l json -d 'Print one JSON document on stdout instead of tables'
+complete -c capctl -n "__fish_capctl_using_subcommand session; and not __fish_seen_subcommand_from create list set-capacity rsvp cancel waitlist help" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+complete -c capctl -n "__fish_capctl_using_subcommand session; and not __fish_seen_subcommand_from create list set-capacity rsvp cancel waitlist help" -s h -l help -d 'Print help'
+complete -c capctl -n "__fish_capctl_using_subcommand session; and not __fish_seen_subcommand_from create list set-capacity rsvp cancel waitlist help" -s V -l version -d 'Print version'
+complete -c capctl -n "__fish_capctl_using_subcommand session; and not __fish_seen_subcommand_from create list set-capacity rsvp cancel waitlist help" -f -a "create" -d 'Create a session of an event'
+complete -c capctl -n "__fish_capctl_using_subcommand session; and not __fish_seen_subcommand_from create list set-capacity rsvp cancel waitlist help" -f -a "list" -d 'The organizer dashboard: seats of every session of an event'
+complete -c capctl -n "__fish_capctl_using_subcommand session; and not __fish_seen_subcommand_from create list set-capacity rsvp cancel waitlist help" -f -a "set-capacity" -d 'Change a session\'s capacity (raising it offers seats to the waitlist at once)'
+complete -c capctl -n "__fish_capctl_using_subcommand session; and not __fish_seen_subcommand_from create list set-capacity rsvp cancel waitlist help" -f -a "rsvp" -d 'RSVP a user: confirmed, waitlisted when full, or refused'
+complete -c capctl -n "__fish_capctl_using_subcommand session; and not __fish_seen_subcommand_from create list set-capacity rsvp cancel waitlist help" -f -a "cancel" -d 'Cancel a user\'s RSVP; the freed seat is offered to the next in line'
+complete -c capctl -n "__fish_capctl_using_subcommand session; and not __fish_seen_subcommand_from create list set-capacity rsvp cancel waitlist help" -f -a "waitlist" -d 'Show a session\'s waitlist in order'
+complete -c capctl -n "__fish_capctl_using_subcommand session; and not __fish_seen_subcommand_from create list set-capacity rsvp cancel waitlist help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from create" -l event -d 'Event id' -r
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from create" -l title -d 'Session title' -r
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from create" -l starts-at -d 'Start, RFC 3339' -r
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from create" -l ends-at -d 'End, RFC 3339' -r
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from create" -l id -d 'Your own id (default: ses_<random>)' -r
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from create" -l max-participants -d 'Seats (default: unlimited)' -r
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from create" -l room -d 'Room shown in schedules' -r
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from create" -l offer-ttl -d 'How long a freed seat is held for the next in line' -r
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from create" -l database-url -d 'PostgreSQL URL' -r
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from create" -l redis-url -d 'Redis URL' -r
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from create" -l redis-prefix -d 'Prefix of every Redis key capctl writes' -r
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from create" -l no-waitlist -d 'Refuse RSVPs when full instead of queueing them'
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from create" -l json -d 'Print one JSON document on stdout instead of tables'
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from create" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help'
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from list" -l event -d 'Event id' -r
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from list" -l database-url -d 'PostgreSQL URL' -r
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from list" -l redis-url -d 'Redis URL' -r
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from list" -l redis-prefix -d 'Prefix of every Redis key capctl writes' -r
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from list" -l json -d 'Print one JSON document on stdout instead of tables'
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from set-capacity" -l session -d 'Session id' -r
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from set-capacity" -l max -d 'New limit' -r
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from set-capacity" -l database-url -d 'PostgreSQL URL' -r
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from set-capacity" -l redis-url -d 'Redis URL' -r
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from set-capacity" -l redis-prefix -d 'Prefix of every Redis key capctl writes' -r
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from set-capacity" -l unlimited -d 'Remove the limit'
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from set-capacity" -l force -d 'Allow a capacity below the seats already taken (nobody is removed; nobody new admitted)'
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from set-capacity" -l json -d 'Print one JSON document on stdout instead of tables'
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from set-capacity" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from set-capacity" -s h -l help -d 'Print help'
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from set-capacity" -s V -l version -d 'Print version'
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from rsvp" -l session -d 'Session id' -r
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from rsvp" -l user -d 'User id' -r
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from rsvp" -l database-url -d 'PostgreSQL URL' -r
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from rsvp" -l redis-url -d 'Redis URL' -r
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from rsvp" -l redis-prefix -d 'Prefix of every Redis key capctl writes' -r
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from rsvp" -l allow-overlap -d 'Confirm even if it overlaps another confirmed session of the user'
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from rsvp" -l json -d 'Print one JSON document on stdout instead of tables'
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from rsvp" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from rsvp" -s h -l help -d 'Print help'
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from rsvp" -s V -l version -d 'Print version'
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from cancel" -l session -d 'Session id' -r
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from cancel" -l user -d 'User id' -r
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from cancel" -l database-url -d 'PostgreSQL URL' -r
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from cancel" -l redis-url -d 'Redis URL' -r
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from cancel" -l redis-prefix -d 'Prefix of every Redis key capctl writes' -r
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from cancel" -l json -d 'Print one JSON document on stdout instead of tables'
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from cancel" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from cancel" -s h -l help -d 'Print help'
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from cancel" -s V -l version -d 'Print version'
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from waitlist" -l session -d 'Session id' -r
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from waitlist" -l database-url -d 'PostgreSQL URL' -r
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from waitlist" -l redis-url -d 'Redis URL' -r
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from waitlist" -l redis-prefix -d 'Prefix of every Redis key capctl writes' -r
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from waitlist" -l json -d 'Print one JSON document on stdout instead of tables'
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from waitlist" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from waitlist" -s h -l help -d 'Print help'
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from waitlist" -s V -l version -d 'Print version'
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from help" -f -a "create" -d 'Create a session of an event'
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from help" -f -a "list" -d 'The organizer dashboard: seats of every session of an event'
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from help" -f -a "set-capacity" -d 'Change a session\'s capacity (raising it offers seats to the waitlist at once)'
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from help" -f -a "rsvp" -d 'RSVP a user: confirmed, waitlisted when full, or refused'
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from help" -f -a "cancel" -d 'Cancel a user\'s RSVP; the freed seat is offered to the next in line'
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from help" -f -a "waitlist" -d 'Show a session\'s waitlist in order'
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c capctl -n "__fish_capctl_using_subcommand schedule" -l event -d 'Event id' -r
+complete -c capctl -n "__fish_capctl_using_subcommand schedule" -l user -d 'User id' -r
+complete -c capctl -n "__fish_capctl_using_subcommand schedule" -l database-url -d 'PostgreSQL URL' -r
+complete -c capctl -n "__fish_capctl_using_subcommand schedule" -l redis-url -d 'Redis URL' -r
+complete -c capctl -n "__fish_capctl_using_subcommand schedule" -l redis-prefix -d 'Prefix of every Redis key capctl writes' -r
+complete -c capctl -n "__fish_capctl_using_subcommand schedule" -l ics -d 'Write an iCalendar (RFC 5545) file to stdout instead of a table'
+complete -c capctl -n "__fish_capctl_using_subcommand schedule" -l json -d 'Print one JSON document on stdout instead of tables'
+complete -c capctl -n "__fish_capctl_using_subcommand schedule" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+complete -c capctl -n "__fish_capctl_using_subcommand schedule" -s h -l help -d 'Print help'
+complete -c capctl -n "__fish_capctl_using_subcommand schedule" -s V -l version -d 'Print version'
+complete -c capctl -n "__fish_capctl_using_subcommand booth; and not __fish_seen_subcommand_from create set-capacity enter heartbeat leave visitors help" -l database-url -d 'PostgreSQL URL' -r
+complete -c capctl -n "__fish_capctl_using_subcommand booth; and not __fish_seen_subcommand_from create set-capacity enter heartbeat leave visitors help" -l redis-url -d 'Redis URL' -r
+complete -c capctl -n "__fish_capctl_using_subcommand booth; and not __fish_seen_subcommand_from create set-capacity enter heartbeat leave visitors help" -l redis-prefix -d 'Prefix of every Redis key capctl writes' -r
+complete -c capctl -n "__fish_capctl_using_subcommand booth; and not __fish_seen_subcommand_from create set-capacity enter heartbeat leave visitors help" -l json -d 'Print one JSON document on stdout instead of tables'
+complete -c capctl -n "__fish_capctl_using_subcommand booth; and not __fish_seen_subcommand_from create set-capacity enter heartbeat leave visitors help" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+complete -c capctl -n "__fish_capctl_using_subcommand booth; and not __fish_seen_subcommand_from create set-capacity enter heartbeat leave visitors help" -s h -l help -d 'Print help'
+complete -c capctl -n "__fish_capctl_using_subcommand booth; and not __fish_seen_subcommand_from create set-capacity enter heartbeat leave visitors help" -s V -l version -d 'Print version'
+complete -c capctl -n "__fish_capctl_using_subcommand booth; and not __fish_seen_subcommand_from create set-capacity enter heartbeat leave visitors help" -f -a "create" -d 'Create an expo booth'
+complete -c capctl -n "__fish_capctl_using_subcommand booth; and not __fish_seen_subcommand_from create set-capacity enter heartbeat leave visitors help" -f -a "set-capacity" -d 'Change a booth\'s visitor limit'
+complete -c capctl -n "__fish_capctl_using_subcommand booth; and not __fish_seen_subcommand_from create set-capacity enter heartbeat leave visitors help" -f -a "enter" -d 'A visitor enters (refused at the limit; a repeat refreshes the lease)'
+complete -c capctl -n "__fish_capctl_using_subcommand booth; and not __fish_seen_subcommand_from create set-capacity enter heartbeat leave visitors help" -f -a "heartbeat" -d 'Extend a visitor\'s lease; an expired lease is reported lost'
+complete -c capctl -n "__fish_capctl_using_subcommand booth; and not __fish_seen_subcommand_from create set-capacity enter heartbeat leave visitors help" -f -a "leave" -d 'A visitor leaves (idempotent)'
+complete -c capctl -n "__fish_capctl_using_subcommand booth; and not __fish_seen_subcommand_from create set-capacity enter heartbeat leave visitors help" -f -a "visitors" -d 'Visitors inside booths now'
+complete -c capctl -n "__fish_capctl_using_subcommand booth; and not __fish_seen_subcommand_from create set-capacity enter heartbeat leave visitors help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from create" -l event -d 'Event id' -r
+complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from create" -l name -d 'Booth name' -r
+complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from create" -l id -d 'Your own id (default: booth_<random>)' -r
+complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from create" -l tier -d 'Sponsor tier, e.g. gold' -r
+complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from create" -l max-visitors -d 'Visitors allowed inside at once (default: unlimited)' -r
+complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from create" -l database-url -d 'PostgreSQL URL' -r
+complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from create" -l redis-url -d 'Redis URL' -r
+complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from create" -l redis-prefix -d 'Prefix of every Redis key capctl writes' -r
+complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from create" -l json -d 'Print one JSON document on stdout instead of tables'
+complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from create" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help'
+complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
+complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from set-capacity" -l booth -d 'Booth id' -r
+complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from set-capacity" -l max -d 'New limit' -r
+complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from set-capacity" -l database-url -d 'PostgreSQL URL' -r
+complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from set-capacity" -l redis-url -d 'Redis URL' -r
+complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from set-capacity" -l redis-prefix -d 'Prefix of every Redis key capctl writes' -r
+complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from set-capacity" -l unlimited -d 'Remove the limit'
+complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from set-capacity" -l json -d 'Print one JSON document on stdout instead of tables'
+complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from set-capacity" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from set-capacity" -s h -l help -d 'Print help'
+complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from set-capacity" -s V -l version -d 'Print version'
+complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from enter" -l booth -d 'Booth id' -r
+complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from enter" -l user -d 'Visitor\'s user id' -r
+complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from enter" -l ttl -d 'Lease length: the visitor counts as inside this long without a heartbeat' -r
+complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from enter" -l database-url -d 'PostgreSQL URL' -r
+complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from enter" -l redis-url -d 'Redis URL' -r
+complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from enter" -l redis-prefix -d 'Prefix of every Redis key capctl writes' -r
+complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from enter" -l json -d 'Print one JSON document on stdout instead of tables'
+complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from enter" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from enter" -s h -l help -d 'Print help'
+complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from enter" -s V -l version -d 'Print version'
+complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from heartbeat" -l booth -d 'Booth id' -r
+complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from heartbeat" -l user -d 'Visitor\'s user id' -r
+complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from heartbeat" -l ttl -d 'Lease length: the visitor counts as inside this long without a heartbeat' -r
+complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from heartbeat" -l database-url -d 'PostgreSQL URL' -r
+complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from heartbeat" -l redis-url -d 'Redis URL' -r
+complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from heartbeat" -l redis-prefix -d 'Prefix of every Redis key capctl writes' -r
+complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from heartbeat" -l json -d 'Print one JSON document on stdout instead of tables'
+complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from heartbeat" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from heartbeat" -s h -l help -d 'Print help'
+complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from heartbeat" -s V -l version -d 'Print version'
+complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from leave" -l booth -d 'Booth id' -r
+complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from leave" -l user -d 'Visitor\'s user id' -r
+complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from leave" -l database-url -d 'PostgreSQL URL' -r
+complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from leave" -l redis-url -d 'Redis URL' -r
+complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from leave" -l redis-prefix -d 'Prefix of every Redis key capctl writes' -r
+complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from leave" -l json -d 'Print one JSON document on stdout instead of tables'
+complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from leave" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from leave" -s h -l help -d 'Print help'
+complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from leave" -s V -l version -d 'Print version'
+complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from visitors" -l booth -d 'One booth' -r
+complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from visitors" -l event -d 'Every booth of an event' -r
+complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from visitors" -l database-url -d 'PostgreSQL URL' -r
+complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from visitors" -l redis-url -d 'Redis URL' -r
+complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from visitors" -l redis-prefix -d 'Prefix of every Redis key capctl writes' -r
+complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from visitors" -l json -d 'Print one JSON document on stdout instead of tables'
+complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from visitors" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from visitors" -s h -l help -d 'Print help'
+complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from visitors" -s V -l version -d 'Print version'
+complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from help" -f -a "create" -d 'Create an expo booth'
+complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from help" -f -a "set-capacity" -d 'Change a booth\'s visitor limit'
+complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from help" -f -a "enter" -d 'A visitor enters (refused at the limit; a repeat refreshes the lease)'
+complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from help" -f -a "heartbeat" -d 'Extend a visitor\'s lease; an expired lease is reported lost'
+complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from help" -f -a "leave" -d 'A visitor leaves (idempotent)'
+complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from help" -f -a "visitors" -d 'Visitors inside booths now'
+complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c capctl -n "__fish_capctl_using_subcommand stream; and not __fish_seen_subcommand_from set-limit join heartbeat leave viewers help" -l database-url -d 'PostgreSQL URL' -r
+complete -c capctl -n "__fish_capctl_using_subcommand stream; and not __fish_seen_subcommand_from set-limit join heartbeat leave viewers help" -l redis-url -d 'Redis URL' -r
+complete -c capctl -n "__fish_capctl_using_subcommand stream; and not __fish_seen_subcommand_from set-limit join heartbeat leave viewers help" -l redis-prefix -d 'Prefix of every Redis key capctl writes' -r
+complete -c capctl -n "__fish_capctl_using_subcommand stream; and not __fish_seen_subcommand_from set-limit join heartbeat leave viewers help" -l json -d 'Print one JSON document on stdout instead of tables'
+complete -c capctl -n "__fish_capctl_using_subcommand stream; and not __fish_seen_subcommand_from set-limit join heartbeat leave viewers help" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+complete -c capctl -n "__fish_capctl_using_subcommand stream; and not __fish_seen_subcommand_from set-limit join heartbeat leave viewers help" -s h -l help -d 'Print help'
+complete -c capctl -n "__fish_capctl_using_subcommand stream; and not __fish_seen_subcommand_from set-limit join heartbeat leave viewers help" -s V -l version -d 'Print version'
+complete -c capctl -n "__fish_capctl_using_subcommand stream; and not __fish_seen_subcommand_from set-limit join heartbeat leave viewers help" -f -a "set-limit" -d 'Set or remove an event\'s concurrent-viewer limit'
+complete -c capctl -n "__fish_capctl_using_subcommand stream; and not __fish_seen_subcommand_from set-limit join heartbeat leave viewers help" -f -a "join" -d 'A viewer joins (refused at the limit; a repeat refreshes the lease)'
+complete -c capctl -n "__fish_capctl_using_subcommand stream; and not __fish_seen_subcommand_from set-limit join heartbeat leave viewers help" -f -a "heartbeat" -d 'Extend a viewer\'s lease; an expired lease is reported lost'
+complete -c capctl -n "__fish_capctl_using_subcommand stream; and not __fish_seen_subcommand_from set-limit join heartbeat leave viewers help" -f -a "leave" -d 'A viewer leaves (idempotent)'
+complete -c capctl -n "__fish_capctl_using_subcommand stream; and not __fish_seen_subcommand_from set-limit join heartbeat leave viewers help" -f -a "viewers" -d 'Viewers of streams now; --watch redraws until Ctrl-C'
+complete -c capctl -n "__fish_capctl_using_subcommand stream; and not __fish_seen_subcommand_from set-limit join heartbeat leave viewers help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from set-limit" -l event -d 'Event id' -r
+complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from set-limit" -l max -d 'New limit' -r
+complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from set-limit" -l database-url -d 'PostgreSQL URL' -r
+complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from set-limit" -l redis-url -d 'Redis URL' -r
+complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from set-limit" -l redis-prefix -d 'Prefix of every Redis key capctl writes' -r
+complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from set-limit" -l unlimited -d 'Remove the limit'
+complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from set-limit" -l json -d 'Print one JSON document on stdout instead of tables'
+complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from set-limit" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from set-limit" -s h -l help -d 'Print help'
+complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from set-limit" -s V -l version -d 'Print version'
+complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from join" -l event -d 'Event id' -r
+complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from join" -l viewer -d 'Viewer id' -r
+complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from join" -l ttl -d 'Lease length: the viewer counts as watching this long without a heartbeat' -r
+complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from join" -l database-url -d 'PostgreSQL URL' -r
+complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from join" -l redis-url -d 'Redis URL' -r
+complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from join" -l redis-prefix -d 'Prefix of every Redis key capctl writes' -r
+complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from join" -l json -d 'Print one JSON document on stdout instead of tables'
+complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from join" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from join" -s h -l help -d 'Print help'
+complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from join" -s V -l version -d 'Print version'
+complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from heartbeat" -l event -d 'Event id' -r
+complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from heartbeat" -l viewer -d 'Viewer id' -r
+complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from heartbeat" -l ttl -d 'Lease length: the viewer counts as watching this long without a heartbeat' -r
+complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from heartbeat" -l database-url -d 'PostgreSQL URL' -r
+complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from heartbeat" -l redis-url -d 'Redis URL' -r
+complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from heartbeat" -l redis-prefix -d 'Prefix of every Redis key capctl writes' -r
+complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from heartbeat" -l json -d 'Print one JSON document on stdout instead of tables'
+complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from heartbeat" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from heartbeat" -s h -l help -d 'Print help'
+complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from heartbeat" -s V -l version -d 'Print version'
+complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from leave" -l event -d 'Event id' -r
+complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from leave" -l viewer -d 'Viewer id' -r
+complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from leave" -l database-url -d 'PostgreSQL URL' -r
+complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from leave" -l redis-url -d 'Redis URL' -r
+complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from leave" -l redis-prefix -d 'Prefix of every Redis key capctl writes' -r
+complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from leave" -l json -d 'Print one JSON document on stdout instead of tables'
+complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from leave" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from leave" -s h -l help -d 'Print help'
+complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from leave" -s V -l version -d 'Print version'
+complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from viewers" -l event -d 'One event (default: every event)' -r
+complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from viewers" -l interval -d 'Redraw interval with --watch' -r
+complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from viewers" -l database-url -d 'PostgreSQL URL' -r
+complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from viewers" -l redis-url -d 'Redis URL' -r
+complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from viewers" -l redis-prefix -d 'Prefix of every Redis key capctl writes' -r
+complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from viewers" -l watch -d 'Redraw a live table until Ctrl-C'
+complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from viewers" -l json -d 'Print one JSON document on stdout instead of tables'
+complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from viewers" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from viewers" -s h -l help -d 'Print help'
+complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from viewers" -s V -l version -d 'Print version'
+complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from help" -f -a "set-limit" -d 'Set or remove an event\'s concurrent-viewer limit'
+complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from help" -f -a "join" -d 'A viewer joins (refused at the limit; a repeat refreshes the lease)'
+complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from help" -f -a "heartbeat" -d 'Extend a viewer\'s lease; an expired lease is reported lost'
+complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from help" -f -a "leave" -d 'A viewer leaves (idempotent)'
+complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from help" -f -a "viewers" -d 'Viewers of streams now; --watch redraws until Ctrl-C'
+complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c capctl -n "__fish_capctl_using_subcommand export-rsvps" -l event -d 'Event id' -r
+complete -c capctl -n "__fish_capctl_using_subcommand export-rsvps" -l session -d 'Only this session' -r
+complete -c capctl -n "__fish_capctl_using_subcommand export-rsvps" -l status -d 'Only these statuses, comma separated (CONFIRMED,WAITLISTED,OFFERED,CANCELLED,EXPIRED)' -r
+complete -c capctl -n "__fish_capctl_using_subcommand export-rsvps" -s o -l output -d 'Write to FILE atomically instead of stdout' -r -F
+complete -c capctl -n "__fish_capctl_using_subcommand export-rsvps" -l database-url -d 'PostgreSQL URL' -r
+complete -c capctl -n "__fish_capctl_using_subcommand export-rsvps" -l redis-url -d 'Redis URL' -r
+complete -c capctl -n "__fish_capctl_using_subcommand export-rsvps" -l redis-prefix -d 'Prefix of every Redis key capctl writes' -r
+complete -c capctl -n "__fish_capctl_using_subcommand export-rsvps" -l json -d 'Print one JSON document on stdout instead of tables'
+complete -c capctl -n "__fish_capctl_using_subcommand export-rsvps" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+complete -c capctl -n "__fish_capctl_using_subcommand export-rsvps" -s h -l help -d 'Print help'
+complete -c capctl -n "__fish_capctl_using_subcommand export-rsvps" -s V -l version -d 'Print version'
+complete -c capctl -n "__fish_capctl_using_subcommand reconcile" -l interval -d 'Time between passes with --watch' -r
+complete -c capctl -n "__fish_capctl_using_subcommand reconcile" -l metrics-addr -d 'Serve Prometheus metrics on this address with --watch (e.g. 127.0.0.1:9187)' -r
+complete -c capctl -n "__fish_capctl_using_subcommand reconcile" -l database-url -d 'PostgreSQL URL' -r
+complete -c capctl -n "__fish_capctl_using_subcommand reconcile" -l redis-url -d 'Redis URL' -r
+complete -c capctl -n "__fish_capctl_using_subcommand reconcile" -l redis-prefix -d 'Prefix of every Redis key capctl writes' -r
+complete -c capctl -n "__fish_capctl_using_subcommand reconcile" -l watch -d 'Run as a daemon, one pass every --interval, until SIGINT/SIGTERM'
+complete -c capctl -n "__fish_capctl_using_subcommand reconcile" -l check -d 'Change nothing; exit 8 when anything is off'
+complete -c capctl -n "__fish_capctl_using_subcommand reconcile" -l json -d 'Print one JSON document on stdout instead of tables'
+complete -c capctl -n "__fish_capctl_using_subcommand reconcile" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+complete -c capctl -n "__fish_capctl_using_subcommand reconcile" -s h -l help -d 'Print help'
+complete -c capctl -n "__fish_capctl_using_subcommand reconcile" -s V -l version -d 'Print version'
+complete -c capctl -n "__fish_capctl_using_subcommand demo" -l database-url -d 'PostgreSQL URL' -r
+complete -c capctl -n "__fish_capctl_using_subcommand demo" -l redis-url -d 'Redis URL' -r
+complete -c capctl -n "__fish_capctl_using_subcommand demo" -l redis-prefix -d 'Prefix of every Redis key capctl writes' -r
+complete -c capctl -n "__fish_capctl_using_subcommand demo" -l json -d 'Print one JSON document on stdout instead of tables'
+complete -c capctl -n "__fish_capctl_using_subcommand demo" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+complete -c capctl -n "__fish_capctl_using_subcommand demo" -s h -l help -d 'Print help'
+complete -c capctl -n "__fish_capctl_using_subcommand demo" -s V -l version -d 'Print version'
+complete -c capctl -n "__fish_capctl_using_subcommand bench; and not __fish_seen_subcommand_from rsvp stream export help" -l database-url -d 'PostgreSQL URL' -r
+complete -c capctl -n "__fish_capctl_using_subcommand bench; and not __fish_seen_subcommand_from rsvp stream export help" -l redis-url -d 'Redis URL' -r
+complete -c capctl -n "__fish_capctl_using_subcommand bench; and not __fish_seen_subcommand_from rsvp stream export help" -l redis-prefix -d 'Prefix of every Redis key capctl writes' -r
+complete -c capctl -n "__fish_capctl_using_subcommand bench; and not __fish_seen_subcommand_from rsvp stream export help" -l json -d 'Print one JSON document on stdout instead of tables'
+complete -c capctl -n "__fish_capctl_using_subcommand bench; and not __fish_seen_subcommand_from rsvp stream export help" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+complete -c capctl -n "__fish_capctl_using_subcommand bench; and not __fish_seen_subcommand_from rsvp stream export help" -s h -l help -d 'Print help'
+complete -c capctl -n "__fish_capctl_using_subcommand bench; and not __fish_seen_subcommand_from rsvp stream export help" -s V -l version -d 'Print version'
+complete -c capctl -n "__fish_capctl_using_subcommand bench; and not __fish_seen_subcommand_from rsvp stream export help" -f -a "rsvp" -d 'RSVP rush on one hot session (and spread over --sessions)'
+complete -c capctl -n "__fish_capctl_using_subcommand bench; and not __fish_seen_subcommand_from rsvp stream export help" -f -a "stream" -d 'Concurrent stream joins, heartbeats, a disconnect storm and the reconcile after it'
+complete -c capctl -n "__fish_capctl_using_subcommand bench; and not __fish_seen_subcommand_from rsvp stream export help" -f -a "export" -d 'Export RSVPs to CSV'
+complete -c capctl -n "__fish_capctl_using_subcommand bench; and not __fish_seen_subcommand_from rsvp stream export help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from rsvp" -l users -d 'Users rushing' -r
+complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from rsvp" -l capacity -d 'Seats per session' -r
+complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from rsvp" -l sessions -d 'Sessions the users spread over (1 = one hot session)' -r
+complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from rsvp" -l concurrency -d 'Concurrent writers' -r
+complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from rsvp" -l database-url -d 'PostgreSQL URL' -r
+complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from rsvp" -l redis-url -d 'Redis URL' -r
+complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from rsvp" -l redis-prefix -d 'Prefix of every Redis key capctl writes' -r
+complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from rsvp" -l json -d 'Print one JSON document on stdout instead of tables'
+complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from rsvp" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from rsvp" -s h -l help -d 'Print help'
+complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from rsvp" -s V -l version -d 'Print version'
+complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from stream" -l viewers -d 'Viewers joining' -r
+complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from stream" -l streams -d 'Streams the viewers spread over' -r
+complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from stream" -l concurrency -d 'Concurrent callers' -r
+complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from stream" -l drop -d 'Share of viewers that vanish without leaving' -r
+complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from stream" -l database-url -d 'PostgreSQL URL' -r
+complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from stream" -l redis-url -d 'Redis URL' -r
+complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from stream" -l redis-prefix -d 'Prefix of every Redis key capctl writes' -r
+complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from stream" -l json -d 'Print one JSON document on stdout instead of tables'
+complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from stream" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from stream" -s h -l help -d 'Print help'
+complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from stream" -s V -l version -d 'Print version'
+complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from export" -l rows -d 'RSVP rows to export' -r
+complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from export" -l output -d 'Where the CSV goes (default: a temporary file)' -r -F
+complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from export" -l database-url -d 'PostgreSQL URL' -r
+complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from export" -l redis-url -d 'Redis URL' -r
+complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from export" -l redis-prefix -d 'Prefix of every Redis key capctl writes' -r
+complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from export" -l json -d 'Print one JSON document on stdout instead of tables'
+complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from export" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from export" -s h -l help -d 'Print help'
+complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from export" -s V -l version -d 'Print version'
+complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from help" -f -a "rsvp" -d 'RSVP rush on one hot session (and spread over --sessions)'
+complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from help" -f -a "stream" -d 'Concurrent stream joins, heartbeats, a disconnect storm and the reconcile after it'
+complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from help" -f -a "export" -d 'Export RSVPs to CSV'
+complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c capctl -n "__fish_capctl_using_subcommand completions" -l database-url -d 'PostgreSQL URL' -r
+complete -c capctl -n "__fish_capctl_using_subcommand completions" -l redis-url -d 'Redis URL' -r
+complete -c capctl -n "__fish_capctl_using_subcommand completions" -l redis-prefix -d 'Prefix of every Redis key capctl writes' -r
+complete -c capctl -n "__fish_capctl_using_subcommand completions" -l json -d 'Print one JSON document on stdout instead of tables'
+complete -c capctl -n "__fish_capctl_using_subcommand completions" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+complete -c capctl -n "__fish_capctl_using_subcommand completions" -s h -l help -d 'Print help'
+complete -c capctl -n "__fish_capctl_using_subcommand completions" -s V -l version -d 'Print version'
+complete -c capctl -n "__fish_capctl_using_subcommand help; and not __fish_seen_subcommand_from migrate event session schedule booth stream export-rsvps reconcile demo bench completions help" -f -a "migrate" -d 'Create or upgrade the database schema'
+complete -c capctl -n "__fish_capctl_using_subcommand help; and not __fish_seen_subcommand_from migrate event session schedule booth stream export-rsvps reconcile demo bench completions help" -f -a "event" -d 'Events and their registrations'
+complete -c capctl -n "__fish_capctl_using_subcommand help; and not __fish_seen_subcommand_from migrate event session schedule booth stream export-rsvps reconcile demo bench completions help" -f -a "session" -d 'Sessions, RSVPs, waitlists and capacities'
+complete -c capctl -n "__fish_capctl_using_subcommand help; and not __fish_seen_subcommand_from migrate event session schedule booth stream export-rsvps reconcile demo bench completions help" -f -a "schedule" -d 'A user\'s personal schedule for an event'
+complete -c capctl -n "__fish_capctl_using_subcommand help; and not __fish_seen_subcommand_from migrate event session schedule booth stream export-rsvps reconcile demo bench completions help" -f -a "booth" -d 'Expo booths and their visitors'
+complete -c capctl -n "__fish_capctl_using_subcommand help; and not __fish_seen_subcommand_from migrate event session schedule booth stream export-rsvps reconcile demo bench completions help" -f -a "stream" -d 'Viewers of an event\'s live stream'
+complete -c capctl -n "__fish_capctl_using_subcommand help; and not __fish_seen_subcommand_from migrate event session schedule booth stream export-rsvps reconcile demo bench completions help" -f -a "export-rsvps" -d 'Export RSVPs as CSV'
+complete -c capctl -n "__fish_capctl_using_subcommand help; and not __fish_seen_subcommand_from migrate event session schedule booth stream export-rsvps reconcile demo bench completions help" -f -a "reconcile" -d 'Repair counters, expire leases and offers; --check only reports'
+complete -c capctl -n "__fish_capctl_using_subcommand help; and not __fish_seen_subcommand_from migrate event session schedule booth stream export-rsvps reconcile demo bench completions help" -f -a "demo" -d 'Build a demo event and walk through every rule'
+complete -c capctl -n "__fish_capctl_using_subcommand help; and not __fish_seen_subcommand_from migrate event session schedule booth stream export-rsvps reconcile demo bench completions help" -f -a "bench" -d 'Measure throughput and latency, then check invariants'
+complete -c capctl -n "__fish_capctl_using_subcommand help; and not __fish_seen_subcommand_from migrate event session schedule booth stream export-rsvps reconcile demo bench completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c capctl -n "__fish_capctl_using_subcommand help; and not __fish_seen_subcommand_from migrate event session schedule booth stream export-rsvps reconcile demo bench completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c capctl -n "__fish_capctl_using_subcommand help; and __fish_seen_subcommand_from event" -f -a "create" -d 'Create an event'
+complete -c capctl -n "__fish_capctl_using_subcommand help; and __fish_seen_subcommand_from event" -f -a "list" -d 'List events'
+complete -c capctl -n "__fish_capctl_using_subcommand help; and __fish_seen_subcommand_from event" -f -a "show" -d 'Show one event'
+complete -c capctl -n "__fish_capctl_using_subcommand help; and __fish_seen_subcommand_from event" -f -a "register" -d 'Register a user for an event (idempotent; respects --max-attendees)'
+complete -c capctl -n "__fish_capctl_using_subcommand help; and __fish_seen_subcommand_from event" -f -a "import-registrations" -d 'Register users from a CSV file with header user_id,name,email (all or nothing)'
+complete -c capctl -n "__fish_capctl_using_subcommand help; and __fish_seen_subcommand_from session" -f -a "create" -d 'Create a session of an event'
+complete -c capctl -n "__fish_capctl_using_subcommand help; and __fish_seen_subcommand_from session" -f -a "list" -d 'The organizer dashboard: seats of every session of an event'
+complete -c capctl -n "__fish_capctl_using_subcommand help; and __fish_seen_subcommand_from session" -f -a "set-capacity" -d 'Change a session\'s capacity (raising it offers seats to the waitlist at once)'
+complete -c capctl -n "__fish_capctl_using_subcommand help; and __fish_seen_subcommand_from session" -f -a "rsvp" -d 'RSVP a user: confirmed, waitlisted when full, or refused'
+complete -c capctl -n "__fish_capctl_using_subcommand help; and __fish_seen_subcommand_from session" -f -a "cancel" -d 'Cancel a user\'s RSVP; the freed seat is offered to the next in line'
+complete -c capctl -n "__fish_capctl_using_subcommand help; and __fish_seen_subcommand_from session" -f -a "waitlist" -d 'Show a session\'s waitlist in order'
+complete -c capctl -n "__fish_capctl_using_subcommand help; and __fish_seen_subcommand_from booth" -f -a "create" -d 'Create an expo booth'
+complete -c capctl -n "__fish_capctl_using_subcommand help; and __fish_seen_subcommand_from booth" -f -a "set-capacity" -d 'Change a booth\'s visitor limit'
+complete -c capctl -n "__fish_capctl_using_subcommand help; and __fish_seen_subcommand_from booth" -f -a "enter" -d 'A visitor enters (refused at the limit; a repeat refreshes the lease)'
+complete -c capctl -n "__fish_capctl_using_subcommand help; and __fish_seen_subcommand_from booth" -f -a "heartbeat" -d 'Extend a visitor\'s lease; an expired lease is reported lost'
+complete -c capctl -n "__fish_capctl_using_subcommand help; and __fish_seen_subcommand_from booth" -f -a "leave" -d 'A visitor leaves (idempotent)'
+complete -c capctl -n "__fish_capctl_using_subcommand help; and __fish_seen_subcommand_from booth" -f -a "visitors" -d 'Visitors inside booths now'
+complete -c capctl -n "__fish_capctl_using_subcommand help; and __fish_seen_subcommand_from stream" -f -a "set-limit" -d 'Set or remove an event\'s concurrent-viewer limit'
+complete -c capctl -n "__fish_capctl_using_subcommand help; and __fish_seen_subcommand_from stream" -f -a "join" -d 'A viewer joins (refused at the limit; a repeat refreshes the lease)'
+complete -c capctl -n "__fish_capctl_using_subcommand help; and __fish_seen_subcommand_from stream" -f -a "heartbeat" -d 'Extend a viewer\'s lease; an expired lease is reported lost'
+complete -c capctl -n "__fish_capctl_using_subcommand help; and __fish_seen_subcommand_from stream" -f -a "leave" -d 'A viewer leaves (idempotent)'
+complete -c capctl -n "__fish_capctl_using_subcommand help; and __fish_seen_subcommand_from stream" -f -a "viewers" -d 'Viewers of streams now; --watch redraws until Ctrl-C'
+complete -c capctl -n "__fish_capctl_using_subcommand help; and __fish_seen_subcommand_from bench" -f -a "rsvp" -d 'RSVP rush on one hot session (and spread over --sessions)'
+complete -c capctl -n "__fish_capctl_using_subcommand help; and __fish_seen_subcommand_from bench" -f -a "stream" -d 'Concurrent stream joins, heartbeats, a disconnect storm and the reconcile after it'
+complete -c capctl -n "__fish_capctl_using_subcommand help; and __fish_seen_subcommand_from bench" -f -a "export" -d 'Export RSVPs to CSV'
