@@ -320,7 +320,7 @@ pub async fn rsvp(
                 async move {
                     let session = &session_ids[(i % session_ids.len() as u64) as usize];
                     let status = rsvp_once(&pool, session, &format!("u{i}")).await?;
-                    outcomes.count(&status);
+                    outcomes.count(status);
                     Ok(())
                 }
             },
@@ -386,16 +386,14 @@ impl OutcomeCounts {
     }
 }
 
-/// One RSVP through the seat ledger; returns the resulting status. Waitlisted and full are
-/// outcomes here, not failures.
-async fn rsvp_once(pool: &PgPool, session: &str, user: &str) -> Result<String> {
-    let status: Option<String> =
-        sqlx::query_scalar("SELECT status FROM capctl_rsvp($1, $2, false)")
-            .bind(session)
-            .bind(user)
-            .fetch_one(pool)
-            .await?;
-    Ok(status.unwrap_or_else(|| "REFUSED".into()))
+/// One RSVP through the seat ledger, as `session rsvp` makes it; returns the resulting status.
+/// Waitlisted is an outcome here; a refusal as full counts as one too.
+async fn rsvp_once(pool: &PgPool, session: &str, user: &str) -> Result<&'static str> {
+    match crate::seats::rsvp(pool, session, user, false).await {
+        Ok(outcome) => Ok(outcome.status.as_str()),
+        Err(Error::Full(_)) => Ok("FULL"),
+        Err(e) => Err(e),
+    }
 }
 
 async fn cleanup(pool: &PgPool, event_id: &str, keep: bool) {

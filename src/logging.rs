@@ -4,7 +4,9 @@ use tracing_subscriber::EnvFilter;
 
 pub fn init(verbose: u8) {
     let level = match verbose {
-        0 => "warn",
+        // sqlx warns about broken pooled connections and slow statements; the error that
+        // follows (or the benchmark report) already says what matters, on one line.
+        0 => "warn,sqlx=error",
         1 => "capctl=info",
         2 => "capctl=debug,sqlx=info",
         _ => "trace",
