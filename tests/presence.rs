@@ -622,3 +622,74 @@ async fn unreachable_redis_is_exit_7_quickly(pool: PgPool) {
     );
     run.code(7).error_mentions("redis");
 }
+
+#[sqlx::test(migrator = "capctl::db::MIGRATOR")]
+async fn a_dropped_connection_reconnects(pool: PgPool) {
+    let env = TestEnv::new(pool).await;
+    env.event("ev1", &["--max-viewers", "2"]);
+    let room = Room::stream("ev1").unwrap();
+    let b = env.backends();
+    let p = Presence::new(&b);
+    assert!(p.join(&room, "a", MINUTE).await.unwrap().admitted);
+    // kill exactly the connection the limiter uses (never the other tests')
+    let id: i64 = redis::cmd("CLIENT")
+        .arg("ID")
+        .query_async(&mut b.redis().await.unwrap().clone())
+        .await
+        .unwrap();
+    let mut other = redis(&env).await;
+    let killed: i64 = redis::cmd("CLIENT")
+        .arg("KILL")
+        .arg("ID")
+        .arg(id)
+        .query_async(&mut other)
+        .await
+        .unwrap();
+    assert_eq!(killed, 1);
+    let again = p.join(&room, "b", MINUTE).await.unwrap();
+    assert!(again.admitted);
+    assert_eq!(p.heartbeat(&room, "a", MINUTE).await.unwrap().count, 2);
+}
+
+#[sqlx::test(migrator = "capctl::db::MIGRATOR")]
+async fn viewers_watch_prints_a_line_per_tick_until_ctrl_c(pool: PgPool) {
+    use tokio::io::AsyncBufReadExt;
+    let env = TestEnv::new(pool).await;
+    env.event("ev1", &["--max-viewers", "4"]);
+    env.run(&["stream", "join", "--event", "ev1", "--viewer", "v1"])
+        .success();
+    let mut child = env.spawn(&[
+        "stream",
+        "viewers",
+        "--watch",
+        "--json",
+        "--interval",
+        "100ms",
+    ]);
+    let mut lines = tokio::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    for _ in 0..2 {
+        let line = tokio::time::timeout(Duration::from_secs(30), lines.next_line())
+            .await
+            .expect("a tick within 30 s")
+            .unwrap()
+            .expect("a JSON line per tick");
+        let rows: serde_json::Value = serde_json::from_str(&line).unwrap();
+        assert_eq!(rows[0]["event_id"], "ev1");
+        assert_eq!(rows[0]["viewers"], 1);
+        assert_eq!(rows[0]["limit"], 4);
+        assert_eq!(rows[0]["full_percent"], 25.0);
+    }
+    let pid = child.id().unwrap().to_string();
+    assert!(
+        std::process::Command::new("kill")
+            .args(["-INT", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let status = tokio::time::timeout(Duration::from_secs(30), child.wait())
+        .await
+        .expect("stops")
+        .unwrap();
+    assert_eq!(status.code(), Some(0));
+}

@@ -197,8 +197,8 @@ impl ViewersArgs {
     }
 }
 
-/// Draws `frame` every `interval` until Ctrl-C: a redrawn table on a terminal, one JSON line
-/// per tick with `--json`.
+/// Draws `frame` every `interval` until Ctrl-C (or SIGTERM): a redrawn table on a terminal,
+/// one JSON line per tick with `--json`.
 pub(crate) async fn redraw_until_ctrl_c<F, Fut>(
     out: Output,
     interval: Duration,
@@ -209,8 +209,10 @@ where
     Fut: std::future::Future<Output = Result<(serde_json::Value, String)>>,
 {
     use std::io::IsTerminal;
-    let ctrl_c = tokio::signal::ctrl_c();
-    tokio::pin!(ctrl_c);
+    use tokio::signal::unix::{SignalKind, signal};
+    // Listen before the first frame, so an early Ctrl-C is a clean stop too.
+    let mut interrupt = signal(SignalKind::interrupt()).map_err(anyhow::Error::from)?;
+    let mut terminate = signal(SignalKind::terminate()).map_err(anyhow::Error::from)?;
     let clear = !out.json && std::io::stdout().is_terminal();
     loop {
         let (json, human) = frame().await?;
@@ -224,12 +226,12 @@ where
             }
         })?;
         tokio::select! {
-            _ = &mut ctrl_c => return Ok(()),
+            _ = interrupt.recv() => return Ok(()),
+            _ = terminate.recv() => return Ok(()),
             () = tokio::time::sleep(interval) => {}
         }
     }
 }
-
 #[derive(Debug, Args)]
 pub struct SetLimitArgs {
     /// Event id

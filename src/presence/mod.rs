@@ -346,6 +346,26 @@ pub(crate) fn is_noscript(err: &RedisError) -> bool {
     err.kind() == ErrorKind::Server(ServerErrorKind::NoScript) || err.code() == Some("NOSCRIPT")
 }
 
+/// A connection that broke under a request (server restart, killed client). The connection
+/// manager reconnects; every presence script is idempotent, so the request may run again.
+fn is_dropped(err: &RedisError) -> bool {
+    err.is_connection_dropped() || (err.is_io_error() && !err.is_timeout())
+}
+
+/// Runs one script, once more on a new connection if the old one dropped under it.
+async fn invoke<T: redis::FromRedisValue>(
+    conn: &mut ConnectionManager,
+    call: &redis::ScriptInvocation<'_>,
+) -> Result<T> {
+    match call.invoke_async(conn).await {
+        Err(e) if is_dropped(&e) => {
+            tracing::info!("Redis connection dropped ({e}); retrying on a new one");
+            Ok(call.invoke_async(conn).await?)
+        }
+        other => Ok(other?),
+    }
+}
+
 /// Loads every presence script into the server's script cache.
 pub(crate) async fn load_scripts(conn: &mut ConnectionManager) -> Result<()> {
     let mut pipe = redis::pipe();
@@ -369,7 +389,14 @@ pub(crate) async fn query_script_pipeline<T: redis::FromRedisValue>(
     conn: &mut ConnectionManager,
     pipe: &Pipeline,
 ) -> Result<T> {
-    match pipe.query_async(conn).await {
+    let first = match pipe.query_async(conn).await {
+        Err(e) if is_dropped(&e) => {
+            tracing::info!("Redis connection dropped ({e}); retrying on a new one");
+            pipe.query_async(conn).await
+        }
+        other => other,
+    };
+    match first {
         Err(e) if is_noscript(&e) => {
             tracing::info!("Redis lost its scripts (restart or SCRIPT FLUSH): reloading");
             load_scripts(conn).await?;
@@ -419,16 +446,17 @@ impl<'a> Presence<'a> {
         // Twice is enough: the second try follows a load of the limit; a third covers a
         // set-limit racing between the load and the retry.
         for _ in 0..3 {
-            let reply: Reply = op
-                .script()
-                .key(&keys.leases)
-                .key(&keys.count)
-                .key(&keys.limit)
-                .arg(member)
-                .arg(ttl_ms(ttl))
-                .arg(HOT_PATH_PRUNE)
-                .invoke_async(&mut conn)
-                .await?;
+            let reply: Reply = invoke(
+                &mut conn,
+                op.script()
+                    .key(&keys.leases)
+                    .key(&keys.count)
+                    .key(&keys.limit)
+                    .arg(member)
+                    .arg(ttl_ms(ttl))
+                    .arg(HOT_PATH_PRUNE),
+            )
+            .await?;
             if reply.0 == "NEED_LIMIT" {
                 self.cache_limit(room).await?;
                 continue;
