@@ -447,6 +447,21 @@ async fn redis_flush_never_means_unlimited(pool: PgPool) {
         room_state(&env, &stream).await,
         (Some(3), 3, Some("3".into()))
     );
+
+    // a cached limit that is not a number (someone else's writer) is reloaded, never trusted
+    let mut conn = redis(&env).await;
+    let _: () = redis::cmd("SET")
+        .arg(stream.keys(&env.prefix).limit)
+        .arg("lots")
+        .query_async(&mut conn)
+        .await
+        .unwrap();
+    let refused = p.join(&stream, "x", MINUTE).await.unwrap();
+    assert_eq!(
+        (refused.status, refused.limit),
+        (LeaseStatus::Full, Some(3))
+    );
+    assert_eq!(room_state(&env, &stream).await.2.as_deref(), Some("3"));
 }
 
 #[sqlx::test(migrator = "capctl::db::MIGRATOR")]

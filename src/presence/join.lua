@@ -3,6 +3,11 @@
 -- ARGV[1] member, ARGV[2] lease length (ms), ARGV[3] most expired leases to drop in this call
 -- Returns {status, live count, limit (-1 = unlimited), lease expiry ms (0 = none)}.
 local limit = redis.call('GET', KEYS[3])
+if limit and limit ~= 'unlimited' and not tonumber(limit) then
+  -- not something capctl wrote: drop it and load the real limit
+  redis.call('DEL', KEYS[3])
+  limit = false
+end
 if not limit then
   -- A missing cache never means unlimited: the caller loads the limit and retries.
   return {'NEED_LIMIT', 0, -1, 0}

@@ -4,6 +4,11 @@
 -- to drop in this call
 -- Returns {status, live count, limit (-1 = unlimited), 0}.
 local limit = redis.call('GET', KEYS[3])
+if limit and limit ~= 'unlimited' and not tonumber(limit) then
+  -- not something capctl wrote: drop it and load the real limit
+  redis.call('DEL', KEYS[3])
+  limit = false
+end
 if not limit then
   return {'NEED_LIMIT', 0, -1, 0}
 end
