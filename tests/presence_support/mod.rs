@@ -17,6 +17,17 @@ pub async fn redis(env: &TestEnv) -> ConnectionManager {
 /// "Redis flushed": every key under this test's prefix deleted, and the script cache emptied
 /// (the latter is server-wide, which the other tests must survive too: they reload on NOSCRIPT).
 pub async fn flush_prefix(env: &TestEnv) {
+    delete_prefix(env).await;
+    let mut conn = redis(env).await;
+    let _: () = redis::cmd("SCRIPT")
+        .arg("FLUSH")
+        .query_async(&mut conn)
+        .await
+        .unwrap();
+}
+
+/// Deletes every key under this test's prefix (SCAN + DEL).
+pub async fn delete_prefix(env: &TestEnv) {
     let mut conn = redis(env).await;
     let keys = keys_under(&mut conn, &format!("{}:*", env.prefix)).await;
     for chunk in keys.chunks(500) {
@@ -26,11 +37,6 @@ pub async fn flush_prefix(env: &TestEnv) {
             .await
             .unwrap();
     }
-    let _: () = redis::cmd("SCRIPT")
-        .arg("FLUSH")
-        .query_async(&mut conn)
-        .await
-        .unwrap();
 }
 
 pub async fn keys_under(conn: &mut ConnectionManager, pattern: &str) -> Vec<String> {
