@@ -12,6 +12,8 @@ pub mod error;
 pub mod events;
 pub mod ids;
 pub mod logging;
+pub mod presence;
+pub mod reconcile;
 pub mod seats;
 pub mod sessions;
 
