@@ -10,7 +10,9 @@ pub mod config;
 pub mod db;
 pub mod error;
 pub mod events;
+pub mod export;
 pub mod ids;
+pub mod import;
 pub mod logging;
 pub mod sessions;
 
