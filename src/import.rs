@@ -251,18 +251,15 @@ pub fn parse_registrations<R: Read>(
     };
     let mut csv = CsvReader::new(reader);
     // A UTF-8 byte order mark, as spreadsheets write, is not part of the header.
-    if matches!(csv.bytes.peek(), Some(Ok(0xEF))) {
-        let bom: Vec<u8> = (0..3)
-            .filter_map(|_| csv.bytes.next_if(|b| matches!(b, Ok(0xEF | 0xBB | 0xBF))))
-            .filter_map(|b| b.ok())
-            .collect();
-        if bom != [0xEF, 0xBB, 0xBF] {
-            return Err(in_file(Error::invalid(
-                "line 1: not valid UTF-8 (save the file as UTF-8)",
-            )));
-        }
-        csv.consumed += 3;
-    }
+    let bom = [0xEF, 0xBB, 0xBF]
+        .iter()
+        .take_while(|m| {
+            csv.bytes
+                .next_if(|b| matches!(b, Ok(x) if x == *m))
+                .is_some()
+        })
+        .count();
+    csv.consumed += bom as u64;
     let Some(header) = csv.next_record().map_err(in_file)? else {
         return Err(Error::invalid(format!(
             "{source} is empty: expected the header {} and one row per attendee",
@@ -296,7 +293,7 @@ pub fn parse_registrations<R: Read>(
     let mut duplicates_in_file = 0u64;
     while let Some(record) = csv.next_record().map_err(in_file)? {
         total_rows += 1;
-        if total_rows % 1000 == 0 {
+        if total_rows.is_multiple_of(1000) {
             on_bytes(csv.consumed);
         }
         match check_row(&record.fields) {
