@@ -42,6 +42,8 @@ fn progress_bar(total: Option<u64>, unit: &str) -> ProgressBar {
     if let Ok(style) = ProgressStyle::with_template(&template) {
         bar.set_style(style.progress_chars("=> "));
     }
+    // PostgreSQL may sort for a while before the first row: keep the spinner moving.
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
     bar
 }
 
