@@ -340,7 +340,9 @@ async fn import_of_100k_rows_in_one_go(pool: PgPool) {
     }
     let dir = tempfile::tempdir().unwrap();
     let file = write(dir.path(), "100k.csv", text.as_bytes());
-    let json = import(&env, "ev", &file).success().json();
+    let run = import(&env, "ev", &file).success();
+    assert!(run.stderr.is_empty(), "stderr: {}", run.stderr);
+    let json = run.json();
     assert_eq!(json["imported"], 100_000);
     assert_eq!(json["rows"], 100_000);
     assert_eq!(
