@@ -224,15 +224,32 @@ pub async fn write_csv<W: Write + Send>(
     out: &mut W,
     on_rows: &mut (dyn FnMut(u64) + Send),
 ) -> Result<u64> {
-    let statement = filter.copy_statement();
-    let mut tx = pool.begin().await?;
+    let mut conn = pool.acquire().await?;
+    let result = stream_copy(&mut conn, &filter.copy_statement(), out, on_rows).await;
+    if result.is_err() {
+        // The COPY may not have been read to the end; such a connection is not reusable.
+        conn.close_on_drop();
+    }
+    let rows = result?;
+    on_rows(rows);
+    Ok(rows)
+}
+
+async fn stream_copy<W: Write + Send>(
+    conn: &mut sqlx::PgConnection,
+    statement: &str,
+    out: &mut W,
+    on_rows: &mut (dyn FnMut(u64) + Send),
+) -> Result<u64> {
+    use sqlx::Connection;
+    let mut tx = conn.begin().await?;
     // A big export may run longer than the interactive statement timeout; it only reads.
     sqlx::query("SET LOCAL statement_timeout = 0")
         .execute(&mut *tx)
         .await?;
     let mut counter = RecordCounter::default();
     {
-        let mut chunks = tx.copy_out_raw(&statement).await?;
+        let mut chunks = tx.copy_out_raw(statement).await?;
         let mut reported = 0;
         while let Some(chunk) = chunks.try_next().await? {
             counter.feed(&chunk);
@@ -245,7 +262,6 @@ pub async fn write_csv<W: Write + Send>(
     }
     out.flush().map_err(write_failed)?;
     tx.commit().await?;
-    on_rows(counter.rows());
     Ok(counter.rows())
 }
 
