@@ -101,6 +101,14 @@ async fn import_registers_every_row(pool: PgPool) {
         "no progress bar when stderr is not a terminal: {:?}",
         run.stderr
     );
+
+    // A header alone is a valid, empty file.
+    let empty = write(dir.path(), "header-only.csv", b"user_id,name,email\n");
+    let json = import(&env, "ev", &empty).success().json();
+    assert_eq!(
+        (json["rows"].as_u64(), json["imported"].as_u64()),
+        (Some(0), Some(0))
+    );
 }
 
 #[sqlx::test(migrator = "capctl::db::MIGRATOR")]
