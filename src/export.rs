@@ -384,9 +384,9 @@ pub async fn seed_synthetic(pool: &PgPool, event_id: &str, rows: u64) -> Result<
     .unwrap_or(false);
     let registrations = sqlx::query(
         "INSERT INTO event_registrations (event_id, user_id, name, email, registered_at)
-         SELECT $1, 'seed-' || $2 || '-' || u,
+         SELECT $1, 'seed-' || $2 || '-' || lpad(u::text, 6, '0'),
                 (ARRAY['Ada Lovelace', 'O''Brien, Pat', 'Zoë \"Zo\" Çelik', 'Grace Hopper'])[1 + u % 4] || ' ' || u,
-                'seed-' || $2 || '-' || u || '@example.com',
+                'seed-' || $2 || '-' || lpad(u::text, 6, '0') || '@example.com',
                 $3 - interval '30 days' + u * interval '1 second'
            FROM generate_series(1, $4::bigint) u
          ON CONFLICT (event_id, user_id) DO NOTHING",
@@ -401,7 +401,7 @@ pub async fn seed_synthetic(pool: &PgPool, event_id: &str, rows: u64) -> Result<
     // Session k starts k half-hours after the event; capacity is set below from the rows.
     sqlx::query(
         "INSERT INTO sessions (id, event_id, title, starts_at, ends_at, room)
-         SELECT 'ses_seed_' || $2 || '_' || k, $1, 'Synthetic session ' || k,
+         SELECT 'ses_seed_' || $2 || '_' || lpad(k::text, 6, '0'), $1, 'Synthetic session ' || k,
                 $3 + (k - 1) * interval '30 minutes', $3 + (k - 1) * interval '30 minutes' + interval '1 hour',
                 'Room ' || (1 + k % 10)
            FROM generate_series(1, $4::bigint) k",
@@ -424,7 +424,7 @@ pub async fn seed_synthetic(pool: &PgPool, event_id: &str, rows: u64) -> Result<
         "INSERT INTO session_rsvps (id, session_id, user_id, event_id, status, rsvp_at, cancelled_at,
                                     waitlist_seq, offered_at, offer_expires_at, confirmed_at)
          SELECT 'srsvp_' || $2 || lpad(to_hex(k), 8, '0') || lpad(to_hex(p), 16, '0'),
-                'ses_seed_' || $2 || '_' || k, 'seed-' || $2 || '-' || p, $1, st,
+                'ses_seed_' || $2 || '_' || lpad(k::text, 6, '0'), 'seed-' || $2 || '-' || lpad(p::text, 6, '0'), $1, st,
                 $3 - interval '20 days' + p * interval '1 second',
                 CASE WHEN st = 'CANCELLED' THEN $3 - interval '10 days' + p * interval '1 second' END,
                 CASE WHEN st = 'WAITLISTED' THEN p END,
