@@ -432,6 +432,16 @@ async fn export_of_event_without_rsvps_is_header_only(pool: PgPool) {
     );
 }
 
+/// The binary as a plain std command, pointed at this test's database.
+fn std_command(env: &TestEnv) -> std::process::Command {
+    let mut cmd = std::process::Command::new(BIN);
+    cmd.env("DATABASE_URL", &env.database_url)
+        .env("REDIS_URL", &env.redis_url)
+        .env("CAPCTL_REDIS_PREFIX", &env.prefix)
+        .env("NO_COLOR", "1");
+    cmd
+}
+
 /// Peak resident set of `capctl ARGS` in KiB, from `/usr/bin/time -v` when installed, else
 /// from VmHWM polled in /proc while it runs.
 fn peak_rss_kib(env: &TestEnv, args: &[&str]) -> (u64, std::process::Output) {
@@ -546,4 +556,30 @@ async fn export_of_200k_rows_streams_in_flat_memory(pool: PgPool) {
         "sessions out of order"
     );
     assert_eq!(listing(dir.path()), ["big.csv"]);
+
+    // `capctl export-rsvps … | head -1`: a reader that goes away early is not an error.
+    let mut child = std_command(&env)
+        .args(["export-rsvps", "--event", "big"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(child.stdout.take().unwrap()),
+        &mut first,
+    )
+    .unwrap();
+    assert_eq!(first.trim_end(), HEADER);
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
