@@ -54,34 +54,21 @@ impl Run {
     /// stdout parsed as the one JSON document `--json` promises.
     #[track_caller]
     pub fn json(&self) -> Value {
-        serde_json::from_str(&self.stdout).unwrap_or_else(|e| {
-            panic!(
-                "stdout is not one JSON document ({e}):\n{}\nstderr: {}",
-                self.stdout, self.stderr
-            )
-        })
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("stdout is not one JSON document ({e}):\n{}\nstderr: {}", self.stdout, self.stderr))
     }
 
     /// Asserts a failure: exactly one line on stderr mentioning `needle`, nothing on stdout.
     #[track_caller]
     pub fn error_mentions(self, needle: &str) -> Self {
         let lines: Vec<&str> = self.stderr.lines().collect();
-        assert_eq!(
-            lines.len(),
-            1,
-            "expected a one-line error, got: {:?}",
-            self.stderr
-        );
+        assert_eq!(lines.len(), 1, "expected a one-line error, got: {:?}", self.stderr);
         assert!(
             self.stderr.to_lowercase().contains(&needle.to_lowercase()),
             "error {:?} does not mention {needle:?}",
             self.stderr
         );
-        assert!(
-            self.stdout.is_empty(),
-            "stdout should be empty on error, got {:?}",
-            self.stdout
-        );
+        assert!(self.stdout.is_empty(), "stdout should be empty on error, got {:?}", self.stdout);
         self
     }
 }
@@ -89,19 +76,14 @@ impl Run {
 impl TestEnv {
     /// Builds the environment around the pool `#[sqlx::test]` created for this test.
     pub async fn new(pool: PgPool) -> Self {
-        let db: String = sqlx::query_scalar("SELECT current_database()")
-            .fetch_one(&pool)
-            .await
-            .unwrap();
-        let base =
-            std::env::var("DATABASE_URL").expect("DATABASE_URL must point at the test server");
+        let db: String = sqlx::query_scalar("SELECT current_database()").fetch_one(&pool).await.unwrap();
+        let base = std::env::var("DATABASE_URL").expect("DATABASE_URL must point at the test server");
         let mut url = url::Url::parse(&base).expect("DATABASE_URL is a URL");
         url.set_path(&format!("/{db}"));
         Self {
             pool,
             database_url: url.to_string(),
-            redis_url: std::env::var("REDIS_URL")
-                .unwrap_or_else(|_| "redis://127.0.0.1:6379".into()),
+            redis_url: std::env::var("REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".into()),
             prefix: format!("capctl-test:{}", uuid::Uuid::new_v4().simple()),
         }
     }
@@ -140,13 +122,7 @@ impl TestEnv {
 
     /// Same, with stdin.
     pub fn run_with_stdin(&self, args: &[&str], stdin: &str) -> Run {
-        Run::from_output(
-            self.command()
-                .args(args)
-                .write_stdin(stdin.to_string())
-                .output()
-                .expect("capctl runs"),
-        )
+        Run::from_output(self.command().args(args).write_stdin(stdin.to_string()).output().expect("capctl runs"))
     }
 
     /// An async child process, for tests that fire many processes at once.
@@ -165,10 +141,7 @@ impl TestEnv {
     }
 
     pub async fn count(&self, sql: &str) -> i64 {
-        sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_string()))
-            .fetch_one(&self.pool)
-            .await
-            .unwrap()
+        sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_string())).fetch_one(&self.pool).await.unwrap()
     }
 
     /// A fingerprint of every row capctl can write, to prove a refused command wrote nothing.
@@ -191,17 +164,8 @@ impl TestEnv {
     /// Creates an event through the binary and returns its id.
     pub fn event(&self, id: &str, extra: &[&str]) -> String {
         let mut args = vec![
-            "event",
-            "create",
-            "--json",
-            "--id",
-            id,
-            "--name",
-            "Test event",
-            "--starts-at",
-            "2030-06-01T08:00:00Z",
-            "--ends-at",
-            "2030-06-03T18:00:00Z",
+            "event", "create", "--json", "--id", id, "--name", "Test event",
+            "--starts-at", "2030-06-01T08:00:00Z", "--ends-at", "2030-06-03T18:00:00Z",
         ];
         args.extend_from_slice(extra);
         self.run(&args).success();
@@ -213,19 +177,8 @@ impl TestEnv {
         let starts = format!("2030-06-01T{start:02}:00:00Z");
         let ends = format!("2030-06-01T{end:02}:00:00Z");
         let mut args = vec![
-            "session",
-            "create",
-            "--json",
-            "--event",
-            event,
-            "--id",
-            id,
-            "--title",
-            "Test session",
-            "--starts-at",
-            &starts,
-            "--ends-at",
-            &ends,
+            "session", "create", "--json", "--event", event, "--id", id, "--title", "Test session",
+            "--starts-at", &starts, "--ends-at", &ends,
         ];
         args.extend_from_slice(extra);
         self.run(&args).success();
