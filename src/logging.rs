@@ -4,7 +4,9 @@ use tracing_subscriber::EnvFilter;
 
 pub fn init(verbose: u8) {
     let level = match verbose {
-        0 => "warn",
+        // sqlx warns on stderr about any statement over 1s; a big import or export is
+        // expected to take that long, and stderr is for errors. `-vv` shows them again.
+        0 => "warn,sqlx::query=error",
         1 => "capctl=info",
         2 => "capctl=debug,sqlx=info",
         _ => "trace",
