@@ -11,8 +11,12 @@ pub mod config;
 pub mod db;
 pub mod error;
 pub mod events;
+pub mod export;
 pub mod ids;
+pub mod import;
 pub mod logging;
+pub mod presence;
+pub mod reconcile;
 pub mod seats;
 pub mod sessions;
 

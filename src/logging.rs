@@ -4,9 +4,10 @@ use tracing_subscriber::EnvFilter;
 
 pub fn init(verbose: u8) {
     let level = match verbose {
-        // sqlx warns about broken pooled connections and slow statements; the error that
-        // follows (or the benchmark report) already says what matters, on one line.
-        0 => "warn,sqlx=error",
+        // sqlx warns on stderr about statements over 1s (a big import or export takes that long)
+        // and about broken pooled connections (the error that follows says it on one line).
+        // stderr is for errors; `-vv` shows them again.
+        0 => "warn,sqlx=error,sqlx_core=error",
         1 => "capctl=info",
         2 => "capctl=debug,sqlx=info",
         _ => "trace",

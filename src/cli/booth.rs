@@ -2,12 +2,14 @@ use std::time::Duration;
 
 use clap::{Args, Subcommand};
 
+use crate::Result;
 use crate::backends::Backends;
 use crate::booths::{self, Booth, NewBooth};
 use crate::cli::output::{or_dash, or_unlimited, table};
+use crate::cli::stream::{LimitAnswer, emit_admission, percent_full};
 use crate::cli::{LimitArgs, Output};
 use crate::ids::{duration_arg, id_arg};
-use crate::{Error, Result};
+use crate::presence::{Presence, Room};
 
 #[derive(Debug, Subcommand)]
 pub enum BoothCommand {
@@ -29,13 +31,23 @@ impl BoothCommand {
     pub async fn run(self, b: &Backends, out: Output) -> Result<()> {
         match self {
             Self::Create(a) => a.run(b, out).await,
-            Self::SetCapacity(_)
-            | Self::Enter(_)
-            | Self::Heartbeat(_)
-            | Self::Leave(_)
-            | Self::Visitors(_) => Err(Error::Internal(anyhow::anyhow!(
-                "booth presence is not built yet"
-            ))),
+            Self::SetCapacity(a) => a.run(b, out).await,
+            Self::Enter(a) => {
+                let room = Room::booth(&a.booth)?;
+                let adm = Presence::new(b).join(&room, &a.user, a.ttl).await?;
+                emit_admission(out, &room, &a.user, &adm)
+            }
+            Self::Heartbeat(a) => {
+                let room = Room::booth(&a.booth)?;
+                let adm = Presence::new(b).heartbeat(&room, &a.user, a.ttl).await?;
+                emit_admission(out, &room, &a.user, &adm)
+            }
+            Self::Leave(a) => {
+                let room = Room::booth(&a.booth)?;
+                let adm = Presence::new(b).leave(&room, &a.user).await?;
+                emit_admission(out, &room, &a.user, &adm)
+            }
+            Self::Visitors(a) => a.run(b, out).await,
         }
     }
 }
@@ -128,4 +140,61 @@ pub struct VisitorsArgs {
     /// Every booth of an event
     #[arg(long, value_parser = id_arg)]
     pub event: Option<String>,
+}
+
+impl SetCapacityArgs {
+    async fn run(self, b: &Backends, out: Output) -> Result<()> {
+        let room = Room::booth(&self.booth)?;
+        let change = Presence::new(b)
+            .set_limit(&room, self.limit.limit())
+            .await?;
+        let answer = LimitAnswer {
+            event_id: None,
+            booth_id: Some(&self.booth),
+            change: &change,
+            message: change.message(&room),
+        };
+        out.emit(&answer, || answer.message.clone())
+    }
+}
+
+#[derive(Debug, serde::Serialize)]
+struct VisitorsRow {
+    booth_id: String,
+    event_id: String,
+    visitors: u64,
+    max_visitors: Option<u64>,
+    full_percent: Option<f64>,
+}
+
+impl VisitorsArgs {
+    async fn run(self, b: &Backends, out: Output) -> Result<()> {
+        let list = Presence::new(b)
+            .booth_occupancy(self.booth.as_deref(), self.event.as_deref())
+            .await?;
+        let rows: Vec<VisitorsRow> = list
+            .into_iter()
+            .map(|(o, event_id)| VisitorsRow {
+                booth_id: o.room.id().to_string(),
+                event_id,
+                visitors: o.live,
+                max_visitors: o.limit,
+                full_percent: percent_full(o.live, o.limit),
+            })
+            .collect();
+        out.emit(&rows, || {
+            let mut t = table(["booth", "event", "visitors", "max visitors", "% full"]);
+            for r in &rows {
+                t.add_row([
+                    r.booth_id.clone(),
+                    r.event_id.clone(),
+                    r.visitors.to_string(),
+                    or_unlimited(r.max_visitors),
+                    r.full_percent
+                        .map_or_else(|| "-".into(), |p| format!("{p:.1}%")),
+                ]);
+            }
+            t.to_string()
+        })
+    }
 }

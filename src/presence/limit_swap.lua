@@ -1,0 +1,14 @@
+-- Replace a cached limit only if it still holds what the caller read before asking
+-- PostgreSQL, so a slow refresh never overwrites a newer `set-limit`.
+-- KEYS[1] cached limit; ARGV[1] expected value ('' = missing), ARGV[2] new value ('' = delete)
+-- Returns 1 when written, 0 when the cache changed meanwhile.
+local cur = redis.call('GET', KEYS[1])
+if (cur or '') ~= ARGV[1] then
+  return 0
+end
+if ARGV[2] == '' then
+  redis.call('DEL', KEYS[1])
+else
+  redis.call('SET', KEYS[1], ARGV[2])
+end
+return 1
