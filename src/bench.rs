@@ -668,3 +668,414 @@ mod tests {
         assert_eq!(percentile(&[ms(7)], 0.99), ms(7));
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Stream presence
+// ---------------------------------------------------------------------------------------------
+
+#[derive(Debug, Clone)]
+pub struct StreamBench {
+    pub viewers: u32,
+    pub streams: u32,
+    pub concurrency: u32,
+    pub drop: f64,
+    /// Viewers per stream; `None` = enough for everyone (viewers / streams, rounded up).
+    pub limit: Option<u32>,
+    pub ttl: Duration,
+    pub keep: bool,
+}
+
+/// Presence backends of one run: its own Redis sub-prefix, so nothing else is swept or counted.
+fn presence_backends(settings: &Settings, pool_size: u32) -> Result<crate::backends::Backends> {
+    let mut settings = settings.clone();
+    let tag = &uuid::Uuid::new_v4().simple().to_string()[..12];
+    settings.redis_prefix = format!("{}:bench-{tag}", settings.redis_prefix);
+    crate::ids::validate_redis_prefix(&settings.redis_prefix)?;
+    Ok(crate::backends::Backends::with_pool_size(
+        settings, pool_size,
+    ))
+}
+
+/// Creates `n` events `<base>_s<i>`, each one stream with `limit` viewers, in one statement.
+async fn create_stream_events(
+    pool: &PgPool,
+    base: &str,
+    n: u32,
+    limit: Option<u32>,
+) -> Result<Vec<crate::presence::Room>> {
+    let starts_at = Utc::now() + chrono::Duration::days(30);
+    sqlx::query(
+        "INSERT INTO events (id, name, starts_at, ends_at, virtual_settings)
+         SELECT $1 || '_s' || g, 'capctl benchmark stream ' || g, $3, $3 + interval '2 days',
+                CASE WHEN $4::integer IS NULL THEN '{}'::jsonb
+                     ELSE jsonb_build_object('max_concurrent_viewers', $4::integer) END
+           FROM generate_series(0, $2::integer - 1) g",
+    )
+    .bind(base)
+    .bind(n as i32)
+    .bind(starts_at)
+    .bind(limit.map(|l| l as i32))
+    .execute(pool)
+    .await?;
+    (0..n)
+        .map(|i| crate::presence::Room::stream(&format!("{base}_s{i}")))
+        .collect()
+}
+
+/// Removes the run's stream events and every Redis key under its sub-prefix.
+async fn drop_stream_bench(b: &crate::backends::Backends, base: &str) -> Result<()> {
+    sqlx::query("DELETE FROM events WHERE id LIKE $1 || '\\_s%'")
+        .bind(base)
+        .execute(b.pg().await?)
+        .await?;
+    let mut conn = b.redis().await?.clone();
+    let pattern = format!("{}:*", b.redis_prefix());
+    let mut cursor: u64 = 0;
+    loop {
+        let (next, keys): (u64, Vec<String>) = redis::cmd("SCAN")
+            .arg(cursor)
+            .arg("MATCH")
+            .arg(&pattern)
+            .arg("COUNT")
+            .arg(1000)
+            .query_async(&mut conn)
+            .await?;
+        if !keys.is_empty() {
+            redis::cmd("UNLINK")
+                .arg(&keys)
+                .query_async::<()>(&mut conn)
+                .await?;
+        }
+        if next == 0 {
+            return Ok(());
+        }
+        cursor = next;
+    }
+}
+
+/// Per room: (ZCARD of the lease set, the counter), in room order.
+async fn room_truth(
+    b: &crate::backends::Backends,
+    rooms: &[crate::presence::Room],
+) -> Result<Vec<(u64, u64)>> {
+    let mut conn = b.redis().await?.clone();
+    let mut out = Vec::with_capacity(rooms.len());
+    for batch in rooms.chunks(500) {
+        let mut pipe = redis::pipe();
+        for room in batch {
+            let k = room.keys(b.redis_prefix());
+            pipe.cmd("ZCARD").arg(k.leases);
+            pipe.cmd("GET").arg(k.count);
+        }
+        let values: Vec<(u64, Option<u64>)> = pipe.query_async(&mut conn).await?;
+        out.extend(values.into_iter().map(|(z, c)| (z, c.unwrap_or(0))));
+    }
+    Ok(out)
+}
+
+/// `viewers` join `streams` at once (measured), all heartbeat, then `drop` of them vanish
+/// without leaving while the rest keep heartbeating; reconcile passes run until every count is
+/// exact again (`converge_seconds`).
+pub async fn stream(
+    settings: &Settings,
+    cfg: &StreamBench,
+    progress: Arc<dyn Progress>,
+) -> Result<BenchReport> {
+    use crate::presence::Presence;
+    for (what, v) in [
+        ("--viewers", cfg.viewers),
+        ("--streams", cfg.streams),
+        ("--concurrency", cfg.concurrency),
+    ] {
+        if v == 0 {
+            return Err(Error::invalid(format!("{what} must be at least 1")));
+        }
+    }
+    if !(0.0..=1.0).contains(&cfg.drop) {
+        return Err(Error::invalid("--drop must be between 0 and 1"));
+    }
+    let b = Arc::new(presence_backends(settings, 4)?);
+    let base = bench_event_id();
+    let limit = cfg.limit.unwrap_or(cfg.viewers.div_ceil(cfg.streams));
+    progress.phase("setting up", u64::from(cfg.streams));
+    let rooms =
+        Arc::new(create_stream_events(b.pg().await?, &base, cfg.streams, Some(limit)).await?);
+    for room in rooms.iter() {
+        Presence::new(&b).cache_limit(room).await?;
+        progress.inc(1);
+    }
+    let result = stream_phases(&b, &rooms, cfg, limit, progress.clone()).await;
+    progress.finish();
+    if !cfg.keep
+        && let Err(e) = drop_stream_bench(&b, &base).await
+    {
+        tracing::warn!("could not remove benchmark data of {base}: {e}");
+    }
+    let mut report = result?;
+    report.event_id = base;
+    Ok(report)
+}
+
+async fn stream_phases(
+    b: &Arc<crate::backends::Backends>,
+    rooms: &Arc<Vec<crate::presence::Room>>,
+    cfg: &StreamBench,
+    limit: u32,
+    progress: Arc<dyn Progress>,
+) -> Result<BenchReport> {
+    use crate::presence::Presence;
+    let ttl = cfg.ttl;
+    let n = u64::from(cfg.viewers);
+    let over_limit = Arc::new(AtomicU64::new(0));
+    let admitted = Arc::new(AtomicU64::new(0));
+    let member = |i: u64| format!("v{i}");
+    let room_of = move |i: u64, rooms: &[crate::presence::Room]| {
+        rooms[(i % rooms.len() as u64) as usize].clone()
+    };
+
+    progress.phase("joining", n);
+    let joins = {
+        let (b, rooms, over_limit, admitted) = (
+            b.clone(),
+            rooms.clone(),
+            over_limit.clone(),
+            admitted.clone(),
+        );
+        drive(n, cfg.concurrency, progress.clone(), move |i| {
+            let (b, rooms, over_limit, admitted) = (
+                b.clone(),
+                rooms.clone(),
+                over_limit.clone(),
+                admitted.clone(),
+            );
+            async move {
+                let a = Presence::new(&b)
+                    .join(&room_of(i, &rooms), &member(i), ttl)
+                    .await?;
+                if a.admitted {
+                    admitted.fetch_add(1, Ordering::Relaxed);
+                }
+                if a.limit.is_some_and(|l| a.count > l) {
+                    over_limit.fetch_add(1, Ordering::Relaxed);
+                }
+                Ok(())
+            }
+        })
+        .await?
+    };
+
+    progress.phase("heartbeats", n);
+    let lost = Arc::new(AtomicU64::new(0));
+    let heartbeats = {
+        let (b, rooms, lost) = (b.clone(), rooms.clone(), lost.clone());
+        drive(n, cfg.concurrency, progress.clone(), move |i| {
+            let (b, rooms, lost) = (b.clone(), rooms.clone(), lost.clone());
+            async move {
+                let a = Presence::new(&b)
+                    .heartbeat(&room_of(i, &rooms), &member(i), ttl)
+                    .await?;
+                if a.lost {
+                    lost.fetch_add(1, Ordering::Relaxed);
+                }
+                Ok(())
+            }
+        })
+        .await?
+    };
+
+    // The storm: viewer i vanishes when its place in each thousand falls under the drop share.
+    let dropped = |i: u64| ((i % 1000) as f64) < cfg.drop * 1000.0;
+    let survivors: Vec<u64> = (0..n).filter(|&i| !dropped(i)).collect();
+    let mut expected = vec![0u64; rooms.len()];
+    for &i in &survivors {
+        expected[(i % rooms.len() as u64) as usize] += 1;
+    }
+    // Only those admitted hold a lease: with a limit below the demand, expect the limit.
+    for e in expected.iter_mut() {
+        *e = (*e).min(u64::from(limit));
+    }
+    let storm = Instant::now();
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let keeper = {
+        let (b, rooms, stop, lost) = (b.clone(), rooms.clone(), stop.clone(), lost.clone());
+        let survivors = Arc::new(survivors);
+        tokio::spawn(async move {
+            // Survivors heartbeat three times per lease period until told to stop.
+            while !stop.load(Ordering::Relaxed) {
+                let round = Instant::now();
+                let mut pending = futures::stream::iter(survivors.iter().copied())
+                    .map(|i| {
+                        let (b, rooms) = (b.clone(), rooms.clone());
+                        async move {
+                            Presence::new(&b)
+                                .heartbeat(&room_of(i, &rooms), &member(i), ttl)
+                                .await
+                        }
+                    })
+                    .buffer_unordered(64);
+                use futures::StreamExt;
+                while let Some(r) = pending.next().await {
+                    if r.is_ok_and(|a| a.lost) {
+                        lost.fetch_add(1, Ordering::Relaxed);
+                    }
+                }
+                let rest = (ttl / 3).saturating_sub(round.elapsed());
+                tokio::time::sleep(rest.max(Duration::from_millis(10))).await;
+            }
+        })
+    };
+
+    progress.phase("converging", 1);
+    let deadline = storm + ttl * 3 + Duration::from_secs(30);
+    let mut violations = Vec::new();
+    let mut passes = 0u64;
+    let mut reconcile_ms = Vec::new();
+    let converge = loop {
+        let wait = (storm + ttl).saturating_duration_since(Instant::now());
+        tokio::time::sleep(wait).await;
+        let t = Instant::now();
+        crate::reconcile::reconcile_pass(b, &crate::reconcile::ReconcileOptions::default()).await?;
+        reconcile_ms.push(t.elapsed().as_secs_f64() * 1000.0);
+        passes += 1;
+        let truth = room_truth(b, rooms).await?;
+        let exact = truth
+            .iter()
+            .zip(&expected)
+            .all(|(&(zcard, counter), &want)| zcard == want && counter == want);
+        if exact {
+            break Some(storm.elapsed());
+        }
+        if Instant::now() > deadline {
+            for (room, (&(zcard, counter), want)) in rooms.iter().zip(truth.iter().zip(&expected)) {
+                if zcard != *want || counter != *want {
+                    violations.push(format!(
+                        "{room}: {zcard} leases and counter {counter} after reconcile, {want} viewers still heartbeating"
+                    ));
+                }
+            }
+            break None;
+        }
+    };
+    stop.store(true, Ordering::Relaxed);
+    let _ = keeper.await;
+    progress.inc(1);
+
+    let over = over_limit.load(Ordering::Relaxed);
+    if over > 0 {
+        violations.push(format!("{over} joins saw a count above the limit {limit}"));
+    }
+    let lost = lost.load(Ordering::Relaxed);
+    if lost > 0 {
+        violations.push(format!(
+            "{lost} heartbeats found their lease lost (raise --ttl for this load)"
+        ));
+    }
+    let mut report = BenchReport::new("", &joins, violations);
+    report.converge_seconds = converge.map(|d| d.as_secs_f64());
+    report.detail("admitted", admitted.load(Ordering::Relaxed));
+    report.detail("limit_per_stream", limit);
+    report.detail("heartbeat_ops_per_sec", heartbeats.ops_per_sec());
+    report.detail("heartbeat_p99_ms", heartbeats.percentile_ms(0.99));
+    report.detail("reconcile_passes", passes);
+    report.detail("reconcile_pass_ms", reconcile_ms);
+    report.detail("ttl_ms", ttl.as_millis() as u64);
+    report.detail("streams", rooms.len());
+    report.detail("concurrency", cfg.concurrency);
+    Ok(report)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reconcile after a storm
+// ---------------------------------------------------------------------------------------------
+
+#[derive(Debug, Clone)]
+pub struct ReconcileBench {
+    pub rooms: u32,
+    pub leases: u32,
+    /// Lease length: short = every lease has expired when the pass runs (a storm); long = an
+    /// idle pass with nothing to fix.
+    pub ttl: Duration,
+    pub passes: u32,
+    pub keep: bool,
+}
+
+/// Fills `rooms` streams with `leases` leases (pipelined joins), waits until they expire when
+/// the ttl is short, then times `passes` reconcile passes. `seconds` is the first pass.
+pub async fn reconcile(
+    settings: &Settings,
+    cfg: &ReconcileBench,
+    progress: Arc<dyn Progress>,
+) -> Result<BenchReport> {
+    use crate::presence::Presence;
+    if cfg.rooms == 0 || cfg.passes == 0 {
+        return Err(Error::invalid("--rooms and --passes must be at least 1"));
+    }
+    let b = presence_backends(settings, 2)?;
+    let base = bench_event_id();
+    progress.phase("setting up", u64::from(cfg.leases));
+    let rooms = create_stream_events(b.pg().await?, &base, cfg.rooms, None).await?;
+    let requests: Vec<(crate::presence::Room, String)> = (0..cfg.leases)
+        .map(|i| (rooms[(i % cfg.rooms) as usize].clone(), format!("v{i}")))
+        .collect();
+    for batch in requests.chunks(2000) {
+        Presence::new(&b).join_many(batch, cfg.ttl).await?;
+        progress.inc(batch.len() as u64);
+    }
+    // Rooms that got no lease still have keys, so an idle pass sees every room.
+    for room in rooms.iter().skip(cfg.leases as usize) {
+        Presence::new(&b).cache_limit(room).await?;
+    }
+    let storm = cfg.ttl < Duration::from_secs(60);
+    if storm {
+        // The last lease was granted just now: one lease later, every lease has expired.
+        tokio::time::sleep(cfg.ttl + Duration::from_millis(50)).await;
+    }
+    progress.phase("reconcile", u64::from(cfg.passes));
+    let mut latencies = Vec::new();
+    let mut first = None;
+    let t0 = Instant::now();
+    for _ in 0..cfg.passes {
+        let t = Instant::now();
+        let r =
+            crate::reconcile::reconcile_pass(&b, &crate::reconcile::ReconcileOptions::default())
+                .await?;
+        latencies.push(t.elapsed());
+        first.get_or_insert(r);
+        progress.inc(1);
+    }
+    let elapsed = t0.elapsed();
+    progress.finish();
+    let first = first.expect("at least one pass");
+    let truth = room_truth(&b, &rooms).await?;
+    let mut violations = Vec::new();
+    let live_expected = if storm { 0 } else { u64::from(cfg.leases) };
+    let live: u64 = truth.iter().map(|t| t.0).sum();
+    let wrong = truth.iter().filter(|(z, c)| z != c).count();
+    if live != live_expected || wrong > 0 {
+        violations.push(format!(
+            "after reconcile {live} leases remain (expected {live_expected}); {wrong} counters differ from their lease sets"
+        ));
+    }
+    if storm && first.leases_expired != u64::from(cfg.leases) {
+        violations.push(format!(
+            "the first pass dropped {} expired leases of {}",
+            first.leases_expired, cfg.leases
+        ));
+    }
+    let first_pass = latencies[0];
+    let mut timing = Timing::from_runs(elapsed, latencies);
+    timing.ops = u64::from(cfg.leases);
+    timing.elapsed = first_pass;
+    let mut report = BenchReport::new(&base, &timing, violations);
+    report.detail("rooms", cfg.rooms);
+    report.detail("leases_expired_first_pass", first.leases_expired);
+    report.detail("counters_fixed_first_pass", first.counters_fixed);
+    report.detail("passes", cfg.passes);
+    report.detail("storm", storm);
+    if !cfg.keep
+        && let Err(e) = drop_stream_bench(&b, &base).await
+    {
+        tracing::warn!("could not remove benchmark data of {base}: {e}");
+    }
+    Ok(report)
+}

@@ -1,14 +1,16 @@
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 
 use clap::{Args, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 
+use crate::Result;
 use crate::backends::Backends;
 use crate::bench::{self, BenchReport, NoProgress, Progress};
 use crate::cli::Output;
 use crate::cli::output::progress_allowed;
-use crate::{Error, Result};
+use crate::ids::duration_arg;
 
 #[derive(Debug, Subcommand)]
 pub enum BenchCommand {
@@ -18,6 +20,8 @@ pub enum BenchCommand {
     Stream(StreamArgs),
     /// Export RSVPs to CSV
     Export(ExportArgs),
+    /// One reconcile pass after a storm of expired leases (or an idle one, with a long --ttl)
+    Reconcile(ReconcileArgs),
 }
 
 impl BenchCommand {
@@ -34,10 +38,27 @@ impl BenchCommand {
                 };
                 bench::rsvp(b.settings(), &cfg, progress).await?
             }
-            Self::Stream(_) => {
-                return Err(Error::Internal(anyhow::anyhow!(
-                    "bench stream is not built yet"
-                )));
+            Self::Stream(a) => {
+                let cfg = bench::StreamBench {
+                    viewers: a.viewers,
+                    streams: a.streams,
+                    concurrency: a.concurrency,
+                    drop: a.drop,
+                    limit: a.limit,
+                    ttl: a.ttl,
+                    keep: a.keep,
+                };
+                bench::stream(b.settings(), &cfg, progress).await?
+            }
+            Self::Reconcile(a) => {
+                let cfg = bench::ReconcileBench {
+                    rooms: a.rooms,
+                    leases: a.leases,
+                    ttl: a.ttl,
+                    passes: a.passes,
+                    keep: a.keep,
+                };
+                bench::reconcile(b.settings(), &cfg, progress).await?
             }
             Self::Export(a) => {
                 let cfg = bench::ExportBench {
@@ -142,6 +163,34 @@ pub struct StreamArgs {
     /// Share of viewers that vanish without leaving
     #[arg(long, default_value_t = 0.3, value_parser = fraction_arg)]
     pub drop: f64,
+    /// Viewer limit per stream (default: viewers / streams, so everyone fits)
+    #[arg(long, value_name = "N")]
+    pub limit: Option<u32>,
+    /// Lease length; the disconnect storm converges about one lease after it starts
+    #[arg(long, value_parser = duration_arg, value_name = "DUR", default_value = "5s")]
+    pub ttl: Duration,
+    /// Keep the benchmark's events and Redis keys instead of removing them
+    #[arg(long)]
+    pub keep: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ReconcileArgs {
+    /// Streams holding the leases
+    #[arg(long, default_value_t = 1000)]
+    pub rooms: u32,
+    /// Leases spread over the streams
+    #[arg(long, default_value_t = 100_000)]
+    pub leases: u32,
+    /// Lease length: short (under 60s) = all expired when the pass runs; long = an idle pass
+    #[arg(long, value_parser = duration_arg, value_name = "DUR", default_value = "10s")]
+    pub ttl: Duration,
+    /// Passes to time (p50/p99 are over passes; `seconds` is the first)
+    #[arg(long, default_value_t = 1)]
+    pub passes: u32,
+    /// Keep the benchmark's events and Redis keys instead of removing them
+    #[arg(long)]
+    pub keep: bool,
 }
 
 #[derive(Debug, Args)]
