@@ -529,7 +529,7 @@ pub async fn export(
     progress.phase("seeding RSVPs", cfg.rows);
     create_bench_event(&pool, &event_id, None).await?;
     let seeded = Instant::now();
-    seed_rsvps(&pool, &event_id, cfg.rows).await?;
+    crate::export::seed_synthetic(&pool, &event_id, cfg.rows).await?;
     let seed_seconds = seeded.elapsed().as_secs_f64();
     progress.inc(cfg.rows);
 
@@ -541,13 +541,14 @@ pub async fn export(
             (dir.join("rsvps.csv"), Some(TempDir(dir)))
         }
     };
+    let filter = crate::export::ExportFilter::new(&event_id, None, None)?;
     progress.phase("exporting", u64::from(cfg.runs));
     let mut latencies = Vec::new();
     let started = Instant::now();
     let mut records = 0;
     for _ in 0..cfg.runs {
         let t = Instant::now();
-        let outcome = export_to_file(&pool, &event_id, &path).await;
+        let outcome = crate::export::export_to_file(&pool, &filter, &path, &mut |_| {}).await;
         if let Err(e) = outcome {
             cleanup(&pool, &event_id, cfg.keep).await;
             return Err(e);
@@ -577,6 +578,8 @@ pub async fn export(
     if cfg.output.is_some() {
         report.detail("output", path.display().to_string());
     }
+    // What `psql -c "\copy (QUERY) to FILE csv header"` runs to write the same CSV.
+    report.detail("query", filter.query());
     cleanup(&pool, &event_id, cfg.keep).await;
     pool.close().await;
     Ok(report)
@@ -600,56 +603,6 @@ pub fn count_csv_records(path: &std::path::Path) -> anyhow::Result<u64> {
         n += 1;
     }
     Ok(n)
-}
-
-async fn seed_rsvps(pool: &PgPool, event_id: &str, rows: u64) -> Result<()> {
-    // Until the export module's generator lands: sessions of 1000 seats, each filled.
-    let sessions = rows.div_ceil(1000).max(1);
-    let day = Utc::now() + chrono::Duration::days(30);
-    sqlx::query(
-        "INSERT INTO sessions (id, event_id, title, starts_at, ends_at, max_participants)
-         SELECT $1 || '_s' || g, $1, 'Bench session ' || g, $3, $3 + interval '1 hour', 1000
-           FROM generate_series(0, $2::bigint - 1) g",
-    )
-    .bind(event_id)
-    .bind(sessions as i64)
-    .bind(day)
-    .execute(pool)
-    .await?;
-    register_users(pool, event_id, rows).await?;
-    sqlx::query(
-        "INSERT INTO session_rsvps (id, session_id, user_id, event_id, status, confirmed_at)
-         SELECT 'srsvp_' || replace(gen_random_uuid()::text, '-', ''), $1 || '_s' || (g / 1000), 'u' || g, $1,
-                'CONFIRMED', now()
-           FROM generate_series(0, $2::bigint - 1) g",
-    )
-    .bind(event_id)
-    .bind(rows as i64)
-    .execute(pool)
-    .await?;
-    Ok(())
-}
-
-async fn export_to_file(pool: &PgPool, event_id: &str, path: &std::path::Path) -> Result<()> {
-    use futures::TryStreamExt;
-    use sqlx::postgres::PgPoolCopyExt;
-    use tokio::io::AsyncWriteExt;
-    crate::ids::validate_id("event id", event_id)?;
-    let sql = format!(
-        "COPY (SELECT r.id, r.session_id, r.user_id, r.status, r.rsvp_at FROM session_rsvps r
-                WHERE r.event_id = '{event_id}' ORDER BY r.session_id, r.rsvp_at) TO STDOUT WITH (FORMAT csv, HEADER)"
-    );
-    let mut stream = pool.copy_out_raw(&sql).await?;
-    let mut file = tokio::io::BufWriter::new(
-        tokio::fs::File::create(path)
-            .await
-            .map_err(anyhow::Error::from)?,
-    );
-    while let Some(chunk) = stream.try_next().await? {
-        file.write_all(&chunk).await.map_err(anyhow::Error::from)?;
-    }
-    file.flush().await.map_err(anyhow::Error::from)?;
-    Ok(())
 }
 
 #[cfg(test)]
