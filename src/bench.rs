@@ -232,15 +232,28 @@ pub async fn drop_bench_event(pool: &PgPool, event_id: &str) -> Result<()> {
     Ok(())
 }
 
-/// Registers `n` users `u0 … u(n-1)` for an event in one statement (bench setup, not a rule).
+/// The id of bench user `i` of a run: unique to the run, since user ids are global and a
+/// user's confirmed sessions elsewhere would clash with the run's.
+pub fn bench_user(event_id: &str, i: u64) -> String {
+    format!("u{i}.{}", run_tag(event_id))
+}
+
+fn run_tag(event_id: &str) -> &str {
+    let tag = event_id.trim_start_matches("evt_bench_");
+    &tag[..tag.len().min(12)]
+}
+
+/// Registers `n` users ([`bench_user`] 0 … n-1) for an event in one statement (bench setup,
+/// not a rule).
 pub async fn register_users(pool: &PgPool, event_id: &str, n: u64) -> Result<()> {
     sqlx::query(
         "INSERT INTO event_registrations (event_id, user_id, name, status)
-         SELECT $1, 'u' || g, 'Bench user ' || g, 'REGISTERED'
+         SELECT $1, 'u' || g || '.' || $3, 'Bench user ' || g, 'REGISTERED'
            FROM generate_series(0, $2::bigint - 1) g",
     )
     .bind(event_id)
     .bind(n as i64)
+    .bind(run_tag(event_id))
     .execute(pool)
     .await?;
     Ok(())
@@ -310,16 +323,21 @@ pub async fn rsvp(
     let outcomes = Arc::new(OutcomeCounts::default());
     let result = {
         let (pool, session_ids, outcomes) = (pool.clone(), Arc::new(session_ids), outcomes.clone());
+        let event = Arc::new(event_id.clone());
         drive(
             u64::from(cfg.users),
             cfg.concurrency,
             progress.clone(),
             move |i| {
-                let (pool, session_ids, outcomes) =
-                    (pool.clone(), session_ids.clone(), outcomes.clone());
+                let (pool, session_ids, outcomes, event) = (
+                    pool.clone(),
+                    session_ids.clone(),
+                    outcomes.clone(),
+                    event.clone(),
+                );
                 async move {
                     let session = &session_ids[(i % session_ids.len() as u64) as usize];
-                    let status = rsvp_once(&pool, session, &format!("u{i}")).await?;
+                    let status = rsvp_once(&pool, session, &bench_user(&event, i)).await?;
                     outcomes.count(status);
                     Ok(())
                 }
