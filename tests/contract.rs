@@ -1004,6 +1004,7 @@ async fn reconcile_check_changes_nothing_in_either_store(pool: PgPool) {
         ("limits_fixed", 2),
         ("sessions_fixed", 1),
         ("offers_expired", 1),
+        ("offers_sent", 1), // what a pass would send: u-2 takes the lapsed offer's seat
     ] {
         assert_eq!(found[field], n, "{field}: {found}");
     }
@@ -1048,5 +1049,82 @@ async fn reconcile_check_changes_nothing_in_either_store(pool: PgPool) {
         .await,
         1
     );
+    env.run(&["reconcile", "--check"]).success();
+}
+
+#[sqlx::test(migrator = "capctl::db::MIGRATOR")]
+async fn reconcile_check_finds_free_seats_a_pass_would_offer(pool: PgPool) {
+    let env = TestEnv::new(pool).await;
+    env.event("e1", &[]);
+    env.session("e1", "s1", 9, 10, &["--max-participants", "1"]);
+    env.session("e1", "s3", 13, 14, &["--max-participants", "1"]);
+    env.session("e1", "s4", 13, 14, &[]);
+    env.register_many("e1", "u", 3).await;
+    let rsvp = |s: &str, u: &str| env.run(&["session", "rsvp", "--session", s, "--user", u]);
+    let status = |s: &'static str, u: &'static str| {
+        let pool = env.pool.clone();
+        async move {
+            sqlx::query_scalar::<_, String>(
+                "SELECT status FROM session_rsvps WHERE session_id = $1 AND user_id = $2",
+            )
+            .bind(s)
+            .bind(u)
+            .fetch_one(&pool)
+            .await
+            .unwrap()
+        }
+    };
+    // s1: full with two waiting; then its capacity is raised behind capctl's back
+    rsvp("s1", "u-0").success();
+    rsvp("s1", "u-1").code(4);
+    rsvp("s1", "u-2").code(4);
+    sqlx::query("UPDATE session_capacity SET maximum_capacity = 3 WHERE session_id = 's1'")
+        .execute(&env.pool)
+        .await
+        .unwrap();
+    // s3: the seat freed while the only waiting user clashed (s4); then the clash goes away
+    rsvp("s3", "u-0").success();
+    rsvp("s4", "u-1").success();
+    rsvp("s3", "u-1").code(4);
+    let freed = env.run(&[
+        "session",
+        "cancel",
+        "--json",
+        "--session",
+        "s3",
+        "--user",
+        "u-0",
+    ]);
+    assert_eq!(
+        freed.success().json()["offers_sent"],
+        0,
+        "u-1 clashes: keeps the place"
+    );
+    env.run(&["session", "cancel", "--session", "s4", "--user", "u-1"])
+        .success();
+    assert_eq!(status("s3", "u-1").await, "WAITLISTED");
+
+    let before = env.snapshot().await;
+    let found = env.run(&["reconcile", "--check", "--json"]).code(8);
+    assert!(
+        found.stderr.contains("3 free seats to offer"),
+        "{}",
+        found.stderr
+    );
+    let found = found.json();
+    assert_eq!(
+        (&found["offers_sent"], &found["drift"]),
+        (&3.into(), &true.into())
+    );
+    assert_eq!(env.snapshot().await, before, "--check wrote nothing");
+
+    let fixed = env.run(&["reconcile", "--json"]).success().json();
+    assert_eq!(
+        (&fixed["offers_sent"], &fixed["drift"]),
+        (&3.into(), &true.into())
+    );
+    for (s, u) in [("s1", "u-1"), ("s1", "u-2"), ("s3", "u-1")] {
+        assert_eq!(status(s, u).await, "OFFERED", "{u} in {s}");
+    }
     env.run(&["reconcile", "--check"]).success();
 }
