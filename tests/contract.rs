@@ -1128,3 +1128,78 @@ async fn reconcile_check_finds_free_seats_a_pass_would_offer(pool: PgPool) {
     }
     env.run(&["reconcile", "--check"]).success();
 }
+
+#[sqlx::test(migrator = "capctl::db::MIGRATOR")]
+async fn the_viewer_limit_lives_in_virtual_settings_beside_other_settings(pool: PgPool) {
+    let env = TestEnv::new(pool).await;
+    env.event("e1", &[]);
+    let settings = |v: &'static str| {
+        let pool = env.pool.clone();
+        async move {
+            sqlx::query("UPDATE events SET virtual_settings = $1::jsonb WHERE id = 'e1'")
+                .bind(v)
+                .execute(&pool)
+                .await
+                .unwrap();
+        }
+    };
+    let stored = || {
+        let pool = env.pool.clone();
+        async move {
+            sqlx::query_scalar::<_, Value>("SELECT virtual_settings FROM events WHERE id = 'e1'")
+                .fetch_one(&pool)
+                .await
+                .unwrap()
+        }
+    };
+    // the platform's own settings, and a JSON null limit: unlimited
+    settings(r#"{"theme": "dark", "max_concurrent_viewers": null}"#).await;
+    let join = |v: &str| env.run(&["stream", "join", "--json", "--event", "e1", "--viewer", v]);
+    assert_eq!(join("v1").success().json()["limit"], Value::Null);
+
+    let set = env
+        .run(&[
+            "stream",
+            "set-limit",
+            "--json",
+            "--event",
+            "e1",
+            "--max",
+            "1",
+        ])
+        .success()
+        .json();
+    assert_eq!((&set["limit"], &set["count"]), (&1.into(), &1.into()));
+    assert_eq!(
+        stored().await,
+        serde_json::json!({"theme": "dark", "max_concurrent_viewers": 1})
+    );
+    join("v2").code(3);
+
+    env.run(&["stream", "set-limit", "--event", "e1", "--unlimited"])
+        .success();
+    assert_eq!(stored().await, serde_json::json!({"theme": "dark"}));
+    assert_eq!(join("v2").success().json()["count"], 2);
+}
+
+#[sqlx::test(migrator = "capctl::db::MIGRATOR")]
+async fn only_a_live_registration_may_rsvp(pool: PgPool) {
+    let env = TestEnv::new(pool).await;
+    env.event("e1", &[]);
+    env.event("e2", &[]);
+    env.session("e1", "s1", 9, 10, &[]);
+    env.register_many("e1", "u", 1).await;
+    env.register_many("e2", "w", 1).await;
+    sqlx::query("UPDATE event_registrations SET status = 'CANCELLED' WHERE user_id = 'u-0'")
+        .execute(&env.pool)
+        .await
+        .unwrap();
+    let before = env.snapshot().await;
+    for user in ["u-0", "w-0"] {
+        env.run(&["session", "rsvp", "--session", "s1", "--user", user])
+            .code(6)
+            .error_mentions("not registered");
+    }
+    assert_eq!(env.snapshot().await, before, "nothing written");
+    assert_eq!(env.count("SELECT count(*) FROM session_rsvps").await, 0);
+}
