@@ -1203,3 +1203,63 @@ async fn only_a_live_registration_may_rsvp(pool: PgPool) {
     assert_eq!(env.snapshot().await, before, "nothing written");
     assert_eq!(env.count("SELECT count(*) FROM session_rsvps").await, 0);
 }
+
+#[sqlx::test(migrator = "capctl::db::MIGRATOR")]
+async fn an_offer_holder_who_clashes_meanwhile_keeps_the_offer_until_they_allow_the_overlap(
+    pool: PgPool,
+) {
+    let env = TestEnv::new(pool).await;
+    env.event("e1", &[]);
+    env.session("e1", "s1", 9, 10, &["--max-participants", "1"]);
+    env.session("e1", "s2", 9, 10, &[]);
+    env.register_many("e1", "u", 2).await;
+    let rsvp = |s: &str, u: &str, extra: &[&str]| {
+        let mut args = vec!["session", "rsvp", "--json", "--session", s, "--user", u];
+        args.extend_from_slice(extra);
+        env.run(&args)
+    };
+    rsvp("s1", "u-0", &[]).success();
+    rsvp("s1", "u-1", &[]).code(4);
+    env.run(&["session", "cancel", "--session", "s1", "--user", "u-0"])
+        .success();
+    // holding the offer, u-1 confirms a session at the same time: an offer is no clash
+    rsvp("s2", "u-1", &[]).success();
+
+    let before = env.snapshot().await;
+    rsvp("s1", "u-1", &[])
+        .code(6)
+        .error_mentions("the offer held for them expires at");
+    assert_eq!(env.snapshot().await, before, "the offer is still held");
+    let status: String = sqlx::query_scalar(
+        "SELECT status FROM session_rsvps WHERE session_id = 's1' AND user_id = 'u-1'",
+    )
+    .fetch_one(&env.pool)
+    .await
+    .unwrap();
+    assert_eq!(status, "OFFERED");
+
+    let ok = rsvp("s1", "u-1", &["--allow-overlap"]).success().json();
+    assert_eq!(
+        (&ok["status"], &ok["waitlist_position"], &ok["repeat"]),
+        (&"CONFIRMED".into(), &Value::Null, &false.into())
+    );
+    let list = env
+        .run(&["session", "list", "--json", "--event", "e1"])
+        .success()
+        .json();
+    assert_eq!(
+        (
+            &list[0]["session_id"],
+            &list[0]["confirmed"],
+            &list[0]["offered"]
+        ),
+        (&"s1".into(), &1.into(), &0.into())
+    );
+    assert_eq!(
+        env.count(
+            "SELECT current_attendance::bigint FROM session_capacity WHERE session_id = 's1'"
+        )
+        .await,
+        1
+    );
+}
