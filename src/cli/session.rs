@@ -136,7 +136,15 @@ pub fn render_sessions(list: &[SessionSeats]) -> String {
             if s.is_full { "FULL".into() } else { "".into() },
         ]);
     }
-    t.to_string()
+    let sum = |f: fn(&SessionSeats) -> i64| list.iter().map(f).sum::<i64>();
+    format!(
+        "{t}\n{} session(s), {} full: {} confirmed, {} offered, {} waitlisted",
+        list.len(),
+        list.iter().filter(|s| s.is_full).count(),
+        sum(|s| s.confirmed),
+        sum(|s| s.offered),
+        sum(|s| s.waitlisted)
+    )
 }
 
 #[derive(Debug, Args)]

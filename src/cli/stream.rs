@@ -165,6 +165,9 @@ fn viewer_rows(list: &[Occupancy]) -> Vec<ViewersRow<'_>> {
 }
 
 fn render_viewers(rows: &[ViewersRow<'_>]) -> String {
+    if rows.is_empty() {
+        return "no events, so no streams".into();
+    }
     let mut t = table(["event", "viewers", "limit", "% full"]);
     for r in rows {
         t.add_row([
@@ -175,7 +178,14 @@ fn render_viewers(rows: &[ViewersRow<'_>]) -> String {
                 .map_or_else(|| "-".into(), |p| format!("{p:.1}%")),
         ]);
     }
-    t.to_string()
+    format!(
+        "{t}\n{} viewer(s) over {} stream(s), {} at the limit",
+        rows.iter().map(|r| r.viewers).sum::<u64>(),
+        rows.len(),
+        rows.iter()
+            .filter(|r| r.limit.is_some_and(|l| r.viewers >= l))
+            .count()
+    )
 }
 
 impl ViewersArgs {
