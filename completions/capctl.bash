@@ -978,12 +978,16 @@ _capctl() {
             return 0
             ;;
         capctl__subcmd__demo)
-            opts="-v -h -V --database-url --redis-url --redis-prefix --json --verbose --help --version"
+            opts="-v -h -V --attendees --database-url --redis-url --redis-prefix --json --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --attendees)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --database-url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -560,8 +560,8 @@ set edit:completion:arg-completer[capctl] = {|@words|
             cand --event 'Event id'
             cand --session 'Only this session'
             cand --status 'Only these statuses, comma separated (CONFIRMED,WAITLISTED,OFFERED,CANCELLED,EXPIRED)'
-            cand -o 'Write to FILE atomically instead of stdout'
-            cand --output 'Write to FILE atomically instead of stdout'
+            cand -o 'Write to FILE atomically (temporary file, then rename) instead of stdout'
+            cand --output 'Write to FILE atomically (temporary file, then rename) instead of stdout'
             cand --database-url 'PostgreSQL URL'
             cand --redis-url 'Redis URL'
             cand --redis-prefix 'Prefix of every Redis key capctl writes'
@@ -590,6 +590,7 @@ set edit:completion:arg-completer[capctl] = {|@words|
             cand --version 'Print version'
         }
         &'capctl;demo'= {
+            cand --attendees 'Attendees to register (imported from a generated CSV)'
             cand --database-url 'PostgreSQL URL'
             cand --redis-url 'Redis URL'
             cand --redis-prefix 'Prefix of every Redis key capctl writes'

@@ -361,7 +361,7 @@ complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_su
 complete -c capctl -n "__fish_capctl_using_subcommand export-rsvps" -l event -d 'Event id' -r
 complete -c capctl -n "__fish_capctl_using_subcommand export-rsvps" -l session -d 'Only this session' -r
 complete -c capctl -n "__fish_capctl_using_subcommand export-rsvps" -l status -d 'Only these statuses, comma separated (CONFIRMED,WAITLISTED,OFFERED,CANCELLED,EXPIRED)' -r
-complete -c capctl -n "__fish_capctl_using_subcommand export-rsvps" -s o -l output -d 'Write to FILE atomically instead of stdout' -r -F
+complete -c capctl -n "__fish_capctl_using_subcommand export-rsvps" -s o -l output -d 'Write to FILE atomically (temporary file, then rename) instead of stdout' -r -F
 complete -c capctl -n "__fish_capctl_using_subcommand export-rsvps" -l database-url -d 'PostgreSQL URL' -r
 complete -c capctl -n "__fish_capctl_using_subcommand export-rsvps" -l redis-url -d 'Redis URL' -r
 complete -c capctl -n "__fish_capctl_using_subcommand export-rsvps" -l redis-prefix -d 'Prefix of every Redis key capctl writes' -r
@@ -380,6 +380,7 @@ complete -c capctl -n "__fish_capctl_using_subcommand reconcile" -l json -d 'Pri
 complete -c capctl -n "__fish_capctl_using_subcommand reconcile" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
 complete -c capctl -n "__fish_capctl_using_subcommand reconcile" -s h -l help -d 'Print help'
 complete -c capctl -n "__fish_capctl_using_subcommand reconcile" -s V -l version -d 'Print version'
+complete -c capctl -n "__fish_capctl_using_subcommand demo" -l attendees -d 'Attendees to register (imported from a generated CSV)' -r
 complete -c capctl -n "__fish_capctl_using_subcommand demo" -l database-url -d 'PostgreSQL URL' -r
 complete -c capctl -n "__fish_capctl_using_subcommand demo" -l redis-url -d 'Redis URL' -r
 complete -c capctl -n "__fish_capctl_using_subcommand demo" -l redis-prefix -d 'Prefix of every Redis key capctl writes' -r

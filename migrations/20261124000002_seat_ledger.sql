@@ -312,7 +312,8 @@ BEGIN
 END $$;
 
 -- One reconcile pass over the seat ledger. With p_check nothing changes and the counts say what
--- a real pass would fix.
+-- a real pass would fix, including the offers it would send (free seats with eligible users
+-- waiting, e.g. a capacity raised behind capctl's back, or a waiting user whose clash went away).
 CREATE FUNCTION capctl_reconcile_sessions(p_check boolean)
 RETURNS TABLE (sessions_fixed integer, offers_expired integer, offers_sent integer)
 LANGUAGE plpgsql AS $$
@@ -333,7 +334,28 @@ BEGIN
                        FROM session_rsvps x GROUP BY x.session_id) c ON c.session_id = sc.session_id
          WHERE sc.current_attendance <> COALESCE(c.t, 0) OR sc.waitlist_length <> COALESCE(c.w, 0);
         SELECT count(*) INTO expired FROM session_rsvps x WHERE x.status = 'OFFERED' AND x.offer_expires_at <= now();
-        RETURN QUERY SELECT fixed, expired, 0;
+        -- Offers a pass would send: free seats (overdue offers counting as freed) in sessions
+        -- not yet started, to waiting users whose confirmed schedule does not clash.
+        SELECT COALESCE(sum(CASE WHEN q.free IS NULL THEN q.eligible
+                                 ELSE LEAST(q.free, q.eligible) END), 0)::integer
+          INTO sent
+          FROM (SELECT COALESCE(sc.maximum_capacity, se.max_participants)
+                       - (SELECT count(*) FROM session_rsvps x
+                           WHERE x.session_id = se.id
+                             AND (x.status = 'CONFIRMED'
+                                  OR (x.status = 'OFFERED' AND x.offer_expires_at > now()))) AS free,
+                       (SELECT count(*) FROM session_rsvps w
+                         WHERE w.session_id = se.id AND w.status = 'WAITLISTED'
+                           AND (w.allow_overlap
+                                OR cardinality(capctl_clashes(w.user_id, se.id, se.starts_at, se.ends_at)) = 0)
+                       ) AS eligible
+                  FROM sessions se
+                  LEFT JOIN session_capacity sc ON sc.session_id = se.id
+                 WHERE se.starts_at > now()
+                   AND EXISTS (SELECT 1 FROM session_rsvps w
+                                WHERE w.session_id = se.id AND w.status = 'WAITLISTED')) q
+         WHERE q.free IS NULL OR q.free > 0;
+        RETURN QUERY SELECT fixed, expired, sent;
         RETURN;
     END IF;
 

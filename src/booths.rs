@@ -76,13 +76,18 @@ pub async fn list_booths(pool: &PgPool, event_id: &str) -> Result<Vec<Booth>> {
 }
 
 /// Sets or clears a booth's visitor limit (`None` = unlimited).
-pub async fn set_max_visitors(pool: &PgPool, booth_id: &str, max: Option<i64>) -> Result<()> {
+/// Takes any executor, so a caller may hold the booth's row lock while it updates a cache.
+pub async fn set_max_visitors(
+    db: impl sqlx::PgExecutor<'_>,
+    booth_id: &str,
+    max: Option<i64>,
+) -> Result<()> {
     validate_id("booth id", booth_id)?;
     let max = max.map(|n| validate_capacity("--max", n)).transpose()?;
     let updated = sqlx::query("UPDATE expo_booths SET max_visitors = $2 WHERE id = $1")
         .bind(booth_id)
         .bind(max)
-        .execute(pool)
+        .execute(db)
         .await?;
     if updated.rows_affected() == 0 {
         return Err(Error::not_found(format!("booth {booth_id:?} not found")));

@@ -215,7 +215,12 @@ pub async fn register(
 }
 
 /// Sets or clears `virtual_settings.max_concurrent_viewers`, keeping the other settings.
-pub async fn set_max_viewers(pool: &PgPool, event_id: &str, max: Option<i64>) -> Result<()> {
+/// Takes any executor, so a caller may hold the event's row lock while it updates a cache.
+pub async fn set_max_viewers(
+    db: impl sqlx::PgExecutor<'_>,
+    event_id: &str,
+    max: Option<i64>,
+) -> Result<()> {
     validate_id("event id", event_id)?;
     let max = max.map(|n| validate_capacity("--max", n)).transpose()?;
     let updated = sqlx::query(
@@ -227,7 +232,7 @@ pub async fn set_max_viewers(pool: &PgPool, event_id: &str, max: Option<i64>) ->
     )
     .bind(event_id)
     .bind(max)
-    .execute(pool)
+    .execute(db)
     .await?;
     if updated.rows_affected() == 0 {
         return Err(Error::not_found(format!("event {event_id:?} not found")));

@@ -116,8 +116,8 @@ pub fn validate_range(starts_at: DateTime<Utc>, ends_at: DateTime<Utc>) -> Resul
     if ends_at <= starts_at {
         return Err(Error::invalid(format!(
             "ends-at {} must be after starts-at {}",
-            ends_at.to_rfc3339(),
-            starts_at.to_rfc3339()
+            ends_at.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true),
+            starts_at.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
         )));
     }
     Ok(())

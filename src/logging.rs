@@ -17,8 +17,7 @@ pub fn init(verbose: u8) {
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
         .with_ansi(
-            std::env::var_os("NO_COLOR").is_none()
-                && std::io::IsTerminal::is_terminal(&std::io::stderr()),
+            !crate::cli::output::no_color() && std::io::IsTerminal::is_terminal(&std::io::stderr()),
         )
         .try_init();
 }

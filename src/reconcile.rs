@@ -61,7 +61,7 @@ pub struct ReconcileReport {
     pub sessions_fixed: u64,
     /// Waitlist offers past their expiry.
     pub offers_expired: u64,
-    /// Freed seats offered to the next in line.
+    /// Freed seats offered to the next in line (with check: offers a pass would send).
     pub offers_sent: u64,
     /// Rooms with keys in Redis.
     pub rooms: u64,
@@ -77,14 +77,25 @@ pub struct ReconcileReport {
 
 impl ReconcileReport {
     fn has_drift(&self) -> bool {
-        self.counters_fixed + self.limits_fixed + self.sessions_fixed + self.offers_expired > 0
+        // A seat free while an eligible user waits is a ghost seat: drift, as CLI.md's
+        // "anything is off" means.
+        self.counters_fixed
+            + self.limits_fixed
+            + self.sessions_fixed
+            + self.offers_expired
+            + self.offers_sent
+            > 0
     }
 
     /// One line saying what was off, for the `--check` error.
     pub fn summary(&self) -> String {
         format!(
-            "drift found: {} presence counters, {} cached limits, {} session counters, {} overdue offers",
-            self.counters_fixed, self.limits_fixed, self.sessions_fixed, self.offers_expired
+            "drift found: {} presence counters, {} cached limits, {} session counters, {} overdue offers, {} free seats to offer",
+            self.counters_fixed,
+            self.limits_fixed,
+            self.sessions_fixed,
+            self.offers_expired,
+            self.offers_sent
         )
     }
 }

@@ -688,11 +688,14 @@ async fn viewers_watch_prints_a_line_per_tick_until_ctrl_c(pool: PgPool) {
             .expect("a tick within 30 s")
             .unwrap()
             .expect("a JSON line per tick");
-        let rows: serde_json::Value = serde_json::from_str(&line).unwrap();
-        assert_eq!(rows[0]["event_id"], "ev1");
-        assert_eq!(rows[0]["viewers"], 1);
-        assert_eq!(rows[0]["limit"], 4);
-        assert_eq!(rows[0]["full_percent"], 25.0);
+        // One JSON object per line and room, stamped with the tick's time.
+        let row: serde_json::Value = serde_json::from_str(&line).unwrap();
+        assert!(row.is_object(), "{line}");
+        assert_eq!(row["event_id"], "ev1");
+        assert_eq!(row["viewers"], 1);
+        assert_eq!(row["limit"], 4);
+        assert_eq!(row["full_percent"], 25.0);
+        assert!(row["at"].as_str().unwrap().ends_with('Z'));
     }
     let pid = child.id().unwrap().to_string();
     assert!(

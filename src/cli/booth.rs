@@ -183,6 +183,9 @@ impl VisitorsArgs {
             })
             .collect();
         out.emit(&rows, || {
+            if rows.is_empty() {
+                return "no booths".into();
+            }
             let mut t = table(["booth", "event", "visitors", "max visitors", "% full"]);
             for r in &rows {
                 t.add_row([
@@ -194,7 +197,14 @@ impl VisitorsArgs {
                         .map_or_else(|| "-".into(), |p| format!("{p:.1}%")),
                 ]);
             }
-            t.to_string()
+            format!(
+                "{t}\n{} visitor(s) in {} booth(s), {} full",
+                rows.iter().map(|r| r.visitors).sum::<u64>(),
+                rows.len(),
+                rows.iter()
+                    .filter(|r| r.max_visitors.is_some_and(|m| r.visitors >= m))
+                    .count()
+            )
         })
     }
 }

@@ -60,11 +60,16 @@ where
     let mut t = Table::new();
     t.load_preset(UTF8_FULL_CONDENSED)
         .set_content_arrangement(ContentArrangement::Dynamic);
-    if !std::io::stdout().is_terminal() || std::env::var_os("NO_COLOR").is_some() {
+    if !std::io::stdout().is_terminal() || no_color() {
         t.force_no_tty();
     }
     t.set_header(header);
     t
+}
+
+/// `NO_COLOR` set to anything but the empty string (https://no-color.org).
+pub fn no_color() -> bool {
+    std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
 }
 
 /// `-` for an absent value, `∞` for an absent limit.

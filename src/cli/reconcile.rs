@@ -89,7 +89,14 @@ fn render(r: &ReconcileReport) -> String {
         ("limits loaded into cache", r.limits_cached),
         ("session counters", r.sessions_fixed),
         ("overdue offers", r.offers_expired),
-        ("offers sent", r.offers_sent),
+        (
+            if r.check {
+                "offers to send"
+            } else {
+                "offers sent"
+            },
+            r.offers_sent,
+        ),
     ] {
         t.add_row([what.to_string(), n.to_string()]);
     }

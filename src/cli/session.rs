@@ -136,7 +136,15 @@ pub fn render_sessions(list: &[SessionSeats]) -> String {
             if s.is_full { "FULL".into() } else { "".into() },
         ]);
     }
-    t.to_string()
+    let sum = |f: fn(&SessionSeats) -> i64| list.iter().map(f).sum::<i64>();
+    format!(
+        "{t}\n{} session(s), {} full: {} confirmed, {} offered, {} waitlisted",
+        list.len(),
+        list.iter().filter(|s| s.is_full).count(),
+        sum(|s| s.confirmed),
+        sum(|s| s.offered),
+        sum(|s| s.waitlisted)
+    )
 }
 
 #[derive(Debug, Args)]
@@ -153,11 +161,35 @@ pub struct SetCapacityArgs {
 
 impl SetCapacityArgs {
     async fn run(self, b: &Backends, out: Output) -> Result<()> {
-        let change =
-            seats::set_capacity(b.pg().await?, &self.session, self.limit.limit(), self.force)
-                .await?;
+        let pool = b.pg().await?;
+        let limit = self.limit.limit();
+        let change = match seats::set_capacity(pool, &self.session, limit, self.force).await {
+            // At a terminal, a cut below what is taken is asked about (default No) instead of
+            // refused outright; scripts without --force still get exit 6.
+            Err(Error::Precondition(msg)) if !self.force && !out.json && confirm_force(&msg)? => {
+                seats::set_capacity(pool, &self.session, limit, true).await?
+            }
+            other => other?,
+        };
         out.emit(&change, || render_capacity_change(&change))
     }
+}
+
+/// Asks on the terminal whether to force a capacity below the seats taken. False (no prompt)
+/// unless both stdin and stderr are terminals.
+fn confirm_force(reason: &str) -> Result<bool> {
+    use std::io::IsTerminal;
+    if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
+        return Ok(false);
+    }
+    let question = reason.split("; pass --force").next().unwrap_or(reason);
+    dialoguer::Confirm::new()
+        .with_prompt(format!(
+            "{question}. Set it anyway? Nobody is removed; nobody new is admitted until below"
+        ))
+        .default(false)
+        .interact_on(&dialoguer::console::Term::stderr())
+        .map_err(|e| Error::Internal(anyhow::anyhow!("reading the answer: {e}")))
 }
 
 fn render_capacity_change(c: &CapacityChange) -> String {

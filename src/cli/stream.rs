@@ -165,6 +165,9 @@ fn viewer_rows(list: &[Occupancy]) -> Vec<ViewersRow<'_>> {
 }
 
 fn render_viewers(rows: &[ViewersRow<'_>]) -> String {
+    if rows.is_empty() {
+        return "no events, so no streams".into();
+    }
     let mut t = table(["event", "viewers", "limit", "% full"]);
     for r in rows {
         t.add_row([
@@ -175,7 +178,14 @@ fn render_viewers(rows: &[ViewersRow<'_>]) -> String {
                 .map_or_else(|| "-".into(), |p| format!("{p:.1}%")),
         ]);
     }
-    t.to_string()
+    format!(
+        "{t}\n{} viewer(s) over {} stream(s), {} at the limit",
+        rows.iter().map(|r| r.viewers).sum::<u64>(),
+        rows.len(),
+        rows.iter()
+            .filter(|r| r.limit.is_some_and(|l| r.viewers >= l))
+            .count()
+    )
 }
 
 impl ViewersArgs {
@@ -217,14 +227,28 @@ where
     loop {
         let (json, human) = frame().await?;
         let stamp = crate::cli::output::ts(&chrono::Utc::now());
-        out.emit_line(&json, || {
-            let text = format!("{human}\n{stamp}  (Ctrl-C to stop)");
-            if clear {
-                format!("\x1b[2J\x1b[H{text}")
-            } else {
-                text
+        if out.json {
+            // A watch prints JSON objects, one per line: one per room and tick, stamped.
+            let rows = match json {
+                serde_json::Value::Array(rows) => rows,
+                other => vec![other],
+            };
+            for mut row in rows {
+                if let Some(obj) = row.as_object_mut() {
+                    obj.insert("at".into(), stamp.clone().into());
+                }
+                out.emit_line(&row, String::new)?;
             }
-        })?;
+        } else {
+            let text = format!("{human}\n{stamp}  (Ctrl-C to stop)");
+            out.emit_line(&json, || {
+                if clear {
+                    format!("\x1b[2J\x1b[H{text}")
+                } else {
+                    text
+                }
+            })?;
+        }
         tokio::select! {
             _ = interrupt.recv() => return Ok(()),
             _ = terminate.recv() => return Ok(()),

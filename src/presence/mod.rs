@@ -568,16 +568,27 @@ impl<'a> Presence<'a> {
             .await?;
         let pool = self.backends.pg().await?;
         let as_i64 = limit.map(|n| n as i64);
+        // The room's row stays locked until the cache holds the new value: racing set-limits
+        // then write the cache in the order they commit, so the last one wins in both stores.
+        let mut tx = pool.begin().await?;
         match room {
-            Room::Stream(event) => events::set_max_viewers(pool, event, as_i64).await?,
-            Room::Booth(booth) => booths::set_max_visitors(pool, booth, as_i64).await?,
+            Room::Stream(event) => events::set_max_viewers(&mut *tx, event, as_i64).await?,
+            Room::Booth(booth) => booths::set_max_visitors(&mut *tx, booth, as_i64).await?,
         }
-        // A plain SET after the commit wins over any concurrent load (those use SET NX).
+        // A plain SET wins over any concurrent load (those use SET NX).
         redis::cmd("SET")
             .arg(&key)
             .arg(limit_value(limit))
             .query_async::<()>(&mut conn)
             .await?;
+        if let Err(e) = tx.commit().await {
+            // The cache must not keep a limit PostgreSQL never got: the next join reloads it.
+            let _ = redis::cmd("DEL")
+                .arg(&key)
+                .query_async::<()>(&mut conn)
+                .await;
+            return Err(e.into());
+        }
         let count = self.live_counts(std::slice::from_ref(room)).await?[0];
         Ok(LimitChange {
             limit,
