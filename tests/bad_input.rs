@@ -620,10 +620,11 @@ async fn bad_registration_files_import_nothing(pool: PgPool) {
 }
 
 mod parsers {
-    //! Property tests: the parsers never panic, accept exactly what they document, and agree
+    //! Property tests (durations, timestamps, ids, the CSV import): the parsers never panic, accept exactly what they document, and agree
     //! with the database's own checks.
     use capctl::Error;
     use capctl::ids::{parse_duration, parse_timestamp, validate_id};
+    use capctl::import::parse_registrations;
     use proptest::prelude::*;
     use std::time::Duration;
 
@@ -679,6 +680,44 @@ mod parsers {
         fn any_string_as_timestamp_never_panics(s in "\\PC{0,40}") {
             if let Err(e) = parse_timestamp(&s) {
                 prop_assert!(matches!(e, Error::InvalidInput(_)));
+            }
+        }
+
+        #[test]
+        fn any_bytes_as_a_registration_file_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..400)) {
+            match parse_registrations(&bytes[..], "f.csv", &mut |_| {}) {
+                Ok(parsed) => {
+                    for row in &parsed.rows {
+                        prop_assert!(validate_id("user id", &row.user_id).is_ok());
+                    }
+                }
+                Err(e) => {
+                    prop_assert!(matches!(e, Error::InvalidInput(_)), "{e:?}");
+                    prop_assert!(!e.to_string().contains('\n'));
+                }
+            }
+        }
+
+        #[test]
+        fn well_formed_registration_files_parse_back(
+            rows in proptest::collection::btree_map(
+                "[a-z0-9][a-z0-9_.-]{0,20}",
+                ("[A-Za-z][A-Za-z ,\"'é-]{0,30}[A-Za-z]", proptest::option::of("[a-z]{1,8}@[a-z]{1,8}\\.org")),
+                1..20,
+            )
+        ) {
+            let mut w = csv::Writer::from_writer(Vec::new());
+            w.write_record(["user_id", "name", "email"]).unwrap();
+            for (id, (name, email)) in &rows {
+                w.write_record([id.as_str(), name.as_str(), email.as_deref().unwrap_or("")]).unwrap();
+            }
+            let bytes = w.into_inner().unwrap();
+            let parsed = parse_registrations(&bytes[..], "f.csv", &mut |_| {}).unwrap();
+            prop_assert_eq!(parsed.rows.len(), rows.len());
+            for (row, (id, (name, email))) in parsed.rows.iter().zip(&rows) {
+                prop_assert_eq!(&row.user_id, id);
+                prop_assert_eq!(row.name.as_deref(), Some(name.trim()));
+                prop_assert_eq!(&row.email, email);
             }
         }
 
