@@ -681,6 +681,7 @@ Register-ArgumentCompleter -Native -CommandName 'capctl' -ScriptBlock {
             [CompletionResult]::new('rsvp', 'rsvp', [CompletionResultType]::ParameterValue, 'RSVP rush on one hot session (and spread over --sessions)')
             [CompletionResult]::new('stream', 'stream', [CompletionResultType]::ParameterValue, 'Concurrent stream joins, heartbeats, a disconnect storm and the reconcile after it')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Export RSVPs to CSV')
+            [CompletionResult]::new('reconcile', 'reconcile', [CompletionResultType]::ParameterValue, 'One reconcile pass after a storm of expired leases (or an idle one, with a long --ttl)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -692,6 +693,7 @@ Register-ArgumentCompleter -Native -CommandName 'capctl' -ScriptBlock {
             [CompletionResult]::new('--database-url', '--database-url', [CompletionResultType]::ParameterName, 'PostgreSQL URL')
             [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL')
             [CompletionResult]::new('--redis-prefix', '--redis-prefix', [CompletionResultType]::ParameterName, 'Prefix of every Redis key capctl writes')
+            [CompletionResult]::new('--keep', '--keep', [CompletionResultType]::ParameterName, 'Keep the benchmark''s event and rows instead of removing them')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document on stdout instead of tables')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides')
@@ -706,9 +708,12 @@ Register-ArgumentCompleter -Native -CommandName 'capctl' -ScriptBlock {
             [CompletionResult]::new('--streams', '--streams', [CompletionResultType]::ParameterName, 'Streams the viewers spread over')
             [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'Concurrent callers')
             [CompletionResult]::new('--drop', '--drop', [CompletionResultType]::ParameterName, 'Share of viewers that vanish without leaving')
+            [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'Viewer limit per stream (default: viewers / streams, so everyone fits)')
+            [CompletionResult]::new('--ttl', '--ttl', [CompletionResultType]::ParameterName, 'Lease length; the disconnect storm converges about one lease after it starts')
             [CompletionResult]::new('--database-url', '--database-url', [CompletionResultType]::ParameterName, 'PostgreSQL URL')
             [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL')
             [CompletionResult]::new('--redis-prefix', '--redis-prefix', [CompletionResultType]::ParameterName, 'Prefix of every Redis key capctl writes')
+            [CompletionResult]::new('--keep', '--keep', [CompletionResultType]::ParameterName, 'Keep the benchmark''s events and Redis keys instead of removing them')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document on stdout instead of tables')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides')
@@ -721,9 +726,29 @@ Register-ArgumentCompleter -Native -CommandName 'capctl' -ScriptBlock {
         'capctl;bench;export' {
             [CompletionResult]::new('--rows', '--rows', [CompletionResultType]::ParameterName, 'RSVP rows to export')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Where the CSV goes (default: a temporary file)')
+            [CompletionResult]::new('--runs', '--runs', [CompletionResultType]::ParameterName, 'Exports of the same rows (p50/p99 are over whole exports)')
             [CompletionResult]::new('--database-url', '--database-url', [CompletionResultType]::ParameterName, 'PostgreSQL URL')
             [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL')
             [CompletionResult]::new('--redis-prefix', '--redis-prefix', [CompletionResultType]::ParameterName, 'Prefix of every Redis key capctl writes')
+            [CompletionResult]::new('--keep', '--keep', [CompletionResultType]::ParameterName, 'Keep the benchmark''s event and rows instead of removing them')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document on stdout instead of tables')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'capctl;bench;reconcile' {
+            [CompletionResult]::new('--rooms', '--rooms', [CompletionResultType]::ParameterName, 'Streams holding the leases')
+            [CompletionResult]::new('--leases', '--leases', [CompletionResultType]::ParameterName, 'Leases spread over the streams')
+            [CompletionResult]::new('--ttl', '--ttl', [CompletionResultType]::ParameterName, 'Lease length: short (under 60s) = all expired when the pass runs; long = an idle pass')
+            [CompletionResult]::new('--passes', '--passes', [CompletionResultType]::ParameterName, 'Passes to time (p50/p99 are over passes; `seconds` is the first)')
+            [CompletionResult]::new('--database-url', '--database-url', [CompletionResultType]::ParameterName, 'PostgreSQL URL')
+            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL')
+            [CompletionResult]::new('--redis-prefix', '--redis-prefix', [CompletionResultType]::ParameterName, 'Prefix of every Redis key capctl writes')
+            [CompletionResult]::new('--keep', '--keep', [CompletionResultType]::ParameterName, 'Keep the benchmark''s events and Redis keys instead of removing them')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document on stdout instead of tables')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides')
@@ -737,6 +762,7 @@ Register-ArgumentCompleter -Native -CommandName 'capctl' -ScriptBlock {
             [CompletionResult]::new('rsvp', 'rsvp', [CompletionResultType]::ParameterValue, 'RSVP rush on one hot session (and spread over --sessions)')
             [CompletionResult]::new('stream', 'stream', [CompletionResultType]::ParameterValue, 'Concurrent stream joins, heartbeats, a disconnect storm and the reconcile after it')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Export RSVPs to CSV')
+            [CompletionResult]::new('reconcile', 'reconcile', [CompletionResultType]::ParameterValue, 'One reconcile pass after a storm of expired leases (or an idle one, with a long --ttl)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -747,6 +773,9 @@ Register-ArgumentCompleter -Native -CommandName 'capctl' -ScriptBlock {
             break
         }
         'capctl;bench;help;export' {
+            break
+        }
+        'capctl;bench;help;reconcile' {
             break
         }
         'capctl;bench;help;help' {
@@ -899,6 +928,7 @@ Register-ArgumentCompleter -Native -CommandName 'capctl' -ScriptBlock {
             [CompletionResult]::new('rsvp', 'rsvp', [CompletionResultType]::ParameterValue, 'RSVP rush on one hot session (and spread over --sessions)')
             [CompletionResult]::new('stream', 'stream', [CompletionResultType]::ParameterValue, 'Concurrent stream joins, heartbeats, a disconnect storm and the reconcile after it')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Export RSVPs to CSV')
+            [CompletionResult]::new('reconcile', 'reconcile', [CompletionResultType]::ParameterValue, 'One reconcile pass after a storm of expired leases (or an idle one, with a long --ttl)')
             break
         }
         'capctl;help;bench;rsvp' {
@@ -908,6 +938,9 @@ Register-ArgumentCompleter -Native -CommandName 'capctl' -ScriptBlock {
             break
         }
         'capctl;help;bench;export' {
+            break
+        }
+        'capctl;help;bench;reconcile' {
             break
         }
         'capctl;help;completions' {

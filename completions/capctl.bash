@@ -58,6 +58,9 @@ _capctl() {
             capctl__subcmd__bench,help)
                 cmd="capctl__subcmd__bench__subcmd__help"
                 ;;
+            capctl__subcmd__bench,reconcile)
+                cmd="capctl__subcmd__bench__subcmd__reconcile"
+                ;;
             capctl__subcmd__bench,rsvp)
                 cmd="capctl__subcmd__bench__subcmd__rsvp"
                 ;;
@@ -69,6 +72,9 @@ _capctl() {
                 ;;
             capctl__subcmd__bench__subcmd__help,help)
                 cmd="capctl__subcmd__bench__subcmd__help__subcmd__help"
+                ;;
+            capctl__subcmd__bench__subcmd__help,reconcile)
+                cmd="capctl__subcmd__bench__subcmd__help__subcmd__reconcile"
                 ;;
             capctl__subcmd__bench__subcmd__help,rsvp)
                 cmd="capctl__subcmd__bench__subcmd__help__subcmd__rsvp"
@@ -192,6 +198,9 @@ _capctl() {
                 ;;
             capctl__subcmd__help__subcmd__bench,export)
                 cmd="capctl__subcmd__help__subcmd__bench__subcmd__export"
+                ;;
+            capctl__subcmd__help__subcmd__bench,reconcile)
+                cmd="capctl__subcmd__help__subcmd__bench__subcmd__reconcile"
                 ;;
             capctl__subcmd__help__subcmd__bench,rsvp)
                 cmd="capctl__subcmd__help__subcmd__bench__subcmd__rsvp"
@@ -376,7 +385,7 @@ _capctl() {
             return 0
             ;;
         capctl__subcmd__bench)
-            opts="-v -h -V --database-url --redis-url --redis-prefix --json --verbose --help --version rsvp stream export help"
+            opts="-v -h -V --database-url --redis-url --redis-prefix --json --verbose --help --version rsvp stream export reconcile help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -402,7 +411,7 @@ _capctl() {
             return 0
             ;;
         capctl__subcmd__bench__subcmd__export)
-            opts="-v -h -V --rows --output --database-url --redis-url --redis-prefix --json --verbose --help --version"
+            opts="-v -h -V --rows --output --runs --keep --database-url --redis-url --redis-prefix --json --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -413,6 +422,10 @@ _capctl() {
                     return 0
                     ;;
                 --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --runs)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -436,7 +449,7 @@ _capctl() {
             return 0
             ;;
         capctl__subcmd__bench__subcmd__help)
-            opts="rsvp stream export help"
+            opts="rsvp stream export reconcile help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -464,6 +477,20 @@ _capctl() {
             return 0
             ;;
         capctl__subcmd__bench__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        capctl__subcmd__bench__subcmd__help__subcmd__reconcile)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -505,8 +532,50 @@ _capctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        capctl__subcmd__bench__subcmd__reconcile)
+            opts="-v -h -V --rooms --leases --ttl --passes --keep --database-url --redis-url --redis-prefix --json --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --rooms)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --leases)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ttl)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passes)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --database-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --redis-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --redis-prefix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         capctl__subcmd__bench__subcmd__rsvp)
-            opts="-v -h -V --users --capacity --sessions --concurrency --database-url --redis-url --redis-prefix --json --verbose --help --version"
+            opts="-v -h -V --users --capacity --sessions --concurrency --keep --database-url --redis-url --redis-prefix --json --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -548,7 +617,7 @@ _capctl() {
             return 0
             ;;
         capctl__subcmd__bench__subcmd__stream)
-            opts="-v -h -V --viewers --streams --concurrency --drop --database-url --redis-url --redis-prefix --json --verbose --help --version"
+            opts="-v -h -V --viewers --streams --concurrency --drop --limit --ttl --keep --database-url --redis-url --redis-prefix --json --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -567,6 +636,14 @@ _capctl() {
                     return 0
                     ;;
                 --drop)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ttl)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1366,7 +1443,7 @@ _capctl() {
             return 0
             ;;
         capctl__subcmd__help__subcmd__bench)
-            opts="rsvp stream export"
+            opts="rsvp stream export reconcile"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1380,6 +1457,20 @@ _capctl() {
             return 0
             ;;
         capctl__subcmd__help__subcmd__bench__subcmd__export)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        capctl__subcmd__help__subcmd__bench__subcmd__reconcile)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

@@ -616,6 +616,7 @@ set edit:completion:arg-completer[capctl] = {|@words|
             cand rsvp 'RSVP rush on one hot session (and spread over --sessions)'
             cand stream 'Concurrent stream joins, heartbeats, a disconnect storm and the reconcile after it'
             cand export 'Export RSVPs to CSV'
+            cand reconcile 'One reconcile pass after a storm of expired leases (or an idle one, with a long --ttl)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'capctl;bench;rsvp'= {
@@ -626,6 +627,7 @@ set edit:completion:arg-completer[capctl] = {|@words|
             cand --database-url 'PostgreSQL URL'
             cand --redis-url 'Redis URL'
             cand --redis-prefix 'Prefix of every Redis key capctl writes'
+            cand --keep 'Keep the benchmark''s event and rows instead of removing them'
             cand --json 'Print one JSON document on stdout instead of tables'
             cand -v 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
             cand --verbose 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
@@ -639,9 +641,12 @@ set edit:completion:arg-completer[capctl] = {|@words|
             cand --streams 'Streams the viewers spread over'
             cand --concurrency 'Concurrent callers'
             cand --drop 'Share of viewers that vanish without leaving'
+            cand --limit 'Viewer limit per stream (default: viewers / streams, so everyone fits)'
+            cand --ttl 'Lease length; the disconnect storm converges about one lease after it starts'
             cand --database-url 'PostgreSQL URL'
             cand --redis-url 'Redis URL'
             cand --redis-prefix 'Prefix of every Redis key capctl writes'
+            cand --keep 'Keep the benchmark''s events and Redis keys instead of removing them'
             cand --json 'Print one JSON document on stdout instead of tables'
             cand -v 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
             cand --verbose 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
@@ -653,9 +658,28 @@ set edit:completion:arg-completer[capctl] = {|@words|
         &'capctl;bench;export'= {
             cand --rows 'RSVP rows to export'
             cand --output 'Where the CSV goes (default: a temporary file)'
+            cand --runs 'Exports of the same rows (p50/p99 are over whole exports)'
             cand --database-url 'PostgreSQL URL'
             cand --redis-url 'Redis URL'
             cand --redis-prefix 'Prefix of every Redis key capctl writes'
+            cand --keep 'Keep the benchmark''s event and rows instead of removing them'
+            cand --json 'Print one JSON document on stdout instead of tables'
+            cand -v 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+            cand --verbose 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'capctl;bench;reconcile'= {
+            cand --rooms 'Streams holding the leases'
+            cand --leases 'Leases spread over the streams'
+            cand --ttl 'Lease length: short (under 60s) = all expired when the pass runs; long = an idle pass'
+            cand --passes 'Passes to time (p50/p99 are over passes; `seconds` is the first)'
+            cand --database-url 'PostgreSQL URL'
+            cand --redis-url 'Redis URL'
+            cand --redis-prefix 'Prefix of every Redis key capctl writes'
+            cand --keep 'Keep the benchmark''s events and Redis keys instead of removing them'
             cand --json 'Print one JSON document on stdout instead of tables'
             cand -v 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
             cand --verbose 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
@@ -668,6 +692,7 @@ set edit:completion:arg-completer[capctl] = {|@words|
             cand rsvp 'RSVP rush on one hot session (and spread over --sessions)'
             cand stream 'Concurrent stream joins, heartbeats, a disconnect storm and the reconcile after it'
             cand export 'Export RSVPs to CSV'
+            cand reconcile 'One reconcile pass after a storm of expired leases (or an idle one, with a long --ttl)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'capctl;bench;help;rsvp'= {
@@ -675,6 +700,8 @@ set edit:completion:arg-completer[capctl] = {|@words|
         &'capctl;bench;help;stream'= {
         }
         &'capctl;bench;help;export'= {
+        }
+        &'capctl;bench;help;reconcile'= {
         }
         &'capctl;bench;help;help'= {
         }
@@ -792,12 +819,15 @@ set edit:completion:arg-completer[capctl] = {|@words|
             cand rsvp 'RSVP rush on one hot session (and spread over --sessions)'
             cand stream 'Concurrent stream joins, heartbeats, a disconnect storm and the reconcile after it'
             cand export 'Export RSVPs to CSV'
+            cand reconcile 'One reconcile pass after a storm of expired leases (or an idle one, with a long --ttl)'
         }
         &'capctl;help;bench;rsvp'= {
         }
         &'capctl;help;bench;stream'= {
         }
         &'capctl;help;bench;export'= {
+        }
+        &'capctl;help;bench;reconcile'= {
         }
         &'capctl;help;completions'= {
         }

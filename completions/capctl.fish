@@ -388,17 +388,18 @@ complete -c capctl -n "__fish_capctl_using_subcommand demo" -l json -d 'Print on
 complete -c capctl -n "__fish_capctl_using_subcommand demo" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
 complete -c capctl -n "__fish_capctl_using_subcommand demo" -s h -l help -d 'Print help'
 complete -c capctl -n "__fish_capctl_using_subcommand demo" -s V -l version -d 'Print version'
-complete -c capctl -n "__fish_capctl_using_subcommand bench; and not __fish_seen_subcommand_from rsvp stream export help" -l database-url -d 'PostgreSQL URL' -r
-complete -c capctl -n "__fish_capctl_using_subcommand bench; and not __fish_seen_subcommand_from rsvp stream export help" -l redis-url -d 'Redis URL' -r
-complete -c capctl -n "__fish_capctl_using_subcommand bench; and not __fish_seen_subcommand_from rsvp stream export help" -l redis-prefix -d 'Prefix of every Redis key capctl writes' -r
-complete -c capctl -n "__fish_capctl_using_subcommand bench; and not __fish_seen_subcommand_from rsvp stream export help" -l json -d 'Print one JSON document on stdout instead of tables'
-complete -c capctl -n "__fish_capctl_using_subcommand bench; and not __fish_seen_subcommand_from rsvp stream export help" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
-complete -c capctl -n "__fish_capctl_using_subcommand bench; and not __fish_seen_subcommand_from rsvp stream export help" -s h -l help -d 'Print help'
-complete -c capctl -n "__fish_capctl_using_subcommand bench; and not __fish_seen_subcommand_from rsvp stream export help" -s V -l version -d 'Print version'
-complete -c capctl -n "__fish_capctl_using_subcommand bench; and not __fish_seen_subcommand_from rsvp stream export help" -f -a "rsvp" -d 'RSVP rush on one hot session (and spread over --sessions)'
-complete -c capctl -n "__fish_capctl_using_subcommand bench; and not __fish_seen_subcommand_from rsvp stream export help" -f -a "stream" -d 'Concurrent stream joins, heartbeats, a disconnect storm and the reconcile after it'
-complete -c capctl -n "__fish_capctl_using_subcommand bench; and not __fish_seen_subcommand_from rsvp stream export help" -f -a "export" -d 'Export RSVPs to CSV'
-complete -c capctl -n "__fish_capctl_using_subcommand bench; and not __fish_seen_subcommand_from rsvp stream export help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c capctl -n "__fish_capctl_using_subcommand bench; and not __fish_seen_subcommand_from rsvp stream export reconcile help" -l database-url -d 'PostgreSQL URL' -r
+complete -c capctl -n "__fish_capctl_using_subcommand bench; and not __fish_seen_subcommand_from rsvp stream export reconcile help" -l redis-url -d 'Redis URL' -r
+complete -c capctl -n "__fish_capctl_using_subcommand bench; and not __fish_seen_subcommand_from rsvp stream export reconcile help" -l redis-prefix -d 'Prefix of every Redis key capctl writes' -r
+complete -c capctl -n "__fish_capctl_using_subcommand bench; and not __fish_seen_subcommand_from rsvp stream export reconcile help" -l json -d 'Print one JSON document on stdout instead of tables'
+complete -c capctl -n "__fish_capctl_using_subcommand bench; and not __fish_seen_subcommand_from rsvp stream export reconcile help" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+complete -c capctl -n "__fish_capctl_using_subcommand bench; and not __fish_seen_subcommand_from rsvp stream export reconcile help" -s h -l help -d 'Print help'
+complete -c capctl -n "__fish_capctl_using_subcommand bench; and not __fish_seen_subcommand_from rsvp stream export reconcile help" -s V -l version -d 'Print version'
+complete -c capctl -n "__fish_capctl_using_subcommand bench; and not __fish_seen_subcommand_from rsvp stream export reconcile help" -f -a "rsvp" -d 'RSVP rush on one hot session (and spread over --sessions)'
+complete -c capctl -n "__fish_capctl_using_subcommand bench; and not __fish_seen_subcommand_from rsvp stream export reconcile help" -f -a "stream" -d 'Concurrent stream joins, heartbeats, a disconnect storm and the reconcile after it'
+complete -c capctl -n "__fish_capctl_using_subcommand bench; and not __fish_seen_subcommand_from rsvp stream export reconcile help" -f -a "export" -d 'Export RSVPs to CSV'
+complete -c capctl -n "__fish_capctl_using_subcommand bench; and not __fish_seen_subcommand_from rsvp stream export reconcile help" -f -a "reconcile" -d 'One reconcile pass after a storm of expired leases (or an idle one, with a long --ttl)'
+complete -c capctl -n "__fish_capctl_using_subcommand bench; and not __fish_seen_subcommand_from rsvp stream export reconcile help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from rsvp" -l users -d 'Users rushing' -r
 complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from rsvp" -l capacity -d 'Seats per session' -r
 complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from rsvp" -l sessions -d 'Sessions the users spread over (1 = one hot session)' -r
@@ -406,6 +407,7 @@ complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_sub
 complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from rsvp" -l database-url -d 'PostgreSQL URL' -r
 complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from rsvp" -l redis-url -d 'Redis URL' -r
 complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from rsvp" -l redis-prefix -d 'Prefix of every Redis key capctl writes' -r
+complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from rsvp" -l keep -d 'Keep the benchmark\'s event and rows instead of removing them'
 complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from rsvp" -l json -d 'Print one JSON document on stdout instead of tables'
 complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from rsvp" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
 complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from rsvp" -s h -l help -d 'Print help'
@@ -414,25 +416,43 @@ complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_sub
 complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from stream" -l streams -d 'Streams the viewers spread over' -r
 complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from stream" -l concurrency -d 'Concurrent callers' -r
 complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from stream" -l drop -d 'Share of viewers that vanish without leaving' -r
+complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from stream" -l limit -d 'Viewer limit per stream (default: viewers / streams, so everyone fits)' -r
+complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from stream" -l ttl -d 'Lease length; the disconnect storm converges about one lease after it starts' -r
 complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from stream" -l database-url -d 'PostgreSQL URL' -r
 complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from stream" -l redis-url -d 'Redis URL' -r
 complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from stream" -l redis-prefix -d 'Prefix of every Redis key capctl writes' -r
+complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from stream" -l keep -d 'Keep the benchmark\'s events and Redis keys instead of removing them'
 complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from stream" -l json -d 'Print one JSON document on stdout instead of tables'
 complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from stream" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
 complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from stream" -s h -l help -d 'Print help'
 complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from stream" -s V -l version -d 'Print version'
 complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from export" -l rows -d 'RSVP rows to export' -r
 complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from export" -l output -d 'Where the CSV goes (default: a temporary file)' -r -F
+complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from export" -l runs -d 'Exports of the same rows (p50/p99 are over whole exports)' -r
 complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from export" -l database-url -d 'PostgreSQL URL' -r
 complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from export" -l redis-url -d 'Redis URL' -r
 complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from export" -l redis-prefix -d 'Prefix of every Redis key capctl writes' -r
+complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from export" -l keep -d 'Keep the benchmark\'s event and rows instead of removing them'
 complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from export" -l json -d 'Print one JSON document on stdout instead of tables'
 complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from export" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
 complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from export" -s h -l help -d 'Print help'
 complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from export" -s V -l version -d 'Print version'
+complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from reconcile" -l rooms -d 'Streams holding the leases' -r
+complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from reconcile" -l leases -d 'Leases spread over the streams' -r
+complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from reconcile" -l ttl -d 'Lease length: short (under 60s) = all expired when the pass runs; long = an idle pass' -r
+complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from reconcile" -l passes -d 'Passes to time (p50/p99 are over passes; `seconds` is the first)' -r
+complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from reconcile" -l database-url -d 'PostgreSQL URL' -r
+complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from reconcile" -l redis-url -d 'Redis URL' -r
+complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from reconcile" -l redis-prefix -d 'Prefix of every Redis key capctl writes' -r
+complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from reconcile" -l keep -d 'Keep the benchmark\'s events and Redis keys instead of removing them'
+complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from reconcile" -l json -d 'Print one JSON document on stdout instead of tables'
+complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from reconcile" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from reconcile" -s h -l help -d 'Print help'
+complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from reconcile" -s V -l version -d 'Print version'
 complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from help" -f -a "rsvp" -d 'RSVP rush on one hot session (and spread over --sessions)'
 complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from help" -f -a "stream" -d 'Concurrent stream joins, heartbeats, a disconnect storm and the reconcile after it'
 complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from help" -f -a "export" -d 'Export RSVPs to CSV'
+complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from help" -f -a "reconcile" -d 'One reconcile pass after a storm of expired leases (or an idle one, with a long --ttl)'
 complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c capctl -n "__fish_capctl_using_subcommand completions" -l database-url -d 'PostgreSQL URL' -r
 complete -c capctl -n "__fish_capctl_using_subcommand completions" -l redis-url -d 'Redis URL' -r
@@ -478,3 +498,4 @@ complete -c capctl -n "__fish_capctl_using_subcommand help; and __fish_seen_subc
 complete -c capctl -n "__fish_capctl_using_subcommand help; and __fish_seen_subcommand_from bench" -f -a "rsvp" -d 'RSVP rush on one hot session (and spread over --sessions)'
 complete -c capctl -n "__fish_capctl_using_subcommand help; and __fish_seen_subcommand_from bench" -f -a "stream" -d 'Concurrent stream joins, heartbeats, a disconnect storm and the reconcile after it'
 complete -c capctl -n "__fish_capctl_using_subcommand help; and __fish_seen_subcommand_from bench" -f -a "export" -d 'Export RSVPs to CSV'
+complete -c capctl -n "__fish_capctl_using_subcommand help; and __fish_seen_subcommand_from bench" -f -a "reconcile" -d 'One reconcile pass after a storm of expired leases (or an idle one, with a long --ttl)'
