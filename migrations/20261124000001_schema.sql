@@ -71,7 +71,11 @@ CREATE SEQUENCE session_rsvps_waitlist_seq AS bigint;
 CREATE TABLE session_rsvps (
     id               text PRIMARY KEY CHECK (id ~ '^srsvp_[0-9a-f-]{32,36}$'),
     session_id       text NOT NULL,
-    user_id          text NOT NULL CHECK (capctl_valid_id(user_id)),
+    -- The id rule of capctl_valid_id, written inline: a CHECK calling a SQL function has the
+    -- function inlined again at every write, and RSVP writes run under the session's lock
+    -- (pgbench of capctl_rsvp at 16 clients on one session: 620 -> 1000 RSVPs/s).
+    user_id          text NOT NULL CONSTRAINT session_rsvps_user_id_check
+                     CHECK (user_id ~ '^[A-Za-z0-9][A-Za-z0-9_.:@+-]{0,127}$'),
     event_id         text NOT NULL,
     status           text NOT NULL
                      CHECK (status IN ('CONFIRMED', 'WAITLISTED', 'OFFERED', 'CANCELLED', 'EXPIRED')),
@@ -99,6 +103,9 @@ CREATE INDEX session_rsvps_offers ON session_rsvps (session_id, offer_expires_at
 CREATE INDEX session_rsvps_overdue_offers ON session_rsvps (offer_expires_at) WHERE status = 'OFFERED';
 CREATE INDEX session_rsvps_user ON session_rsvps (user_id, status);
 CREATE INDEX session_rsvps_event ON session_rsvps (event_id, session_id);
+-- The cascade from event_registrations needs it: without it deleting an event with 100k RSVPs
+-- scanned all RSVPs per registration (minutes; found by `capctl bench`).
+CREATE INDEX session_rsvps_registration ON session_rsvps (event_id, user_id);
 
 CREATE TABLE expo_booths (
     id           text PRIMARY KEY CHECK (capctl_valid_id(id)),
