@@ -701,27 +701,14 @@ async fn drop_stream_bench(b: &crate::backends::Backends, base: &str) -> Result<
         .await?;
     let mut conn = b.redis().await?.clone();
     let pattern = format!("{}:*", b.redis_prefix());
-    let mut cursor: u64 = 0;
-    loop {
-        let (next, keys): (u64, Vec<String>) = redis::cmd("SCAN")
-            .arg(cursor)
-            .arg("MATCH")
-            .arg(&pattern)
-            .arg("COUNT")
-            .arg(1000)
-            .query_async(&mut conn)
+    let keys = crate::reconcile::scan_keys(&mut conn, &pattern, 1000).await?;
+    for batch in keys.chunks(1000) {
+        redis::cmd("UNLINK")
+            .arg(batch)
+            .query_async::<()>(&mut conn)
             .await?;
-        if !keys.is_empty() {
-            redis::cmd("UNLINK")
-                .arg(&keys)
-                .query_async::<()>(&mut conn)
-                .await?;
-        }
-        if next == 0 {
-            return Ok(());
-        }
-        cursor = next;
     }
+    Ok(())
 }
 
 /// Per room: (ZCARD of the lease set, the counter), in room order.

@@ -155,14 +155,7 @@ pub async fn register(
     let email = validate_email(email)?;
 
     let mut tx = pool.begin().await?;
-    let max_attendees: Option<Option<i32>> =
-        sqlx::query_scalar("SELECT max_attendees FROM events WHERE id = $1 FOR NO KEY UPDATE")
-            .bind(event_id)
-            .fetch_optional(&mut *tx)
-            .await?;
-    let Some(max_attendees) = max_attendees else {
-        return Err(Error::not_found(format!("event {event_id:?} not found")));
-    };
+    let max_attendees = lock_for_registrations(&mut tx, event_id).await?;
     let existing: Option<Registration> = sqlx::query_as(
         "SELECT event_id, user_id, name, email, status, registered_at
            FROM event_registrations WHERE event_id = $1 AND user_id = $2",
@@ -212,6 +205,21 @@ pub async fn register(
         registration,
         created: true,
     })
+}
+
+/// Locks the event row against other registrations until the transaction ends and returns its
+/// `max_attendees`: every writer of registrations (register, import) serializes here, so
+/// together they can never overshoot the cap.
+pub(crate) async fn lock_for_registrations(
+    tx: &mut sqlx::PgConnection,
+    event_id: &str,
+) -> Result<Option<i32>> {
+    let max_attendees: Option<Option<i32>> =
+        sqlx::query_scalar("SELECT max_attendees FROM events WHERE id = $1 FOR NO KEY UPDATE")
+            .bind(event_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+    max_attendees.ok_or_else(|| Error::not_found(format!("event {event_id:?} not found")))
 }
 
 /// Sets or clears `virtual_settings.max_concurrent_viewers`, keeping the other settings.

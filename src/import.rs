@@ -357,14 +357,7 @@ pub async fn import_registrations(
     sqlx::query("SET LOCAL statement_timeout = 0")
         .execute(&mut *tx)
         .await?;
-    let max_attendees: Option<Option<i32>> =
-        sqlx::query_scalar("SELECT max_attendees FROM events WHERE id = $1 FOR NO KEY UPDATE")
-            .bind(event_id)
-            .fetch_optional(&mut *tx)
-            .await?;
-    let Some(max_attendees) = max_attendees else {
-        return Err(Error::not_found(format!("event {event_id:?} not found")));
-    };
+    let max_attendees = crate::events::lock_for_registrations(&mut tx, event_id).await?;
     let (registered, already): (i64, i64) = sqlx::query_as(
         "SELECT (SELECT count(*) FROM event_registrations WHERE event_id = $1 AND status = 'REGISTERED'),
                 (SELECT count(*) FROM event_registrations r

@@ -14,12 +14,12 @@ use sqlx::PgPool;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
-use crate::{Error, Result};
 use crate::backends::Backends;
 use crate::presence::{
     Occupancy, Room, all_limits_from_pg, limit_swap_script, limit_value, query_script_pipeline,
     sweep_script,
 };
+use crate::{Error, Result};
 
 /// How much work one Redis call of a pass may do.
 #[derive(Debug, Clone)]
@@ -168,21 +168,34 @@ async fn scan_rooms(
     prefix: &str,
     count: usize,
 ) -> Result<BTreeSet<Room>> {
-    let pattern = Room::scan_pattern(prefix);
-    let mut rooms = BTreeSet::new();
+    let keys = scan_keys(conn, &Room::scan_pattern(prefix), count).await?;
+    Ok(keys
+        .iter()
+        .filter_map(|k| Room::from_key(prefix, k))
+        .collect())
+}
+
+/// Every key matching `pattern`, read with SCAN in batches of about `count` keys, so no single
+/// call blocks Redis for long (KEYS would).
+pub async fn scan_keys(
+    conn: &mut ConnectionManager,
+    pattern: &str,
+    count: usize,
+) -> Result<Vec<String>> {
+    let mut found = Vec::new();
     let mut cursor: u64 = 0;
     loop {
         let (next, keys): (u64, Vec<String>) = redis::cmd("SCAN")
             .arg(cursor)
             .arg("MATCH")
-            .arg(&pattern)
+            .arg(pattern)
             .arg("COUNT")
             .arg(count.max(1))
             .query_async(conn)
             .await?;
-        rooms.extend(keys.iter().filter_map(|k| Room::from_key(prefix, k)));
+        found.extend(keys);
         if next == 0 {
-            return Ok(rooms);
+            return Ok(found);
         }
         cursor = next;
     }
