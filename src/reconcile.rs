@@ -146,16 +146,21 @@ async fn reconcile_presence(
     report.rooms = redis_rooms.len() as u64;
     // Read the cache before PostgreSQL: a swap then only lands if no set-limit came between.
     let redis_list: Vec<Room> = redis_rooms.into_iter().collect();
-    let mut cached: BTreeMap<Room, Option<String>> = BTreeMap::new();
-    // Plain GETs are cheap: big pipelines, few round trips.
-    for batch in redis_list.chunks(CENSUS_BATCH) {
+    // Plain GETs are cheap: big pipelines, all in flight at once on the multiplexed connection.
+    let values = futures::future::try_join_all(redis_list.chunks(CENSUS_BATCH).map(|batch| {
         let mut pipe = redis::pipe();
         for room in batch {
             pipe.cmd("GET").arg(room.keys(prefix).limit);
         }
-        let values: Vec<Option<String>> = pipe.query_async(conn).await?;
-        cached.extend(batch.iter().cloned().zip(values));
-    }
+        let mut conn = conn.clone();
+        async move { pipe.query_async::<Vec<Option<String>>>(&mut conn).await }
+    }))
+    .await?;
+    let cached: BTreeMap<Room, Option<String>> = redis_list
+        .iter()
+        .cloned()
+        .zip(values.into_iter().flatten())
+        .collect();
 
     let truth = all_limits_from_pg(pool).await?;
     fix_limits(conn, prefix, opts, &cached, &truth, report).await?;
@@ -262,8 +267,7 @@ async fn census(
 ) -> Result<Vec<Room>> {
     let (secs, micros): (u64, u64) = redis::cmd("TIME").query_async(conn).await?;
     let now_ms = secs * 1000 + micros / 1000;
-    let mut dirty = Vec::new();
-    for batch in rooms.chunks(CENSUS_BATCH) {
+    let replies = futures::future::try_join_all(rooms.chunks(CENSUS_BATCH).map(|batch| {
         let mut pipe = redis::pipe();
         for room in batch {
             let keys = room.keys(prefix);
@@ -271,8 +275,16 @@ async fn census(
             pipe.cmd("ZCARD").arg(&keys.leases);
             pipe.cmd("GET").arg(&keys.count);
         }
-        let replies: Vec<(u64, u64, Option<String>)> = pipe.query_async(conn).await?;
-        for (room, (expired, stored, counter)) in batch.iter().zip(replies) {
+        let mut conn = conn.clone();
+        async move {
+            pipe.query_async::<Vec<(u64, u64, Option<String>)>>(&mut conn)
+                .await
+        }
+    }))
+    .await?;
+    let mut dirty = Vec::new();
+    {
+        for (room, (expired, stored, counter)) in rooms.iter().zip(replies.into_iter().flatten()) {
             let live = stored.saturating_sub(expired);
             let counter_ok = match counter {
                 None => live == 0,
