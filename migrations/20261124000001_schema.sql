@@ -190,3 +190,48 @@ END $$;
 CREATE TRIGGER session_capacity_guard
     BEFORE INSERT OR UPDATE OF current_attendance ON session_capacity
     FOR EACH ROW EXECUTE FUNCTION capctl_capacity_guard();
+
+-- Registers a user for an event in one call (one round trip), serialized per event on its row,
+-- so any number of concurrent registrations never overshoot max_attendees. (Bulk imports take
+-- the same row lock.) Outcomes: CREATED, REPEAT, FULL, NOT_FOUND.
+CREATE FUNCTION capctl_register(p_event text, p_user text, p_name text, p_email text)
+RETURNS TABLE (outcome text, event_id text, user_id text, name text, email text, status text,
+               registered_at timestamptz, registered bigint, max_attendees integer)
+LANGUAGE plpgsql AS $$
+DECLARE
+    cap integer;
+    n   bigint;
+BEGIN
+    SELECT e.max_attendees INTO cap FROM events e WHERE e.id = p_event FOR NO KEY UPDATE;
+    IF NOT FOUND THEN
+        RETURN QUERY SELECT 'NOT_FOUND', p_event, p_user, NULL::text, NULL::text, NULL::text,
+                            NULL::timestamptz, NULL::bigint, NULL::integer;
+        RETURN;
+    END IF;
+    -- Checked under the lock: a user registering twice at once is a repeat, never "full".
+    RETURN QUERY SELECT 'REPEAT', r.event_id, r.user_id, r.name, r.email, r.status, r.registered_at,
+                        NULL::bigint, cap
+                   FROM event_registrations r
+                  WHERE r.event_id = p_event AND r.user_id = p_user AND r.status = 'REGISTERED';
+    IF FOUND THEN
+        RETURN;
+    END IF;
+    IF cap IS NOT NULL THEN
+        SELECT count(*) INTO n FROM event_registrations r
+         WHERE r.event_id = p_event AND r.status = 'REGISTERED';
+        IF n >= cap THEN
+            RETURN QUERY SELECT 'FULL', p_event, p_user, NULL::text, NULL::text, NULL::text,
+                                NULL::timestamptz, n, cap;
+            RETURN;
+        END IF;
+    END IF;
+    -- A cancelled registration comes back to life, keeping what it knew unless told anew.
+    RETURN QUERY
+        INSERT INTO event_registrations AS r (event_id, user_id, name, email, status)
+        VALUES (p_event, p_user, p_name, p_email, 'REGISTERED')
+        ON CONFLICT ON CONSTRAINT event_registrations_pkey DO UPDATE
+           SET status = 'REGISTERED', registered_at = now(),
+               name = COALESCE(EXCLUDED.name, r.name), email = COALESCE(EXCLUDED.email, r.email)
+        RETURNING 'CREATED'::text, r.event_id, r.user_id, r.name, r.email, r.status, r.registered_at,
+                  NULL::bigint, cap;
+END $$;

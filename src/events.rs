@@ -141,7 +141,8 @@ pub struct RegisterOutcome {
 }
 
 /// Registers a user for an event. Idempotent; respects `max_attendees` under any concurrency
-/// by serializing registrations per event on the event row.
+/// by serializing registrations per event on the event row: one call of `capctl_register`, so
+/// one round trip and the lock held only while the server runs it.
 pub async fn register(
     pool: &PgPool,
     event_id: &str,
@@ -154,62 +155,58 @@ pub async fn register(
     let name = validate_optional_text("name", name)?;
     let email = validate_email(email)?;
 
-    let mut tx = pool.begin().await?;
-    let max_attendees = lock_for_registrations(&mut tx, event_id).await?;
-    let existing: Option<Registration> = sqlx::query_as(
-        "SELECT event_id, user_id, name, email, status, registered_at
-           FROM event_registrations WHERE event_id = $1 AND user_id = $2",
-    )
-    .bind(event_id)
-    .bind(user_id)
-    .fetch_optional(&mut *tx)
-    .await?;
-    if let Some(reg) = &existing
-        && reg.status == "REGISTERED"
-    {
-        return Ok(RegisterOutcome {
-            registration: reg.clone(),
-            created: false,
-        });
-    }
-    if let Some(max) = max_attendees {
-        let registered: i64 = sqlx::query_scalar(
-            "SELECT count(*) FROM event_registrations WHERE event_id = $1 AND status = 'REGISTERED'",
-        )
+    let row: RegisterRow = sqlx::query_as("SELECT * FROM capctl_register($1, $2, $3, $4)")
         .bind(event_id)
-        .fetch_one(&mut *tx)
+        .bind(user_id)
+        .bind(name)
+        .bind(email)
+        .fetch_one(pool)
         .await?;
-        if registered >= i64::from(max) {
-            return Err(Error::full(format!(
-                "event {event_id:?} is full: {registered} of {max} attendees registered"
-            )));
-        }
+    let registration = |row: RegisterRow| Registration {
+        event_id: row.event_id,
+        user_id: row.user_id,
+        name: row.name,
+        email: row.email,
+        status: row.status.unwrap_or_default(),
+        registered_at: row.registered_at.unwrap_or_default(),
+    };
+    match row.outcome.as_str() {
+        "CREATED" => Ok(RegisterOutcome {
+            registration: registration(row),
+            created: true,
+        }),
+        "REPEAT" => Ok(RegisterOutcome {
+            registration: registration(row),
+            created: false,
+        }),
+        "FULL" => Err(Error::full(format!(
+            "event {event_id:?} is full: {} of {} attendees registered",
+            row.registered.unwrap_or_default(),
+            row.max_attendees.unwrap_or_default()
+        ))),
+        "NOT_FOUND" => Err(Error::not_found(format!("event {event_id:?} not found"))),
+        other => Err(Error::Internal(anyhow::anyhow!(
+            "capctl_register returned an unknown outcome {other:?}"
+        ))),
     }
-    let registration: Registration = sqlx::query_as(
-        "INSERT INTO event_registrations (event_id, user_id, name, email, status)
-         VALUES ($1, $2, $3, $4, 'REGISTERED')
-         ON CONFLICT (event_id, user_id) DO UPDATE
-            SET status = 'REGISTERED', registered_at = now(),
-                name = COALESCE(EXCLUDED.name, event_registrations.name),
-                email = COALESCE(EXCLUDED.email, event_registrations.email)
-         RETURNING event_id, user_id, name, email, status, registered_at",
-    )
-    .bind(event_id)
-    .bind(user_id)
-    .bind(name)
-    .bind(email)
-    .fetch_one(&mut *tx)
-    .await?;
-    tx.commit().await?;
-    Ok(RegisterOutcome {
-        registration,
-        created: true,
-    })
+}
+
+#[derive(FromRow)]
+struct RegisterRow {
+    outcome: String,
+    event_id: String,
+    user_id: String,
+    name: Option<String>,
+    email: Option<String>,
+    status: Option<String>,
+    registered_at: Option<DateTime<Utc>>,
+    registered: Option<i64>,
+    max_attendees: Option<i32>,
 }
 
 /// Locks the event row against other registrations until the transaction ends and returns its
-/// `max_attendees`: every writer of registrations (register, import) serializes here, so
-/// together they can never overshoot the cap.
+/// `max_attendees`: the lock `capctl_register` takes, so bulk imports and single registrations
+/// serialize on the same row and together never overshoot the cap.
 pub(crate) async fn lock_for_registrations(
     tx: &mut sqlx::PgConnection,
     event_id: &str,
