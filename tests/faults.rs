@@ -12,7 +12,16 @@ use std::time::{Duration, Instant};
 use common::{BIN, TestEnv};
 use sqlx::PgPool;
 
-const PG_BIN: &str = "/usr/lib/postgresql/15/bin";
+/// The server binaries of the newest PostgreSQL installed the Debian way
+/// (`/usr/lib/postgresql/<major>/bin`), whichever major version the machine has.
+fn pg_bin() -> std::path::PathBuf {
+    let newest = std::fs::read_dir("/usr/lib/postgresql")
+        .expect("PostgreSQL server packages are installed (scripts/services installs them)")
+        .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
+        .max()
+        .expect("a PostgreSQL major version under /usr/lib/postgresql");
+    std::path::PathBuf::from(format!("/usr/lib/postgresql/{newest}/bin"))
+}
 
 /// A port nobody listens on right now.
 fn free_port() -> u16 {
@@ -60,7 +69,7 @@ impl PrivatePg {
         assert!(status.success(), "chown to postgres");
         let data = dir.path().join("data");
         let out = as_postgres(&[
-            &format!("{PG_BIN}/initdb"),
+            pg_bin().join("initdb").to_str().unwrap(),
             "-D",
             data.to_str().unwrap(),
             "-A",
@@ -94,7 +103,7 @@ impl PrivatePg {
         );
         let log = self.dir.path().join("log");
         let out = as_postgres(&[
-            &format!("{PG_BIN}/pg_ctl"),
+            pg_bin().join("pg_ctl").to_str().unwrap(),
             "-D",
             self.data().to_str().unwrap(),
             "-l",
@@ -114,7 +123,7 @@ impl PrivatePg {
     /// Stops the cluster abruptly (in-flight transactions are lost, as in a crash).
     fn stop(&self) {
         let _ = as_postgres(&[
-            &format!("{PG_BIN}/pg_ctl"),
+            pg_bin().join("pg_ctl").to_str().unwrap(),
             "-D",
             self.data().to_str().unwrap(),
             "-m",
