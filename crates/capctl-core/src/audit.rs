@@ -1,0 +1,1 @@
+//! Invariant checks shared by bench, reconcile, the tests and the demo.

@@ -1,0 +1,167 @@
+//! PostgreSQL: the pool every command shares, the embedded migrations, database creation.
+
+use std::str::FromStr;
+
+use sqlx::migrate::{MigrateDatabase, Migrator};
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::{ConnectOptions, Postgres};
+
+use crate::config::{CONNECT_TIMEOUT, Settings, redact};
+use crate::{Error, Result};
+
+/// The one set of migrations, used by `capctl migrate` and by every `#[sqlx::test]`.
+pub static MIGRATOR: Migrator = sqlx::migrate!("../../migrations");
+
+pub fn connect_options(settings: &Settings) -> Result<PgConnectOptions> {
+    let timeout_ms = settings.statement_timeout.as_millis().to_string();
+    let opts = PgConnectOptions::from_str(&settings.database_url)
+        .map_err(|e| {
+            Error::invalid(format!(
+                "--database-url is not a PostgreSQL URL: {}",
+                redact(&e.to_string())
+            ))
+        })?
+        .application_name("capctl")
+        .options([
+            ("statement_timeout", timeout_ms.as_str()),
+            ("lock_timeout", "10s"),
+        ])
+        .log_statements(tracing::log::LevelFilter::Trace);
+    Ok(opts)
+}
+
+/// Opens a pool and proves the server answers, failing within [`CONNECT_TIMEOUT`] when it does not.
+pub async fn connect(settings: &Settings, max_connections: u32) -> Result<PgPool> {
+    let opts = connect_options(settings)?;
+    let pool = PgPoolOptions::new()
+        .max_connections(max_connections.max(1))
+        .acquire_timeout(CONNECT_TIMEOUT)
+        .connect_lazy_with(opts.clone());
+    let probe_opts = opts;
+    // The pool retries refused connections until its deadline, which hides the reason. If the
+    // first connection is slow, a single direct attempt tells why, so a dead server fails fast
+    // with a clear message; a blackholed one still fails at the deadline.
+    let first = pool.acquire();
+    tokio::pin!(first);
+    let probe_after = tokio::time::sleep(std::time::Duration::from_millis(300));
+    tokio::pin!(probe_after);
+    let deadline = tokio::time::sleep(CONNECT_TIMEOUT);
+    tokio::pin!(deadline);
+    let mut probed = false;
+    loop {
+        tokio::select! {
+            res = &mut first => match res {
+                Ok(conn) => { drop(conn); break; }
+                Err(e) => return Err(unavailable(settings, e)),
+            },
+            () = &mut probe_after, if !probed => {
+                probed = true;
+                let remaining = CONNECT_TIMEOUT.saturating_sub(std::time::Duration::from_millis(300));
+                if let Ok(Err(e)) = tokio::time::timeout(remaining, probe_opts.connect()).await {
+                    return Err(unavailable(settings, e));
+                }
+            }
+            () = &mut deadline => {
+                return Err(Error::Unavailable(format!(
+                    "PostgreSQL at {} did not answer within {}s",
+                    describe(&settings.database_url),
+                    CONNECT_TIMEOUT.as_secs()
+                )));
+            }
+        }
+    }
+    Ok(pool)
+}
+
+/// Any failure to open the first connection means the server cannot be used: exit 7, with the
+/// server's own reason (refused, unknown role, missing database) and never a password.
+fn unavailable(settings: &Settings, err: sqlx::Error) -> Error {
+    let reason = match &err {
+        sqlx::Error::Database(db) if db.code().as_deref() == Some("3D000") => {
+            format!(
+                "{} (create it with `capctl migrate --create-database`)",
+                db.message()
+            )
+        }
+        sqlx::Error::Database(db) => db.message().to_string(),
+        sqlx::Error::PoolTimedOut => "no connection within the timeout".to_string(),
+        other => redact(&other.to_string()),
+    };
+    Error::Unavailable(format!(
+        "cannot reach PostgreSQL at {}: {reason}",
+        describe(&settings.database_url)
+    ))
+}
+
+/// `host:port/db` of a URL, without credentials, for messages.
+pub fn describe(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(u) => format!(
+            "{}:{}{}",
+            u.host_str().unwrap_or("localhost"),
+            u.port().unwrap_or(5432),
+            u.path()
+        ),
+        Err(_) => "(unparsable URL)".into(),
+    }
+}
+
+/// What `migrate` did.
+#[derive(Debug, serde::Serialize)]
+pub struct MigrateReport {
+    pub database_created: bool,
+    pub applied: Vec<String>,
+    pub already_applied: usize,
+}
+
+/// Applies pending migrations; with `create_database`, creates the database first when missing.
+pub async fn migrate(settings: &Settings, create_database: bool) -> Result<MigrateReport> {
+    connect_options(settings)?;
+    let mut database_created = false;
+    if create_database {
+        let url = settings.database_url.as_str();
+        let exists = tokio::time::timeout(CONNECT_TIMEOUT, Postgres::database_exists(url))
+            .await
+            .map_err(|_| {
+                Error::Unavailable(format!("PostgreSQL at {} did not answer", describe(url)))
+            })?
+            .map_err(|e| unavailable(settings, e))?;
+        if !exists {
+            Postgres::create_database(url)
+                .await
+                .map_err(|e| unavailable(settings, e))?;
+            database_created = true;
+        }
+    }
+    let pool = connect(settings, 2).await?;
+    let before: Vec<i64> = applied_versions(&pool).await?;
+    MIGRATOR
+        .run(&pool)
+        .await
+        .map_err(|e| anyhow::Error::new(e).context("applying migrations"))?;
+    let applied = MIGRATOR
+        .iter()
+        .filter(|m| !before.contains(&m.version))
+        .map(|m| format!("{}/{}", m.version, m.description))
+        .collect();
+    pool.close().await;
+    Ok(MigrateReport {
+        database_created,
+        applied,
+        already_applied: before.len(),
+    })
+}
+
+async fn applied_versions(pool: &PgPool) -> Result<Vec<i64>> {
+    let exists: bool = sqlx::query_scalar("SELECT to_regclass('_sqlx_migrations') IS NOT NULL")
+        .fetch_one(pool)
+        .await?;
+    if !exists {
+        return Ok(Vec::new());
+    }
+    Ok(
+        sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success ORDER BY version")
+            .fetch_all(pool)
+            .await?,
+    )
+}

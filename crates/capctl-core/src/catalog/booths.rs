@@ -1,0 +1,96 @@
+//! Expo booths of an event.
+
+use serde::Serialize;
+use sqlx::{FromRow, PgPool};
+
+use crate::catalog::events::{duplicate_as_invalid, require_event};
+use crate::ids::{new_id, validate_capacity, validate_id, validate_name, validate_optional_text};
+use crate::{Error, Result};
+
+#[derive(Debug, Clone)]
+pub struct NewBooth {
+    pub event_id: String,
+    pub id: Option<String>,
+    pub name: String,
+    pub tier: Option<String>,
+    pub max_visitors: Option<i64>,
+}
+
+#[derive(Debug, Clone, Serialize, FromRow, PartialEq)]
+pub struct Booth {
+    pub booth_id: String,
+    pub event_id: String,
+    pub name: String,
+    pub tier: Option<String>,
+    pub max_visitors: Option<i32>,
+}
+
+const BOOTH_SELECT: &str =
+    "SELECT id AS booth_id, event_id, name, tier, max_visitors FROM expo_booths";
+
+pub async fn create_booth(pool: &PgPool, new: NewBooth) -> Result<Booth> {
+    validate_id("event id", &new.event_id)?;
+    let id = match new.id {
+        Some(id) => {
+            validate_id("booth id", &id)?;
+            id
+        }
+        None => new_id("booth"),
+    };
+    let name = validate_name("booth name", &new.name)?;
+    let tier = validate_optional_text("tier", new.tier.as_deref())?;
+    let max = new
+        .max_visitors
+        .map(|n| validate_capacity("--max-visitors", n))
+        .transpose()?;
+    require_event(pool, &new.event_id).await?;
+    sqlx::query("INSERT INTO expo_booths (id, event_id, name, tier, max_visitors) VALUES ($1, $2, $3, $4, $5)")
+        .bind(&id)
+        .bind(&new.event_id)
+        .bind(&name)
+        .bind(tier)
+        .bind(max)
+        .execute(pool)
+        .await
+        .map_err(|e| duplicate_as_invalid(e, "booth", &id))?;
+    get_booth(pool, &id).await
+}
+
+pub async fn get_booth(pool: &PgPool, booth_id: &str) -> Result<Booth> {
+    validate_id("booth id", booth_id)?;
+    sqlx::query_as(sqlx::AssertSqlSafe(format!("{BOOTH_SELECT} WHERE id = $1")))
+        .bind(booth_id)
+        .fetch_optional(pool)
+        .await?
+        .ok_or_else(|| Error::not_found(format!("booth {booth_id:?} not found")))
+}
+
+pub async fn list_booths(pool: &PgPool, event_id: &str) -> Result<Vec<Booth>> {
+    require_event(pool, event_id).await?;
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{BOOTH_SELECT} WHERE event_id = $1 ORDER BY name, id"
+    )))
+    .bind(event_id)
+    .fetch_all(pool)
+    .await?)
+}
+
+/// Sets or clears a booth's visitor limit (`None` = unlimited).
+/// Takes any executor, so a caller may hold the booth's row lock while it updates a cache.
+pub async fn set_max_visitors(
+    db: impl sqlx::PgExecutor<'_>,
+    booth_id: &str,
+    max: Option<i64>,
+) -> Result<()> {
+    validate_id("booth id", booth_id)?;
+    let max = max.map(|n| validate_capacity("--max", n)).transpose()?;
+    let updated = sqlx::query("UPDATE expo_booths SET max_visitors = $2 WHERE id = $1")
+        .bind(booth_id)
+        .bind(max)
+        .execute(db)
+        .await?;
+    if updated.rows_affected() == 0 {
+        return Err(Error::not_found(format!("booth {booth_id:?} not found")));
+    }
+    Ok(())
+}

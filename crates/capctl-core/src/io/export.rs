@@ -1,0 +1,520 @@
+//! RSVP export as CSV. PostgreSQL renders the CSV itself (`COPY (SELECT …) TO STDOUT`, RFC 4180
+//! quoting, UTF-8) and capctl streams the chunks through a buffered writer, so memory stays flat
+//! however many rows there are and the cost is close to `psql \copy` of the same query.
+
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use futures::TryStreamExt;
+use serde::Serialize;
+use sqlx::PgPool;
+
+use crate::ids::validate_id;
+use crate::{Error, Result};
+
+/// Every RSVP status, in the order rows of one session are exported.
+pub const STATUSES: [&str; 5] = ["CONFIRMED", "OFFERED", "WAITLISTED", "CANCELLED", "EXPIRED"];
+
+/// The CSV header, in column order.
+pub const COLUMNS: [&str; 12] = [
+    "rsvp_id",
+    "event_id",
+    "session_id",
+    "session_title",
+    "session_starts_at",
+    "user_id",
+    "name",
+    "email",
+    "status",
+    "waitlist_position",
+    "rsvp_at",
+    "cancelled_at",
+];
+
+/// Which RSVPs to export.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExportFilter {
+    pub event_id: String,
+    pub session_id: Option<String>,
+    /// `None`: every status.
+    pub statuses: Option<Vec<String>>,
+}
+
+impl ExportFilter {
+    /// Validates ids and the comma-separated status list before anything touches the database.
+    pub fn new(event_id: &str, session_id: Option<&str>, statuses: Option<&str>) -> Result<Self> {
+        validate_id("event id", event_id)?;
+        if let Some(s) = session_id {
+            validate_id("session id", s)?;
+        }
+        Ok(Self {
+            event_id: event_id.to_string(),
+            session_id: session_id.map(str::to_string),
+            statuses: statuses.map(parse_statuses).transpose()?,
+        })
+    }
+
+    /// The WHERE clause on `session_rsvps r`.
+    fn conditions(&self) -> String {
+        let mut conditions = vec![format!("r.event_id = {}", literal(&self.event_id))];
+        if let Some(s) = &self.session_id {
+            conditions.push(format!("r.session_id = {}", literal(s)));
+        }
+        if let Some(list) = &self.statuses {
+            let list: Vec<String> = list.iter().map(|s| literal(s)).collect();
+            conditions.push(format!("r.status IN ({})", list.join(", ")));
+        }
+        conditions.join(" AND ")
+    }
+
+    /// The SELECT behind the export. `psql -c "\copy (QUERY) to FILE csv header"` writes the
+    /// same bytes, which is what the benchmark compares against.
+    pub fn query(&self) -> String {
+        let order = STATUSES.join(",");
+        // The waitlist position is a running count of WAITLISTED rows in export order within
+        // the session; waitlisted rows are ordered by waitlist_seq there, so it equals their
+        // gapless rank. The window and the final ORDER BY share one sort key: one sort.
+        format!(
+            "SELECT r.id AS rsvp_id, r.event_id, r.session_id,
+                    {title} AS session_title,
+                    {starts} AS session_starts_at,
+                    r.user_id, {name} AS name, {email} AS email, r.status,
+                    CASE WHEN r.status = 'WAITLISTED'
+                         THEN count(*) FILTER (WHERE r.status = 'WAITLISTED') OVER w END AS waitlist_position,
+                    {rsvp_at} AS rsvp_at,
+                    {cancelled_at} AS cancelled_at
+               FROM session_rsvps r
+               JOIN sessions s ON s.id = r.session_id
+               LEFT JOIN event_registrations g ON g.event_id = r.event_id AND g.user_id = r.user_id
+              WHERE {conditions}
+             WINDOW w AS (PARTITION BY s.starts_at, r.session_id
+                          ORDER BY array_position('{{{order}}}'::text[], r.status), r.waitlist_seq, r.rsvp_at, r.id
+                          ROWS UNBOUNDED PRECEDING)
+              ORDER BY s.starts_at, r.session_id, array_position('{{{order}}}'::text[], r.status),
+                       r.waitlist_seq, r.rsvp_at, r.id",
+            title = inert("s.title"),
+            starts = rfc3339("s.starts_at"),
+            name = inert("g.name"),
+            email = inert("g.email"),
+            rsvp_at = rfc3339("r.rsvp_at"),
+            cancelled_at = rfc3339("r.cancelled_at"),
+            conditions = self.conditions(),
+        )
+    }
+
+    /// The `COPY … TO STDOUT` statement that renders the CSV.
+    pub fn copy_statement(&self) -> String {
+        format!(
+            "COPY ({}) TO STDOUT WITH (FORMAT csv, HEADER, ENCODING 'UTF8')",
+            self.query()
+        )
+    }
+}
+
+/// Parses `CONFIRMED,waitlisted` into canonical statuses; unknown or empty items are refused.
+pub fn parse_statuses(list: &str) -> Result<Vec<String>> {
+    let mut out: Vec<String> = Vec::new();
+    for item in list.split(',').map(str::trim) {
+        let upper = item.to_ascii_uppercase();
+        match STATUSES.iter().find(|s| **s == upper) {
+            Some(s) if !out.iter().any(|o| o == s) => out.push((*s).to_string()),
+            Some(_) => {}
+            None => {
+                return Err(Error::invalid(format!(
+                    "--status: unknown status {:?}; allowed are {}",
+                    crate::ids::shorten(item),
+                    STATUSES.join(", ")
+                )));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// A SQL string literal. Ids are validated to a safe alphabet already; doubling quotes keeps
+/// the statement safe even if that ever changes. (COPY takes no bind parameters.)
+fn literal(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "''"))
+}
+
+/// OWASP CSV-injection advice: a text field starting with `=`, `+`, `-`, `@`, tab or carriage
+/// return gets a leading `'`, so a spreadsheet shows it as text instead of running a formula.
+fn inert(column: &str) -> String {
+    format!(
+        "CASE WHEN left({column}, 1) IN ('=', '+', '-', '@', E'\\t', E'\\r') THEN '''' || {column} ELSE {column} END"
+    )
+}
+
+/// RFC 3339 in UTC with seconds precision, as everywhere in capctl.
+fn rfc3339(column: &str) -> String {
+    format!("to_char({column} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')")
+}
+
+/// Fails with NotFound unless the event exists and, when given, the session belongs to it.
+pub async fn check_filter(pool: &PgPool, filter: &ExportFilter) -> Result<()> {
+    crate::catalog::events::require_event(pool, &filter.event_id).await?;
+    if let Some(session) = &filter.session_id {
+        let owner: Option<String> =
+            sqlx::query_scalar("SELECT event_id FROM sessions WHERE id = $1")
+                .bind(session)
+                .fetch_optional(pool)
+                .await?;
+        match owner {
+            None => return Err(Error::not_found(format!("session {session:?} not found"))),
+            Some(e) if e != filter.event_id => {
+                return Err(Error::not_found(format!(
+                    "session {session:?} not found in event {:?} (it belongs to {e:?})",
+                    filter.event_id
+                )));
+            }
+            Some(_) => {}
+        }
+    }
+    Ok(())
+}
+
+/// How many rows an export would write (for a progress bar's length).
+pub async fn count_rows(pool: &PgPool, filter: &ExportFilter) -> Result<u64> {
+    // Every RSVP row is exported once (the joins are to parents), so no sort is needed here.
+    let n: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+        "SELECT count(*) FROM session_rsvps r WHERE {}",
+        filter.conditions()
+    )))
+    .fetch_one(pool)
+    .await?;
+    Ok(n as u64)
+}
+
+/// Counts CSV records in a byte stream: newlines outside quoted fields. PostgreSQL doubles
+/// quotes inside quoted fields, so toggling on every quote tracks the state exactly.
+#[derive(Debug, Default)]
+struct RecordCounter {
+    in_quotes: bool,
+    records: u64,
+}
+
+impl RecordCounter {
+    fn feed(&mut self, chunk: &[u8]) {
+        for i in memchr::memchr2_iter(b'"', b'\n', chunk) {
+            if chunk[i] == b'"' {
+                self.in_quotes = !self.in_quotes;
+            } else if !self.in_quotes {
+                self.records += 1;
+            }
+        }
+    }
+
+    /// Data rows, not counting the header.
+    fn rows(&self) -> u64 {
+        self.records.saturating_sub(1)
+    }
+}
+
+fn write_failed(e: std::io::Error) -> Error {
+    Error::Internal(anyhow::Error::new(e).context("writing the CSV"))
+}
+
+/// Streams the CSV (header first) into `out` and returns the number of data rows.
+/// `on_rows` is called with the running row count as chunks arrive. The caller checks the
+/// filter first ([`check_filter`]); an unknown event here just gives a header-only CSV.
+pub async fn write_csv<W: Write + Send>(
+    pool: &PgPool,
+    filter: &ExportFilter,
+    out: &mut W,
+    on_rows: &mut (dyn FnMut(u64) + Send),
+) -> Result<u64> {
+    let mut conn = pool.acquire().await?;
+    let result = stream_copy(&mut conn, &filter.copy_statement(), out, on_rows).await;
+    if result.is_err() {
+        // The COPY may not have been read to the end; such a connection is not reusable.
+        conn.close_on_drop();
+    }
+    let rows = result?;
+    on_rows(rows);
+    Ok(rows)
+}
+
+async fn stream_copy<W: Write + Send>(
+    conn: &mut sqlx::PgConnection,
+    statement: &str,
+    out: &mut W,
+    on_rows: &mut (dyn FnMut(u64) + Send),
+) -> Result<u64> {
+    use sqlx::Connection;
+    let mut tx = conn.begin().await?;
+    // A big export may run longer than the interactive statement timeout; it only reads.
+    sqlx::query("SET LOCAL statement_timeout = 0")
+        .execute(&mut *tx)
+        .await?;
+    let mut counter = RecordCounter::default();
+    {
+        let mut chunks = tx.copy_out_raw(statement).await?;
+        let mut reported = 0;
+        while let Some(chunk) = chunks.try_next().await? {
+            counter.feed(&chunk);
+            out.write_all(&chunk).map_err(write_failed)?;
+            if counter.records >= reported + 1000 {
+                reported = counter.records;
+                on_rows(counter.rows());
+            }
+        }
+    }
+    out.flush().map_err(write_failed)?;
+    tx.commit().await?;
+    Ok(counter.rows())
+}
+
+/// What [`export_to_file`] wrote.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ExportSummary {
+    pub rows: u64,
+    pub output: PathBuf,
+}
+
+/// Writes the export to `path` atomically: a temporary file in the same directory, fsync, then
+/// rename over `path`. On any error (unknown event, database failure, disk full, interrupted)
+/// neither a partial `path` nor the temporary file is left behind. A path that cannot be
+/// written (missing directory, no permission, a directory) is invalid input.
+pub async fn export_to_file(
+    pool: &PgPool,
+    filter: &ExportFilter,
+    path: &Path,
+    on_rows: &mut (dyn FnMut(u64) + Send),
+) -> Result<ExportSummary> {
+    check_filter(pool, filter).await?;
+    let cannot = |e: &dyn std::fmt::Display| {
+        Error::invalid(format!("cannot write --output {}: {e}", path.display()))
+    };
+    if path.is_dir() {
+        return Err(cannot(&"it is a directory"));
+    }
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    // Same permissions as a file made by `> FILE` (0666 minus the umask), not tempfile's 0600.
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".capctl-export-").suffix(".tmp");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    let mut tmp = builder.tempfile_in(dir).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => {
+            cannot(&format!("directory {} does not exist", dir.display()))
+        }
+        std::io::ErrorKind::PermissionDenied => {
+            cannot(&format!("permission denied in {}", dir.display()))
+        }
+        // tempfile names its own path in the message; the user only knows theirs.
+        _ => cannot(&std::io::Error::from(e.kind())),
+    })?;
+    let rows = {
+        let mut w = BufWriter::with_capacity(256 * 1024, tmp.as_file_mut());
+        write_csv(pool, filter, &mut w, on_rows).await?
+    };
+    tmp.as_file().sync_all().map_err(write_failed)?;
+    tmp.persist(path).map_err(|e| cannot(&e.error))?;
+    // Make the rename itself durable.
+    if let Ok(d) = File::open(dir) {
+        let _ = d.sync_all();
+    }
+    Ok(ExportSummary {
+        rows,
+        output: path.to_path_buf(),
+    })
+}
+
+/// What [`seed_synthetic`] created.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct SeedReport {
+    pub event_id: String,
+    pub sessions: u64,
+    pub registrations: u64,
+    pub rsvps: u64,
+}
+
+/// RSVPs per synthetic session: a large breakout room.
+const SEED_PER_SESSION: u64 = 2000;
+
+/// Creates `rows` synthetic RSVPs for an existing event, fast, for benchmarks and tests:
+/// sessions of up to 2000 RSVPs each (half-hour slots), the registrations they need, and per
+/// session 70% CONFIRMED, 5% OFFERED, 10% WAITLISTED, 12% CANCELLED, 3% EXPIRED, capacity at
+/// exactly the seats taken. Some names carry commas, quotes and non-ASCII letters.
+///
+/// Per-row counter triggers would update each session's counter row once per RSVP (quadratic in
+/// a transaction), so when the role may set `session_replication_role` the triggers are skipped
+/// for this transaction and the counters written once from the rows, as reconcile would; the
+/// data are consistent by construction. Otherwise the triggers run (slower, same result).
+pub async fn seed_synthetic(pool: &PgPool, event_id: &str, rows: u64) -> Result<SeedReport> {
+    validate_id("event id", event_id)?;
+    if rows == 0 {
+        return Ok(SeedReport {
+            event_id: event_id.to_string(),
+            sessions: 0,
+            registrations: 0,
+            rsvps: 0,
+        });
+    }
+    let sessions = rows.div_ceil(SEED_PER_SESSION);
+    let users = rows.min(SEED_PER_SESSION);
+    // Ids unique to this call and increasing in insert order, which keeps the index inserts
+    // sequential (random uuids make the PK inserts several times slower).
+    let tag = &uuid::Uuid::new_v4().simple().to_string()[..8];
+    let mut tx = pool.begin().await?;
+    sqlx::query("SET LOCAL statement_timeout = 0")
+        .execute(&mut *tx)
+        .await?;
+    let starts: Option<chrono::DateTime<chrono::Utc>> =
+        sqlx::query_scalar("SELECT starts_at FROM events WHERE id = $1 FOR NO KEY UPDATE")
+            .bind(event_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+    let Some(starts) = starts else {
+        return Err(Error::not_found(format!("event {event_id:?} not found")));
+    };
+    let may_skip_triggers: bool = sqlx::query_scalar(
+        "SELECT rolsuper OR has_parameter_privilege('session_replication_role', 'SET')
+           FROM pg_roles WHERE rolname = current_user",
+    )
+    .fetch_optional(&mut *tx)
+    .await?
+    .unwrap_or(false);
+    let registrations = sqlx::query(
+        "INSERT INTO event_registrations (event_id, user_id, name, email, registered_at)
+         SELECT $1, 'seed-' || $2 || '-' || lpad(u::text, 6, '0'),
+                (ARRAY['Ada Lovelace', 'O''Brien, Pat', 'Zoë \"Zo\" Çelik', 'Grace Hopper'])[1 + u % 4] || ' ' || u,
+                'seed-' || $2 || '-' || lpad(u::text, 6, '0') || '@example.com',
+                $3 - interval '30 days' + u * interval '1 second'
+           FROM generate_series(1, $4::bigint) u
+         ON CONFLICT (event_id, user_id) DO NOTHING",
+    )
+    .bind(event_id)
+    .bind(tag)
+    .bind(starts)
+    .bind(users as i64)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    // Session k starts k half-hours after the event; capacity is set below from the rows.
+    sqlx::query(
+        "INSERT INTO sessions (id, event_id, title, starts_at, ends_at, room)
+         SELECT 'ses_seed_' || $2 || '_' || lpad(k::text, 6, '0'), $1, 'Synthetic session ' || k,
+                $3 + (k - 1) * interval '30 minutes', $3 + (k - 1) * interval '30 minutes' + interval '1 hour',
+                'Room ' || (1 + k % 10)
+           FROM generate_series(1, $4::bigint) k",
+    )
+    .bind(event_id)
+    .bind(tag)
+    .bind(starts)
+    .bind(sessions as i64)
+    .execute(&mut *tx)
+    .await
+    .map_err(|e| crate::catalog::events::duplicate_as_invalid(e, "synthetic session", tag))?;
+    // After the sessions: their capacity rows come from a trigger.
+    if may_skip_triggers {
+        sqlx::query("SET LOCAL session_replication_role = replica")
+            .execute(&mut *tx)
+            .await?;
+    }
+    // Position p (1-based) within its session decides the status.
+    let rsvps = sqlx::query(
+        "INSERT INTO session_rsvps (id, session_id, user_id, event_id, status, rsvp_at, cancelled_at,
+                                    waitlist_seq, offered_at, offer_expires_at, confirmed_at)
+         SELECT 'srsvp_' || $2 || lpad(to_hex(k), 8, '0') || lpad(to_hex(p), 16, '0'),
+                'ses_seed_' || $2 || '_' || lpad(k::text, 6, '0'), 'seed-' || $2 || '-' || lpad(p::text, 6, '0'), $1, st,
+                $3 - interval '20 days' + p * interval '1 second',
+                CASE WHEN st = 'CANCELLED' THEN $3 - interval '10 days' + p * interval '1 second' END,
+                CASE WHEN st = 'WAITLISTED' THEN p END,
+                CASE WHEN st IN ('OFFERED', 'EXPIRED') THEN now() END,
+                CASE WHEN st = 'OFFERED' THEN now() + interval '30 minutes'
+                     WHEN st = 'EXPIRED' THEN now() - interval '1 minute' END,
+                CASE WHEN st = 'CONFIRMED' THEN $3 - interval '20 days' + p * interval '1 second' END
+           FROM generate_series(1, $4::bigint) k
+           CROSS JOIN LATERAL generate_series(1, least($5::bigint, $6::bigint - (k - 1) * $5::bigint)) p
+           CROSS JOIN LATERAL (SELECT CASE WHEN p % 100 < 70 THEN 'CONFIRMED'
+                                           WHEN p % 100 < 75 THEN 'OFFERED'
+                                           WHEN p % 100 < 85 THEN 'WAITLISTED'
+                                           WHEN p % 100 < 97 THEN 'CANCELLED'
+                                           ELSE 'EXPIRED' END AS st) x",
+    )
+    .bind(event_id)
+    .bind(tag)
+    .bind(starts)
+    .bind(sessions as i64)
+    .bind(SEED_PER_SESSION as i64)
+    .bind(rows as i64)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if may_skip_triggers {
+        sqlx::query("SET LOCAL session_replication_role = origin")
+            .execute(&mut *tx)
+            .await?;
+    }
+    // Full sessions: capacity equals the seats taken, counters equal the rows.
+    sqlx::query(
+        "UPDATE session_capacity c
+            SET maximum_capacity = t.taken, current_attendance = t.taken,
+                waitlist_length = t.waiting, updated_at = now()
+           FROM (SELECT session_id,
+                        count(*) FILTER (WHERE status IN ('CONFIRMED', 'OFFERED'))::integer AS taken,
+                        count(*) FILTER (WHERE status = 'WAITLISTED')::integer AS waiting
+                   FROM session_rsvps WHERE session_id LIKE 'ses\\_seed\\_' || $1 || '\\_%'
+                  GROUP BY session_id) t
+          WHERE c.session_id = t.session_id",
+    )
+    .bind(tag)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "UPDATE sessions s SET max_participants = c.maximum_capacity
+           FROM session_capacity c
+          WHERE c.session_id = s.id AND s.id LIKE 'ses\\_seed\\_' || $1 || '\\_%'",
+    )
+    .bind(tag)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(SeedReport {
+        event_id: event_id.to_string(),
+        sessions,
+        registrations,
+        rsvps,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statuses_parse_case_insensitively_and_refuse_unknown() {
+        assert_eq!(
+            parse_statuses("confirmed, WAITLISTED,confirmed").unwrap(),
+            vec!["CONFIRMED", "WAITLISTED"]
+        );
+        let err = parse_statuses("CONFIRMED,MAYBE").unwrap_err().to_string();
+        assert!(
+            err.contains("\"MAYBE\"") && err.contains("EXPIRED"),
+            "{err}"
+        );
+        assert!(parse_statuses("").is_err());
+        assert!(parse_statuses("CONFIRMED,").is_err());
+    }
+
+    #[test]
+    fn record_counter_ignores_newlines_in_quotes() {
+        let mut c = RecordCounter::default();
+        c.feed(b"a,b\n1,\"x\ny\"\n");
+        c.feed(b"2,\"he said \"\"hi\"\"\n\"\n");
+        assert_eq!(c.rows(), 2);
+    }
+
+    #[test]
+    fn literals_double_quotes() {
+        assert_eq!(literal("a'b"), "'a''b'");
+    }
+}

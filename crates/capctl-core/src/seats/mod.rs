@@ -1,0 +1,5 @@
+//! Session seats: the ledger (RSVP, cancel, waitlist, capacity), personal schedules, ICS.
+
+pub mod ledger;
+
+pub use ledger::*;

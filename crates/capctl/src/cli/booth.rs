@@ -1,0 +1,210 @@
+use std::time::Duration;
+
+use clap::{Args, Subcommand};
+
+use crate::cli::output::{or_dash, or_unlimited, table};
+use crate::cli::stream::{LimitAnswer, emit_admission, percent_full};
+use crate::cli::{LimitArgs, Output};
+use capctl_core::Result;
+use capctl_core::backends::Backends;
+use capctl_core::catalog::booths::{self, Booth, NewBooth};
+use capctl_core::ids::{duration_arg, id_arg};
+use capctl_core::presence::{Presence, Room};
+
+#[derive(Debug, Subcommand)]
+pub enum BoothCommand {
+    /// Create an expo booth
+    Create(CreateArgs),
+    /// Change a booth's visitor limit
+    SetCapacity(SetCapacityArgs),
+    /// A visitor enters (refused at the limit; a repeat refreshes the lease)
+    Enter(PresenceArgs),
+    /// Extend a visitor's lease; an expired lease is reported lost
+    Heartbeat(PresenceArgs),
+    /// A visitor leaves (idempotent)
+    Leave(LeaveArgs),
+    /// Visitors inside booths now
+    Visitors(VisitorsArgs),
+}
+
+impl BoothCommand {
+    pub async fn run(self, b: &Backends, out: Output) -> Result<()> {
+        match self {
+            Self::Create(a) => a.run(b, out).await,
+            Self::SetCapacity(a) => a.run(b, out).await,
+            Self::Enter(a) => {
+                let room = Room::booth(&a.booth)?;
+                let adm = Presence::new(b).join(&room, &a.user, a.ttl).await?;
+                emit_admission(out, &room, &a.user, &adm)
+            }
+            Self::Heartbeat(a) => {
+                let room = Room::booth(&a.booth)?;
+                let adm = Presence::new(b).heartbeat(&room, &a.user, a.ttl).await?;
+                emit_admission(out, &room, &a.user, &adm)
+            }
+            Self::Leave(a) => {
+                let room = Room::booth(&a.booth)?;
+                let adm = Presence::new(b).leave(&room, &a.user).await?;
+                emit_admission(out, &room, &a.user, &adm)
+            }
+            Self::Visitors(a) => a.run(b, out).await,
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct CreateArgs {
+    /// Event id
+    #[arg(long, value_parser = id_arg)]
+    pub event: String,
+    /// Booth name
+    #[arg(long)]
+    pub name: String,
+    /// Your own id (default: booth_<random>)
+    #[arg(long, value_parser = id_arg)]
+    pub id: Option<String>,
+    /// Sponsor tier, e.g. gold
+    #[arg(long, value_name = "T")]
+    pub tier: Option<String>,
+    /// Visitors allowed inside at once (default: unlimited)
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
+    pub max_visitors: Option<i64>,
+}
+
+impl CreateArgs {
+    async fn run(self, b: &Backends, out: Output) -> Result<()> {
+        let new = NewBooth {
+            event_id: self.event,
+            id: self.id,
+            name: self.name,
+            tier: self.tier,
+            max_visitors: self.max_visitors,
+        };
+        let booth = booths::create_booth(b.pg().await?, new).await?;
+        out.emit(&booth, || render_booths(std::slice::from_ref(&booth)))
+    }
+}
+
+pub fn render_booths(list: &[Booth]) -> String {
+    let mut t = table(["booth", "event", "name", "tier", "max visitors"]);
+    for bo in list {
+        t.add_row([
+            bo.booth_id.clone(),
+            bo.event_id.clone(),
+            bo.name.clone(),
+            or_dash(bo.tier.clone()),
+            or_unlimited(bo.max_visitors),
+        ]);
+    }
+    t.to_string()
+}
+
+#[derive(Debug, Args)]
+pub struct SetCapacityArgs {
+    /// Booth id
+    #[arg(long, value_parser = id_arg)]
+    pub booth: String,
+    #[command(flatten)]
+    pub limit: LimitArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct PresenceArgs {
+    /// Booth id
+    #[arg(long, value_parser = id_arg)]
+    pub booth: String,
+    /// Visitor's user id
+    #[arg(long, value_parser = id_arg)]
+    pub user: String,
+    /// Lease length: the visitor counts as inside this long without a heartbeat
+    #[arg(long, value_parser = duration_arg, value_name = "DUR", default_value = "60s")]
+    pub ttl: Duration,
+}
+
+#[derive(Debug, Args)]
+pub struct LeaveArgs {
+    /// Booth id
+    #[arg(long, value_parser = id_arg)]
+    pub booth: String,
+    /// Visitor's user id
+    #[arg(long, value_parser = id_arg)]
+    pub user: String,
+}
+
+#[derive(Debug, Args)]
+#[group(multiple = false)]
+pub struct VisitorsArgs {
+    /// One booth
+    #[arg(long, value_parser = id_arg)]
+    pub booth: Option<String>,
+    /// Every booth of an event
+    #[arg(long, value_parser = id_arg)]
+    pub event: Option<String>,
+}
+
+impl SetCapacityArgs {
+    async fn run(self, b: &Backends, out: Output) -> Result<()> {
+        let room = Room::booth(&self.booth)?;
+        let change = Presence::new(b)
+            .set_limit(&room, self.limit.limit())
+            .await?;
+        let answer = LimitAnswer {
+            event_id: None,
+            booth_id: Some(&self.booth),
+            change: &change,
+            message: change.message(&room),
+        };
+        out.emit(&answer, || answer.message.clone())
+    }
+}
+
+#[derive(Debug, serde::Serialize)]
+struct VisitorsRow {
+    booth_id: String,
+    event_id: String,
+    visitors: u64,
+    max_visitors: Option<u64>,
+    full_percent: Option<f64>,
+}
+
+impl VisitorsArgs {
+    async fn run(self, b: &Backends, out: Output) -> Result<()> {
+        let list = Presence::new(b)
+            .booth_occupancy(self.booth.as_deref(), self.event.as_deref())
+            .await?;
+        let rows: Vec<VisitorsRow> = list
+            .into_iter()
+            .map(|(o, event_id)| VisitorsRow {
+                booth_id: o.room.id().to_string(),
+                event_id,
+                visitors: o.live,
+                max_visitors: o.limit,
+                full_percent: percent_full(o.live, o.limit),
+            })
+            .collect();
+        out.emit(&rows, || {
+            if rows.is_empty() {
+                return "no booths".into();
+            }
+            let mut t = table(["booth", "event", "visitors", "max visitors", "% full"]);
+            for r in &rows {
+                t.add_row([
+                    r.booth_id.clone(),
+                    r.event_id.clone(),
+                    r.visitors.to_string(),
+                    or_unlimited(r.max_visitors),
+                    r.full_percent
+                        .map_or_else(|| "-".into(), |p| format!("{p:.1}%")),
+                ]);
+            }
+            format!(
+                "{t}\n{} visitor(s) in {} booth(s), {} full",
+                rows.iter().map(|r| r.visitors).sum::<u64>(),
+                rows.len(),
+                rows.iter()
+                    .filter(|r| r.max_visitors.is_some_and(|m| r.visitors >= m))
+                    .count()
+            )
+        })
+    }
+}

@@ -1,0 +1,153 @@
+use std::io::{BufWriter, Write};
+use std::path::PathBuf;
+
+use clap::Args;
+use indicatif::{ProgressBar, ProgressStyle};
+
+use crate::cli::Output;
+use crate::cli::output::{progress_allowed, table};
+use capctl_core::backends::Backends;
+use capctl_core::ids::id_arg;
+use capctl_core::io::export::{self, ExportFilter};
+use capctl_core::io::import;
+use capctl_core::{Error, Result};
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// Event id
+    #[arg(long, value_parser = id_arg)]
+    pub event: String,
+    /// Only this session
+    #[arg(long, value_parser = id_arg)]
+    pub session: Option<String>,
+    /// Only these statuses, comma separated (CONFIRMED,WAITLISTED,OFFERED,CANCELLED,EXPIRED)
+    #[arg(long, value_name = "LIST")]
+    pub status: Option<String>,
+    /// Write to FILE atomically (temporary file, then rename) instead of stdout
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// A bar on stderr when it is a terminal; hidden (and free) otherwise.
+fn progress_bar(total: Option<u64>, unit: &str) -> ProgressBar {
+    if !progress_allowed() {
+        return ProgressBar::hidden();
+    }
+    let bar = match total {
+        Some(n) => ProgressBar::new(n),
+        None => ProgressBar::new_spinner(),
+    };
+    let template =
+        format!("{{spinner}} [{{bar:40}}] {{pos}}/{{len}} {unit} {{per_sec}} eta {{eta}}");
+    if let Ok(style) = ProgressStyle::with_template(&template) {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    // PostgreSQL may sort for a while before the first row: keep the spinner moving.
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
+    bar
+}
+
+/// Runs `work`, or stops it on Ctrl-C. Dropping the future drops its temporary file too, so an
+/// interrupted export leaves nothing behind.
+async fn unless_interrupted<T>(work: impl std::future::Future<Output = Result<T>>) -> Result<T> {
+    tokio::select! {
+        r = work => r,
+        _ = tokio::signal::ctrl_c() => Err(Error::Internal(anyhow::anyhow!("interrupted; nothing written"))),
+    }
+}
+
+fn is_broken_pipe(err: &Error) -> bool {
+    matches!(err, Error::Internal(e)
+        if e.root_cause().downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe))
+}
+
+impl ExportArgs {
+    pub async fn run(self, b: &Backends, out: Output) -> Result<()> {
+        // Statuses and ids are checked before any connection.
+        let filter =
+            ExportFilter::new(&self.event, self.session.as_deref(), self.status.as_deref())?;
+        let pool = b.pg().await?;
+        export::check_filter(pool, &filter).await?;
+        let bar = if progress_allowed() {
+            progress_bar(Some(export::count_rows(pool, &filter).await?), "rows")
+        } else {
+            ProgressBar::hidden()
+        };
+        let progress = bar.clone();
+        let mut on_rows = move |n: u64| progress.set_position(n);
+        match self.output.filter(|p| p.as_os_str() != "-") {
+            Some(path) => {
+                let summary =
+                    unless_interrupted(export::export_to_file(pool, &filter, &path, &mut on_rows))
+                        .await;
+                bar.finish_and_clear();
+                let summary = summary?;
+                out.emit(&summary, || {
+                    format!(
+                        "exported {} rows to {}",
+                        summary.rows,
+                        summary.output.display()
+                    )
+                })
+            }
+            None => {
+                // stdout carries the CSV itself, so --json changes nothing here.
+                let mut w = BufWriter::with_capacity(256 * 1024, std::io::stdout());
+                let written =
+                    unless_interrupted(export::write_csv(pool, &filter, &mut w, &mut on_rows))
+                        .await;
+                bar.finish_and_clear();
+                match written {
+                    // `capctl export-rsvps … | head` is not an error.
+                    Err(e) if is_broken_pipe(&e) => Ok(()),
+                    Err(e) => Err(e),
+                    Ok(_) => w.flush().map_err(|e| anyhow::Error::from(e).into()),
+                }
+            }
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// Event id
+    #[arg(long, value_parser = id_arg)]
+    pub event: String,
+    /// CSV file with header user_id,name,email
+    #[arg(value_name = "FILE.csv")]
+    pub file: PathBuf,
+}
+
+impl ImportArgs {
+    pub async fn run(self, b: &Backends, out: Output) -> Result<()> {
+        let size = std::fs::metadata(&self.file).ok().map(|m| m.len());
+        let bar = progress_bar(size, "bytes");
+        let progress = bar.clone();
+        let mut on_bytes = move |n: u64| progress.set_position(n);
+        let report =
+            import::import_file(b.pg().await?, &self.event, &self.file, &mut on_bytes).await;
+        bar.finish_and_clear();
+        let report = report?;
+        out.emit(&report, || {
+            let mut t = table([
+                "event",
+                "rows",
+                "imported",
+                "already registered",
+                "duplicates in file",
+            ]);
+            t.add_row([
+                report.event_id.clone(),
+                report.rows.to_string(),
+                report.imported.to_string(),
+                report.already_registered.to_string(),
+                report.duplicates_in_file.to_string(),
+            ]);
+            format!(
+                "{t}\nimported {} registrations for {}",
+                report.imported, report.event_id
+            )
+        })
+    }
+}

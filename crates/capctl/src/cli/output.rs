@@ -1,0 +1,92 @@
+//! Rendering: comfy-table for people, one JSON document for scripts. Stdout only carries results.
+
+use std::io::{IsTerminal, Write};
+
+use comfy_table::{Cell, ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
+use serde::Serialize;
+
+use capctl_core::Result;
+
+#[derive(Debug, Clone, Copy)]
+pub struct Output {
+    pub json: bool,
+}
+
+impl Output {
+    /// Prints `value` as one JSON document, or the human rendering.
+    pub fn emit<T: Serialize + ?Sized>(
+        &self,
+        value: &T,
+        human: impl FnOnce() -> String,
+    ) -> Result<()> {
+        let text = if self.json {
+            serde_json::to_string_pretty(value).map_err(anyhow::Error::from)?
+        } else {
+            human()
+        };
+        print_line(&text)
+    }
+
+    /// One compact JSON object per line (watch modes), or the human rendering.
+    pub fn emit_line<T: Serialize + ?Sized>(
+        &self,
+        value: &T,
+        human: impl FnOnce() -> String,
+    ) -> Result<()> {
+        let text = if self.json {
+            serde_json::to_string(value).map_err(anyhow::Error::from)?
+        } else {
+            human()
+        };
+        print_line(&text)
+    }
+}
+
+fn print_line(text: &str) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    // A closed pipe (`capctl … | head`) is not an error worth a stack of messages.
+    match writeln!(out, "{text}").and_then(|()| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other.map_err(|e| anyhow::Error::from(e).into()),
+    }
+}
+
+/// A table with the house style; colour and width only when stdout is a terminal.
+pub fn table<I, S>(header: I) -> Table
+where
+    I: IntoIterator<Item = S>,
+    S: Into<Cell>,
+{
+    let mut t = Table::new();
+    t.load_preset(UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Dynamic);
+    if !std::io::stdout().is_terminal() || no_color() {
+        t.force_no_tty();
+    }
+    t.set_header(header);
+    t
+}
+
+/// `NO_COLOR` set to anything but the empty string (https://no-color.org).
+pub fn no_color() -> bool {
+    std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
+}
+
+/// `-` for an absent value, `∞` for an absent limit.
+pub fn or_dash<T: ToString>(v: Option<T>) -> String {
+    v.map_or_else(|| "-".into(), |v| v.to_string())
+}
+
+pub fn or_unlimited<T: ToString>(v: Option<T>) -> String {
+    v.map_or_else(|| "unlimited".into(), |v| v.to_string())
+}
+
+/// RFC 3339 with a `Z`, seconds precision: what CLI.md promises.
+pub fn ts(t: &chrono::DateTime<chrono::Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+/// True when progress bars and spinners may be drawn (stderr is a terminal).
+pub fn progress_allowed() -> bool {
+    std::io::stderr().is_terminal()
+}

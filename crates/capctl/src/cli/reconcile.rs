@@ -1,0 +1,127 @@
+use std::time::Duration;
+
+use clap::Args;
+
+use std::sync::{Arc, Mutex};
+
+use tokio::signal::unix::{SignalKind, signal};
+
+use crate::cli::Output;
+use crate::cli::output::table;
+use capctl_core::backends::Backends;
+use capctl_core::ids::duration_arg;
+use capctl_core::reconcile::{
+    Metrics, ReconcileOptions, ReconcileReport, reconcile_pass, serve_metrics, watch,
+};
+use capctl_core::{Error, Result};
+
+#[derive(Debug, Args)]
+pub struct ReconcileArgs {
+    /// Run as a daemon, one pass every --interval, until SIGINT/SIGTERM
+    #[arg(long)]
+    pub watch: bool,
+    /// Time between passes with --watch
+    #[arg(long, value_parser = duration_arg, value_name = "DUR", default_value = "5s")]
+    pub interval: Duration,
+    /// Change nothing; exit 8 when anything is off
+    #[arg(long)]
+    pub check: bool,
+    /// Serve Prometheus metrics on this address with --watch (e.g. 127.0.0.1:9187)
+    #[arg(long, value_name = "ADDR")]
+    pub metrics_addr: Option<std::net::SocketAddr>,
+}
+
+impl ReconcileArgs {
+    pub async fn run(self, b: &Backends, out: Output) -> Result<()> {
+        let opts = ReconcileOptions {
+            check: self.check,
+            ..ReconcileOptions::default()
+        };
+        if !self.watch {
+            if self.metrics_addr.is_some() {
+                return Err(Error::invalid("--metrics-addr needs --watch"));
+            }
+            let report = reconcile_pass(b, &opts).await?;
+            out.emit(&report, || render(&report))?;
+            return if self.check && report.drift {
+                Err(Error::Drift(report.summary()))
+            } else {
+                Ok(())
+            };
+        }
+
+        // Listen before the first pass, so a signal during it ends the loop after it.
+        let mut interrupt = signal(SignalKind::interrupt()).map_err(anyhow::Error::from)?;
+        let mut terminate = signal(SignalKind::terminate()).map_err(anyhow::Error::from)?;
+        let stop = async move {
+            tokio::select! {
+                _ = interrupt.recv() => {}
+                _ = terminate.recv() => {}
+            }
+        };
+        let metrics = Arc::new(Mutex::new(Metrics::default()));
+        if let Some(addr) = self.metrics_addr {
+            let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| {
+                Error::invalid(format!("--metrics-addr {addr}: cannot listen ({e})"))
+            })?;
+            tracing::info!("serving metrics on http://{addr}/metrics");
+            tokio::spawn(serve_metrics(listener, metrics.clone()));
+        }
+        watch(b, &opts, self.interval, metrics, stop, |pass| match pass {
+            Ok(report) => out.emit_line(report, || render_line(report)),
+            Err(e) => {
+                // The daemon outlives a backend outage; each failed pass is one line on stderr.
+                let line = capctl_core::config::redact(&e.to_string()).replace('\n', " ");
+                eprintln!("capctl: warning: reconcile pass failed: {line}");
+                Ok(())
+            }
+        })
+        .await
+    }
+}
+
+fn render(r: &ReconcileReport) -> String {
+    let mut t = table(["", if r.check { "found" } else { "fixed" }]);
+    for (what, n) in [
+        ("expired leases", r.leases_expired),
+        ("presence counters", r.counters_fixed),
+        ("cached limits", r.limits_fixed),
+        ("limits loaded into cache", r.limits_cached),
+        ("session counters", r.sessions_fixed),
+        ("overdue offers", r.offers_expired),
+        (
+            if r.check {
+                "offers to send"
+            } else {
+                "offers sent"
+            },
+            r.offers_sent,
+        ),
+    ] {
+        t.add_row([what.to_string(), n.to_string()]);
+    }
+    let verdict = match (r.check, r.drift) {
+        (true, true) => "drift found",
+        (true, false) => "no drift",
+        (false, _) => "done",
+    };
+    format!(
+        "{t}\n{verdict}: {} rooms, {} live leases, {} ms",
+        r.rooms, r.live, r.duration_ms
+    )
+}
+
+fn render_line(r: &ReconcileReport) -> String {
+    format!(
+        "{} leases expired, {} counters, {} limits, {} sessions fixed, {} offers expired, {} sent ({} rooms, {} live, {} ms)",
+        r.leases_expired,
+        r.counters_fixed,
+        r.limits_fixed,
+        r.sessions_fixed,
+        r.offers_expired,
+        r.offers_sent,
+        r.rooms,
+        r.live,
+        r.duration_ms
+    )
+}

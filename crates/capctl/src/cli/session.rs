@@ -1,0 +1,362 @@
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use clap::{Args, Subcommand};
+
+use crate::cli::output::{or_dash, or_unlimited, table, ts};
+use crate::cli::{LimitArgs, Output};
+use capctl_core::backends::Backends;
+use capctl_core::catalog::sessions::{self, NewSession, SessionSeats};
+use capctl_core::ids::{duration_arg, id_arg, timestamp_arg};
+use capctl_core::seats::{
+    self, Cancellation, CapacityChange, RsvpOutcome, RsvpStatus, WaitlistEntry,
+};
+use capctl_core::{Error, Result};
+
+#[derive(Debug, Subcommand)]
+pub enum SessionCommand {
+    /// Create a session of an event
+    Create(CreateArgs),
+    /// The organizer dashboard: seats of every session of an event
+    #[command(alias = "ls")]
+    List(ListArgs),
+    /// Change a session's capacity (raising it offers seats to the waitlist at once)
+    SetCapacity(SetCapacityArgs),
+    /// RSVP a user: confirmed, waitlisted when full, or refused
+    Rsvp(RsvpArgs),
+    /// Cancel a user's RSVP; the freed seat is offered to the next in line
+    Cancel(CancelArgs),
+    /// Show a session's waitlist in order
+    Waitlist(WaitlistArgs),
+}
+
+impl SessionCommand {
+    pub async fn run(self, b: &Backends, out: Output) -> Result<()> {
+        match self {
+            Self::Create(a) => a.run(b, out).await,
+            Self::List(a) => a.run(b, out).await,
+            Self::SetCapacity(a) => a.run(b, out).await,
+            Self::Rsvp(a) => a.run(b, out).await,
+            Self::Cancel(a) => a.run(b, out).await,
+            Self::Waitlist(a) => a.run(b, out).await,
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct CreateArgs {
+    /// Event id
+    #[arg(long, value_parser = id_arg)]
+    pub event: String,
+    /// Session title
+    #[arg(long)]
+    pub title: String,
+    /// Start, RFC 3339
+    #[arg(long, value_parser = timestamp_arg, value_name = "TS")]
+    pub starts_at: DateTime<Utc>,
+    /// End, RFC 3339
+    #[arg(long, value_parser = timestamp_arg, value_name = "TS")]
+    pub ends_at: DateTime<Utc>,
+    /// Your own id (default: ses_<random>)
+    #[arg(long, value_parser = id_arg)]
+    pub id: Option<String>,
+    /// Seats (default: unlimited)
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
+    pub max_participants: Option<i64>,
+    /// Room shown in schedules
+    #[arg(long, value_name = "R")]
+    pub room: Option<String>,
+    /// Refuse RSVPs when full instead of queueing them
+    #[arg(long)]
+    pub no_waitlist: bool,
+    /// How long a freed seat is held for the next in line
+    #[arg(long, value_parser = duration_arg, value_name = "DUR", default_value = "30m")]
+    pub offer_ttl: Duration,
+}
+
+impl CreateArgs {
+    async fn run(self, b: &Backends, out: Output) -> Result<()> {
+        let new = NewSession {
+            event_id: self.event,
+            id: self.id,
+            title: self.title,
+            starts_at: self.starts_at,
+            ends_at: self.ends_at,
+            max_participants: self.max_participants,
+            room: self.room,
+            waitlist_enabled: !self.no_waitlist,
+            offer_ttl: self.offer_ttl,
+        };
+        let session = sessions::create_session(b.pg().await?, new).await?;
+        out.emit(&session, || render_sessions(std::slice::from_ref(&session)))
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Event id
+    #[arg(long, value_parser = id_arg)]
+    pub event: String,
+}
+
+impl ListArgs {
+    async fn run(self, b: &Backends, out: Output) -> Result<()> {
+        let list = sessions::list_sessions(b.pg().await?, &self.event).await?;
+        out.emit(&list, || render_sessions(&list))
+    }
+}
+
+pub fn render_sessions(list: &[SessionSeats]) -> String {
+    if list.is_empty() {
+        return "no sessions".into();
+    }
+    let mut t = table([
+        "session",
+        "title",
+        "starts",
+        "ends",
+        "room",
+        "capacity",
+        "confirmed",
+        "offered",
+        "waitlisted",
+        "available",
+        "full",
+    ]);
+    for s in list {
+        t.add_row([
+            s.session_id.clone(),
+            s.title.clone(),
+            ts(&s.starts_at),
+            ts(&s.ends_at),
+            or_dash(s.room.clone()),
+            or_unlimited(s.capacity),
+            s.confirmed.to_string(),
+            s.offered.to_string(),
+            s.waitlisted.to_string(),
+            or_unlimited(s.available),
+            if s.is_full { "FULL".into() } else { "".into() },
+        ]);
+    }
+    let sum = |f: fn(&SessionSeats) -> i64| list.iter().map(f).sum::<i64>();
+    format!(
+        "{t}\n{} session(s), {} full: {} confirmed, {} offered, {} waitlisted",
+        list.len(),
+        list.iter().filter(|s| s.is_full).count(),
+        sum(|s| s.confirmed),
+        sum(|s| s.offered),
+        sum(|s| s.waitlisted)
+    )
+}
+
+#[derive(Debug, Args)]
+pub struct SetCapacityArgs {
+    /// Session id
+    #[arg(long, value_parser = id_arg)]
+    pub session: String,
+    #[command(flatten)]
+    pub limit: LimitArgs,
+    /// Allow a capacity below the seats already taken (nobody is removed; nobody new admitted)
+    #[arg(long)]
+    pub force: bool,
+}
+
+impl SetCapacityArgs {
+    async fn run(self, b: &Backends, out: Output) -> Result<()> {
+        let pool = b.pg().await?;
+        let limit = self.limit.limit();
+        let change = match seats::set_capacity(pool, &self.session, limit, self.force).await {
+            // At a terminal, a cut below what is taken is asked about (default No) instead of
+            // refused outright; scripts without --force still get exit 6.
+            Err(Error::Precondition(msg)) if !self.force && !out.json && confirm_force(&msg)? => {
+                seats::set_capacity(pool, &self.session, limit, true).await?
+            }
+            other => other?,
+        };
+        out.emit(&change, || render_capacity_change(&change))
+    }
+}
+
+/// Asks on the terminal whether to force a capacity below the seats taken. False (no prompt)
+/// unless both stdin and stderr are terminals.
+fn confirm_force(reason: &str) -> Result<bool> {
+    use std::io::IsTerminal;
+    if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
+        return Ok(false);
+    }
+    let question = reason.split("; pass --force").next().unwrap_or(reason);
+    dialoguer::Confirm::new()
+        .with_prompt(format!(
+            "{question}. Set it anyway? Nobody is removed; nobody new is admitted until below"
+        ))
+        .default(false)
+        .interact_on(&dialoguer::console::Term::stderr())
+        .map_err(|e| Error::Internal(anyhow::anyhow!("reading the answer: {e}")))
+}
+
+fn render_capacity_change(c: &CapacityChange) -> String {
+    let mut t = table(["session", "capacity", "was", "taken", "offers sent"]);
+    t.add_row([
+        c.session_id.clone(),
+        or_unlimited(c.capacity),
+        or_unlimited(c.previous_capacity),
+        c.taken.to_string(),
+        c.offers_sent.to_string(),
+    ]);
+    let summary = match (c.over_capacity, c.offers_sent) {
+        (true, _) => format!(
+            "capacity of {} set to {} below the {} seats taken: nobody is removed, nobody new is admitted until below",
+            c.session_id,
+            or_unlimited(c.capacity),
+            c.taken
+        ),
+        (false, 0) => format!(
+            "capacity of {} set to {}; no offers sent",
+            c.session_id,
+            or_unlimited(c.capacity)
+        ),
+        (false, n) => format!(
+            "capacity of {} set to {}; {n} waitlisted user(s) offered a seat",
+            c.session_id,
+            or_unlimited(c.capacity)
+        ),
+    };
+    format!("{t}\n{summary}")
+}
+
+#[derive(Debug, Args)]
+pub struct RsvpArgs {
+    /// Session id
+    #[arg(long, value_parser = id_arg)]
+    pub session: String,
+    /// User id
+    #[arg(long, value_parser = id_arg)]
+    pub user: String,
+    /// Confirm even if it overlaps another confirmed session of the user
+    #[arg(long)]
+    pub allow_overlap: bool,
+}
+
+impl RsvpArgs {
+    async fn run(self, b: &Backends, out: Output) -> Result<()> {
+        let rsvp =
+            seats::rsvp(b.pg().await?, &self.session, &self.user, self.allow_overlap).await?;
+        out.emit(&rsvp, || render_rsvp(&rsvp))?;
+        match (rsvp.status, rsvp.waitlist_position) {
+            // Printed above; the exit code tells scripts the user is queued, not admitted.
+            (RsvpStatus::Waitlisted, position) => Err(Error::Waitlisted(format!(
+                "session {:?} is full: user {:?} is waitlisted at position {}",
+                rsvp.session_id,
+                rsvp.user_id,
+                or_dash(position)
+            ))),
+            _ => Ok(()),
+        }
+    }
+}
+
+fn render_rsvp(r: &RsvpOutcome) -> String {
+    let mut t = table(["session", "user", "status", "position", "taken", "capacity"]);
+    t.add_row([
+        r.session_id.clone(),
+        r.user_id.clone(),
+        r.status.to_string(),
+        or_dash(r.waitlist_position),
+        or_dash(r.taken),
+        or_unlimited(r.capacity),
+    ]);
+    let again = if r.repeat {
+        " (already, nothing changed)"
+    } else {
+        ""
+    };
+    let summary = match r.status {
+        RsvpStatus::Waitlisted => format!(
+            "{} is waitlisted for {} at position {}{again}",
+            r.user_id,
+            r.session_id,
+            or_dash(r.waitlist_position)
+        ),
+        _ => format!("{} has a seat in {}{again}", r.user_id, r.session_id),
+    };
+    format!("{t}\n{summary}")
+}
+
+#[derive(Debug, Args)]
+pub struct CancelArgs {
+    /// Session id
+    #[arg(long, value_parser = id_arg)]
+    pub session: String,
+    /// User id
+    #[arg(long, value_parser = id_arg)]
+    pub user: String,
+}
+
+impl CancelArgs {
+    async fn run(self, b: &Backends, out: Output) -> Result<()> {
+        let c = seats::cancel(b.pg().await?, &self.session, &self.user).await?;
+        out.emit(&c, || render_cancellation(&c))
+    }
+}
+
+fn render_cancellation(c: &Cancellation) -> String {
+    let mut t = table(["session", "user", "status", "was", "offers sent"]);
+    t.add_row([
+        c.session_id.clone(),
+        c.user_id.clone(),
+        c.status.to_string(),
+        c.previous_status.to_string(),
+        c.offers_sent.to_string(),
+    ]);
+    let summary = if c.repeat {
+        format!(
+            "{}'s RSVP for {} was already cancelled; nothing changed",
+            c.user_id, c.session_id
+        )
+    } else if c.offers_sent > 0 {
+        format!(
+            "{}'s RSVP for {} cancelled; the freed seat was offered to the next in line",
+            c.user_id, c.session_id
+        )
+    } else {
+        format!("{}'s RSVP for {} cancelled", c.user_id, c.session_id)
+    };
+    format!("{t}\n{summary}")
+}
+
+#[derive(Debug, Args)]
+pub struct WaitlistArgs {
+    /// Session id
+    #[arg(long, value_parser = id_arg)]
+    pub session: String,
+}
+
+impl WaitlistArgs {
+    async fn run(self, b: &Backends, out: Output) -> Result<()> {
+        let queue = seats::waitlist(b.pg().await?, &self.session).await?;
+        out.emit(&queue, || render_waitlist(&self.session, &queue))
+    }
+}
+
+fn render_waitlist(session: &str, queue: &[WaitlistEntry]) -> String {
+    let waiting = queue
+        .iter()
+        .filter(|e| e.status == RsvpStatus::Waitlisted)
+        .count();
+    let offered = queue.len() - waiting;
+    let summary = format!("{session}: {waiting} waitlisted, {offered} holding an offer");
+    if queue.is_empty() {
+        return summary;
+    }
+    let mut t = table(["position", "user", "status", "since", "offer expires"]);
+    for e in queue {
+        t.add_row([
+            or_dash(e.position),
+            e.user_id.clone(),
+            e.status.to_string(),
+            ts(&e.waitlisted_at),
+            or_dash(e.offer_expires_at.as_ref().map(ts)),
+        ]);
+    }
+    format!("{t}\n{summary}")
+}

@@ -1,0 +1,302 @@
+use std::time::Duration;
+
+use clap::{Args, Subcommand};
+use serde::Serialize;
+
+use crate::cli::output::{or_unlimited, table};
+use crate::cli::{LimitArgs, Output};
+use capctl_core::backends::Backends;
+use capctl_core::ids::{duration_arg, id_arg};
+use capctl_core::presence::{Admission, LeaseStatus, LimitChange, Occupancy, Presence, Room};
+use capctl_core::{Error, Result};
+
+#[derive(Debug, Subcommand)]
+pub enum StreamCommand {
+    /// Set or remove an event's concurrent-viewer limit
+    SetLimit(SetLimitArgs),
+    /// A viewer joins (refused at the limit; a repeat refreshes the lease)
+    Join(PresenceArgs),
+    /// Extend a viewer's lease; an expired lease is reported lost
+    Heartbeat(PresenceArgs),
+    /// A viewer leaves (idempotent)
+    Leave(LeaveArgs),
+    /// Viewers of streams now; --watch redraws until Ctrl-C
+    Viewers(ViewersArgs),
+}
+
+impl StreamCommand {
+    pub async fn run(self, b: &Backends, out: Output) -> Result<()> {
+        match self {
+            Self::SetLimit(a) => a.run(b, out).await,
+            Self::Join(a) => {
+                let room = Room::stream(&a.event)?;
+                let adm = Presence::new(b).join(&room, &a.viewer, a.ttl).await?;
+                emit_admission(out, &room, &a.viewer, &adm)
+            }
+            Self::Heartbeat(a) => {
+                let room = Room::stream(&a.event)?;
+                let adm = Presence::new(b).heartbeat(&room, &a.viewer, a.ttl).await?;
+                emit_admission(out, &room, &a.viewer, &adm)
+            }
+            Self::Leave(a) => {
+                let room = Room::stream(&a.event)?;
+                let adm = Presence::new(b).leave(&room, &a.viewer).await?;
+                emit_admission(out, &room, &a.viewer, &adm)
+            }
+            Self::Viewers(a) => a.run(b, out).await,
+        }
+    }
+}
+
+/// The `--json` answer of join/heartbeat/leave and enter/heartbeat/leave.
+#[derive(Serialize)]
+struct PresenceAnswer<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    event_id: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    booth_id: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    viewer_id: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    user_id: Option<&'a str>,
+    #[serde(flatten)]
+    admission: &'a Admission,
+}
+
+/// Prints a presence answer, then turns a refusal into its exit code: at the limit is 3, a
+/// lost lease is 5 (not found: the lease expired, rejoin).
+pub(crate) fn emit_admission(
+    out: Output,
+    room: &Room,
+    member: &str,
+    adm: &Admission,
+) -> Result<()> {
+    let (event_id, booth_id, viewer_id, user_id) = match room {
+        Room::Stream(id) => (Some(id.as_str()), None, Some(member), None),
+        Room::Booth(id) => (None, Some(id.as_str()), None, Some(member)),
+    };
+    let answer = PresenceAnswer {
+        event_id,
+        booth_id,
+        viewer_id,
+        user_id,
+        admission: adm,
+    };
+    let count = match adm.limit {
+        Some(l) => format!("{} of {l}", adm.count),
+        None => format!("{}, no limit", adm.count),
+    };
+    out.emit(&answer, || match adm.status {
+        LeaseStatus::Admitted => format!("{member} admitted to {room} ({count})"),
+        LeaseStatus::Refreshed => format!("{member} already in {room}; lease renewed ({count})"),
+        LeaseStatus::Full => format!("{member} refused: {}", adm.full_message(room)),
+        LeaseStatus::Extended => format!("lease of {member} in {room} extended ({count})"),
+        LeaseStatus::Lost => {
+            format!("lease of {member} in {room} had expired; rejoin ({count})")
+        }
+        LeaseStatus::Left => format!("{member} left {room} ({count})"),
+        LeaseStatus::Absent => format!("{member} was not in {room}; nothing changed ({count})"),
+    })?;
+    match adm.status {
+        LeaseStatus::Full => Err(Error::full(adm.full_message(room))),
+        LeaseStatus::Lost => Err(Error::not_found(format!(
+            "lease of {member:?} in {room} expired or does not exist; rejoin"
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// The `--json` answer of set-limit / set-capacity.
+#[derive(Serialize)]
+pub(crate) struct LimitAnswer<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub event_id: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub booth_id: Option<&'a str>,
+    #[serde(flatten)]
+    pub change: &'a LimitChange,
+    pub message: String,
+}
+
+impl SetLimitArgs {
+    async fn run(self, b: &Backends, out: Output) -> Result<()> {
+        let room = Room::stream(&self.event)?;
+        let change = Presence::new(b)
+            .set_limit(&room, self.limit.limit())
+            .await?;
+        let answer = LimitAnswer {
+            event_id: Some(&self.event),
+            booth_id: None,
+            change: &change,
+            message: change.message(&room),
+        };
+        out.emit(&answer, || answer.message.clone())
+    }
+}
+
+#[derive(Serialize)]
+struct ViewersRow<'a> {
+    event_id: &'a str,
+    viewers: u64,
+    limit: Option<u64>,
+    full_percent: Option<f64>,
+}
+
+/// Share of the limit in use, in percent; None when unlimited.
+pub(crate) fn percent_full(live: u64, limit: Option<u64>) -> Option<f64> {
+    limit.map(|l| {
+        if l == 0 {
+            100.0
+        } else {
+            (live as f64 * 1000.0 / l as f64).round() / 10.0
+        }
+    })
+}
+
+fn viewer_rows(list: &[Occupancy]) -> Vec<ViewersRow<'_>> {
+    list.iter()
+        .map(|o| ViewersRow {
+            event_id: o.room.id(),
+            viewers: o.live,
+            limit: o.limit,
+            full_percent: percent_full(o.live, o.limit),
+        })
+        .collect()
+}
+
+fn render_viewers(rows: &[ViewersRow<'_>]) -> String {
+    if rows.is_empty() {
+        return "no events, so no streams".into();
+    }
+    let mut t = table(["event", "viewers", "limit", "% full"]);
+    for r in rows {
+        t.add_row([
+            r.event_id.to_string(),
+            r.viewers.to_string(),
+            or_unlimited(r.limit),
+            r.full_percent
+                .map_or_else(|| "-".into(), |p| format!("{p:.1}%")),
+        ]);
+    }
+    format!(
+        "{t}\n{} viewer(s) over {} stream(s), {} at the limit",
+        rows.iter().map(|r| r.viewers).sum::<u64>(),
+        rows.len(),
+        rows.iter()
+            .filter(|r| r.limit.is_some_and(|l| r.viewers >= l))
+            .count()
+    )
+}
+
+impl ViewersArgs {
+    async fn run(self, b: &Backends, out: Output) -> Result<()> {
+        let presence = Presence::new(b);
+        let event = self.event.as_deref();
+        if !self.watch {
+            let list = presence.stream_occupancy(event).await?;
+            let rows = viewer_rows(&list);
+            return out.emit(&rows, || render_viewers(&rows));
+        }
+        redraw_until_ctrl_c(out, self.interval, || async {
+            let list = presence.stream_occupancy(event).await?;
+            let rows = viewer_rows(&list);
+            let json = serde_json::to_value(&rows).map_err(anyhow::Error::from)?;
+            Ok((json, render_viewers(&rows)))
+        })
+        .await
+    }
+}
+
+/// Draws `frame` every `interval` until Ctrl-C (or SIGTERM): a redrawn table on a terminal,
+/// one JSON line per tick with `--json`.
+pub(crate) async fn redraw_until_ctrl_c<F, Fut>(
+    out: Output,
+    interval: Duration,
+    mut frame: F,
+) -> Result<()>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<(serde_json::Value, String)>>,
+{
+    use std::io::IsTerminal;
+    use tokio::signal::unix::{SignalKind, signal};
+    // Listen before the first frame, so an early Ctrl-C is a clean stop too.
+    let mut interrupt = signal(SignalKind::interrupt()).map_err(anyhow::Error::from)?;
+    let mut terminate = signal(SignalKind::terminate()).map_err(anyhow::Error::from)?;
+    let clear = !out.json && std::io::stdout().is_terminal();
+    loop {
+        let (json, human) = frame().await?;
+        let stamp = crate::cli::output::ts(&chrono::Utc::now());
+        if out.json {
+            // A watch prints JSON objects, one per line: one per room and tick, stamped.
+            let rows = match json {
+                serde_json::Value::Array(rows) => rows,
+                other => vec![other],
+            };
+            for mut row in rows {
+                if let Some(obj) = row.as_object_mut() {
+                    obj.insert("at".into(), stamp.clone().into());
+                }
+                out.emit_line(&row, String::new)?;
+            }
+        } else {
+            let text = format!("{human}\n{stamp}  (Ctrl-C to stop)");
+            out.emit_line(&json, || {
+                if clear {
+                    format!("\x1b[2J\x1b[H{text}")
+                } else {
+                    text
+                }
+            })?;
+        }
+        tokio::select! {
+            _ = interrupt.recv() => return Ok(()),
+            _ = terminate.recv() => return Ok(()),
+            () = tokio::time::sleep(interval) => {}
+        }
+    }
+}
+#[derive(Debug, Args)]
+pub struct SetLimitArgs {
+    /// Event id
+    #[arg(long, value_parser = id_arg)]
+    pub event: String,
+    #[command(flatten)]
+    pub limit: LimitArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct PresenceArgs {
+    /// Event id
+    #[arg(long, value_parser = id_arg)]
+    pub event: String,
+    /// Viewer id
+    #[arg(long, value_parser = id_arg)]
+    pub viewer: String,
+    /// Lease length: the viewer counts as watching this long without a heartbeat
+    #[arg(long, value_parser = duration_arg, value_name = "DUR", default_value = "60s")]
+    pub ttl: Duration,
+}
+
+#[derive(Debug, Args)]
+pub struct LeaveArgs {
+    /// Event id
+    #[arg(long, value_parser = id_arg)]
+    pub event: String,
+    /// Viewer id
+    #[arg(long, value_parser = id_arg)]
+    pub viewer: String,
+}
+
+#[derive(Debug, Args)]
+pub struct ViewersArgs {
+    /// One event (default: every event)
+    #[arg(long, value_parser = id_arg)]
+    pub event: Option<String>,
+    /// Redraw a live table until Ctrl-C
+    #[arg(long)]
+    pub watch: bool,
+    /// Redraw interval with --watch
+    #[arg(long, value_parser = duration_arg, value_name = "DUR", default_value = "1s")]
+    pub interval: Duration,
+}

@@ -1,0 +1,547 @@
+//! Fault injection: processes killed mid-write, PostgreSQL and Redis restarted mid-storm, both
+//! backends unreachable. Servers are started and stopped only when the test started them itself
+//! (a private PostgreSQL cluster in a temporary directory, a private redis-server child); the
+//! machine's shared servers are never touched.
+
+mod common;
+
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::{BIN, TestEnv};
+use sqlx::PgPool;
+
+/// The server binaries of the newest PostgreSQL installed the Debian way
+/// (`/usr/lib/postgresql/<major>/bin`), whichever major version the machine has.
+fn pg_bin() -> std::path::PathBuf {
+    let newest = std::fs::read_dir("/usr/lib/postgresql")
+        .expect("PostgreSQL server packages are installed (scripts/services installs them)")
+        .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
+        .max()
+        .expect("a PostgreSQL major version under /usr/lib/postgresql");
+    std::path::PathBuf::from(format!("/usr/lib/postgresql/{newest}/bin"))
+}
+
+/// A port nobody listens on right now.
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Polls `ready` until it holds or `within` passes.
+fn wait_until(what: &str, within: Duration, mut ready: impl FnMut() -> bool) {
+    let deadline = Instant::now() + within;
+    while !ready() {
+        assert!(
+            Instant::now() < deadline,
+            "{what} not ready within {within:?}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+fn listening(port: u16) -> bool {
+    std::net::TcpStream::connect(("127.0.0.1", port)).is_ok()
+}
+
+/// A PostgreSQL 15 cluster of our own, in a temporary directory, on a free port. Stopped
+/// (immediately) when dropped, so a failing test leaves no server behind.
+struct PrivatePg {
+    dir: tempfile::TempDir,
+    port: u16,
+}
+
+impl PrivatePg {
+    fn start() -> Self {
+        let dir = tempfile::Builder::new()
+            .prefix("capctl-faults-pg-")
+            .tempdir()
+            .unwrap();
+        let status = Command::new("chown")
+            .args(["-R", "postgres:postgres"])
+            .arg(dir.path())
+            .status()
+            .unwrap();
+        assert!(status.success(), "chown to postgres");
+        let data = dir.path().join("data");
+        let out = as_postgres(&[
+            pg_bin().join("initdb").to_str().unwrap(),
+            "-D",
+            data.to_str().unwrap(),
+            "-A",
+            "trust",
+            "-U",
+            "postgres",
+            "--no-sync",
+        ]);
+        assert!(
+            out.status.success(),
+            "initdb: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let pg = Self {
+            dir,
+            port: free_port(),
+        };
+        pg.pg_ctl_start();
+        pg
+    }
+
+    fn data(&self) -> PathBuf {
+        self.dir.path().join("data")
+    }
+
+    fn pg_ctl_start(&self) {
+        let opts = format!(
+            "-p {} -k {} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200",
+            self.port,
+            self.dir.path().display()
+        );
+        let log = self.dir.path().join("log");
+        let out = as_postgres(&[
+            pg_bin().join("pg_ctl").to_str().unwrap(),
+            "-D",
+            self.data().to_str().unwrap(),
+            "-l",
+            log.to_str().unwrap(),
+            "-o",
+            &opts,
+            "-w",
+            "start",
+        ]);
+        assert!(
+            out.status.success(),
+            "pg_ctl start: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
+    /// Stops the cluster abruptly (in-flight transactions are lost, as in a crash).
+    fn stop(&self) {
+        let _ = as_postgres(&[
+            pg_bin().join("pg_ctl").to_str().unwrap(),
+            "-D",
+            self.data().to_str().unwrap(),
+            "-m",
+            "immediate",
+            "-w",
+            "stop",
+        ]);
+    }
+
+    fn url(&self, db: &str) -> String {
+        format!("postgres://postgres@127.0.0.1:{}/{db}", self.port)
+    }
+}
+
+impl Drop for PrivatePg {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+fn as_postgres(argv: &[&str]) -> std::process::Output {
+    Command::new("runuser")
+        .args(["-u", "postgres", "--"])
+        .args(argv)
+        .current_dir("/")
+        .stdin(Stdio::null())
+        .output()
+        .expect("runuser")
+}
+
+/// A redis-server child of this test, no persistence, on a free port. Killed when dropped.
+struct PrivateRedis {
+    child: std::process::Child,
+    port: u16,
+}
+
+impl PrivateRedis {
+    fn start_on(port: u16) -> Self {
+        let child = Command::new("redis-server")
+            .args(["--port", &port.to_string(), "--bind", "127.0.0.1"])
+            .args(["--save", "", "--appendonly", "no", "--daemonize", "no"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("redis-server");
+        wait_until("private redis", Duration::from_secs(10), || listening(port));
+        Self { child, port }
+    }
+
+    fn url(&self) -> String {
+        format!("redis://127.0.0.1:{}", self.port)
+    }
+
+    /// SIGKILL: every lease in memory is gone.
+    fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for PrivateRedis {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+/// A TestEnv pointed at a database of our private cluster, migrated by the real binary.
+async fn private_env(pg: &PrivatePg, redis_url: &str) -> TestEnv {
+    let url = pg.url("capctl");
+    let out = Command::new(BIN)
+        .args(["migrate", "--create-database", "--database-url", &url])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "migrate: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let pool = sqlx::postgres::PgPoolOptions::new()
+        .max_connections(4)
+        .connect(&url)
+        .await
+        .unwrap();
+    TestEnv {
+        pool,
+        database_url: url,
+        redis_url: redis_url.to_string(),
+        prefix: format!("capctl-test:{}", uuid::Uuid::new_v4().simple()),
+    }
+}
+
+/// Exit code and stderr of a finished child (`-1` when killed by a signal).
+async fn finish(child: tokio::process::Child) -> (i32, String) {
+    let out = child.wait_with_output().await.unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+async fn assert_seats_hold(env: &TestEnv, event: &str) {
+    let violations = capctl_core::bench::seat_violations(&env.pool, event)
+        .await
+        .unwrap();
+    assert!(violations.is_empty(), "invariants broken: {violations:?}");
+}
+
+fn rsvp_args(session: &str, user: &str) -> Vec<String> {
+    [
+        "session",
+        "rsvp",
+        "--json",
+        "--session",
+        session,
+        "--user",
+        user,
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect()
+}
+
+fn spawn(env: &TestEnv, args: &[String]) -> tokio::process::Child {
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    env.spawn(&args)
+}
+
+/// Ok outcomes of `session rsvp`: confirmed (0) or waitlisted (4).
+fn rsvp_ok(code: i32) -> bool {
+    code == 0 || code == 4
+}
+
+#[sqlx::test(migrator = "capctl_core::MIGRATOR")]
+async fn kill_9_mid_rsvp_storm_leaves_no_half_written_rsvp(pool: PgPool) {
+    let env = TestEnv::new(pool).await;
+    let event = env.event("evt_kill", &[]);
+    let session = env.session(&event, "ses_kill", 9, 10, &["--max-participants", "10"]);
+    let users = env.register_many(&event, "k", 40).await;
+
+    let mut children: Vec<_> = users
+        .iter()
+        .map(|u| spawn(&env, &rsvp_args(&session, u)))
+        .collect();
+    // Kill every other process at a different moment, from "just started" to "probably done".
+    let mut killed = Vec::new();
+    for (i, child) in children.iter_mut().enumerate() {
+        if i % 2 == 0 {
+            tokio::time::sleep(Duration::from_millis((i as u64 * 7) % 40)).await;
+            let _ = child.start_kill();
+            killed.push(i);
+        }
+    }
+    let mut codes = Vec::new();
+    for child in children {
+        codes.push(finish(child).await);
+    }
+    for (i, (code, stderr)) in codes.iter().enumerate() {
+        if !killed.contains(&i) {
+            assert!(rsvp_ok(*code), "survivor {i} exited {code}: {stderr}");
+        }
+    }
+    assert_seats_hold(&env, &event).await;
+
+    // Rerunning the killed ones completes them; rerunning everyone then changes nothing.
+    for &i in &killed {
+        let args = rsvp_args(&session, &users[i]);
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let run = env.run(&args);
+        assert!(rsvp_ok(run.code), "rerun of {i}: {run:?}");
+    }
+    assert_seats_hold(&env, &event).await;
+    let confirmed = env
+        .count("SELECT count(*) FROM session_rsvps WHERE session_id = 'ses_kill' AND status = 'CONFIRMED'")
+        .await;
+    let waiting = env
+        .count("SELECT count(*) FROM session_rsvps WHERE session_id = 'ses_kill' AND status = 'WAITLISTED'")
+        .await;
+    assert_eq!((confirmed, waiting), (10, 30));
+    let before = env.snapshot().await;
+    for u in &users {
+        let args = rsvp_args(&session, u);
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        assert!(rsvp_ok(env.run(&args).code));
+    }
+    assert_eq!(
+        env.snapshot().await,
+        before,
+        "a repeat RSVP changed something"
+    );
+}
+
+#[tokio::test]
+async fn postgres_restart_mid_rsvp_storm_fails_cleanly_and_reruns_idempotently() {
+    let pg = PrivatePg::start();
+    let env = private_env(&pg, "redis://127.0.0.1:1").await;
+    let event = env.event("evt_pgr", &[]);
+    let session = env.session(&event, "ses_pgr", 9, 10, &["--max-participants", "15"]);
+    let users = env.register_many(&event, "p", 60).await;
+    env.pool.close().await;
+
+    let children: Vec<_> = users
+        .iter()
+        .map(|u| spawn(&env, &rsvp_args(&session, u)))
+        .collect();
+    tokio::time::sleep(Duration::from_millis(30)).await;
+    pg.stop();
+    let mut results = Vec::new();
+    for child in children {
+        results.push(finish(child).await);
+    }
+    pg.pg_ctl_start();
+
+    let mut failed = Vec::new();
+    for (i, (code, stderr)) in results.iter().enumerate() {
+        match code {
+            0 | 4 => {}
+            7 => {
+                assert_eq!(stderr.lines().count(), 1, "one-line error: {stderr:?}");
+                assert!(
+                    stderr.contains("PostgreSQL"),
+                    "names the backend: {stderr:?}"
+                );
+                failed.push(i);
+            }
+            other => panic!("user {i}: exit {other} during the restart: {stderr}"),
+        }
+    }
+    let env = TestEnv {
+        pool: sqlx::postgres::PgPoolOptions::new()
+            .max_connections(2)
+            .connect(&env.database_url)
+            .await
+            .unwrap(),
+        ..env
+    };
+    assert_seats_hold(&env, &event).await;
+    for &i in &failed {
+        let args = rsvp_args(&session, &users[i]);
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let run = env.run(&args);
+        assert!(rsvp_ok(run.code), "rerun of {i}: {run:?}");
+    }
+    // Anyone never reached (killed before connecting) still gets exactly one RSVP.
+    for u in &users {
+        let args = rsvp_args(&session, u);
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        assert!(rsvp_ok(env.run(&args).code));
+    }
+    assert_seats_hold(&env, &event).await;
+    assert_eq!(
+        env.count("SELECT count(*) FROM session_rsvps WHERE session_id = 'ses_pgr' AND status = 'CONFIRMED'")
+            .await,
+        15
+    );
+    assert_eq!(
+        env.count("SELECT count(*) FROM session_rsvps WHERE session_id = 'ses_pgr'")
+            .await,
+        60
+    );
+}
+
+/// Commands and whether they need a backend. Those that do must fail with exit 7, quickly.
+fn commands_needing_a_backend() -> Vec<Vec<&'static str>> {
+    vec![
+        vec!["migrate"],
+        vec!["event", "list"],
+        vec!["event", "show", "evt_x"],
+        vec![
+            "event",
+            "create",
+            "--name",
+            "X",
+            "--starts-at",
+            "2030-06-01T09:00:00Z",
+            "--ends-at",
+            "2030-06-01T10:00:00Z",
+        ],
+        vec!["event", "register", "--event", "evt_x", "--user", "u1"],
+        vec!["session", "list", "--event", "evt_x"],
+        vec!["session", "rsvp", "--session", "ses_x", "--user", "u1"],
+        vec!["session", "cancel", "--session", "ses_x", "--user", "u1"],
+        vec!["session", "waitlist", "--session", "ses_x"],
+        vec![
+            "session",
+            "set-capacity",
+            "--session",
+            "ses_x",
+            "--max",
+            "3",
+        ],
+        vec!["schedule", "--event", "evt_x", "--user", "u1"],
+        vec!["booth", "visitors", "--event", "evt_x"],
+        vec!["booth", "enter", "--booth", "booth_x", "--user", "u1"],
+        vec!["booth", "leave", "--booth", "booth_x", "--user", "u1"],
+        vec!["stream", "join", "--event", "evt_x", "--viewer", "v1"],
+        vec!["stream", "heartbeat", "--event", "evt_x", "--viewer", "v1"],
+        vec!["stream", "leave", "--event", "evt_x", "--viewer", "v1"],
+        vec!["stream", "viewers"],
+        vec!["stream", "set-limit", "--event", "evt_x", "--max", "3"],
+        vec!["export-rsvps", "--event", "evt_x"],
+        vec!["reconcile"],
+        vec!["reconcile", "--check"],
+        vec!["bench", "rsvp", "--users", "10"],
+        vec!["bench", "export", "--rows", "10"],
+    ]
+}
+
+fn unreachable(args: &[&str]) -> (i32, String, String, Duration) {
+    let started = Instant::now();
+    let out = Command::new(BIN)
+        .args(["--database-url", "postgres://postgres@127.0.0.1:1/x"])
+        .args(["--redis-url", "redis://127.0.0.1:1"])
+        .args(args)
+        .env_remove("DATABASE_URL")
+        .env_remove("REDIS_URL")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+        started.elapsed(),
+    )
+}
+
+#[test]
+fn unreachable_backends_fail_with_exit_7_and_offline_commands_still_work() {
+    let handles: Vec<_> = commands_needing_a_backend()
+        .into_iter()
+        .map(|args| std::thread::spawn(move || (args.clone(), unreachable(&args))))
+        .collect();
+    let mut failures = Vec::new();
+    for h in handles {
+        let (args, (code, stdout, stderr, elapsed)) = h.join().unwrap();
+        // A bound on a hang, not a speed claim.
+        if code != 7
+            || stderr.lines().count() != 1
+            || !stdout.is_empty()
+            || elapsed >= Duration::from_secs(8)
+        {
+            failures.push(format!(
+                "{args:?}: exit {code} after {elapsed:?}, stderr {stderr:?}"
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+
+    for args in [
+        vec!["--help"],
+        vec!["--version"],
+        vec!["completions", "bash"],
+        vec!["session", "rsvp", "--help"],
+    ] {
+        let (code, stdout, stderr, _) = unreachable(&args);
+        assert_eq!(code, 0, "{args:?}: {stderr}");
+        assert!(!stdout.is_empty(), "{args:?} printed nothing");
+    }
+}
+
+#[sqlx::test(migrator = "capctl_core::MIGRATOR")]
+async fn redis_restart_mid_viewer_storm_converges_under_the_limit(pool: PgPool) {
+    let mut redis = PrivateRedis::start_on(free_port());
+    let env = TestEnv {
+        redis_url: redis.url(),
+        ..TestEnv::new(pool).await
+    };
+    let event = env.event("evt_rr", &["--max-viewers", "5"]);
+    let viewers: Vec<String> = (0..30).map(|i| format!("v{i}")).collect();
+    let join = |v: &str| -> Vec<String> {
+        [
+            "stream", "join", "--json", "--event", &event, "--viewer", v, "--ttl", "60s",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect()
+    };
+    let children: Vec<_> = viewers.iter().map(|v| spawn(&env, &join(v))).collect();
+    tokio::time::sleep(Duration::from_millis(30)).await;
+    let port = redis.port;
+    redis.kill();
+    let redis = PrivateRedis::start_on(port);
+    let mut admitted_during = 0;
+    for child in children {
+        let (code, stderr) = finish(child).await;
+        match code {
+            0 => admitted_during += 1,
+            3 => {}
+            7 => assert!(stderr.contains("Redis"), "names the backend: {stderr:?}"),
+            other => panic!("join exited {other} during the restart: {stderr}"),
+        }
+    }
+    // At most one full room before the crash and one after it.
+    assert!(admitted_during <= 10, "{admitted_during} admitted");
+
+    // Clients rejoin through the capacity check: exactly the limit is admitted.
+    let mut admitted = 0;
+    for v in &viewers {
+        let args = join(v);
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let run = env.run(&args);
+        match run.code {
+            0 => admitted += 1,
+            3 => {}
+            _ => panic!("rejoin of {v}: {run:?}"),
+        }
+    }
+    assert_eq!(admitted, 5, "rejoins admitted");
+    let viewers_now = |env: &TestEnv| {
+        let list = env
+            .run(&["stream", "viewers", "--json", "--event", &event])
+            .success()
+            .json();
+        list[0]["viewers"].as_i64().unwrap()
+    };
+    assert_eq!(viewers_now(&env), 5);
+    env.run(&["reconcile", "--json"]).success();
+    env.run(&["reconcile", "--check"]).success();
+    assert_eq!(viewers_now(&env), 5);
+    drop(redis);
+}

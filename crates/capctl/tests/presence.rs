@@ -1,0 +1,713 @@
+//! Live presence limits: stream viewers and booth visitors on Redis, limits from PostgreSQL.
+
+mod common;
+mod presence_support;
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use capctl_core::presence::{LeaseStatus, Presence, Room};
+use capctl_core::reconcile::{ReconcileOptions, reconcile_pass};
+use common::TestEnv;
+use presence_support::{eventually, flush_prefix, redis, room_state, run_all};
+use sqlx::PgPool;
+
+const MINUTE: Duration = Duration::from_secs(60);
+
+/// Joins `members` through the library, all at once on one shared multiplexed connection.
+async fn join_concurrently(env: &TestEnv, room: &Room, members: Vec<String>) -> Vec<LeaseStatus> {
+    let b = Arc::new(env.backends());
+    let tasks: Vec<_> = members
+        .into_iter()
+        .map(|m| {
+            let b = b.clone();
+            let room = room.clone();
+            tokio::spawn(async move {
+                Presence::new(&b)
+                    .join(&room, &m, MINUTE)
+                    .await
+                    .unwrap()
+                    .status
+            })
+        })
+        .collect();
+    let mut out = Vec::new();
+    for t in tasks {
+        out.push(t.await.unwrap());
+    }
+    out
+}
+
+fn tally(statuses: &[LeaseStatus]) -> (usize, usize) {
+    let admitted = statuses
+        .iter()
+        .filter(|s| **s == LeaseStatus::Admitted)
+        .count();
+    let full = statuses.iter().filter(|s| **s == LeaseStatus::Full).count();
+    (admitted, full)
+}
+
+#[sqlx::test(migrator = "capctl_core::MIGRATOR")]
+async fn concurrent_stream_joins_admit_exactly_the_limit(pool: PgPool) {
+    let env = TestEnv::new(pool).await;
+    env.event("ev1", &["--max-viewers", "20"]);
+    let room = Room::stream("ev1").unwrap();
+
+    // 20 + 15 tasks in this process
+    let statuses =
+        join_concurrently(&env, &room, (0..35).map(|i| format!("task-{i}")).collect()).await;
+    assert_eq!(tally(&statuses), (20, 15));
+    assert_eq!(
+        room_state(&env, &room).await,
+        (Some(20), 20, Some("20".into()))
+    );
+
+    // 5 + 6 separate processes on another stream
+    env.event("ev2", &["--max-viewers", "5"]);
+    let room2 = Room::stream("ev2").unwrap();
+    let argv = (0..11)
+        .map(|i| {
+            [
+                "stream",
+                "join",
+                "--json",
+                "--event",
+                "ev2",
+                "--viewer",
+                &format!("proc-{i}"),
+            ]
+            .map(String::from)
+            .to_vec()
+        })
+        .collect();
+    let runs = run_all(&env, argv).await;
+    let ok = runs.iter().filter(|(c, _)| *c == 0).count();
+    let refused = runs.iter().filter(|(c, _)| *c == 3).count();
+    assert_eq!((ok, refused), (5, 6), "{runs:?}");
+    for (code, stdout) in &runs {
+        let v: serde_json::Value = serde_json::from_str(stdout).unwrap();
+        assert_eq!(v["admitted"], *code == 0);
+        assert_eq!(v["limit"], 5);
+        assert!(v["count"].as_u64().unwrap() <= 5);
+    }
+    assert_eq!(
+        room_state(&env, &room2).await,
+        (Some(5), 5, Some("5".into()))
+    );
+}
+
+#[sqlx::test(migrator = "capctl_core::MIGRATOR")]
+async fn concurrent_booth_entries_admit_exactly_the_limit(pool: PgPool) {
+    let env = TestEnv::new(pool).await;
+    env.event("ev1", &[]);
+    env.run(&[
+        "booth",
+        "create",
+        "--event",
+        "ev1",
+        "--id",
+        "b1",
+        "--name",
+        "Acme",
+        "--max-visitors",
+        "12",
+    ])
+    .success();
+    let room = Room::booth("b1").unwrap();
+
+    let statuses =
+        join_concurrently(&env, &room, (0..20).map(|i| format!("task-{i}")).collect()).await;
+    assert_eq!(tally(&statuses), (12, 8));
+    assert_eq!(
+        room_state(&env, &room).await,
+        (Some(12), 12, Some("12".into()))
+    );
+
+    env.run(&[
+        "booth",
+        "create",
+        "--event",
+        "ev1",
+        "--id",
+        "b2",
+        "--name",
+        "Beta",
+        "--max-visitors",
+        "4",
+    ])
+    .success();
+    let argv = (0..9)
+        .map(|i| {
+            [
+                "booth",
+                "enter",
+                "--json",
+                "--booth",
+                "b2",
+                "--user",
+                &format!("u-{i}"),
+            ]
+            .map(String::from)
+            .to_vec()
+        })
+        .collect();
+    let runs = run_all(&env, argv).await;
+    let codes: Vec<i32> = runs.iter().map(|(c, _)| *c).collect();
+    assert_eq!(codes.iter().filter(|c| **c == 0).count(), 4, "{runs:?}");
+    assert_eq!(codes.iter().filter(|c| **c == 3).count(), 5, "{runs:?}");
+    assert_eq!(
+        room_state(&env, &Room::booth("b2").unwrap()).await,
+        (Some(4), 4, Some("4".into()))
+    );
+
+    let visitors = env
+        .run(&["booth", "visitors", "--event", "ev1", "--json"])
+        .success()
+        .json();
+    let rows = visitors.as_array().unwrap();
+    assert_eq!(rows.len(), 2);
+    for row in rows {
+        assert_eq!(row["event_id"], "ev1");
+        let expected = if row["booth_id"] == "b1" {
+            (12, 12)
+        } else {
+            (4, 4)
+        };
+        assert_eq!(row["visitors"], expected.0);
+        assert_eq!(row["max_visitors"], expected.1);
+    }
+    let one = env
+        .run(&["booth", "visitors", "--booth", "b2", "--json"])
+        .success()
+        .json();
+    assert_eq!(one.as_array().unwrap().len(), 1);
+}
+
+#[sqlx::test(migrator = "capctl_core::MIGRATOR")]
+async fn join_and_leave_are_idempotent(pool: PgPool) {
+    let env = TestEnv::new(pool).await;
+    env.event("ev1", &["--max-viewers", "3"]);
+    let room = Room::stream("ev1").unwrap();
+    let join = |v: &str| env.run(&["stream", "join", "--json", "--event", "ev1", "--viewer", v]);
+
+    let first = join("alice").success().json();
+    assert_eq!(
+        (
+            first["admitted"].clone(),
+            first["count"].clone(),
+            first["limit"].clone()
+        ),
+        (true.into(), 1.into(), 3.into())
+    );
+    let again = join("alice").success().json();
+    assert_eq!(again["status"], "REFRESHED");
+    assert_eq!(again["count"], 1);
+    join("bob").success();
+    assert_eq!(
+        room_state(&env, &room).await,
+        (Some(2), 2, Some("3".into()))
+    );
+
+    let leave = |v: &str| env.run(&["stream", "leave", "--json", "--event", "ev1", "--viewer", v]);
+    let left = leave("alice").success().json();
+    assert_eq!(
+        (left["status"].clone(), left["count"].clone()),
+        ("LEFT".into(), 1.into())
+    );
+    let repeat = leave("alice").success().json();
+    assert_eq!(
+        (repeat["status"].clone(), repeat["count"].clone()),
+        ("ABSENT".into(), 1.into())
+    );
+    assert_eq!(
+        room_state(&env, &room).await,
+        (Some(1), 1, Some("3".into()))
+    );
+
+    // someone never admitted: refused at the limit, then leaves; nothing changes
+    join("carol").success();
+    join("dave").success();
+    let refused = join("erin").code(3).json();
+    assert_eq!(refused["admitted"], false);
+    assert!(refused["count"] == 3 && refused["limit"] == 3);
+    let before = room_state(&env, &room).await;
+    assert_eq!(leave("erin").success().json()["status"], "ABSENT");
+    assert_eq!(leave("nobody").success().json()["count"], 3);
+    assert_eq!(room_state(&env, &room).await, before);
+
+    // booths behave the same
+    env.run(&[
+        "booth",
+        "create",
+        "--event",
+        "ev1",
+        "--id",
+        "b1",
+        "--name",
+        "B",
+        "--max-visitors",
+        "1",
+    ])
+    .success();
+    let enter = |u: &str| env.run(&["booth", "enter", "--json", "--booth", "b1", "--user", u]);
+    enter("u1").success();
+    assert_eq!(enter("u1").success().json()["count"], 1);
+    assert_eq!(enter("u2").code(3).json()["admitted"], false);
+    env.run(&["booth", "leave", "--booth", "b1", "--user", "u1"])
+        .success();
+    env.run(&["booth", "leave", "--booth", "b1", "--user", "u1"])
+        .success();
+    assert_eq!(
+        room_state(&env, &Room::booth("b1").unwrap()).await,
+        (Some(0), 0, Some("1".into()))
+    );
+}
+
+#[sqlx::test(migrator = "capctl_core::MIGRATOR")]
+async fn disconnect_storm_frees_places_without_overshoot(pool: PgPool) {
+    let env = TestEnv::new(pool).await;
+    env.event("ev1", &["--max-viewers", "9"]);
+    let room = Room::stream("ev1").unwrap();
+    let b = env.backends();
+    let p = Presence::new(&b);
+
+    // six stay (long leases, heartbeating), three vanish without a leave (1 s leases)
+    for i in 0..6 {
+        assert!(
+            p.join(&room, &format!("stay-{i}"), MINUTE)
+                .await
+                .unwrap()
+                .admitted
+        );
+    }
+    for i in 0..3 {
+        assert!(
+            p.join(&room, &format!("gone-{i}"), Duration::from_secs(1))
+                .await
+                .unwrap()
+                .admitted
+        );
+    }
+    assert_eq!(
+        p.join(&room, "early", MINUTE).await.unwrap().status,
+        LeaseStatus::Full
+    );
+
+    for i in 0..6 {
+        let hb = p
+            .heartbeat(&room, &format!("stay-{i}"), MINUTE)
+            .await
+            .unwrap();
+        assert_eq!(hb.status, LeaseStatus::Extended);
+    }
+    let (pr, rr) = (&p, &room);
+    eventually(15, "the vanished viewers' leases expire", || async move {
+        pr.live_counts(std::slice::from_ref(rr)).await.unwrap()[0] == 6
+    })
+    .await;
+    // nobody said goodbye: the counter still counts them until something sweeps the room
+    assert_eq!(
+        room_state(&env, &room).await,
+        (Some(9), 9, Some("9".into()))
+    );
+
+    // one reconcile pass makes the counter exact
+    let report = reconcile_pass(&b, &ReconcileOptions::default())
+        .await
+        .unwrap();
+    assert_eq!(
+        (report.leases_expired, report.counters_fixed),
+        (3, 1),
+        "{report:?}"
+    );
+    assert_eq!(
+        room_state(&env, &room).await,
+        (Some(6), 6, Some("9".into()))
+    );
+
+    // a heartbeat of an expired lease reports it lost and does not revive it
+    let lost = env
+        .run(&[
+            "stream",
+            "heartbeat",
+            "--json",
+            "--event",
+            "ev1",
+            "--viewer",
+            "gone-0",
+        ])
+        .code(5);
+    assert_eq!(lost.json()["lost"], true);
+    assert!(lost.stderr.contains("rejoin"), "{}", lost.stderr);
+    assert_eq!(
+        room_state(&env, &room).await,
+        (Some(6), 6, Some("9".into()))
+    );
+
+    // new viewers fill up to the limit and never beyond
+    let statuses =
+        join_concurrently(&env, &room, (0..7).map(|i| format!("new-{i}")).collect()).await;
+    assert_eq!(tally(&statuses), (3, 4));
+    assert_eq!(
+        room_state(&env, &room).await,
+        (Some(9), 9, Some("9".into()))
+    );
+    // a vanished viewer coming back goes through the capacity check
+    assert_eq!(
+        p.join(&room, "gone-1", MINUTE).await.unwrap().status,
+        LeaseStatus::Full
+    );
+}
+
+#[sqlx::test(migrator = "capctl_core::MIGRATOR")]
+async fn redis_flush_never_means_unlimited(pool: PgPool) {
+    let env = TestEnv::new(pool).await;
+    env.event("ev1", &["--max-viewers", "3"]);
+    env.run(&[
+        "booth",
+        "create",
+        "--event",
+        "ev1",
+        "--id",
+        "b1",
+        "--name",
+        "B",
+        "--max-visitors",
+        "2",
+    ])
+    .success();
+    let stream = Room::stream("ev1").unwrap();
+    let booth = Room::booth("b1").unwrap();
+    let b = env.backends();
+    let p = Presence::new(&b);
+    for i in 0..3 {
+        assert!(
+            p.join(&stream, &format!("v{i}"), MINUTE)
+                .await
+                .unwrap()
+                .admitted
+        );
+    }
+
+    flush_prefix(&env).await;
+    // the old viewers' heartbeats find their leases gone
+    let hb = p.heartbeat(&stream, "v0", MINUTE).await.unwrap();
+    assert!(hb.lost && !hb.admitted);
+    assert_eq!(hb.limit, Some(3), "limit reloaded from PostgreSQL");
+
+    // reconcile restores every limit, for rooms nobody has touched yet as well
+    flush_prefix(&env).await;
+    let report = reconcile_pass(&b, &ReconcileOptions::default())
+        .await
+        .unwrap();
+    assert!(report.limits_cached >= 2, "{report:?}");
+    assert_eq!(room_state(&env, &stream).await.2.as_deref(), Some("3"));
+    assert_eq!(room_state(&env, &booth).await.2.as_deref(), Some("2"));
+
+    // rejoining goes through the capacity check
+    let statuses =
+        join_concurrently(&env, &stream, (0..6).map(|i| format!("v{i}")).collect()).await;
+    assert_eq!(tally(&statuses), (3, 3));
+
+    // flushed again with nothing to restore it: the scripts reload and the limit comes from
+    // PostgreSQL, for processes too
+    flush_prefix(&env).await;
+    let argv = (0..5)
+        .map(|i| {
+            [
+                "booth",
+                "enter",
+                "--booth",
+                "b1",
+                "--user",
+                &format!("u{i}"),
+            ]
+            .map(String::from)
+            .to_vec()
+        })
+        .collect();
+    let codes: Vec<i32> = run_all(&env, argv)
+        .await
+        .into_iter()
+        .map(|(c, _)| c)
+        .collect();
+    assert_eq!(codes.iter().filter(|c| **c == 0).count(), 2, "{codes:?}");
+    assert_eq!(codes.iter().filter(|c| **c == 3).count(), 3, "{codes:?}");
+    assert_eq!(
+        room_state(&env, &booth).await,
+        (Some(2), 2, Some("2".into()))
+    );
+
+    // and pipelined joins survive a script flush (NOSCRIPT inside a pipeline)
+    flush_prefix(&env).await;
+    let requests: Vec<(Room, String)> = (0..5).map(|i| (stream.clone(), format!("w{i}"))).collect();
+    let answers = p.join_many(&requests, MINUTE).await.unwrap();
+    assert_eq!(answers.iter().filter(|a| a.admitted).count(), 3);
+    assert_eq!(
+        room_state(&env, &stream).await,
+        (Some(3), 3, Some("3".into()))
+    );
+
+    // a cached limit that is not a number (someone else's writer) is reloaded, never trusted
+    let mut conn = redis(&env).await;
+    let _: () = redis::cmd("SET")
+        .arg(stream.keys(&env.prefix).limit)
+        .arg("lots")
+        .query_async(&mut conn)
+        .await
+        .unwrap();
+    let refused = p.join(&stream, "x", MINUTE).await.unwrap();
+    assert_eq!(
+        (refused.status, refused.limit),
+        (LeaseStatus::Full, Some(3))
+    );
+    assert_eq!(room_state(&env, &stream).await.2.as_deref(), Some("3"));
+}
+
+#[sqlx::test(migrator = "capctl_core::MIGRATOR")]
+async fn unknown_rooms_are_not_found_and_never_cached(pool: PgPool) {
+    let env = TestEnv::new(pool).await;
+    env.run(&["stream", "join", "--event", "nope", "--viewer", "v"])
+        .code(5)
+        .error_mentions("event \"nope\" not found");
+    env.run(&["stream", "heartbeat", "--event", "nope", "--viewer", "v"])
+        .code(5);
+    env.run(&["stream", "leave", "--event", "nope", "--viewer", "v"])
+        .code(5);
+    env.run(&["booth", "enter", "--booth", "nope", "--user", "u"])
+        .code(5)
+        .error_mentions("booth \"nope\" not found");
+    env.run(&["stream", "set-limit", "--event", "nope", "--max", "3"])
+        .code(5);
+    env.run(&["booth", "set-capacity", "--booth", "nope", "--unlimited"])
+        .code(5);
+    env.run(&["stream", "viewers", "--event", "nope"]).code(5);
+    let mut conn = redis(&env).await;
+    let keys = presence_support::keys_under(&mut conn, &format!("{}:*", env.prefix)).await;
+    assert!(
+        keys.is_empty(),
+        "nothing cached for rooms that do not exist: {keys:?}"
+    );
+    env.run(&["stream", "join", "--event", "bad{id}", "--viewer", "v"])
+        .code(2);
+}
+
+#[sqlx::test(migrator = "capctl_core::MIGRATOR")]
+async fn lowering_a_limit_evicts_nobody_and_admits_nobody_until_below(pool: PgPool) {
+    let env = TestEnv::new(pool).await;
+    env.event("ev1", &["--max-viewers", "5"]);
+    let room = Room::stream("ev1").unwrap();
+    for v in ["a", "b", "c", "d"] {
+        env.run(&["stream", "join", "--event", "ev1", "--viewer", v])
+            .success();
+    }
+    let set = env
+        .run(&[
+            "stream",
+            "set-limit",
+            "--json",
+            "--event",
+            "ev1",
+            "--max",
+            "2",
+        ])
+        .success()
+        .json();
+    assert_eq!(set["limit"], 2);
+    assert_eq!(set["count"], 4);
+    assert_eq!(set["over_limit"], true);
+    assert!(
+        set["message"]
+            .as_str()
+            .unwrap()
+            .contains("nobody is evicted"),
+        "{set}"
+    );
+    let stored: Option<i32> = sqlx::query_scalar(
+        "SELECT (virtual_settings->>'max_concurrent_viewers')::int FROM events WHERE id = 'ev1'",
+    )
+    .fetch_one(&env.pool)
+    .await
+    .unwrap();
+    assert_eq!(stored, Some(2));
+    assert_eq!(
+        room_state(&env, &room).await,
+        (Some(4), 4, Some("2".into()))
+    );
+
+    let join = |v: &str| env.run(&["stream", "join", "--json", "--event", "ev1", "--viewer", v]);
+    let refused = join("e").code(3);
+    assert!(
+        refused.stderr.contains("over its limit"),
+        "{}",
+        refused.stderr
+    );
+    // existing viewers keep their place
+    env.run(&["stream", "heartbeat", "--event", "ev1", "--viewer", "a"])
+        .success();
+    env.run(&["stream", "leave", "--event", "ev1", "--viewer", "a"])
+        .success();
+    env.run(&["stream", "leave", "--event", "ev1", "--viewer", "b"])
+        .success();
+    join("e").code(3); // 2 of 2: still full
+    env.run(&["stream", "leave", "--event", "ev1", "--viewer", "c"])
+        .success();
+    assert_eq!(join("e").success().json()["count"], 2);
+
+    let unl = env
+        .run(&[
+            "stream",
+            "set-limit",
+            "--json",
+            "--event",
+            "ev1",
+            "--unlimited",
+        ])
+        .success()
+        .json();
+    assert_eq!(unl["limit"], serde_json::Value::Null);
+    assert_eq!(
+        room_state(&env, &room).await.2.as_deref(),
+        Some("unlimited")
+    );
+    assert_eq!(join("f").success().json()["limit"], serde_json::Value::Null);
+    let viewers = env.run(&["stream", "viewers", "--json"]).success().json();
+    assert_eq!(
+        viewers,
+        serde_json::json!([{"event_id": "ev1", "viewers": 3, "limit": null, "full_percent": null}])
+    );
+
+    // booths: set-capacity writes expo_booths.max_visitors and the cache
+    env.run(&[
+        "booth", "create", "--event", "ev1", "--id", "b1", "--name", "B",
+    ])
+    .success();
+    env.run(&["booth", "enter", "--booth", "b1", "--user", "u1"])
+        .success();
+    env.run(&["booth", "enter", "--booth", "b1", "--user", "u2"])
+        .success();
+    let cap = env
+        .run(&[
+            "booth",
+            "set-capacity",
+            "--json",
+            "--booth",
+            "b1",
+            "--max",
+            "1",
+        ])
+        .success()
+        .json();
+    assert_eq!(
+        (cap["over_limit"].clone(), cap["count"].clone()),
+        (true.into(), 2.into())
+    );
+    let max: Option<i32> =
+        sqlx::query_scalar("SELECT max_visitors FROM expo_booths WHERE id = 'b1'")
+            .fetch_one(&env.pool)
+            .await
+            .unwrap();
+    assert_eq!(max, Some(1));
+    env.run(&["booth", "enter", "--booth", "b1", "--user", "u3"])
+        .code(3);
+    env.run(&["booth", "set-capacity", "--booth", "b1", "--max", "-1"])
+        .code(2);
+}
+
+#[sqlx::test(migrator = "capctl_core::MIGRATOR")]
+async fn unreachable_redis_is_exit_7_quickly(pool: PgPool) {
+    let env = TestEnv::new(pool).await;
+    env.event("ev1", &["--max-viewers", "3"]);
+    let started = Instant::now();
+    let run = env.run(&[
+        "--redis-url",
+        "redis://127.0.0.1:1",
+        "stream",
+        "join",
+        "--event",
+        "ev1",
+        "--viewer",
+        "v",
+    ]);
+    // generous bound: the promise is about 5 seconds, a loaded machine may add some
+    assert!(
+        started.elapsed() < Duration::from_secs(15),
+        "{:?}",
+        started.elapsed()
+    );
+    run.code(7).error_mentions("redis");
+}
+
+#[sqlx::test(migrator = "capctl_core::MIGRATOR")]
+async fn a_dropped_connection_reconnects(pool: PgPool) {
+    let env = TestEnv::new(pool).await;
+    env.event("ev1", &["--max-viewers", "2"]);
+    let room = Room::stream("ev1").unwrap();
+    let b = env.backends();
+    let p = Presence::new(&b);
+    assert!(p.join(&room, "a", MINUTE).await.unwrap().admitted);
+    // kill exactly the connection the limiter uses (never the other tests')
+    let id: i64 = redis::cmd("CLIENT")
+        .arg("ID")
+        .query_async(&mut b.redis().await.unwrap().clone())
+        .await
+        .unwrap();
+    let mut other = redis(&env).await;
+    let killed: i64 = redis::cmd("CLIENT")
+        .arg("KILL")
+        .arg("ID")
+        .arg(id)
+        .query_async(&mut other)
+        .await
+        .unwrap();
+    assert_eq!(killed, 1);
+    let again = p.join(&room, "b", MINUTE).await.unwrap();
+    assert!(again.admitted);
+    assert_eq!(p.heartbeat(&room, "a", MINUTE).await.unwrap().count, 2);
+}
+
+#[sqlx::test(migrator = "capctl_core::MIGRATOR")]
+async fn viewers_watch_prints_a_line_per_tick_until_ctrl_c(pool: PgPool) {
+    use tokio::io::AsyncBufReadExt;
+    let env = TestEnv::new(pool).await;
+    env.event("ev1", &["--max-viewers", "4"]);
+    env.run(&["stream", "join", "--event", "ev1", "--viewer", "v1"])
+        .success();
+    let mut child = env.spawn(&[
+        "stream",
+        "viewers",
+        "--watch",
+        "--json",
+        "--interval",
+        "100ms",
+    ]);
+    let mut lines = tokio::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    for _ in 0..2 {
+        let line = tokio::time::timeout(Duration::from_secs(30), lines.next_line())
+            .await
+            .expect("a tick within 30 s")
+            .unwrap()
+            .expect("a JSON line per tick");
+        // One JSON object per line and room, stamped with the tick's time.
+        let row: serde_json::Value = serde_json::from_str(&line).unwrap();
+        assert!(row.is_object(), "{line}");
+        assert_eq!(row["event_id"], "ev1");
+        assert_eq!(row["viewers"], 1);
+        assert_eq!(row["limit"], 4);
+        assert_eq!(row["full_percent"], 25.0);
+        assert!(row["at"].as_str().unwrap().ends_with('Z'));
+    }
+    let pid = child.id().unwrap().to_string();
+    assert!(
+        std::process::Command::new("kill")
+            .args(["-INT", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let status = tokio::time::timeout(Duration::from_secs(30), child.wait())
+        .await
+        .expect("stops")
+        .unwrap();
+    assert_eq!(status.code(), Some(0));
+}

@@ -1,0 +1,387 @@
+//! Reconcile: drift in presence counters, cached limits, session counters and offers is found
+//! by `--check` (exit 8, nothing changed) and fixed by a pass; `--watch` runs as a daemon.
+
+mod common;
+mod presence_support;
+
+use std::io::{Read, Write};
+use std::time::{Duration, Instant};
+
+use capctl_core::presence::{Presence, Room};
+use capctl_core::reconcile::{ReconcileOptions, reconcile_pass};
+use common::TestEnv;
+use presence_support::{keys_under, redis, room_state};
+use sqlx::PgPool;
+use tokio::io::AsyncBufReadExt;
+
+const MINUTE: Duration = Duration::from_secs(60);
+
+#[sqlx::test(migrator = "capctl_core::MIGRATOR")]
+async fn naive_counter_writer_is_found_and_fixed(pool: PgPool) {
+    let env = TestEnv::new(pool).await;
+    env.event("ev1", &["--max-viewers", "10"]);
+    let room = Room::stream("ev1").unwrap();
+    for v in ["a", "b"] {
+        env.run(&["stream", "join", "--event", "ev1", "--viewer", v])
+            .success();
+    }
+    env.run(&["reconcile", "--check"]).success();
+
+    // someone INCRs the counter behind capctl's back
+    let mut conn = redis(&env).await;
+    let _: i64 = redis::cmd("INCR")
+        .arg(room.keys(&env.prefix).count)
+        .query_async(&mut conn)
+        .await
+        .unwrap();
+    let check = env.run(&["reconcile", "--check", "--json"]).code(8);
+    assert_eq!(check.json()["counters_fixed"], 1);
+    assert!(check.stderr.contains("drift"), "{}", check.stderr);
+    assert_eq!(
+        room_state(&env, &room).await.0,
+        Some(3),
+        "--check changed nothing"
+    );
+
+    let fixed = env.run(&["reconcile", "--json"]).success().json();
+    assert_eq!(fixed["counters_fixed"], 1);
+    for field in [
+        "leases_expired",
+        "sessions_fixed",
+        "offers_expired",
+        "offers_sent",
+    ] {
+        assert_eq!(fixed[field], 0, "{field}: {fixed}");
+    }
+    assert_eq!(
+        room_state(&env, &room).await,
+        (Some(2), 2, Some("10".into()))
+    );
+    env.run(&["reconcile", "--check"]).success();
+
+    // a cached limit that disagrees with PostgreSQL is drift too, fixed the same way
+    let _: () = redis::cmd("SET")
+        .arg(room.keys(&env.prefix).limit)
+        .arg("unlimited")
+        .query_async(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(
+        env.run(&["reconcile", "--check", "--json"]).code(8).json()["limits_fixed"],
+        1
+    );
+    env.run(&["reconcile"]).success();
+    assert_eq!(room_state(&env, &room).await.2.as_deref(), Some("10"));
+    env.run(&["reconcile", "--check"]).success();
+}
+
+#[sqlx::test(migrator = "capctl_core::MIGRATOR")]
+async fn corrupted_session_attendance_is_found_and_fixed(pool: PgPool) {
+    let env = TestEnv::new(pool).await;
+    env.event("ev1", &[]);
+    env.session("ev1", "s1", 9, 10, &["--max-participants", "10"]);
+    env.register_many("ev1", "u", 2).await;
+    for u in ["u-0", "u-1"] {
+        sqlx::query("SELECT * FROM capctl_rsvp('s1', $1)")
+            .bind(u)
+            .execute(&env.pool)
+            .await
+            .unwrap();
+    }
+    env.run(&["reconcile", "--check"]).success();
+
+    sqlx::query("UPDATE session_capacity SET current_attendance = 7 WHERE session_id = 's1'")
+        .execute(&env.pool)
+        .await
+        .unwrap();
+    let before = env.snapshot().await;
+    assert_eq!(
+        env.run(&["reconcile", "--check", "--json"]).code(8).json()["sessions_fixed"],
+        1
+    );
+    assert_eq!(env.snapshot().await, before, "--check wrote nothing");
+
+    assert_eq!(
+        env.run(&["reconcile", "--json"]).success().json()["sessions_fixed"],
+        1
+    );
+    assert_eq!(
+        env.count(
+            "SELECT current_attendance::bigint FROM session_capacity WHERE session_id = 's1'"
+        )
+        .await,
+        2
+    );
+    env.run(&["reconcile", "--check"]).success();
+}
+
+#[sqlx::test(migrator = "capctl_core::MIGRATOR")]
+async fn overdue_offer_is_expired_and_passed_on(pool: PgPool) {
+    let env = TestEnv::new(pool).await;
+    env.event("ev1", &[]);
+    env.session("ev1", "s1", 9, 10, &["--max-participants", "1"]);
+    env.register_many("ev1", "u", 3).await;
+    for u in ["u-0", "u-1", "u-2"] {
+        sqlx::query("SELECT * FROM capctl_rsvp('s1', $1)")
+            .bind(u)
+            .execute(&env.pool)
+            .await
+            .unwrap();
+    }
+    // u-0 cancels: the seat is offered to u-1; then the offer runs out unanswered
+    sqlx::query("SELECT * FROM capctl_cancel('s1', 'u-0')")
+        .execute(&env.pool)
+        .await
+        .unwrap();
+    let status = |u: &'static str| {
+        let pool = env.pool.clone();
+        async move {
+            sqlx::query_scalar::<_, String>(
+                "SELECT status FROM session_rsvps WHERE session_id = 's1' AND user_id = $1",
+            )
+            .bind(u)
+            .fetch_one(&pool)
+            .await
+            .unwrap()
+        }
+    };
+    assert_eq!(status("u-1").await, "OFFERED");
+    sqlx::query("UPDATE session_rsvps SET offer_expires_at = now() - interval '1 minute' WHERE user_id = 'u-1'")
+        .execute(&env.pool)
+        .await
+        .unwrap();
+
+    let before = env.snapshot().await;
+    assert_eq!(
+        env.run(&["reconcile", "--check", "--json"]).code(8).json()["offers_expired"],
+        1
+    );
+    assert_eq!(env.snapshot().await, before, "--check wrote nothing");
+
+    let fixed = env.run(&["reconcile", "--json"]).success().json();
+    assert_eq!(
+        (
+            fixed["offers_expired"].clone(),
+            fixed["offers_sent"].clone()
+        ),
+        (1.into(), 1.into())
+    );
+    assert_eq!(status("u-1").await, "EXPIRED");
+    assert_eq!(
+        status("u-2").await,
+        "OFFERED",
+        "the seat went to the next in line"
+    );
+    assert_eq!(
+        env.count(
+            "SELECT current_attendance::bigint FROM session_capacity WHERE session_id = 's1'"
+        )
+        .await,
+        1
+    );
+    env.run(&["reconcile", "--check"]).success();
+}
+
+#[sqlx::test(migrator = "capctl_core::MIGRATOR")]
+async fn expired_lease_storm_is_reaped_in_bounded_batches(pool: PgPool) {
+    let env = TestEnv::new(pool).await;
+    let mut conn = redis(&env).await;
+    // 100k leases that expired long ago, over 1000 rooms, with counters that still count them
+    let rooms: Vec<Room> = (0..1000)
+        .map(|i| {
+            if i % 2 == 0 {
+                Room::Stream(format!("gone-{i}"))
+            } else {
+                Room::Booth(format!("gone-{i}"))
+            }
+        })
+        .collect();
+    for chunk in rooms.chunks(100) {
+        let mut pipe = redis::pipe();
+        for room in chunk {
+            let k = room.keys(&env.prefix);
+            let members: Vec<(i64, String)> =
+                (0..100).map(|j| (1_000 + j, format!("m{j}"))).collect();
+            pipe.zadd_multiple(&k.leases, &members).ignore();
+            pipe.set(&k.count, 100).ignore();
+        }
+        let _: () = pipe.query_async(&mut conn).await.unwrap();
+    }
+    // one live room among them, with expired leases too
+    env.event("ev1", &["--max-viewers", "50"]);
+    let live = Room::stream("ev1").unwrap();
+    let b = env.backends();
+    for i in 0..5 {
+        Presence::new(&b)
+            .join(&live, &format!("v{i}"), MINUTE)
+            .await
+            .unwrap();
+    }
+    let k = live.keys(&env.prefix);
+    let old: Vec<(i64, String)> = (0..1500).map(|j| (2_000 + j, format!("old{j}"))).collect();
+    let _: () = redis::cmd("ZADD")
+        .arg(&k.leases)
+        .arg(&old)
+        .query_async(&mut conn)
+        .await
+        .unwrap();
+
+    let opts = ReconcileOptions {
+        prune_chunk: 40, // each script call drops at most 40 leases
+        ..ReconcileOptions::default()
+    };
+    let check = reconcile_pass(
+        &b,
+        &ReconcileOptions {
+            check: true,
+            ..opts.clone()
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(check.leases_expired, 101_500);
+    assert!(check.drift);
+
+    let report = reconcile_pass(&b, &opts).await.unwrap();
+    assert_eq!(report.leases_expired, 101_500, "{report:?}");
+    assert_eq!(report.counters_fixed, 1000);
+    assert_eq!(report.live, 5);
+    let leases = keys_under(&mut conn, &format!("{}:*:leases", env.prefix)).await;
+    assert_eq!(
+        leases,
+        vec![k.leases.clone()],
+        "every expired lease set is gone"
+    );
+    let mut pipe = redis::pipe();
+    for room in &rooms {
+        pipe.get(room.keys(&env.prefix).count);
+    }
+    let counters: Vec<Option<i64>> = pipe.query_async(&mut conn).await.unwrap();
+    assert!(
+        counters.iter().all(|c| *c == Some(0)),
+        "every counter rewritten to 0"
+    );
+    // limits of rooms that do not exist in PostgreSQL are never cached
+    assert!(
+        keys_under(&mut conn, &format!("{}:{{*gone-*}}:limit", env.prefix))
+            .await
+            .is_empty()
+    );
+    assert_eq!(
+        room_state(&env, &live).await,
+        (Some(5), 5, Some("50".into()))
+    );
+    env.run(&["reconcile", "--check"]).success();
+    presence_support::delete_prefix(&env).await; // 1000 rooms' counters: don't leave them behind
+}
+
+#[sqlx::test(migrator = "capctl_core::MIGRATOR")]
+async fn unreachable_redis_is_exit_7(pool: PgPool) {
+    let env = TestEnv::new(pool).await;
+    let started = Instant::now();
+    let run = env.run(&["--redis-url", "redis://127.0.0.1:1", "reconcile", "--check"]);
+    assert!(
+        started.elapsed() < Duration::from_secs(15),
+        "{:?}",
+        started.elapsed()
+    );
+    run.code(7).error_mentions("redis");
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn scrape(port: u16) -> String {
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    s.write_all(b"GET /metrics HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        .unwrap();
+    let mut body = String::new();
+    s.read_to_string(&mut body).unwrap();
+    body
+}
+
+async fn watch_stops_cleanly_on(signal: &str, pool: PgPool) {
+    let env = TestEnv::new(pool).await;
+    env.event("ev1", &["--max-viewers", "4"]);
+    env.run(&["stream", "join", "--event", "ev1", "--viewer", "v1"])
+        .success();
+    let port = free_port();
+    let addr = format!("127.0.0.1:{port}");
+    let mut child = env.spawn(&[
+        "reconcile",
+        "--watch",
+        "--json",
+        "--interval",
+        "100ms",
+        "--metrics-addr",
+        &addr,
+    ]);
+    let mut lines = tokio::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    for _ in 0..2 {
+        let line = tokio::time::timeout(Duration::from_secs(30), lines.next_line())
+            .await
+            .expect("a pass within 30 s")
+            .unwrap()
+            .expect("a JSON line per pass");
+        let pass: serde_json::Value = serde_json::from_str(&line).unwrap();
+        for field in [
+            "leases_expired",
+            "counters_fixed",
+            "sessions_fixed",
+            "offers_expired",
+            "offers_sent",
+        ] {
+            assert!(pass[field].is_u64(), "{field} in {line}");
+        }
+    }
+
+    let body = tokio::task::spawn_blocking(move || scrape(port))
+        .await
+        .unwrap();
+    assert!(body.starts_with("HTTP/1.1 200 OK"), "{body}");
+    assert!(body.contains("capctl_reconcile_passes_total "), "{body}");
+    assert!(
+        body.contains("capctl_reconcile_fixes_total{kind=\"counters_fixed\"} 0"),
+        "{body}"
+    );
+    assert!(
+        body.contains("capctl_reconcile_last_pass_duration_seconds "),
+        "{body}"
+    );
+    assert!(
+        body.contains("capctl_presence_live{kind=\"stream\",room=\"ev1\"} 1"),
+        "{body}"
+    );
+    assert!(
+        body.contains("capctl_presence_limit{kind=\"stream\",room=\"ev1\"} 4"),
+        "{body}"
+    );
+
+    let pid = child.id().unwrap().to_string();
+    let killed = std::process::Command::new("kill")
+        .args([signal, &pid])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let status = tokio::time::timeout(Duration::from_secs(30), child.wait())
+        .await
+        .expect("stops")
+        .unwrap();
+    assert_eq!(status.code(), Some(0), "clean stop on {signal}");
+}
+
+#[sqlx::test(migrator = "capctl_core::MIGRATOR")]
+async fn watch_stops_cleanly_on_sigterm_and_serves_metrics(pool: PgPool) {
+    watch_stops_cleanly_on("-TERM", pool).await;
+}
+
+#[sqlx::test(migrator = "capctl_core::MIGRATOR")]
+async fn watch_stops_cleanly_on_sigint(pool: PgPool) {
+    watch_stops_cleanly_on("-INT", pool).await;
+}
