@@ -2,7 +2,13 @@
 
 use std::process::ExitCode;
 
-/// A domain failure. Each variant is one row of the exit-code table in CLI.md.
+use chrono::{DateTime, Utc};
+
+use crate::ids::{EventId, SessionId, UserId};
+
+/// A domain failure. Each variant maps to one row of the exit-code table in CLI.md; variants
+/// with fields let callers (the CLI, services) match on what happened instead of reading text.
+/// Messages say what is wrong in the domain's words; advice naming CLI flags is the CLI's.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     #[error("{0}")]
@@ -13,6 +19,38 @@ pub enum Error {
     Waitlisted(String),
     #[error("{0}")]
     NotFound(String),
+    /// The user holds no registration for the session's event.
+    #[error(
+        "user {user:?} is not registered for event {event:?} (session {session:?} belongs to it)"
+    )]
+    NotRegistered {
+        user: UserId,
+        event: EventId,
+        session: SessionId,
+    },
+    /// Confirming would overlap sessions the user already confirmed.
+    #[error(
+        "session {session:?} overlaps {} that user {user:?} has confirmed{}",
+        quote_sessions(with),
+        offer_expires_at.map(|t| format!(" (the offer held for them expires at {})", t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))).unwrap_or_default()
+    )]
+    Overlap {
+        session: SessionId,
+        user: UserId,
+        with: Vec<SessionId>,
+        /// Set when the user holds an offer for `session`, kept while they decide.
+        offer_expires_at: Option<DateTime<Utc>>,
+    },
+    /// A capacity below the seats already taken, without force.
+    #[error("capacity {max} is below the {taken} seats already taken in session {session:?}")]
+    BelowTaken {
+        session: SessionId,
+        taken: i64,
+        max: i64,
+    },
+    /// The session is over: nothing about its seats changes any more.
+    #[error("session {0:?} has already ended")]
+    SessionEnded(SessionId),
     #[error("{0}")]
     Precondition(String),
     #[error("{0}")]
@@ -21,6 +59,13 @@ pub enum Error {
     Drift(String),
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
+}
+
+/// `session "a"` or `sessions "a", "b"`.
+fn quote_sessions(ids: &[SessionId]) -> String {
+    let quoted: Vec<String> = ids.iter().map(|i| format!("{i:?}")).collect();
+    let plural = if ids.len() == 1 { "" } else { "s" };
+    format!("session{plural} {}", quoted.join(", "))
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -50,7 +95,11 @@ impl Error {
             Self::Full(_) => 3,
             Self::Waitlisted(_) => 4,
             Self::NotFound(_) => 5,
-            Self::Precondition(_) => 6,
+            Self::NotRegistered { .. }
+            | Self::Overlap { .. }
+            | Self::BelowTaken { .. }
+            | Self::SessionEnded(_)
+            | Self::Precondition(_) => 6,
             Self::Unavailable(_) => 7,
             Self::Drift(_) => 8,
         }

@@ -1,10 +1,124 @@
 //! Parsing and validation of what users type: ids, names, capacities, times, durations.
 //! Every check here runs before anything is written.
 
-use chrono::{DateTime, Utc};
+use std::fmt;
+use std::str::FromStr;
 use std::time::Duration;
 
+use chrono::{DateTime, Utc};
+
 use crate::{Error, Result};
+
+/// An identifier checked once, when it is parsed: a value of one of these types is always valid
+/// (see [`validate_id`]), so functions that take one need not check it again. Stored as text.
+macro_rules! id_type {
+    ($(#[$doc:meta])* $name:ident, $what:literal, $prefix:expr) => {
+        $(#[$doc])*
+        #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, sqlx::Type)]
+        #[serde(transparent)]
+        #[sqlx(transparent)]
+        pub struct $name(String);
+
+        impl $name {
+            /// What this id names, as error messages say it.
+            pub const WHAT: &'static str = $what;
+
+            /// A fresh generated id (`<prefix>_<uuid>`), where the type has a prefix.
+            pub fn generate() -> Self {
+                Self(new_id($prefix))
+            }
+
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+
+            pub fn into_string(self) -> String {
+                self.0
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = Error;
+
+            fn from_str(s: &str) -> Result<Self> {
+                validate_id($what, s)?;
+                Ok(Self(s.to_owned()))
+            }
+        }
+
+        impl TryFrom<String> for $name {
+            type Error = Error;
+
+            fn try_from(s: String) -> Result<Self> {
+                validate_id($what, &s)?;
+                Ok(Self(s))
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+                let s = String::deserialize(d)?;
+                Self::try_from(s).map_err(serde::de::Error::custom)
+            }
+        }
+
+        impl AsRef<str> for $name {
+            fn as_ref(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl std::ops::Deref for $name {
+            type Target = str;
+
+            fn deref(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        /// Quoted, as messages show ids: `session "s1" not found`.
+        impl fmt::Debug for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                fmt::Debug::fmt(&self.0, f)
+            }
+        }
+
+        impl PartialEq<str> for $name {
+            fn eq(&self, other: &str) -> bool {
+                self.0 == other
+            }
+        }
+
+        impl PartialEq<&str> for $name {
+            fn eq(&self, other: &&str) -> bool {
+                self.0 == *other
+            }
+        }
+    };
+}
+
+id_type!(
+    /// An event (`evt_…` when generated).
+    EventId, "event id", "evt"
+);
+id_type!(
+    /// A session of an event (`ses_…` when generated).
+    SessionId, "session id", "ses"
+);
+id_type!(
+    /// An expo booth (`booth_…` when generated).
+    BoothId, "booth id", "booth"
+);
+id_type!(
+    /// A person: an attendee, a stream viewer, a booth visitor. Given by the platform.
+    UserId, "user id", "user"
+);
 
 pub const MAX_ID_LEN: usize = 128;
 pub const MAX_NAME_LEN: usize = 200;
@@ -142,23 +256,6 @@ pub fn parse_duration(s: &str) -> Result<Duration> {
         )));
     }
     Ok(d)
-}
-
-/// A clap value parser for durations.
-pub fn duration_arg(s: &str) -> std::result::Result<Duration, String> {
-    parse_duration(s).map_err(|e| e.to_string())
-}
-
-/// A clap value parser for timestamps.
-pub fn timestamp_arg(s: &str) -> std::result::Result<DateTime<Utc>, String> {
-    parse_timestamp(s).map_err(|e| e.to_string())
-}
-
-/// A clap value parser for ids.
-pub fn id_arg(s: &str) -> std::result::Result<String, String> {
-    validate_id("id", s)
-        .map(|()| s.to_string())
-        .map_err(|e| e.to_string())
 }
 
 pub fn validate_redis_prefix(prefix: &str) -> Result<()> {

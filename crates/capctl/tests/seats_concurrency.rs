@@ -329,7 +329,7 @@ async fn interleave(env: &TestEnv, pool: &PgPool, seed: u64) {
                             known.lock().unwrap().insert(key, k);
                         }
                         Err(Error::Full(_)) => count(&tally, "rsvp full"),
-                        Err(Error::Precondition(_)) => count(&tally, "rsvp overlap"),
+                        Err(Error::Overlap { .. }) => count(&tally, "rsvp overlap"),
                         Err(e) => panic!("seed {seed}: rsvp {session} {user}: {e:#}"),
                     }
                 } else {
@@ -398,7 +398,7 @@ async fn interleave(env: &TestEnv, pool: &PgPool, seed: u64) {
                                 .unwrap()
                                 .insert(session.clone(), (c.capacity, c.taken, c.over_capacity));
                         }
-                        Err(Error::Precondition(_)) => {
+                        Err(Error::BelowTaken { .. }) => {
                             count(&tally, "capacity refused below taken")
                         }
                         Err(e) => panic!("seed {seed}: set-capacity {session}: {e:#}"),
@@ -581,7 +581,7 @@ async fn one_user_racing_into_two_overlapping_sessions_gets_one(pool: PgPool) {
                 assert_eq!(r.status, RsvpStatus::Confirmed);
                 *confirmed.entry(user).or_default() += 1;
             }
-            Err(Error::Precondition(msg)) => assert!(msg.contains("overlaps"), "{msg}"),
+            Err(Error::Overlap { with, .. }) => assert!(!with.is_empty()),
             Err(e) => panic!("{user}: {e:#}"),
         }
     }

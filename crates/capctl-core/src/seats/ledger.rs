@@ -207,30 +207,26 @@ pub async fn rsvp(
             row.capacity.unwrap_or_default()
         ))),
         "NOT_FOUND" => Err(session_not_found(session_id)),
-        "NOT_REGISTERED" => Err(Error::precondition(format!(
-            "user {user_id:?} is not registered for event {event:?} (session {session_id:?} belongs to it); \
-             register first with `capctl event register`"
-        ))),
-        "OVERLAP" => {
-            let held = if row.status.as_deref() == Some("OFFERED") {
-                format!(
-                    " (the offer held for them expires at {})",
-                    row.offer_expires_at
-                        .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
-                        .unwrap_or_default()
-                )
+        "NOT_REGISTERED" => Err(Error::NotRegistered {
+            user: user_id.parse()?,
+            event: event.parse()?,
+            session: session_id.parse()?,
+        }),
+        "OVERLAP" => Err(Error::Overlap {
+            session: session_id.parse()?,
+            user: user_id.parse()?,
+            with: row
+                .overlaps
+                .iter()
+                .map(|s| s.parse())
+                .collect::<Result<_>>()?,
+            offer_expires_at: if row.status.as_deref() == Some("OFFERED") {
+                row.offer_expires_at
             } else {
-                String::new()
-            };
-            Err(Error::precondition(format!(
-                "session {session_id:?} overlaps {} that user {user_id:?} has confirmed{held}; \
-                 pass --allow-overlap to confirm anyway",
-                quote_list("session", &row.overlaps)
-            )))
-        }
-        "ENDED" => Err(Error::precondition(format!(
-            "session {session_id:?} has already ended"
-        ))),
+                None
+            },
+        }),
+        "ENDED" => Err(Error::SessionEnded(session_id.parse()?)),
         other => Err(Error::Internal(anyhow::anyhow!(
             "capctl_rsvp returned an unknown outcome {other:?}"
         ))),
@@ -320,11 +316,11 @@ pub async fn set_capacity(
             offers_sent: row.offers_sent,
             over_capacity: row.capacity.is_some_and(|c| taken > c),
         }),
-        "BELOW_TAKEN" => Err(Error::precondition(format!(
-            "capacity {} is below the {taken} seats already taken in session {session_id:?}; \
-             pass --force to set it anyway (nobody is removed, nobody new is admitted until below)",
-            row.capacity.unwrap_or_default()
-        ))),
+        "BELOW_TAKEN" => Err(Error::BelowTaken {
+            session: session_id.parse()?,
+            taken: taken.into(),
+            max: row.capacity.unwrap_or_default().into(),
+        }),
         "NOT_FOUND" => Err(session_not_found(session_id)),
         other => Err(Error::Internal(anyhow::anyhow!(
             "capctl_set_capacity returned an unknown outcome {other:?}"
@@ -470,13 +466,6 @@ async fn require_event_for_schedule(pool: &PgPool, event_id: &str) -> Result<()>
 
 fn session_not_found(session_id: &str) -> Error {
     Error::not_found(format!("session {session_id:?} not found"))
-}
-
-/// `session "a"` or `sessions "a", "b"`.
-fn quote_list(noun: &str, ids: &[String]) -> String {
-    let quoted: Vec<String> = ids.iter().map(|i| format!("{i:?}")).collect();
-    let plural = if ids.len() == 1 { "" } else { "s" };
-    format!("{noun}{plural} {}", quoted.join(", "))
 }
 
 #[cfg(test)]

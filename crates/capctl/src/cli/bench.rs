@@ -6,11 +6,11 @@ use clap::{Args, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::cli::Output;
+use crate::cli::args::duration_arg;
 use crate::cli::output::progress_allowed;
 use capctl_core::Result;
 use capctl_core::backends::Backends;
 use capctl_core::bench::{self, BenchReport, NoProgress, Progress};
-use capctl_core::ids::duration_arg;
 
 #[derive(Debug, Subcommand)]
 pub enum BenchCommand {

@@ -2,13 +2,13 @@ use std::time::Duration;
 
 use clap::{Args, Subcommand};
 
+use crate::cli::args::{duration_arg, id_arg};
 use crate::cli::output::{or_dash, or_unlimited, table};
 use crate::cli::stream::{LimitAnswer, emit_admission, percent_full};
 use crate::cli::{LimitArgs, Output};
 use capctl_core::Result;
 use capctl_core::backends::Backends;
 use capctl_core::catalog::booths::{self, Booth, NewBooth};
-use capctl_core::ids::{duration_arg, id_arg};
 use capctl_core::presence::{Presence, Room};
 
 #[derive(Debug, Subcommand)]

@@ -221,7 +221,8 @@ impl DemoArgs {
         // 4. Overlap: a confirmed workshop attendee cannot also take the parallel panel.
         let holder = first_confirmed(&pool, &workshop).await?;
         match seats::rsvp(&pool, &panel, &holder, false).await {
-            Err(Error::Precondition(msg)) => {
+            Err(err @ Error::Overlap { .. }) => {
+                let msg = err.to_string();
                 report.overlap_refused = true;
                 n.step(&format!(
                     "Overlap rule: {holder} tries the panel too and is refused (exit 6): {msg}"

@@ -2,11 +2,11 @@ use chrono::{DateTime, Utc};
 use clap::{Args, Subcommand};
 
 use crate::cli::Output;
+use crate::cli::args::{id_arg, timestamp_arg};
 use crate::cli::output::{or_dash, or_unlimited, table, ts};
 use capctl_core::Result;
 use capctl_core::backends::Backends;
 use capctl_core::catalog::events::{self, Event, NewEvent};
-use capctl_core::ids::{id_arg, timestamp_arg};
 
 #[derive(Debug, Subcommand)]
 pub enum EventCommand {

@@ -5,9 +5,9 @@ use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::cli::Output;
+use crate::cli::args::id_arg;
 use crate::cli::output::{progress_allowed, table};
 use capctl_core::backends::Backends;
-use capctl_core::ids::id_arg;
 use capctl_core::io::export::{self, ExportFilter};
 use capctl_core::io::import;
 use capctl_core::{Error, Result};

@@ -9,6 +9,7 @@ use capctl_core::config::{
     DEFAULT_DATABASE_URL, DEFAULT_REDIS_PREFIX, DEFAULT_REDIS_URL, Settings,
 };
 
+pub mod args;
 pub mod bench;
 pub mod booth;
 pub mod completions;
@@ -196,7 +197,20 @@ pub fn report(err: &capctl_core::Error) -> std::process::ExitCode {
         capctl_core::Error::Internal(e) => format!("{e:#}"),
         other => other.to_string(),
     };
-    let line = capctl_core::config::redact(&text).replace('\n', " ");
+    let line = capctl_core::config::redact(&format!("{text}{}", hint(err))).replace('\n', " ");
     eprintln!("capctl: error: {line}");
     err.to_exit_code()
+}
+
+/// What the user can do about a refusal, in the CLI's own words (flags and commands).
+fn hint(err: &capctl_core::Error) -> &'static str {
+    use capctl_core::Error;
+    match err {
+        Error::NotRegistered { .. } => "; register first with `capctl event register`",
+        Error::Overlap { .. } => "; pass --allow-overlap to confirm anyway",
+        Error::BelowTaken { .. } => {
+            "; pass --force to set it anyway (nobody is removed, nobody new is admitted until below)"
+        }
+        _ => "",
+    }
 }

@@ -7,9 +7,9 @@ use std::sync::{Arc, Mutex};
 use tokio::signal::unix::{SignalKind, signal};
 
 use crate::cli::Output;
+use crate::cli::args::duration_arg;
 use crate::cli::output::table;
 use capctl_core::backends::Backends;
-use capctl_core::ids::duration_arg;
 use capctl_core::reconcile::{
     Metrics, ReconcileOptions, ReconcileReport, reconcile_pass, serve_metrics, watch,
 };

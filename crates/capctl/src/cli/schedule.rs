@@ -1,10 +1,10 @@
 use clap::Args;
 
 use crate::cli::Output;
+use crate::cli::args::id_arg;
 use crate::cli::output::{or_dash, table, ts};
 use capctl_core::Result;
 use capctl_core::backends::Backends;
-use capctl_core::ids::id_arg;
 use capctl_core::seats::{self, ScheduleEntry};
 
 #[derive(Debug, Args)]

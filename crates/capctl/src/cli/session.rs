@@ -3,11 +3,11 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use clap::{Args, Subcommand};
 
+use crate::cli::args::{duration_arg, id_arg, timestamp_arg};
 use crate::cli::output::{or_dash, or_unlimited, table, ts};
 use crate::cli::{LimitArgs, Output};
 use capctl_core::backends::Backends;
 use capctl_core::catalog::sessions::{self, NewSession, SessionSeats};
-use capctl_core::ids::{duration_arg, id_arg, timestamp_arg};
 use capctl_core::seats::{
     self, Cancellation, CapacityChange, RsvpOutcome, RsvpStatus, WaitlistEntry,
 };
@@ -168,7 +168,9 @@ impl SetCapacityArgs {
         let change = match seats::set_capacity(pool, &self.session, limit, self.force).await {
             // At a terminal, a cut below what is taken is asked about (default No) instead of
             // refused outright; scripts without --force still get exit 6.
-            Err(Error::Precondition(msg)) if !self.force && !out.json && confirm_force(&msg)? => {
+            Err(err @ Error::BelowTaken { .. })
+                if !self.force && !out.json && confirm_force(&err.to_string())? =>
+            {
                 seats::set_capacity(pool, &self.session, limit, true).await?
             }
             other => other?,
@@ -184,10 +186,9 @@ fn confirm_force(reason: &str) -> Result<bool> {
     if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
         return Ok(false);
     }
-    let question = reason.split("; pass --force").next().unwrap_or(reason);
     dialoguer::Confirm::new()
         .with_prompt(format!(
-            "{question}. Set it anyway? Nobody is removed; nobody new is admitted until below"
+            "{reason}. Set it anyway? Nobody is removed; nobody new is admitted until below"
         ))
         .default(false)
         .interact_on(&dialoguer::console::Term::stderr())

@@ -3,10 +3,10 @@ use std::time::Duration;
 use clap::{Args, Subcommand};
 use serde::Serialize;
 
+use crate::cli::args::{duration_arg, id_arg};
 use crate::cli::output::{or_unlimited, table};
 use crate::cli::{LimitArgs, Output};
 use capctl_core::backends::Backends;
-use capctl_core::ids::{duration_arg, id_arg};
 use capctl_core::presence::{Admission, LeaseStatus, LimitChange, Occupancy, Presence, Room};
 use capctl_core::{Error, Result};
 
