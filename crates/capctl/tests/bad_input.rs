@@ -493,19 +493,8 @@ async fn redis_keys(env: &TestEnv) -> Vec<String> {
 async fn fixture(env: &TestEnv) {
     env.event("evt_bad", &["--max-viewers", "5"]);
     env.session("evt_bad", "ses_bad", 9, 10, &["--max-participants", "2"]);
-    env.run(&[
-        "booth",
-        "create",
-        "--event",
-        "evt_bad",
-        "--id",
-        "booth_bad",
-        "--name",
-        "Booth",
-        "--max-visitors",
-        "3",
-    ])
-    .success();
+    env.capctl("booth create --event evt_bad --id booth_bad --name Booth --max-visitors 3")
+        .success();
     env.register_many("evt_bad", "u", 1).await;
 }
 

@@ -94,7 +94,7 @@ fn listing(dir: &Path) -> Vec<String> {
 async fn export_has_header_columns_rfc4180_quoting_and_stable_order(pool: PgPool) {
     let env = TestEnv::new(pool).await;
     fixture(&env).await;
-    let run = env.run(&["export-rsvps", "--event", "ev"]).success();
+    let run = env.capctl("export-rsvps --event ev").success();
     assert!(
         run.stderr.is_empty(),
         "nothing on stderr when piped: {:?}",
@@ -163,18 +163,13 @@ async fn export_has_header_columns_rfc4180_quoting_and_stable_order(pool: PgPool
     assert!(u2[10].ends_with('Z') && u2[11].ends_with('Z'));
 
     // Stable: a second export is byte for byte the same, and --output writes the same bytes.
-    let again = env.run(&["export-rsvps", "--event", "ev"]).success();
+    let again = env.capctl("export-rsvps --event ev").success();
     assert_eq!(again.stdout, run.stdout);
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("rsvps.csv");
     let run_file = env
-        .run(&[
-            "export-rsvps",
-            "--event",
-            "ev",
-            "--output",
-            file.to_str().unwrap(),
-        ])
+        .capctl("export-rsvps --event ev --output")
+        .arg(file.to_str().unwrap())
         .success();
     assert!(
         run_file.stdout.contains("exported 7 rows"),
@@ -190,7 +185,7 @@ async fn export_filters_by_session_and_status(pool: PgPool) {
     let env = TestEnv::new(pool).await;
     fixture(&env).await;
     let run = env
-        .run(&["export-rsvps", "--event", "ev", "--session", "s-a"])
+        .capctl("export-rsvps --event ev --session s-a")
         .success();
     let rows = records(&run.stdout);
     assert_eq!(rows.len(), 6);
@@ -199,13 +194,8 @@ async fn export_filters_by_session_and_status(pool: PgPool) {
     // Positions stay the waitlist places when only the waitlist is exported; the list is
     // case-insensitive and may repeat.
     let run = env
-        .run(&[
-            "export-rsvps",
-            "--event",
-            "ev",
-            "--status",
-            "waitlisted, WAITLISTED",
-        ])
+        .capctl("export-rsvps --event ev --status")
+        .arg("waitlisted, WAITLISTED")
         .success();
     let rows = records(&run.stdout);
     let got: Vec<(&str, &str)> = rows[1..]
@@ -215,15 +205,7 @@ async fn export_filters_by_session_and_status(pool: PgPool) {
     assert_eq!(got, [("u4", "1"), ("u5", "2")]);
 
     let run = env
-        .run(&[
-            "export-rsvps",
-            "--event",
-            "ev",
-            "--session",
-            "s-a",
-            "--status",
-            "CONFIRMED,CANCELLED",
-        ])
+        .capctl("export-rsvps --event ev --session s-a --status CONFIRMED,CANCELLED")
         .success();
     let got: Vec<(String, String)> = records(&run.stdout)[1..]
         .iter()
@@ -239,7 +221,7 @@ async fn export_filters_by_session_and_status(pool: PgPool) {
 
     // Status EXPIRED exists but nobody has it: header only.
     let run = env
-        .run(&["export-rsvps", "--event", "ev", "--status", "EXPIRED"])
+        .capctl("export-rsvps --event ev --status EXPIRED")
         .success();
     assert_eq!(run.stdout, format!("{HEADER}\n"));
 }
@@ -269,7 +251,7 @@ async fn export_neutralises_spreadsheet_formulas(pool: PgPool) {
         register(&env, "ev", u, name, email).await;
         rsvp(&env, "s1", u).await;
     }
-    let run = env.run(&["export-rsvps", "--event", "ev"]).success();
+    let run = env.capctl("export-rsvps --event ev").success();
     let rows = records(&run.stdout);
     let by_user = |u: &str| rows.iter().find(|r| r[5] == u).unwrap().clone();
     assert_eq!(by_user("h1")[6], "'=cmd|' /C calc'!A0");
@@ -338,46 +320,31 @@ async fn export_output_is_atomic_and_bad_input_leaves_nothing(pool: PgPool) {
 
     // A failed export leaves an existing file exactly as it was.
     std::fs::write(&file, "precious\n").unwrap();
-    env.run(&["export-rsvps", "--output", f, "--event", "nope"])
+    env.capctl(format!("export-rsvps --output {f} --event nope"))
         .code(5);
     assert_eq!(std::fs::read_to_string(&file).unwrap(), "precious\n");
     assert_eq!(listing(dir.path()), ["out.csv"]);
     // A successful one replaces it whole.
-    env.run(&["--json", "export-rsvps", "--output", f, "--event", "ev"])
+    env.capctl(format!("--json export-rsvps --output {f} --event ev"))
         .success();
     assert_eq!(records(&std::fs::read_to_string(&file).unwrap()).len(), 8);
     assert_eq!(listing(dir.path()), ["out.csv"]);
 
     // Unwritable paths: invalid input (2), one line, nothing created.
     let missing = dir.path().join("no/such/dir/out.csv");
-    env.run(&[
-        "export-rsvps",
-        "--event",
-        "ev",
-        "--output",
-        missing.to_str().unwrap(),
-    ])
-    .code(2)
-    .error_mentions("does not exist");
+    env.capctl("export-rsvps --event ev --output")
+        .arg(missing.to_str().unwrap())
+        .code(2)
+        .error_mentions("does not exist");
     let under_file = dir.path().join("out.csv/x.csv");
-    env.run(&[
-        "export-rsvps",
-        "--event",
-        "ev",
-        "--output",
-        under_file.to_str().unwrap(),
-    ])
-    .code(2)
-    .error_mentions("cannot write --output");
-    env.run(&[
-        "export-rsvps",
-        "--event",
-        "ev",
-        "--output",
-        dir.path().to_str().unwrap(),
-    ])
-    .code(2)
-    .error_mentions("is a directory");
+    env.capctl("export-rsvps --event ev --output")
+        .arg(under_file.to_str().unwrap())
+        .code(2)
+        .error_mentions("cannot write --output");
+    env.capctl("export-rsvps --event ev --output")
+        .arg(dir.path().to_str().unwrap())
+        .code(2)
+        .error_mentions("is a directory");
     assert_eq!(listing(dir.path()), ["out.csv"]);
     #[cfg(unix)]
     {
@@ -387,15 +354,10 @@ async fn export_output_is_atomic_and_bad_input_leaves_nothing(pool: PgPool) {
         std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o555)).unwrap();
         // root ignores directory permissions; the check only means something for other users.
         if std::fs::write(locked.join("probe"), "").is_err() {
-            env.run(&[
-                "export-rsvps",
-                "--event",
-                "ev",
-                "--output",
-                locked.join("x.csv").to_str().unwrap(),
-            ])
-            .code(2)
-            .error_mentions("permission denied");
+            env.capctl("export-rsvps --event ev --output")
+                .arg(locked.join("x.csv").to_str().unwrap())
+                .code(2)
+                .error_mentions("permission denied");
             assert!(listing(&locked).is_empty());
         }
     }
@@ -407,21 +369,15 @@ async fn export_of_event_without_rsvps_is_header_only(pool: PgPool) {
     env.event("empty", &[]);
     env.session("empty", "s1", 9, 10, &[]);
     env.register_many("empty", "u", 3).await;
-    let run = env.run(&["export-rsvps", "--event", "empty"]).success();
+    let run = env.capctl("export-rsvps --event empty").success();
     assert_eq!(run.stdout, format!("{HEADER}\n"));
     assert!(run.stderr.is_empty());
 
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("empty.csv");
     let run = env
-        .run(&[
-            "--json",
-            "export-rsvps",
-            "--event",
-            "empty",
-            "-o",
-            file.to_str().unwrap(),
-        ])
+        .capctl("--json export-rsvps --event empty -o")
+        .arg(file.to_str().unwrap())
         .success();
     let json = run.json();
     assert_eq!(json["rows"], 0);

@@ -534,14 +534,14 @@ async fn redis_restart_mid_viewer_storm_converges_under_the_limit(pool: PgPool) 
     assert_eq!(admitted, 5, "rejoins admitted");
     let viewers_now = |env: &TestEnv| {
         let list = env
-            .run(&["stream", "viewers", "--json", "--event", &event])
+            .capctl(format!("stream viewers --json --event {event}"))
             .success()
             .json();
         list[0]["viewers"].as_i64().unwrap()
     };
     assert_eq!(viewers_now(&env), 5);
-    env.run(&["reconcile", "--json"]).success();
-    env.run(&["reconcile", "--check"]).success();
+    env.capctl("reconcile --json").success();
+    env.capctl("reconcile --check").success();
     assert_eq!(viewers_now(&env), 5);
     drop(redis);
 }

@@ -10,14 +10,14 @@ use sqlx::PgPool;
 #[sqlx::test(migrator = "capctl_core::MIGRATOR")]
 async fn migrate_is_idempotent_and_reports(pool: PgPool) {
     let env = TestEnv::new(pool).await;
-    let report = env.run(&["migrate", "--json"]).success().json();
+    let report = env.capctl("migrate --json").success().json();
     assert_eq!(report["applied"].as_array().unwrap().len(), 0);
     assert_eq!(
         report["already_applied"],
         capctl_core::MIGRATOR.iter().count()
     );
     assert_eq!(report["database_created"], false);
-    let human = env.run(&["migrate"]).success();
+    let human = env.capctl("migrate").success();
     assert!(human.stdout.contains("up to date"), "{}", human.stdout);
 }
 
@@ -30,18 +30,14 @@ async fn migrate_creates_missing_database(pool: PgPool) {
     let url = url.to_string();
 
     // Without --create-database a missing database is a clear exit 7 that names the fix.
-    env.run(&["--database-url", &url, "migrate"])
+    env.capctl(format!("--database-url {url} migrate"))
         .code(7)
         .error_mentions("--create-database");
 
     let report = env
-        .run(&[
-            "--database-url",
-            &url,
-            "migrate",
-            "--create-database",
-            "--json",
-        ])
+        .capctl(format!(
+            "--database-url {url} migrate --create-database --json"
+        ))
         .success()
         .json();
     assert_eq!(report["database_created"], true);
@@ -50,19 +46,15 @@ async fn migrate_creates_missing_database(pool: PgPool) {
         capctl_core::MIGRATOR.iter().count()
     );
     let again = env
-        .run(&[
-            "--database-url",
-            &url,
-            "migrate",
-            "--create-database",
-            "--json",
-        ])
+        .capctl(format!(
+            "--database-url {url} migrate --create-database --json"
+        ))
         .success()
         .json();
     assert_eq!(again["database_created"], false);
     assert_eq!(again["applied"].as_array().unwrap().len(), 0);
     // The new database has the schema.
-    env.run(&["--database-url", &url, "event", "list", "--json"])
+    env.capctl(format!("--database-url {url} event list --json"))
         .success();
 
     sqlx::query(sqlx::AssertSqlSafe(format!(
@@ -77,23 +69,16 @@ async fn migrate_creates_missing_database(pool: PgPool) {
 async fn event_create_list_show(pool: PgPool) {
     let env = TestEnv::new(pool).await;
     let created = env
-        .run(&[
-            "event",
-            "create",
-            "--json",
-            "--id",
-            "evt_a",
-            "--name",
-            "  Rust Conf  ",
-            "--starts-at",
-            "2030-06-01T08:00:00+02:00",
-            "--ends-at",
-            "2030-06-02T18:00:00Z",
-            "--max-attendees",
-            "100",
-            "--max-viewers",
-            "20",
-        ])
+        .capctl("event create --json --id evt_a --name")
+        .arg("  Rust Conf  ")
+        .arg("--starts-at")
+        .arg("2030-06-01T08:00:00+02:00")
+        .arg("--ends-at")
+        .arg("2030-06-02T18:00:00Z")
+        .arg("--max-attendees")
+        .arg("100")
+        .arg("--max-viewers")
+        .arg("20")
         .success()
         .json();
     assert_eq!(created["event_id"], "evt_a");
@@ -102,25 +87,14 @@ async fn event_create_list_show(pool: PgPool) {
     assert_eq!(created["max_attendees"], 100);
     assert_eq!(created["max_viewers"], 20);
 
-    let generated = env
-        .run(&[
-            "event",
-            "create",
-            "--json",
-            "--name",
-            "Second",
-            "--starts-at",
-            "2030-07-01T08:00:00Z",
-            "--ends-at",
-            "2030-07-01T18:00:00Z",
-        ])
+    let generated = env.capctl("event create --json --name Second --starts-at 2030-07-01T08:00:00Z --ends-at 2030-07-01T18:00:00Z")
         .success()
         .json();
     let gen_id = generated["event_id"].as_str().unwrap();
     assert!(gen_id.starts_with("evt_") && gen_id.len() > 10, "{gen_id}");
     assert!(generated["max_attendees"].is_null());
 
-    let list = env.run(&["event", "list", "--json"]).success().json();
+    let list = env.capctl("event list --json").success().json();
     let ids: Vec<&str> = list
         .as_array()
         .unwrap()
@@ -129,12 +103,9 @@ async fn event_create_list_show(pool: PgPool) {
         .collect();
     assert_eq!(ids, ["evt_a", gen_id]);
 
-    let shown = env
-        .run(&["event", "show", "evt_a", "--json"])
-        .success()
-        .json();
+    let shown = env.capctl("event show evt_a --json").success().json();
     assert_eq!(shown, created);
-    let table = env.run(&["event", "show", "evt_a"]).success().stdout;
+    let table = env.capctl("event show evt_a").success().stdout;
     assert!(
         table.contains("Rust Conf") && table.contains("evt_a"),
         "{table}"
@@ -153,20 +124,7 @@ async fn event_create_list_show(pool: PgPool) {
 async fn names_with_quotes_and_shell_characters_are_stored_verbatim(pool: PgPool) {
     let env = TestEnv::new(pool).await;
     let hostile = "O'Brien's \"talk\"; DROP TABLE events; -- $(rm -rf /) `id`";
-    let ev = env
-        .run(&[
-            "event",
-            "create",
-            "--json",
-            "--id",
-            "evt_q",
-            "--name",
-            hostile,
-            "--starts-at",
-            "2030-06-01T08:00:00Z",
-            "--ends-at",
-            "2030-06-01T18:00:00Z",
-        ])
+    let ev = env.capctl(format!("event create --json --id evt_q --name {hostile} --starts-at 2030-06-01T08:00:00Z --ends-at 2030-06-01T18:00:00Z"))
         .success()
         .json();
     assert_eq!(ev["name"], hostile);
@@ -183,61 +141,38 @@ async fn register_is_idempotent_and_respects_max_attendees(pool: PgPool) {
     let env = TestEnv::new(pool).await;
     env.event("evt_r", &["--max-attendees", "2"]);
     let first = env
-        .run(&[
-            "event",
-            "register",
-            "--json",
-            "--event",
-            "evt_r",
-            "--user",
-            "u1",
-            "--name",
-            "Ada",
-            "--email",
-            "ada@example.com",
-        ])
+        .capctl("event register --json --event evt_r --user u1 --name Ada --email ada@example.com")
         .success()
         .json();
     assert_eq!(first["created"], true);
     assert_eq!(first["status"], "REGISTERED");
     let repeat = env
-        .run(&[
-            "event", "register", "--json", "--event", "evt_r", "--user", "u1",
-        ])
+        .capctl("event register --json --event evt_r --user u1")
         .success()
         .json();
     assert_eq!(repeat["created"], false);
     assert_eq!(repeat["name"], "Ada");
-    env.run(&["event", "register", "--event", "evt_r", "--user", "u2"])
+    env.capctl("event register --event evt_r --user u2")
         .success();
     let before = env.snapshot().await;
-    env.run(&["event", "register", "--event", "evt_r", "--user", "u3"])
+    env.capctl("event register --event evt_r --user u3")
         .code(3)
         .error_mentions("full");
     assert_eq!(env.snapshot().await, before);
     // A registered user repeating at the cap is still an idempotent success.
-    env.run(&["event", "register", "--event", "evt_r", "--user", "u2"])
+    env.capctl("event register --event evt_r --user u2")
         .success();
     assert_eq!(
         env.count("SELECT count(*) FROM event_registrations WHERE event_id = 'evt_r'")
             .await,
         2
     );
-    env.run(&["event", "register", "--event", "nope", "--user", "u1"])
+    env.capctl("event register --event nope --user u1")
         .code(5)
         .error_mentions("not found");
-    env.run(&[
-        "event",
-        "register",
-        "--event",
-        "evt_r",
-        "--user",
-        "u9",
-        "--email",
-        "not-an-email",
-    ])
-    .code(2)
-    .error_mentions("email");
+    env.capctl("event register --event evt_r --user u9 --email not-an-email")
+        .code(2)
+        .error_mentions("email");
 }
 
 #[sqlx::test(migrator = "capctl_core::MIGRATOR")]
@@ -280,14 +215,9 @@ async fn concurrent_registrations_never_overshoot(pool: PgPool) {
     env.event("evt_p", &["--max-attendees", "10"]);
     let children: Vec<_> = (0..40)
         .map(|i| {
-            env.spawn(&[
-                "event",
-                "register",
-                "--event",
-                "evt_p",
-                "--user",
-                &format!("p{i}"),
-            ])
+            env.capctl("event register --event evt_p --user")
+                .arg(&format!("p{i}"))
+                .spawn()
         })
         .collect();
     let mut codes = Vec::new();
@@ -307,51 +237,22 @@ async fn concurrent_registrations_never_overshoot(pool: PgPool) {
 async fn session_create_and_list_show_real_zeros(pool: PgPool) {
     let env = TestEnv::new(pool).await;
     env.event("evt_s", &[]);
-    let s = env
-        .run(&[
-            "session",
-            "create",
-            "--json",
-            "--event",
-            "evt_s",
-            "--id",
-            "ses_1",
-            "--title",
-            "Keynote",
-            "--starts-at",
-            "2030-06-01T09:00:00Z",
-            "--ends-at",
-            "2030-06-01T10:00:00Z",
-            "--max-participants",
-            "50",
-            "--room",
-            "Hall A",
-            "--offer-ttl",
-            "10m",
-        ])
+    let s = env.capctl("session create --json --event evt_s --id ses_1 --title Keynote --starts-at 2030-06-01T09:00:00Z --ends-at 2030-06-01T10:00:00Z --max-participants 50 --room").arg("Hall A").arg("--offer-ttl").arg("10m")
         .success()
         .json();
     assert_eq!(s["session_id"], "ses_1");
     assert_eq!(s["offer_ttl_seconds"], 600);
-    env.run(&[
-        "session",
-        "create",
-        "--event",
-        "evt_s",
-        "--id",
-        "ses_0",
-        "--title",
-        "Open space",
-        "--starts-at",
-        "2030-06-01T08:00:00Z",
-        "--ends-at",
-        "2030-06-01T09:00:00Z",
-        "--no-waitlist",
-    ])
-    .success();
+    env.capctl("session create --event evt_s --id ses_0 --title")
+        .arg("Open space")
+        .arg("--starts-at")
+        .arg("2030-06-01T08:00:00Z")
+        .arg("--ends-at")
+        .arg("2030-06-01T09:00:00Z")
+        .arg("--no-waitlist")
+        .success();
 
     let list = env
-        .run(&["session", "list", "--event", "evt_s", "--json"])
+        .capctl("session list --event evt_s --json")
         .success()
         .json();
     let list = list.as_array().unwrap();
@@ -391,10 +292,7 @@ async fn session_create_and_list_show_real_zeros(pool: PgPool) {
             .await
             .unwrap();
     assert_eq!((cap, attendance), (Some(50), 0));
-    let table = env
-        .run(&["session", "list", "--event", "evt_s"])
-        .success()
-        .stdout;
+    let table = env.capctl("session list --event evt_s").success().stdout;
     assert!(
         table.contains("Keynote") && table.contains("unlimited"),
         "{table}"
@@ -405,22 +303,7 @@ async fn session_create_and_list_show_real_zeros(pool: PgPool) {
 async fn booth_create(pool: PgPool) {
     let env = TestEnv::new(pool).await;
     env.event("evt_b", &[]);
-    let b = env
-        .run(&[
-            "booth",
-            "create",
-            "--json",
-            "--event",
-            "evt_b",
-            "--id",
-            "booth_1",
-            "--name",
-            "Acme",
-            "--tier",
-            "gold",
-            "--max-visitors",
-            "8",
-        ])
+    let b = env.capctl("booth create --json --event evt_b --id booth_1 --name Acme --tier gold --max-visitors 8")
         .success()
         .json();
     assert_eq!(
@@ -725,7 +608,7 @@ async fn unreachable_database_fails_fast_without_leaking_the_password(pool: PgPo
         "postgres://capctl:hunter2@127.0.0.1/capctl_does_not_exist",
     ] {
         let started = Instant::now();
-        let run = env.run(&["--database-url", url, "event", "list"]);
+        let run = env.capctl(format!("--database-url {url} event list")).run();
         assert!(
             started.elapsed() < Duration::from_secs(8),
             "took {:?}",
@@ -760,12 +643,9 @@ async fn env_vars_and_flags_configure_connections(pool: PgPool) {
     let env = TestEnv::new(pool).await;
     env.event("evt_env", &[]);
     // The flag wins over the environment.
-    let run = env.run(&[
-        "--database-url",
-        "postgres://nobody@127.0.0.1:1/x",
-        "event",
-        "list",
-    ]);
+    let run = env
+        .capctl("--database-url postgres://nobody@127.0.0.1:1/x event list")
+        .run();
     run.code(7);
     // A .env file in the working directory is read when the variable is not set.
     let dir = tempfile::tempdir().unwrap();

@@ -14,10 +14,8 @@ use sqlx::PgPool;
 async fn racing_limit_changes_leave_the_cache_equal_to_postgres(pool: PgPool) {
     let env = TestEnv::new(pool).await;
     env.event("e1", &[]);
-    env.run(&[
-        "booth", "create", "--event", "e1", "--id", "b1", "--name", "B",
-    ])
-    .success();
+    env.capctl("booth create --event e1 --id b1 --name B")
+        .success();
     let b = env.backends();
     for room in [Room::stream("e1").unwrap(), Room::booth("b1").unwrap()] {
         for round in 0..25_i64 {
@@ -50,7 +48,10 @@ async fn racing_set_limit_processes_leave_the_cache_equal_to_postgres(pool: PgPo
         let limits: Vec<String> = (0..8).map(|i| (round * 10 + i).to_string()).collect();
         let children: Vec<_> = limits
             .iter()
-            .map(|l| env.spawn(&["stream", "set-limit", "--event", "e1", "--max", l]))
+            .map(|l| {
+                env.capctl(format!("stream set-limit --event e1 --max {l}"))
+                    .spawn()
+            })
             .collect();
         for child in children {
             assert!(child.wait_with_output().await.unwrap().status.success());

@@ -100,19 +100,8 @@ async fn concurrent_stream_joins_admit_exactly_the_limit(pool: PgPool) {
 async fn concurrent_booth_entries_admit_exactly_the_limit(pool: PgPool) {
     let env = TestEnv::new(pool).await;
     env.event("ev1", &[]);
-    env.run(&[
-        "booth",
-        "create",
-        "--event",
-        "ev1",
-        "--id",
-        "b1",
-        "--name",
-        "Acme",
-        "--max-visitors",
-        "12",
-    ])
-    .success();
+    env.capctl("booth create --event ev1 --id b1 --name Acme --max-visitors 12")
+        .success();
     let room = Room::booth("b1").unwrap();
 
     let statuses =
@@ -123,19 +112,8 @@ async fn concurrent_booth_entries_admit_exactly_the_limit(pool: PgPool) {
         (Some(12), 12, Some("12".into()))
     );
 
-    env.run(&[
-        "booth",
-        "create",
-        "--event",
-        "ev1",
-        "--id",
-        "b2",
-        "--name",
-        "Beta",
-        "--max-visitors",
-        "4",
-    ])
-    .success();
+    env.capctl("booth create --event ev1 --id b2 --name Beta --max-visitors 4")
+        .success();
     let argv = (0..9)
         .map(|i| {
             [
@@ -161,7 +139,7 @@ async fn concurrent_booth_entries_admit_exactly_the_limit(pool: PgPool) {
     );
 
     let visitors = env
-        .run(&["booth", "visitors", "--event", "ev1", "--json"])
+        .capctl("booth visitors --event ev1 --json")
         .success()
         .json();
     let rows = visitors.as_array().unwrap();
@@ -177,7 +155,7 @@ async fn concurrent_booth_entries_admit_exactly_the_limit(pool: PgPool) {
         assert_eq!(row["max_visitors"], expected.1);
     }
     let one = env
-        .run(&["booth", "visitors", "--booth", "b2", "--json"])
+        .capctl("booth visitors --booth b2 --json")
         .success()
         .json();
     assert_eq!(one.as_array().unwrap().len(), 1);
@@ -188,7 +166,10 @@ async fn join_and_leave_are_idempotent(pool: PgPool) {
     let env = TestEnv::new(pool).await;
     env.event("ev1", &["--max-viewers", "3"]);
     let room = Room::stream("ev1").unwrap();
-    let join = |v: &str| env.run(&["stream", "join", "--json", "--event", "ev1", "--viewer", v]);
+    let join = |v: &str| {
+        env.capctl(format!("stream join --json --event ev1 --viewer {v}"))
+            .run()
+    };
 
     let first = join("alice").success().json();
     assert_eq!(
@@ -208,7 +189,10 @@ async fn join_and_leave_are_idempotent(pool: PgPool) {
         (Some(2), 2, Some("3".into()))
     );
 
-    let leave = |v: &str| env.run(&["stream", "leave", "--json", "--event", "ev1", "--viewer", v]);
+    let leave = |v: &str| {
+        env.capctl(format!("stream leave --json --event ev1 --viewer {v}"))
+            .run()
+    };
     let left = leave("alice").success().json();
     assert_eq!(
         (left["status"].clone(), left["count"].clone()),
@@ -236,27 +220,17 @@ async fn join_and_leave_are_idempotent(pool: PgPool) {
     assert_eq!(room_state(&env, &room).await, before);
 
     // booths behave the same
-    env.run(&[
-        "booth",
-        "create",
-        "--event",
-        "ev1",
-        "--id",
-        "b1",
-        "--name",
-        "B",
-        "--max-visitors",
-        "1",
-    ])
-    .success();
-    let enter = |u: &str| env.run(&["booth", "enter", "--json", "--booth", "b1", "--user", u]);
+    env.capctl("booth create --event ev1 --id b1 --name B --max-visitors 1")
+        .success();
+    let enter = |u: &str| {
+        env.capctl(format!("booth enter --json --booth b1 --user {u}"))
+            .run()
+    };
     enter("u1").success();
     assert_eq!(enter("u1").success().json()["count"], 1);
     assert_eq!(enter("u2").code(3).json()["admitted"], false);
-    env.run(&["booth", "leave", "--booth", "b1", "--user", "u1"])
-        .success();
-    env.run(&["booth", "leave", "--booth", "b1", "--user", "u1"])
-        .success();
+    env.capctl("booth leave --booth b1 --user u1").success();
+    env.capctl("booth leave --booth b1 --user u1").success();
     assert_eq!(
         room_state(&env, &Room::booth("b1").unwrap()).await,
         (Some(0), 0, Some("1".into()))
@@ -327,15 +301,7 @@ async fn disconnect_storm_frees_places_without_overshoot(pool: PgPool) {
 
     // a heartbeat of an expired lease reports it lost and does not revive it
     let lost = env
-        .run(&[
-            "stream",
-            "heartbeat",
-            "--json",
-            "--event",
-            "ev1",
-            "--viewer",
-            "gone-0",
-        ])
+        .capctl("stream heartbeat --json --event ev1 --viewer gone-0")
         .code(5);
     assert_eq!(lost.json()["lost"], true);
     assert!(lost.stderr.contains("rejoin"), "{}", lost.stderr);
@@ -363,19 +329,8 @@ async fn disconnect_storm_frees_places_without_overshoot(pool: PgPool) {
 async fn redis_flush_never_means_unlimited(pool: PgPool) {
     let env = TestEnv::new(pool).await;
     env.event("ev1", &["--max-viewers", "3"]);
-    env.run(&[
-        "booth",
-        "create",
-        "--event",
-        "ev1",
-        "--id",
-        "b1",
-        "--name",
-        "B",
-        "--max-visitors",
-        "2",
-    ])
-    .success();
+    env.capctl("booth create --event ev1 --id b1 --name B --max-visitors 2")
+        .success();
     let stream = Room::stream("ev1").unwrap();
     let booth = Room::booth("b1").unwrap();
     let b = env.backends();
@@ -467,29 +422,26 @@ async fn redis_flush_never_means_unlimited(pool: PgPool) {
 #[sqlx::test(migrator = "capctl_core::MIGRATOR")]
 async fn unknown_rooms_are_not_found_and_never_cached(pool: PgPool) {
     let env = TestEnv::new(pool).await;
-    env.run(&["stream", "join", "--event", "nope", "--viewer", "v"])
+    env.capctl("stream join --event nope --viewer v")
         .code(5)
         .error_mentions("event \"nope\" not found");
-    env.run(&["stream", "heartbeat", "--event", "nope", "--viewer", "v"])
+    env.capctl("stream heartbeat --event nope --viewer v")
         .code(5);
-    env.run(&["stream", "leave", "--event", "nope", "--viewer", "v"])
-        .code(5);
-    env.run(&["booth", "enter", "--booth", "nope", "--user", "u"])
+    env.capctl("stream leave --event nope --viewer v").code(5);
+    env.capctl("booth enter --booth nope --user u")
         .code(5)
         .error_mentions("booth \"nope\" not found");
-    env.run(&["stream", "set-limit", "--event", "nope", "--max", "3"])
+    env.capctl("stream set-limit --event nope --max 3").code(5);
+    env.capctl("booth set-capacity --booth nope --unlimited")
         .code(5);
-    env.run(&["booth", "set-capacity", "--booth", "nope", "--unlimited"])
-        .code(5);
-    env.run(&["stream", "viewers", "--event", "nope"]).code(5);
+    env.capctl("stream viewers --event nope").code(5);
     let mut conn = redis(&env).await;
     let keys = presence_support::keys_under(&mut conn, &format!("{}:*", env.prefix)).await;
     assert!(
         keys.is_empty(),
         "nothing cached for rooms that do not exist: {keys:?}"
     );
-    env.run(&["stream", "join", "--event", "bad{id}", "--viewer", "v"])
-        .code(2);
+    env.capctl("stream join --event bad{id} --viewer v").code(2);
 }
 
 #[sqlx::test(migrator = "capctl_core::MIGRATOR")]
@@ -498,19 +450,11 @@ async fn lowering_a_limit_evicts_nobody_and_admits_nobody_until_below(pool: PgPo
     env.event("ev1", &["--max-viewers", "5"]);
     let room = Room::stream("ev1").unwrap();
     for v in ["a", "b", "c", "d"] {
-        env.run(&["stream", "join", "--event", "ev1", "--viewer", v])
+        env.capctl(format!("stream join --event ev1 --viewer {v}"))
             .success();
     }
     let set = env
-        .run(&[
-            "stream",
-            "set-limit",
-            "--json",
-            "--event",
-            "ev1",
-            "--max",
-            "2",
-        ])
+        .capctl("stream set-limit --json --event ev1 --max 2")
         .success()
         .json();
     assert_eq!(set["limit"], 2);
@@ -535,7 +479,10 @@ async fn lowering_a_limit_evicts_nobody_and_admits_nobody_until_below(pool: PgPo
         (Some(4), 4, Some("2".into()))
     );
 
-    let join = |v: &str| env.run(&["stream", "join", "--json", "--event", "ev1", "--viewer", v]);
+    let join = |v: &str| {
+        env.capctl(format!("stream join --json --event ev1 --viewer {v}"))
+            .run()
+    };
     let refused = join("e").code(3);
     assert!(
         refused.stderr.contains("over its limit"),
@@ -543,26 +490,16 @@ async fn lowering_a_limit_evicts_nobody_and_admits_nobody_until_below(pool: PgPo
         refused.stderr
     );
     // existing viewers keep their place
-    env.run(&["stream", "heartbeat", "--event", "ev1", "--viewer", "a"])
+    env.capctl("stream heartbeat --event ev1 --viewer a")
         .success();
-    env.run(&["stream", "leave", "--event", "ev1", "--viewer", "a"])
-        .success();
-    env.run(&["stream", "leave", "--event", "ev1", "--viewer", "b"])
-        .success();
+    env.capctl("stream leave --event ev1 --viewer a").success();
+    env.capctl("stream leave --event ev1 --viewer b").success();
     join("e").code(3); // 2 of 2: still full
-    env.run(&["stream", "leave", "--event", "ev1", "--viewer", "c"])
-        .success();
+    env.capctl("stream leave --event ev1 --viewer c").success();
     assert_eq!(join("e").success().json()["count"], 2);
 
     let unl = env
-        .run(&[
-            "stream",
-            "set-limit",
-            "--json",
-            "--event",
-            "ev1",
-            "--unlimited",
-        ])
+        .capctl("stream set-limit --json --event ev1 --unlimited")
         .success()
         .json();
     assert_eq!(unl["limit"], serde_json::Value::Null);
@@ -571,31 +508,19 @@ async fn lowering_a_limit_evicts_nobody_and_admits_nobody_until_below(pool: PgPo
         Some("unlimited")
     );
     assert_eq!(join("f").success().json()["limit"], serde_json::Value::Null);
-    let viewers = env.run(&["stream", "viewers", "--json"]).success().json();
+    let viewers = env.capctl("stream viewers --json").success().json();
     assert_eq!(
         viewers,
         serde_json::json!([{"event_id": "ev1", "viewers": 3, "limit": null, "full_percent": null}])
     );
 
     // booths: set-capacity writes expo_booths.max_visitors and the cache
-    env.run(&[
-        "booth", "create", "--event", "ev1", "--id", "b1", "--name", "B",
-    ])
-    .success();
-    env.run(&["booth", "enter", "--booth", "b1", "--user", "u1"])
+    env.capctl("booth create --event ev1 --id b1 --name B")
         .success();
-    env.run(&["booth", "enter", "--booth", "b1", "--user", "u2"])
-        .success();
+    env.capctl("booth enter --booth b1 --user u1").success();
+    env.capctl("booth enter --booth b1 --user u2").success();
     let cap = env
-        .run(&[
-            "booth",
-            "set-capacity",
-            "--json",
-            "--booth",
-            "b1",
-            "--max",
-            "1",
-        ])
+        .capctl("booth set-capacity --json --booth b1 --max 1")
         .success()
         .json();
     assert_eq!(
@@ -608,10 +533,8 @@ async fn lowering_a_limit_evicts_nobody_and_admits_nobody_until_below(pool: PgPo
             .await
             .unwrap();
     assert_eq!(max, Some(1));
-    env.run(&["booth", "enter", "--booth", "b1", "--user", "u3"])
-        .code(3);
-    env.run(&["booth", "set-capacity", "--booth", "b1", "--max", "-1"])
-        .code(2);
+    env.capctl("booth enter --booth b1 --user u3").code(3);
+    env.capctl("booth set-capacity --booth b1 --max -1").code(2);
 }
 
 #[sqlx::test(migrator = "capctl_core::MIGRATOR")]
@@ -619,16 +542,9 @@ async fn unreachable_redis_is_exit_7_quickly(pool: PgPool) {
     let env = TestEnv::new(pool).await;
     env.event("ev1", &["--max-viewers", "3"]);
     let started = Instant::now();
-    let run = env.run(&[
-        "--redis-url",
-        "redis://127.0.0.1:1",
-        "stream",
-        "join",
-        "--event",
-        "ev1",
-        "--viewer",
-        "v",
-    ]);
+    let run = env
+        .capctl("--redis-url redis://127.0.0.1:1 stream join --event ev1 --viewer v")
+        .run();
     // generous bound: the promise is about 5 seconds, a loaded machine may add some
     assert!(
         started.elapsed() < Duration::from_secs(15),
@@ -671,16 +587,10 @@ async fn viewers_watch_prints_a_line_per_tick_until_ctrl_c(pool: PgPool) {
     use tokio::io::AsyncBufReadExt;
     let env = TestEnv::new(pool).await;
     env.event("ev1", &["--max-viewers", "4"]);
-    env.run(&["stream", "join", "--event", "ev1", "--viewer", "v1"])
-        .success();
-    let mut child = env.spawn(&[
-        "stream",
-        "viewers",
-        "--watch",
-        "--json",
-        "--interval",
-        "100ms",
-    ]);
+    env.capctl("stream join --event ev1 --viewer v1").success();
+    let mut child = env
+        .capctl("stream viewers --watch --json --interval 100ms")
+        .spawn();
     let mut lines = tokio::io::BufReader::new(child.stdout.take().unwrap()).lines();
     for _ in 0..2 {
         let line = tokio::time::timeout(Duration::from_secs(30), lines.next_line())

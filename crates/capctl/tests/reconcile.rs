@@ -22,10 +22,10 @@ async fn naive_counter_writer_is_found_and_fixed(pool: PgPool) {
     env.event("ev1", &["--max-viewers", "10"]);
     let room = Room::stream("ev1").unwrap();
     for v in ["a", "b"] {
-        env.run(&["stream", "join", "--event", "ev1", "--viewer", v])
+        env.capctl(format!("stream join --event ev1 --viewer {v}"))
             .success();
     }
-    env.run(&["reconcile", "--check"]).success();
+    env.capctl("reconcile --check").success();
 
     // someone INCRs the counter behind capctl's back
     let mut conn = redis(&env).await;
@@ -34,7 +34,7 @@ async fn naive_counter_writer_is_found_and_fixed(pool: PgPool) {
         .query_async(&mut conn)
         .await
         .unwrap();
-    let check = env.run(&["reconcile", "--check", "--json"]).code(8);
+    let check = env.capctl("reconcile --check --json").code(8);
     assert_eq!(check.json()["counters_fixed"], 1);
     assert!(check.stderr.contains("drift"), "{}", check.stderr);
     assert_eq!(
@@ -43,7 +43,7 @@ async fn naive_counter_writer_is_found_and_fixed(pool: PgPool) {
         "--check changed nothing"
     );
 
-    let fixed = env.run(&["reconcile", "--json"]).success().json();
+    let fixed = env.capctl("reconcile --json").success().json();
     assert_eq!(fixed["counters_fixed"], 1);
     for field in [
         "leases_expired",
@@ -57,7 +57,7 @@ async fn naive_counter_writer_is_found_and_fixed(pool: PgPool) {
         room_state(&env, &room).await,
         (Some(2), 2, Some("10".into()))
     );
-    env.run(&["reconcile", "--check"]).success();
+    env.capctl("reconcile --check").success();
 
     // a cached limit that disagrees with PostgreSQL is drift too, fixed the same way
     let _: () = redis::cmd("SET")
@@ -67,12 +67,12 @@ async fn naive_counter_writer_is_found_and_fixed(pool: PgPool) {
         .await
         .unwrap();
     assert_eq!(
-        env.run(&["reconcile", "--check", "--json"]).code(8).json()["limits_fixed"],
+        env.capctl("reconcile --check --json").code(8).json()["limits_fixed"],
         1
     );
-    env.run(&["reconcile"]).success();
+    env.capctl("reconcile").success();
     assert_eq!(room_state(&env, &room).await.2.as_deref(), Some("10"));
-    env.run(&["reconcile", "--check"]).success();
+    env.capctl("reconcile --check").success();
 }
 
 #[sqlx::test(migrator = "capctl_core::MIGRATOR")]
@@ -88,7 +88,7 @@ async fn corrupted_session_attendance_is_found_and_fixed(pool: PgPool) {
             .await
             .unwrap();
     }
-    env.run(&["reconcile", "--check"]).success();
+    env.capctl("reconcile --check").success();
 
     sqlx::query("UPDATE session_capacity SET current_attendance = 7 WHERE session_id = 's1'")
         .execute(&env.pool)
@@ -96,13 +96,13 @@ async fn corrupted_session_attendance_is_found_and_fixed(pool: PgPool) {
         .unwrap();
     let before = env.snapshot().await;
     assert_eq!(
-        env.run(&["reconcile", "--check", "--json"]).code(8).json()["sessions_fixed"],
+        env.capctl("reconcile --check --json").code(8).json()["sessions_fixed"],
         1
     );
     assert_eq!(env.snapshot().await, before, "--check wrote nothing");
 
     assert_eq!(
-        env.run(&["reconcile", "--json"]).success().json()["sessions_fixed"],
+        env.capctl("reconcile --json").success().json()["sessions_fixed"],
         1
     );
     assert_eq!(
@@ -112,7 +112,7 @@ async fn corrupted_session_attendance_is_found_and_fixed(pool: PgPool) {
         .await,
         2
     );
-    env.run(&["reconcile", "--check"]).success();
+    env.capctl("reconcile --check").success();
 }
 
 #[sqlx::test(migrator = "capctl_core::MIGRATOR")]
@@ -153,12 +153,12 @@ async fn overdue_offer_is_expired_and_passed_on(pool: PgPool) {
 
     let before = env.snapshot().await;
     assert_eq!(
-        env.run(&["reconcile", "--check", "--json"]).code(8).json()["offers_expired"],
+        env.capctl("reconcile --check --json").code(8).json()["offers_expired"],
         1
     );
     assert_eq!(env.snapshot().await, before, "--check wrote nothing");
 
-    let fixed = env.run(&["reconcile", "--json"]).success().json();
+    let fixed = env.capctl("reconcile --json").success().json();
     assert_eq!(
         (
             fixed["offers_expired"].clone(),
@@ -179,7 +179,7 @@ async fn overdue_offer_is_expired_and_passed_on(pool: PgPool) {
         .await,
         1
     );
-    env.run(&["reconcile", "--check"]).success();
+    env.capctl("reconcile --check").success();
 }
 
 #[sqlx::test(migrator = "capctl_core::MIGRATOR")]
@@ -271,7 +271,7 @@ async fn expired_lease_storm_is_reaped_in_bounded_batches(pool: PgPool) {
         room_state(&env, &live).await,
         (Some(5), 5, Some("50".into()))
     );
-    env.run(&["reconcile", "--check"]).success();
+    env.capctl("reconcile --check").success();
     presence_support::delete_prefix(&env).await; // 1000 rooms' counters: don't leave them behind
 }
 
@@ -279,7 +279,9 @@ async fn expired_lease_storm_is_reaped_in_bounded_batches(pool: PgPool) {
 async fn unreachable_redis_is_exit_7(pool: PgPool) {
     let env = TestEnv::new(pool).await;
     let started = Instant::now();
-    let run = env.run(&["--redis-url", "redis://127.0.0.1:1", "reconcile", "--check"]);
+    let run = env
+        .capctl("--redis-url redis://127.0.0.1:1 reconcile --check")
+        .run();
     assert!(
         started.elapsed() < Duration::from_secs(15),
         "{:?}",
@@ -309,19 +311,14 @@ fn scrape(port: u16) -> String {
 async fn watch_stops_cleanly_on(signal: &str, pool: PgPool) {
     let env = TestEnv::new(pool).await;
     env.event("ev1", &["--max-viewers", "4"]);
-    env.run(&["stream", "join", "--event", "ev1", "--viewer", "v1"])
-        .success();
+    env.capctl("stream join --event ev1 --viewer v1").success();
     let port = free_port();
     let addr = format!("127.0.0.1:{port}");
-    let mut child = env.spawn(&[
-        "reconcile",
-        "--watch",
-        "--json",
-        "--interval",
-        "100ms",
-        "--metrics-addr",
-        &addr,
-    ]);
+    let mut child = env
+        .capctl(format!(
+            "reconcile --watch --json --interval 100ms --metrics-addr {addr}"
+        ))
+        .spawn();
     let mut lines = tokio::io::BufReader::new(child.stdout.take().unwrap()).lines();
     for _ in 0..2 {
         let line = tokio::time::timeout(Duration::from_secs(30), lines.next_line())
