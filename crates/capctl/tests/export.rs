@@ -19,37 +19,6 @@ fn records(csv_text: &str) -> Vec<Vec<String>> {
         .collect()
 }
 
-async fn register(env: &TestEnv, event: &str, user: &str, name: &str, email: Option<&str>) {
-    sqlx::query(
-        "INSERT INTO event_registrations (event_id, user_id, name, email) VALUES ($1, $2, $3, $4)",
-    )
-    .bind(event)
-    .bind(user)
-    .bind(name)
-    .bind(email)
-    .execute(&env.pool)
-    .await
-    .unwrap();
-}
-
-async fn rsvp(env: &TestEnv, session: &str, user: &str) -> String {
-    sqlx::query_scalar("SELECT status FROM capctl_rsvp($1, $2, true)")
-        .bind(session)
-        .bind(user)
-        .fetch_one(&env.pool)
-        .await
-        .unwrap()
-}
-
-async fn cancel(env: &TestEnv, session: &str, user: &str) {
-    sqlx::query("SELECT * FROM capctl_cancel($1, $2)")
-        .bind(session)
-        .bind(user)
-        .execute(&env.pool)
-        .await
-        .unwrap();
-}
-
 async fn set_title(env: &TestEnv, session: &str, title: &str) {
     sqlx::query("UPDATE sessions SET title = $2 WHERE id = $1")
         .bind(session)
@@ -67,17 +36,19 @@ async fn fixture(env: &TestEnv) {
     env.session("ev", "s-b", 9, 10, &[]);
     env.session("ev", "s-a", 9, 10, &["--max-participants", "2"]);
     set_title(env, "s-a", "Rust, \"fearless\" & Zoë's talk").await;
-    register(env, "ev", "u1", "Doe, Jane", Some("jane@example.com")).await;
-    register(env, "ev", "u2", "He said \"hi\"", None).await;
-    register(env, "ev", "u3", "Zoë Çelik 日本", Some("zoe@example.org")).await;
-    register(env, "ev", "u4", "Plain Four", None).await;
-    register(env, "ev", "u5", "Plain Five", None).await;
+    env.register_named("ev", "u1", "Doe, Jane", Some("jane@example.com"))
+        .await;
+    env.register_named("ev", "u2", "He said \"hi\"", None).await;
+    env.register_named("ev", "u3", "Zoë Çelik 日本", Some("zoe@example.org"))
+        .await;
+    env.register_named("ev", "u4", "Plain Four", None).await;
+    env.register_named("ev", "u5", "Plain Five", None).await;
     for u in ["u1", "u2", "u3", "u4", "u5"] {
-        rsvp(env, "s-a", u).await;
+        env.rsvp_in_sql("s-a", u).await;
     }
-    cancel(env, "s-a", "u2").await;
-    assert_eq!(rsvp(env, "s-late", "u1").await, "CONFIRMED");
-    assert_eq!(rsvp(env, "s-b", "u4").await, "CONFIRMED");
+    env.cancel_in_sql("s-a", "u2").await;
+    assert_eq!(env.rsvp_in_sql("s-late", "u1").await, "CONFIRMED");
+    assert_eq!(env.rsvp_in_sql("s-b", "u4").await, "CONFIRMED");
 }
 
 /// Files in `dir`, names only, sorted.
@@ -248,8 +219,8 @@ async fn export_neutralises_spreadsheet_formulas(pool: PgPool) {
         ("h7", "safe = fine", Some("a=b@example.com")),
     ];
     for (u, name, email) in hostile {
-        register(&env, "ev", u, name, email).await;
-        rsvp(&env, "s1", u).await;
+        env.register_named("ev", u, name, email).await;
+        env.rsvp_in_sql("s1", u).await;
     }
     let run = env.capctl("export-rsvps --event ev").success();
     let rows = records(&run.stdout);
@@ -388,16 +359,6 @@ async fn export_of_event_without_rsvps_is_header_only(pool: PgPool) {
     );
 }
 
-/// The binary as a plain std command, pointed at this test's database.
-fn std_command(env: &TestEnv) -> std::process::Command {
-    let mut cmd = std::process::Command::new(BIN);
-    cmd.env("DATABASE_URL", &env.database_url)
-        .env("REDIS_URL", &env.redis_url)
-        .env("CAPCTL_REDIS_PREFIX", &env.prefix)
-        .env("NO_COLOR", "1");
-    cmd
-}
-
 /// Peak resident set of `capctl ARGS` in KiB, from `/usr/bin/time -v` when installed, else
 /// from VmHWM polled in /proc while it runs.
 fn peak_rss_kib(env: &TestEnv, args: &[&str]) -> (u64, std::process::Output) {
@@ -440,6 +401,7 @@ fn peak_rss_kib(env: &TestEnv, args: &[&str]) -> (u64, std::process::Output) {
                     break;
                 };
                 peak.fetch_max(kib, std::sync::atomic::Ordering::Relaxed);
+                // The sampling interval of the measurement, not a wait for readiness.
                 std::thread::sleep(std::time::Duration::from_millis(5));
             }
         })
@@ -514,7 +476,8 @@ async fn export_of_200k_rows_streams_in_flat_memory(pool: PgPool) {
     assert_eq!(listing(dir.path()), ["big.csv"]);
 
     // `capctl export-rsvps … | head -1`: a reader that goes away early is not an error.
-    let mut child = std_command(&env)
+    let mut child = env
+        .std_command()
         .args(["export-rsvps", "--event", "big"])
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())

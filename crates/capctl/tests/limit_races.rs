@@ -3,11 +3,10 @@
 //! the limit that was set last.
 
 mod common;
-mod presence_support;
 
 use capctl_core::presence::{Presence, Room, limit_value};
 use common::TestEnv;
-use presence_support::room_state;
+use common::redis::room_state;
 use sqlx::PgPool;
 
 #[sqlx::test(migrator = "capctl_core::MIGRATOR")]

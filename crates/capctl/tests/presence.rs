@@ -1,7 +1,6 @@
 //! Live presence limits: stream viewers and booth visitors on Redis, limits from PostgreSQL.
 
 mod common;
-mod presence_support;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -9,7 +8,7 @@ use std::time::{Duration, Instant};
 use capctl_core::presence::{LeaseStatus, Presence, Room};
 use capctl_core::reconcile::{ReconcileOptions, reconcile_pass};
 use common::TestEnv;
-use presence_support::{eventually, flush_prefix, redis, room_state, run_all};
+use common::redis::{eventually, flush_prefix, redis, room_state, run_all};
 use sqlx::PgPool;
 
 const MINUTE: Duration = Duration::from_secs(60);
@@ -436,7 +435,7 @@ async fn unknown_rooms_are_not_found_and_never_cached(pool: PgPool) {
         .code(5);
     env.capctl("stream viewers --event nope").code(5);
     let mut conn = redis(&env).await;
-    let keys = presence_support::keys_under(&mut conn, &format!("{}:*", env.prefix)).await;
+    let keys = common::redis::keys_under(&mut conn, &format!("{}:*", env.prefix)).await;
     assert!(
         keys.is_empty(),
         "nothing cached for rooms that do not exist: {keys:?}"

@@ -2,15 +2,14 @@
 //! by `--check` (exit 8, nothing changed) and fixed by a pass; `--watch` runs as a daemon.
 
 mod common;
-mod presence_support;
 
 use std::io::{Read, Write};
 use std::time::{Duration, Instant};
 
 use capctl_core::presence::{Presence, Room};
 use capctl_core::reconcile::{ReconcileOptions, reconcile_pass};
-use common::TestEnv;
-use presence_support::{keys_under, redis, room_state};
+use common::redis::{keys_under, redis, room_state};
+use common::{TestEnv, free_port};
 use sqlx::PgPool;
 use tokio::io::AsyncBufReadExt;
 
@@ -272,7 +271,7 @@ async fn expired_lease_storm_is_reaped_in_bounded_batches(pool: PgPool) {
         (Some(5), 5, Some("50".into()))
     );
     env.capctl("reconcile --check").success();
-    presence_support::delete_prefix(&env).await; // 1000 rooms' counters: don't leave them behind
+    common::redis::delete_prefix(&env).await; // 1000 rooms' counters: don't leave them behind
 }
 
 #[sqlx::test(migrator = "capctl_core::MIGRATOR")]
@@ -288,14 +287,6 @@ async fn unreachable_redis_is_exit_7(pool: PgPool) {
         started.elapsed()
     );
     run.code(7).error_mentions("redis");
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 fn scrape(port: u16) -> String {

@@ -103,3 +103,12 @@ pub fn wait_until(what: &str, within: std::time::Duration, mut ready: impl FnMut
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
 }
+
+/// A port nobody listens on right now.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
