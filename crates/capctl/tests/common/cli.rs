@@ -22,6 +22,7 @@ pub struct Capctl<'a> {
     vars: Vec<(OsString, Option<OsString>)>,
     stdin: Option<Vec<u8>>,
     timeout: Duration,
+    dir: Option<std::path::PathBuf>,
 }
 
 impl TestEnv {
@@ -38,6 +39,7 @@ impl TestEnv {
             vars: Vec::new(),
             stdin: None,
             timeout: DEFAULT_TIMEOUT,
+            dir: None,
         }
     }
 
@@ -76,6 +78,17 @@ impl TestEnv {
             cmd.env(k, v);
         }
         cmd
+    }
+}
+
+impl std::fmt::Debug for Capctl<'_> {
+    /// The command line as run, e.g. `capctl session rsvp --session s1` (for failure messages).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "capctl")?;
+        for a in &self.args {
+            write!(f, " {a:?}")?;
+        }
+        Ok(())
     }
 }
 
@@ -118,6 +131,12 @@ impl<'a> Capctl<'a> {
         self
     }
 
+    /// Runs in `dir` (e.g. where a `.env` file is).
+    pub fn current_dir(mut self, dir: impl Into<std::path::PathBuf>) -> Self {
+        self.dir = Some(dir.into());
+        self
+    }
+
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self
@@ -138,6 +157,9 @@ impl<'a> Capctl<'a> {
             };
         }
         cmd.args(&self.args).timeout(self.timeout);
+        if let Some(dir) = &self.dir {
+            cmd.current_dir(dir);
+        }
         if let Some(input) = self.stdin {
             cmd.write_stdin(input);
         }
@@ -170,6 +192,9 @@ impl<'a> Capctl<'a> {
                 Some(v) => cmd.env(k, v),
                 None => cmd.env_remove(k),
             };
+        }
+        if let Some(dir) = &self.dir {
+            cmd.current_dir(dir);
         }
         cmd.args(&self.args)
             .stdin(Stdio::null())
