@@ -26,6 +26,16 @@ fn case(args: &[&str], code: i32, mentions: &'static str) -> Case {
     }
 }
 
+/// A case given as a command line, split on whitespace.
+fn line(args: &str, code: i32, mentions: &'static str) -> Case {
+    Case {
+        args: args.split_whitespace().map(str::to_string).collect(),
+        code,
+        mentions,
+        stdin: None,
+    }
+}
+
 fn owned(args: Vec<String>, code: i32, mentions: &'static str) -> Case {
     Case {
         args,
@@ -157,7 +167,7 @@ fn argument_cases() -> Vec<Case> {
         owned(event_create(&["--max-viewers", "-1"]), 2, "negative"),
         // Lookups with broken ids never reach the database.
         case(&["event", "show", ""], 2, "empty"),
-        case(&["event", "show", "../../etc/passwd"], 2, "contains"),
+        line("event show ../../etc/passwd", 2, "contains"),
         case(
             &["event", "register", "--event", "evt_bad", "--user", "u 1"],
             2,
@@ -258,7 +268,7 @@ fn argument_cases() -> Vec<Case> {
             2,
             "contains",
         ),
-        case(&["session", "waitlist", "--session", "*"], 2, "contains"),
+        line("session waitlist --session *", 2, "contains"),
         case(
             &["schedule", "--event", "evt_bad", "--user", ""],
             2,
@@ -332,7 +342,7 @@ fn argument_cases() -> Vec<Case> {
             2,
             "more than zero",
         ),
-        case(&["reconcile", "--interval=-1s"], 2, "duration"),
+        line("reconcile --interval=-1s", 2, "duration"),
         case(
             &["reconcile", "--metrics-addr", "not-an-address"],
             2,
@@ -344,10 +354,10 @@ fn argument_cases() -> Vec<Case> {
             "contains",
         ),
         // Benchmarks refuse nonsense sizes before touching anything.
-        case(&["bench", "rsvp", "--users=-1"], 2, "invalid value"),
-        case(&["bench", "rsvp", "--concurrency", "0"], 2, "at least 1"),
-        case(&["bench", "export", "--rows", "0"], 2, "at least 1"),
-        case(&["bench", "stream", "--drop", "1.5"], 2, "between 0 and 1"),
+        line("bench rsvp --users=-1", 2, "invalid value"),
+        line("bench rsvp --concurrency 0", 2, "at least 1"),
+        line("bench export --rows 0", 2, "at least 1"),
+        line("bench stream --drop 1.5", 2, "between 0 and 1"),
         // Global options and unknown things.
         case(
             &["--redis-prefix", "bad prefix", "event", "list"],
@@ -355,9 +365,9 @@ fn argument_cases() -> Vec<Case> {
             "prefix",
         ),
         case(&["--database-url", "not a url", "event", "list"], 2, "URL"),
-        case(&["completions", "klingon"], 2, "invalid value"),
-        case(&["session", "teleport"], 2, "unrecognized subcommand"),
-        case(&["event", "list", "--frobnicate"], 2, "unexpected argument"),
+        line("completions klingon", 2, "invalid value"),
+        line("session teleport", 2, "unrecognized subcommand"),
+        line("event list --frobnicate", 2, "unexpected argument"),
     ]
 }
 
@@ -398,7 +408,7 @@ fn request_cases() -> Vec<Case> {
             2,
             "absurd",
         ),
-        case(&["event", "show", "evt_nope"], 5, "not found"),
+        line("event show evt_nope", 5, "not found"),
         case(
             &[
                 "session",
@@ -425,7 +435,7 @@ fn request_cases() -> Vec<Case> {
             5,
             "not found",
         ),
-        case(&["export-rsvps", "--event", "evt_nope"], 5, "not found"),
+        line("export-rsvps --event evt_nope", 5, "not found"),
         case(
             &["export-rsvps", "--event", "evt_bad", "--status", "BOGUS"],
             2,
@@ -503,11 +513,11 @@ async fn check_cases(env: &TestEnv, cases: Vec<Case>) {
     let mut failures = Vec::new();
     for c in cases {
         let before = (env.snapshot().await, redis_keys(env).await);
-        let args: Vec<&str> = c.args.iter().map(String::as_str).collect();
-        let run = match &c.stdin {
-            Some(input) => env.run_with_stdin(&args, input),
-            None => env.run(&args),
-        };
+        let mut cmd = env.capctl("").args(&c.args);
+        if let Some(input) = &c.stdin {
+            cmd = cmd.stdin(input.as_str());
+        }
+        let run = cmd.run();
         let after = (env.snapshot().await, redis_keys(env).await);
         let shown: Vec<String> = c.args.iter().map(|a| common_shorten(a)).collect();
         let lines = run.stderr.lines().count();

@@ -279,12 +279,12 @@ async fn export_output_is_atomic_and_bad_input_leaves_nothing(pool: PgPool) {
             "not found in event \"ev\"",
         ),
     ] {
-        let mut full = vec!["export-rsvps", "--output", f];
-        full.extend(args);
-        env.run(&full).code(code).error_mentions(needle);
+        let full = env.capctl("export-rsvps --output").arg(f).args(&args);
+        let shown = format!("{full:?}");
+        full.code(code).error_mentions(needle);
         assert!(
             listing(dir.path()).is_empty(),
-            "{full:?} left {:?}",
+            "{shown} left {:?}",
             listing(dir.path())
         );
     }

@@ -71,11 +71,11 @@ async fn reconcile_check_changes_nothing_in_either_store(pool: PgPool) {
     let redis_before = redis_state(&env, &env.prefix).await;
 
     for args in [
-        &["reconcile", "--check", "--json"][..],
-        &["reconcile", "--check"],
-        &["--json", "reconcile", "--check"],
+        "reconcile --check --json",
+        "reconcile --check",
+        "--json reconcile --check",
     ] {
-        let run = env.run(args).code(8);
+        let run = env.capctl(args).code(8);
         assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
         assert!(run.stderr.contains("drift"), "{}", run.stderr);
         assert_eq!(

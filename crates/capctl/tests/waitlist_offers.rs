@@ -440,11 +440,7 @@ async fn an_offer_holder_who_clashes_meanwhile_keeps_the_offer_until_they_allow_
     env.session("e1", "s1", 9, 10, &["--max-participants", "1"]);
     env.session("e1", "s2", 9, 10, &[]);
     env.register_many("e1", "u", 2).await;
-    let rsvp = |s: &str, u: &str, extra: &[&str]| {
-        let mut args = vec!["session", "rsvp", "--json", "--session", s, "--user", u];
-        args.extend_from_slice(extra);
-        env.run(&args)
-    };
+    let rsvp = |s: &str, u: &str, extra: &[&str]| env.rsvp(s, u).args(extra).run();
     rsvp("s1", "u-0", &[]).success();
     rsvp("s1", "u-1", &[]).code(4);
     env.capctl("session cancel --session s1 --user u-0")
