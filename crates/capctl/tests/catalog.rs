@@ -10,18 +10,27 @@ use sqlx::PgPool;
 async fn session_create_and_list_show_real_zeros(pool: PgPool) {
     let env = TestEnv::new(pool).await;
     env.event("evt_s", &[]);
-    let s = env.capctl("session create --json --event evt_s --id ses_1 --title Keynote --starts-at 2030-06-01T09:00:00Z --ends-at 2030-06-01T10:00:00Z --max-participants 50 --room").arg("Hall A").arg("--offer-ttl").arg("10m")
+    let s = env
+        .capctl(
+            "session create --json --event evt_s --id ses_1 --title Keynote \
+             --starts-at 2030-06-01T09:00:00Z --ends-at 2030-06-01T10:00:00Z \
+             --max-participants 50 --room",
+        )
+        .arg("Hall A")
+        .args(["--offer-ttl", "10m"])
         .success()
         .json();
     assert_eq!(s["session_id"], "ses_1");
     assert_eq!(s["offer_ttl_seconds"], 600);
     env.capctl("session create --event evt_s --id ses_0 --title")
         .arg("Open space")
-        .arg("--starts-at")
-        .arg("2030-06-01T08:00:00Z")
-        .arg("--ends-at")
-        .arg("2030-06-01T09:00:00Z")
-        .arg("--no-waitlist")
+        .args([
+            "--starts-at",
+            "2030-06-01T08:00:00Z",
+            "--ends-at",
+            "2030-06-01T09:00:00Z",
+            "--no-waitlist",
+        ])
         .success();
 
     let list = env
@@ -71,11 +80,16 @@ async fn session_create_and_list_show_real_zeros(pool: PgPool) {
         "{table}"
     );
 }
+
 #[sqlx::test(migrator = "capctl_core::MIGRATOR")]
 async fn booth_create(pool: PgPool) {
     let env = TestEnv::new(pool).await;
     env.event("evt_b", &[]);
-    let b = env.capctl("booth create --json --event evt_b --id booth_1 --name Acme --tier gold --max-visitors 8")
+    let b = env
+        .capctl(
+            "booth create --json --event evt_b --id booth_1 --name Acme \
+             --tier gold --max-visitors 8",
+        )
         .success()
         .json();
     assert_eq!(
@@ -89,6 +103,7 @@ async fn booth_create(pool: PgPool) {
             .unwrap();
     assert_eq!(row, ("Acme".to_string(), Some(8)));
 }
+
 /// Every refused input: one-line error naming the problem, its exit code, nothing written.
 /// Runs each refused command: its code, one error line naming the problem, nothing written.
 async fn refused_cleanly(env: &TestEnv, cases: Vec<(Capctl<'_>, i32, &str)>) {
@@ -101,6 +116,7 @@ async fn refused_cleanly(env: &TestEnv, cases: Vec<(Capctl<'_>, i32, &str)>) {
         assert_eq!(env.snapshot().await, before, "{shown} wrote something");
     }
 }
+
 #[sqlx::test(migrator = "capctl_core::MIGRATOR")]
 async fn bad_input_is_refused_cleanly(pool: PgPool) {
     // event create
@@ -151,6 +167,7 @@ async fn bad_input_is_refused_cleanly(pool: PgPool) {
     ];
     refused_cleanly(&env, cases).await;
 }
+
 #[sqlx::test(migrator = "capctl_core::MIGRATOR")]
 async fn bad_session_booth_and_connection_input_is_refused_cleanly(pool: PgPool) {
     let env = TestEnv::new(pool).await;

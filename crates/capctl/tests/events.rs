@@ -12,14 +12,16 @@ async fn event_create_list_show(pool: PgPool) {
     let created = env
         .capctl("event create --json --id evt_a --name")
         .arg("  Rust Conf  ")
-        .arg("--starts-at")
-        .arg("2030-06-01T08:00:00+02:00")
-        .arg("--ends-at")
-        .arg("2030-06-02T18:00:00Z")
-        .arg("--max-attendees")
-        .arg("100")
-        .arg("--max-viewers")
-        .arg("20")
+        .args([
+            "--starts-at",
+            "2030-06-01T08:00:00+02:00",
+            "--ends-at",
+            "2030-06-02T18:00:00Z",
+            "--max-attendees",
+            "100",
+            "--max-viewers",
+            "20",
+        ])
         .success()
         .json();
     assert_eq!(created["event_id"], "evt_a");
@@ -28,7 +30,11 @@ async fn event_create_list_show(pool: PgPool) {
     assert_eq!(created["max_attendees"], 100);
     assert_eq!(created["max_viewers"], 20);
 
-    let generated = env.capctl("event create --json --name Second --starts-at 2030-07-01T08:00:00Z --ends-at 2030-07-01T18:00:00Z")
+    let generated = env
+        .capctl(
+            "event create --json --name Second \
+             --starts-at 2030-07-01T08:00:00Z --ends-at 2030-07-01T18:00:00Z",
+        )
         .success()
         .json();
     let gen_id = generated["event_id"].as_str().unwrap();
@@ -60,11 +66,16 @@ async fn event_create_list_show(pool: PgPool) {
     assert_eq!(attendees, Some(100));
     assert_eq!(viewers, serde_json::json!({"max_concurrent_viewers": 20}));
 }
+
 #[sqlx::test(migrator = "capctl_core::MIGRATOR")]
 async fn names_with_quotes_and_shell_characters_are_stored_verbatim(pool: PgPool) {
     let env = TestEnv::new(pool).await;
     let hostile = "O'Brien's \"talk\"; DROP TABLE events; -- $(rm -rf /) `id`";
-    let ev = env.capctl(format!("event create --json --id evt_q --name {hostile} --starts-at 2030-06-01T08:00:00Z --ends-at 2030-06-01T18:00:00Z"))
+    let ev = env
+        .capctl("event create --json --id evt_q --name")
+        .arg(hostile)
+        .args(["--starts-at", "2030-06-01T08:00:00Z"])
+        .args(["--ends-at", "2030-06-01T18:00:00Z"])
         .success()
         .json();
     assert_eq!(ev["name"], hostile);
@@ -75,6 +86,7 @@ async fn names_with_quotes_and_shell_characters_are_stored_verbatim(pool: PgPool
     assert_eq!(stored, hostile);
     assert_eq!(env.count("SELECT count(*) FROM events").await, 1);
 }
+
 #[sqlx::test(migrator = "capctl_core::MIGRATOR")]
 async fn register_is_idempotent_and_respects_max_attendees(pool: PgPool) {
     let env = TestEnv::new(pool).await;
@@ -113,6 +125,7 @@ async fn register_is_idempotent_and_respects_max_attendees(pool: PgPool) {
         .code(2)
         .error_mentions("email");
 }
+
 #[sqlx::test(migrator = "capctl_core::MIGRATOR")]
 async fn concurrent_registrations_never_overshoot(pool: PgPool) {
     let env = TestEnv::new(pool).await;

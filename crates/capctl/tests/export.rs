@@ -291,12 +291,14 @@ async fn export_output_is_atomic_and_bad_input_leaves_nothing(pool: PgPool) {
 
     // A failed export leaves an existing file exactly as it was.
     std::fs::write(&file, "precious\n").unwrap();
-    env.capctl(format!("export-rsvps --output {f} --event nope"))
+    env.capctl("export-rsvps --event nope --output")
+        .arg(f)
         .code(5);
     assert_eq!(std::fs::read_to_string(&file).unwrap(), "precious\n");
     assert_eq!(listing(dir.path()), ["out.csv"]);
     // A successful one replaces it whole.
-    env.capctl(format!("--json export-rsvps --output {f} --event ev"))
+    env.capctl("--json export-rsvps --event ev --output")
+        .arg(f)
         .success();
     assert_eq!(records(&std::fs::read_to_string(&file).unwrap()).len(), 8);
     assert_eq!(listing(dir.path()), ["out.csv"]);

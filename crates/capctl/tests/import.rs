@@ -363,7 +363,8 @@ async fn import_and_concurrent_registers_never_overshoot_max_attendees(pool: PgP
     let file = write(dir.path(), "f.csv", text.as_bytes());
     let file = file.to_str().unwrap().to_string();
     let mut children = vec![
-        env.capctl(format!("event import-registrations --event ev {file}"))
+        env.capctl("event import-registrations --event ev")
+            .arg(&file)
             .spawn(),
     ];
     for i in 0..30 {

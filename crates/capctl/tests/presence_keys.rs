@@ -106,6 +106,7 @@ async fn redis_keys_start_with_the_prefix_and_share_a_hash_tag_per_room(pool: Pg
     delete_keys(&env, &flagged).await;
     delete_keys(&env, &env.prefix).await;
 }
+
 #[sqlx::test(migrator = "capctl_core::MIGRATOR")]
 async fn the_viewer_limit_lives_in_virtual_settings_beside_other_settings(pool: PgPool) {
     let env = TestEnv::new(pool).await;

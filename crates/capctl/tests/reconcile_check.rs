@@ -8,9 +8,19 @@ use common::TestEnv;
 use common::redis::{redis, redis_state};
 use sqlx::PgPool;
 
-#[sqlx::test(migrator = "capctl_core::MIGRATOR")]
-async fn reconcile_check_changes_nothing_in_either_store(pool: PgPool) {
-    let env = TestEnv::new(pool).await;
+/// The keys of the rooms [`every_kind_of_drift`] touches.
+struct DriftKeys {
+    stream: capctl_core::presence::RoomKeys,
+    booth: capctl_core::presence::RoomKeys,
+    gone: capctl_core::presence::RoomKeys,
+    e2: capctl_core::presence::RoomKeys,
+}
+
+/// A clean state (a reconcile pass and `--check` agree), then every kind of drift at once:
+/// an overdue offer in s1, a wrong attendance counter on s2, an expired lease and a counter one
+/// too high on e1's stream, a wrong cached limit on b1, a cached limit for a booth that does
+/// not exist, and e2's limit missing from the cache.
+async fn every_kind_of_drift(env: &TestEnv) -> DriftKeys {
     env.event("e1", &["--max-viewers", "5"]);
     env.event("e2", &["--max-viewers", "4"]);
     env.capctl("booth create --event e1 --id b1 --name B --max-visitors 2")
@@ -39,7 +49,7 @@ async fn reconcile_check_changes_nothing_in_either_store(pool: PgPool) {
         .execute(&env.pool)
         .await
         .unwrap();
-    let mut conn = redis(&env).await;
+    let mut conn = redis(env).await;
     let stream = Room::stream("e1").unwrap().keys(&env.prefix);
     let booth = Room::booth("b1").unwrap().keys(&env.prefix);
     let gone = Room::booth("gone").unwrap().keys(&env.prefix);
@@ -67,6 +77,18 @@ async fn reconcile_check_changes_nothing_in_either_store(pool: PgPool) {
         .query_async(&mut conn)
         .await
         .unwrap();
+    DriftKeys {
+        stream,
+        booth,
+        gone,
+        e2,
+    }
+}
+
+#[sqlx::test(migrator = "capctl_core::MIGRATOR")]
+async fn reconcile_check_changes_nothing_in_either_store(pool: PgPool) {
+    let env = TestEnv::new(pool).await;
+    every_kind_of_drift(&env).await;
     let pg_before = env.snapshot().await;
     let redis_before = redis_state(&env, &env.prefix).await;
 
@@ -101,7 +123,17 @@ async fn reconcile_check_changes_nothing_in_either_store(pool: PgPool) {
         assert_eq!(found[field], n, "{field}: {found}");
     }
     assert_eq!(found["drift"], true);
+}
 
+#[sqlx::test(migrator = "capctl_core::MIGRATOR")]
+async fn a_pass_fixes_every_drift_check_found_and_leaves_none(pool: PgPool) {
+    let env = TestEnv::new(pool).await;
+    let DriftKeys {
+        stream,
+        booth,
+        gone,
+        e2,
+    } = every_kind_of_drift(&env).await;
     // a real pass fixes all of it, and leaves nothing for --check
     let fixed = env.capctl("reconcile --json").success().json();
     for (field, n) in [
@@ -143,6 +175,7 @@ async fn reconcile_check_changes_nothing_in_either_store(pool: PgPool) {
     );
     env.capctl("reconcile --check").success();
 }
+
 #[sqlx::test(migrator = "capctl_core::MIGRATOR")]
 async fn reconcile_check_finds_free_seats_a_pass_would_offer(pool: PgPool) {
     let env = TestEnv::new(pool).await;

@@ -50,6 +50,7 @@ async fn overlap_is_refused_unless_allowed(pool: PgPool) {
         ]
     );
 }
+
 #[sqlx::test(migrator = "capctl_core::MIGRATOR")]
 async fn schedule_lists_the_users_sessions_by_start(pool: PgPool) {
     let env = TestEnv::new(pool).await;
@@ -104,6 +105,7 @@ async fn schedule_lists_the_users_sessions_by_start(pool: PgPool) {
         .code(5)
         .error_mentions("event \"nope\" not found");
 }
+
 #[sqlx::test(migrator = "capctl_core::MIGRATOR")]
 async fn schedule_ics_is_a_stable_calendar(pool: PgPool) {
     let env = TestEnv::new(pool).await;

@@ -8,9 +8,8 @@ use common::{TestEnv, pairs};
 use serde_json::{Value, json};
 use sqlx::PgPool;
 
-#[sqlx::test(migrator = "capctl_core::MIGRATOR")]
-async fn rsvp_confirms_until_full_then_waitlists_in_order(pool: PgPool) {
-    let env = TestEnv::new(pool).await;
+/// e1 with s1 (two seats, in "Hall A"); u-0 … u-3 registered for e1.
+async fn two_seats_four_users(env: &TestEnv) -> Vec<String> {
     env.event("e1", &[]);
     env.session(
         "e1",
@@ -19,7 +18,20 @@ async fn rsvp_confirms_until_full_then_waitlists_in_order(pool: PgPool) {
         10,
         &["--max-participants", "2", "--room", "Hall A"],
     );
-    let users = env.register_many("e1", "u", 4).await;
+    env.register_many("e1", "u", 4).await
+}
+
+/// The same, with u-0 and u-1 seated and u-2, u-3 waiting in that order.
+async fn full_with_two_waiting(env: &TestEnv) {
+    for u in two_seats_four_users(env).await {
+        env.rsvp("s1", &u).run();
+    }
+}
+
+#[sqlx::test(migrator = "capctl_core::MIGRATOR")]
+async fn rsvp_confirms_until_full_then_waitlists_in_order(pool: PgPool) {
+    let env = TestEnv::new(pool).await;
+    let users = two_seats_four_users(&env).await;
 
     for u in &users[..2] {
         let out = env.rsvp("s1", u).success().json();
@@ -57,7 +69,12 @@ async fn rsvp_confirms_until_full_then_waitlists_in_order(pool: PgPool) {
     );
     assert_eq!(env.queue("s1").await, ["u-2", "u-3"]);
     assert_eq!(env.counters("s1").await, (2, 2));
+}
 
+#[sqlx::test(migrator = "capctl_core::MIGRATOR")]
+async fn session_list_counts_a_full_session(pool: PgPool) {
+    let env = TestEnv::new(pool).await;
+    full_with_two_waiting(&env).await;
     let list = env
         .capctl("session list --json --event e1")
         .success()
@@ -81,7 +98,12 @@ async fn rsvp_confirms_until_full_then_waitlists_in_order(pool: PgPool) {
             &json!(true)
         )
     );
+}
 
+#[sqlx::test(migrator = "capctl_core::MIGRATOR")]
+async fn session_waitlist_lists_the_queue_in_order(pool: PgPool) {
+    let env = TestEnv::new(pool).await;
+    full_with_two_waiting(&env).await;
     let queue_json = env
         .capctl("session waitlist --json --session s1")
         .success()
@@ -94,6 +116,7 @@ async fn rsvp_confirms_until_full_then_waitlists_in_order(pool: PgPool) {
         .collect();
     assert_eq!(listed, [(json!(1), json!("u-2")), (json!(2), json!("u-3"))]);
 }
+
 #[sqlx::test(migrator = "capctl_core::MIGRATOR")]
 async fn repeat_rsvp_changes_nothing(pool: PgPool) {
     let env = TestEnv::new(pool).await;
@@ -121,6 +144,7 @@ async fn repeat_rsvp_changes_nothing(pool: PgPool) {
     assert_eq!(env.snapshot().await, before, "a repeat writes nothing");
     assert_eq!(env.counters("s1").await, (1, 1));
 }
+
 #[sqlx::test(migrator = "capctl_core::MIGRATOR")]
 async fn capacity_is_maximum_capacity_else_max_participants_else_unlimited(pool: PgPool) {
     let env = TestEnv::new(pool).await;
@@ -162,6 +186,7 @@ async fn capacity_is_maximum_capacity_else_max_participants_else_unlimited(pool:
         (Value::Null, Value::Null)
     );
 }
+
 #[sqlx::test(migrator = "capctl_core::MIGRATOR")]
 async fn full_session_without_waitlist_refuses(pool: PgPool) {
     let env = TestEnv::new(pool).await;
@@ -183,6 +208,7 @@ async fn full_session_without_waitlist_refuses(pool: PgPool) {
     assert_eq!(env.status_of("s1", "u-1").await, None);
     assert_eq!(env.counters("s1").await, (1, 0));
 }
+
 #[sqlx::test(migrator = "capctl_core::MIGRATOR")]
 async fn registration_for_the_sessions_event_is_required(pool: PgPool) {
     let env = TestEnv::new(pool).await;
@@ -205,15 +231,22 @@ async fn registration_for_the_sessions_event_is_required(pool: PgPool) {
     env.rsvp("s1", "other-0").success();
     assert_eq!(env.statuses("s1").await, pairs(&[("other-0", "CONFIRMED")]));
 }
-#[sqlx::test(migrator = "capctl_core::MIGRATOR")]
-async fn bad_input_is_refused_and_writes_nothing(pool: PgPool) {
-    let env = TestEnv::new(pool).await;
+
+/// e1 with s1 (two seats, u-0 holding one) and e2 with s9; u-0 and u-1 registered for e1.
+async fn two_events(env: &TestEnv) {
     env.event("e1", &[]);
     env.event("e2", &[]);
     env.session("e1", "s1", 9, 10, &["--max-participants", "2"]);
     env.session("e2", "s9", 9, 10, &[]);
     env.register_many("e1", "u", 2).await;
     env.rsvp("s1", "u-0").success();
+}
+
+#[sqlx::test(migrator = "capctl_core::MIGRATOR")]
+async fn bad_input_is_refused_and_writes_nothing(pool: PgPool) {
+    // session rsvp and cancel
+    let env = TestEnv::new(pool).await;
+    two_events(&env).await;
     let before = env.snapshot().await;
 
     env.rsvp("nope", "u-0")
@@ -234,6 +267,16 @@ async fn bad_input_is_refused_and_writes_nothing(pool: PgPool) {
     env.cancel("s9", "u-0")
         .code(5)
         .error_mentions("has no RSVP");
+    assert_eq!(env.snapshot().await, before, "nothing written");
+    assert_eq!(env.counters("s1").await, (1, 0));
+}
+
+#[sqlx::test(migrator = "capctl_core::MIGRATOR")]
+async fn bad_capacity_schedule_and_waitlist_input_is_refused_and_writes_nothing(pool: PgPool) {
+    let env = TestEnv::new(pool).await;
+    two_events(&env).await;
+    let before = env.snapshot().await;
+
     env.set_capacity("s1", &["--max", "-1"])
         .code(2)
         .error_mentions("must not be negative");
@@ -278,6 +321,7 @@ async fn bad_input_is_refused_and_writes_nothing(pool: PgPool) {
     assert_eq!(env.snapshot().await, before, "nothing written");
     assert_eq!(env.counters("s1").await, (1, 0));
 }
+
 #[sqlx::test(migrator = "capctl_core::MIGRATOR")]
 async fn database_refuses_an_oversell_from_a_raw_writer(pool: PgPool) {
     let env = TestEnv::new(pool).await;
@@ -321,6 +365,7 @@ async fn database_refuses_an_oversell_from_a_raw_writer(pool: PgPool) {
     assert_eq!(env.snapshot().await, before, "nothing left behind");
     assert_eq!(env.counters("s1").await, (1, 1));
 }
+
 #[sqlx::test(migrator = "capctl_core::MIGRATOR")]
 async fn only_a_live_registration_may_rsvp(pool: PgPool) {
     let env = TestEnv::new(pool).await;

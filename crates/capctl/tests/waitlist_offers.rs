@@ -9,9 +9,9 @@ use common::{TestEnv, pairs};
 use serde_json::{Value, json};
 use sqlx::PgPool;
 
-#[sqlx::test(migrator = "capctl_core::MIGRATOR")]
-async fn cancel_offers_the_seat_to_the_next_in_line_who_accepts(pool: PgPool) {
-    let env = TestEnv::new(pool).await;
+/// s1 (one seat, offers held 10 minutes): u-0 confirmed, then cancelled, so u-1 holds an offer
+/// and u-2 waits.
+async fn offer_made(env: &TestEnv) -> serde_json::Value {
     env.event("e1", &[]);
     env.session(
         "e1",
@@ -24,8 +24,13 @@ async fn cancel_offers_the_seat_to_the_next_in_line_who_accepts(pool: PgPool) {
     env.rsvp("s1", "u-0").success();
     env.rsvp("s1", "u-1").code(4);
     env.rsvp("s1", "u-2").code(4);
+    env.cancel("s1", "u-0").success().json()
+}
 
-    let out = env.cancel("s1", "u-0").success().json();
+#[sqlx::test(migrator = "capctl_core::MIGRATOR")]
+async fn cancel_offers_the_seat_to_the_next_in_line_who_accepts(pool: PgPool) {
+    let env = TestEnv::new(pool).await;
+    let out = offer_made(&env).await;
     assert_eq!(
         (
             &out["status"],
@@ -48,7 +53,24 @@ async fn cancel_offers_the_seat_to_the_next_in_line_who_accepts(pool: PgPool) {
             ("u-2", "WAITLISTED")
         ])
     );
-    // The offer holds the seat for the session's offer TTL.
+    assert_eq!(env.counters("s1").await, (1, 1));
+
+    let accepted = env.rsvp("s1", "u-1").success().json();
+    assert_eq!(
+        (accepted["status"].clone(), accepted["repeat"].clone()),
+        (json!("CONFIRMED"), json!(false))
+    );
+    assert_eq!(
+        env.status_of("s1", "u-1").await.as_deref(),
+        Some("CONFIRMED")
+    );
+    assert_eq!(env.counters("s1").await, (1, 1));
+}
+
+#[sqlx::test(migrator = "capctl_core::MIGRATOR")]
+async fn an_offer_holds_the_seat_for_the_sessions_offer_ttl(pool: PgPool) {
+    let env = TestEnv::new(pool).await;
+    offer_made(&env).await;
     let held: bool = sqlx::query_scalar(
         "SELECT offer_expires_at - offered_at = interval '10 minutes' AND waitlist_seq IS NULL
            FROM session_rsvps WHERE session_id = 's1' AND user_id = 'u-1'",
@@ -57,7 +79,12 @@ async fn cancel_offers_the_seat_to_the_next_in_line_who_accepts(pool: PgPool) {
     .await
     .unwrap();
     assert!(held);
-    assert_eq!(env.counters("s1").await, (1, 1));
+}
+
+#[sqlx::test(migrator = "capctl_core::MIGRATOR")]
+async fn waitlist_and_schedule_show_the_offer(pool: PgPool) {
+    let env = TestEnv::new(pool).await;
+    offer_made(&env).await;
     let q = env
         .capctl("session waitlist --json --session s1")
         .success()
@@ -79,22 +106,19 @@ async fn cancel_offers_the_seat_to_the_next_in_line_who_accepts(pool: PgPool) {
         .success()
         .json();
     assert_eq!(sched[0]["status"], "OFFERED");
+}
 
-    // The canceller coming back does not get the held seat back: they queue behind.
+#[sqlx::test(migrator = "capctl_core::MIGRATOR")]
+async fn the_canceller_coming_back_queues_behind_the_held_seat(pool: PgPool) {
+    let env = TestEnv::new(pool).await;
+    offer_made(&env).await;
     env.rsvp("s1", "u-0").code(4);
     assert_eq!(env.queue("s1").await, ["u-2", "u-0"]);
-
-    let accepted = env.rsvp("s1", "u-1").success().json();
-    assert_eq!(
-        (accepted["status"].clone(), accepted["repeat"].clone()),
-        (json!("CONFIRMED"), json!(false))
-    );
-    assert_eq!(
-        env.status_of("s1", "u-1").await.as_deref(),
-        Some("CONFIRMED")
-    );
+    // then the offer is accepted: one seat taken, two waiting
+    env.rsvp("s1", "u-1").success();
     assert_eq!(env.counters("s1").await, (1, 2));
 }
+
 #[sqlx::test(migrator = "capctl_core::MIGRATOR")]
 async fn cancelling_an_offer_passes_it_on_and_repeats_are_idempotent(pool: PgPool) {
     let env = TestEnv::new(pool).await;
@@ -138,6 +162,7 @@ async fn cancelling_an_offer_passes_it_on_and_repeats_are_idempotent(pool: PgPoo
         .json();
     assert_eq!(list[0]["available"], 1);
 }
+
 #[sqlx::test(migrator = "capctl_core::MIGRATOR")]
 async fn waitlisted_cancel_closes_the_gap(pool: PgPool) {
     let env = TestEnv::new(pool).await;
@@ -179,9 +204,10 @@ async fn waitlisted_cancel_closes_the_gap(pool: PgPool) {
     assert_eq!(env.rsvp("s1", "u-2").code(4).json()["waitlist_position"], 4);
     assert_eq!(env.queue("s1").await, ["u-1", "u-3", "u-5", "u-2"]);
 }
-#[sqlx::test(migrator = "capctl_core::MIGRATOR")]
-async fn expired_offer_passes_on_at_the_next_write(pool: PgPool) {
-    let env = TestEnv::new(pool).await;
+
+/// s1 (one seat): u-0 cancelled, so u-1 was offered the seat, u-2 waits; then u-1's offer
+/// lapsed (its expiry set in the past behind capctl's back). u-3 is registered too.
+async fn offer_lapsed(env: &TestEnv) {
     env.event("e1", &[]);
     env.session("e1", "s1", 9, 10, &["--max-participants", "1"]);
     env.register_many("e1", "u", 4).await;
@@ -190,12 +216,33 @@ async fn expired_offer_passes_on_at_the_next_write(pool: PgPool) {
     env.rsvp("s1", "u-2").code(4);
     env.cancel("s1", "u-0").success();
     assert_eq!(env.status_of("s1", "u-1").await.as_deref(), Some("OFFERED"));
+    env.exec("UPDATE session_rsvps SET offer_expires_at = now() - interval '1s' WHERE status = 'OFFERED'")
+        .await;
+}
 
-    sqlx::query("UPDATE session_rsvps SET offer_expires_at = now() - interval '1s' WHERE status = 'OFFERED'")
-        .execute(&env.pool)
-        .await
-        .unwrap();
-    // Reads do not write: the overdue offer is simply not shown as holding anything.
+#[sqlx::test(migrator = "capctl_core::MIGRATOR")]
+async fn expired_offer_passes_on_at_the_next_write(pool: PgPool) {
+    // The next write on the session (anyone's RSVP) expires it and passes the seat on.
+    let env = TestEnv::new(pool).await;
+    offer_lapsed(&env).await;
+    let late = env.rsvp("s1", "u-3").code(4).json();
+    assert_eq!(late["waitlist_position"], 1);
+    assert_eq!(
+        env.statuses("s1").await,
+        pairs(&[
+            ("u-0", "CANCELLED"),
+            ("u-1", "EXPIRED"),
+            ("u-2", "OFFERED"),
+            ("u-3", "WAITLISTED")
+        ])
+    );
+    assert_eq!(env.counters("s1").await, (1, 1));
+}
+
+#[sqlx::test(migrator = "capctl_core::MIGRATOR")]
+async fn reads_show_an_overdue_offer_as_holding_nothing_and_write_nothing(pool: PgPool) {
+    let env = TestEnv::new(pool).await;
+    offer_lapsed(&env).await;
     let q = env
         .capctl("session waitlist --json --session s1")
         .success()
@@ -214,22 +261,14 @@ async fn expired_offer_passes_on_at_the_next_write(pool: PgPool) {
         ),
         (&json!(0), &json!(1), &json!(false))
     );
+}
 
-    // The next write on the session (anyone's RSVP) expires it and passes the seat on.
-    let late = env.rsvp("s1", "u-3").code(4).json();
-    assert_eq!(late["waitlist_position"], 1);
-    assert_eq!(
-        env.statuses("s1").await,
-        pairs(&[
-            ("u-0", "CANCELLED"),
-            ("u-1", "EXPIRED"),
-            ("u-2", "OFFERED"),
-            ("u-3", "WAITLISTED")
-        ])
-    );
-    assert_eq!(env.counters("s1").await, (1, 1));
-
-    // The late user trying to accept now queues again, at the back; the schedule drops the offer.
+#[sqlx::test(migrator = "capctl_core::MIGRATOR")]
+async fn a_late_user_trying_to_accept_queues_again_at_the_back(pool: PgPool) {
+    let env = TestEnv::new(pool).await;
+    offer_lapsed(&env).await;
+    env.rsvp("s1", "u-3").code(4);
+    // the schedule drops the lapsed offer
     let sched = env
         .capctl("schedule --json --event e1 --user u-1")
         .success()
@@ -238,12 +277,16 @@ async fn expired_offer_passes_on_at_the_next_write(pool: PgPool) {
     let back = env.rsvp("s1", "u-1").code(4).json();
     assert_eq!(back["waitlist_position"], 2);
     assert_eq!(env.queue("s1").await, ["u-3", "u-1"]);
+}
 
-    // An offer that lapses in the hands of a canceller gives nothing away twice.
-    sqlx::query("UPDATE session_rsvps SET offer_expires_at = now() - interval '1s' WHERE status = 'OFFERED'")
-        .execute(&env.pool)
-        .await
-        .unwrap();
+#[sqlx::test(migrator = "capctl_core::MIGRATOR")]
+async fn an_offer_lapsing_in_a_cancellers_hands_gives_nothing_away_twice(pool: PgPool) {
+    let env = TestEnv::new(pool).await;
+    offer_lapsed(&env).await;
+    env.rsvp("s1", "u-3").code(4); // u-1's offer expires, u-2 is offered the seat
+    env.rsvp("s1", "u-1").code(4);
+    env.exec("UPDATE session_rsvps SET offer_expires_at = now() - interval '1s' WHERE status = 'OFFERED'")
+        .await;
     let out = env.cancel("s1", "u-2").success().json();
     assert_eq!(
         (out["previous_status"].clone(), out["offers_sent"].clone()),
@@ -260,6 +303,7 @@ async fn expired_offer_passes_on_at_the_next_write(pool: PgPool) {
     );
     assert_eq!(env.counters("s1").await, (1, 1));
 }
+
 #[sqlx::test(migrator = "capctl_core::MIGRATOR")]
 async fn no_offers_once_the_session_has_started_and_none_after_it_ended(pool: PgPool) {
     let env = TestEnv::new(pool).await;
@@ -305,6 +349,7 @@ async fn no_offers_once_the_session_has_started_and_none_after_it_ended(pool: Pg
         .error_mentions("has already ended");
     assert_eq!(env.snapshot().await, before);
 }
+
 #[sqlx::test(migrator = "capctl_core::MIGRATOR")]
 async fn raising_capacity_offers_seats_at_once(pool: PgPool) {
     let env = TestEnv::new(pool).await;
@@ -354,6 +399,7 @@ async fn raising_capacity_offers_seats_at_once(pool: PgPool) {
     );
     assert_eq!(env.counters("s1").await, (5, 0));
 }
+
 #[sqlx::test(migrator = "capctl_core::MIGRATOR")]
 async fn lowering_below_taken_needs_force_and_then_admits_nobody_until_below(pool: PgPool) {
     let env = TestEnv::new(pool).await;
@@ -404,6 +450,7 @@ async fn lowering_below_taken_needs_force_and_then_admits_nobody_until_below(poo
     assert_eq!(env.status_of("s1", "u-3").await.as_deref(), Some("OFFERED"));
     assert_eq!(env.counters("s1").await, (1, 0));
 }
+
 #[sqlx::test(migrator = "capctl_core::MIGRATOR")]
 async fn promotion_skips_a_clashing_user_who_keeps_their_place(pool: PgPool) {
     let env = TestEnv::new(pool).await;
@@ -431,6 +478,7 @@ async fn promotion_skips_a_clashing_user_who_keeps_their_place(pool: PgPool) {
     env.cancel("s1", "u-2").success();
     assert_eq!(env.status_of("s1", "u-1").await.as_deref(), Some("OFFERED"));
 }
+
 #[sqlx::test(migrator = "capctl_core::MIGRATOR")]
 async fn an_offer_holder_who_clashes_meanwhile_keeps_the_offer_until_they_allow_the_overlap(
     pool: PgPool,
