@@ -324,12 +324,10 @@ async fn disconnect_storm_frees_places_without_overshoot(pool: PgPool) {
     );
 }
 
-#[sqlx::test(migrator = "capctl_core::MIGRATOR")]
-async fn redis_flush_never_means_unlimited(pool: PgPool) {
-    let env = TestEnv::new(pool).await;
+/// ev1 (three viewers) with booth b1 (two visitors); v0, v1, v2 watching ev1's stream.
+async fn three_watching(env: &TestEnv) -> (Room, Room) {
     env.event("ev1", &["--max-viewers", "3"]);
-    env.capctl("booth create --event ev1 --id b1 --name B --max-visitors 2")
-        .success();
+    env.booth("ev1", "b1", Some(2));
     let stream = Room::stream("ev1").unwrap();
     let booth = Room::booth("b1").unwrap();
     let b = env.backends();
@@ -342,14 +340,29 @@ async fn redis_flush_never_means_unlimited(pool: PgPool) {
                 .admitted
         );
     }
+    (stream, booth)
+}
+
+#[sqlx::test(migrator = "capctl_core::MIGRATOR")]
+async fn redis_flush_never_means_unlimited(pool: PgPool) {
+    let env = TestEnv::new(pool).await;
+    let (stream, _) = three_watching(&env).await;
+    let b = env.backends();
+    let p = Presence::new(&b);
 
     flush_prefix(&env).await;
     // the old viewers' heartbeats find their leases gone
     let hb = p.heartbeat(&stream, "v0", MINUTE).await.unwrap();
     assert!(hb.lost && !hb.admitted);
     assert_eq!(hb.limit, Some(3), "limit reloaded from PostgreSQL");
+}
 
-    // reconcile restores every limit, for rooms nobody has touched yet as well
+#[sqlx::test(migrator = "capctl_core::MIGRATOR")]
+async fn reconcile_restores_every_limit_after_a_flush(pool: PgPool) {
+    // for rooms nobody has touched yet as well; rejoining then goes through the capacity check
+    let env = TestEnv::new(pool).await;
+    let (stream, booth) = three_watching(&env).await;
+    let b = env.backends();
     flush_prefix(&env).await;
     let report = reconcile_pass(&b, &ReconcileOptions::default())
         .await
@@ -358,26 +371,23 @@ async fn redis_flush_never_means_unlimited(pool: PgPool) {
     assert_eq!(room_state(&env, &stream).await.2.as_deref(), Some("3"));
     assert_eq!(room_state(&env, &booth).await.2.as_deref(), Some("2"));
 
-    // rejoining goes through the capacity check
     let statuses =
         join_concurrently(&env, &stream, (0..6).map(|i| format!("v{i}")).collect()).await;
     assert_eq!(tally(&statuses), (3, 3));
+}
 
-    // flushed again with nothing to restore it: the scripts reload and the limit comes from
-    // PostgreSQL, for processes too
+#[sqlx::test(migrator = "capctl_core::MIGRATOR")]
+async fn after_a_flush_processes_reload_the_scripts_and_the_limit(pool: PgPool) {
+    // flushed with nothing to restore it: the scripts reload and the limit comes from PostgreSQL
+    let env = TestEnv::new(pool).await;
+    let (_, booth) = three_watching(&env).await;
     flush_prefix(&env).await;
     let argv = (0..5)
         .map(|i| {
-            [
-                "booth",
-                "enter",
-                "--booth",
-                "b1",
-                "--user",
-                &format!("u{i}"),
-            ]
-            .map(String::from)
-            .to_vec()
+            format!("booth enter --booth b1 --user u{i}")
+                .split_whitespace()
+                .map(String::from)
+                .collect()
         })
         .collect();
     let codes: Vec<i32> = run_all(&env, argv)
@@ -391,8 +401,15 @@ async fn redis_flush_never_means_unlimited(pool: PgPool) {
         room_state(&env, &booth).await,
         (Some(2), 2, Some("2".into()))
     );
+}
 
-    // and pipelined joins survive a script flush (NOSCRIPT inside a pipeline)
+#[sqlx::test(migrator = "capctl_core::MIGRATOR")]
+async fn pipelined_joins_survive_a_script_flush(pool: PgPool) {
+    // NOSCRIPT inside a pipeline
+    let env = TestEnv::new(pool).await;
+    let (stream, _) = three_watching(&env).await;
+    let b = env.backends();
+    let p = Presence::new(&b);
     flush_prefix(&env).await;
     let requests: Vec<(Room, String)> = (0..5).map(|i| (stream.clone(), format!("w{i}"))).collect();
     let answers = p.join_many(&requests, MINUTE).await.unwrap();
@@ -401,8 +418,15 @@ async fn redis_flush_never_means_unlimited(pool: PgPool) {
         room_state(&env, &stream).await,
         (Some(3), 3, Some("3".into()))
     );
+}
 
-    // a cached limit that is not a number (someone else's writer) is reloaded, never trusted
+#[sqlx::test(migrator = "capctl_core::MIGRATOR")]
+async fn a_cached_limit_that_is_not_a_number_is_reloaded_never_trusted(pool: PgPool) {
+    // someone else's writer put it there
+    let env = TestEnv::new(pool).await;
+    let (stream, _) = three_watching(&env).await;
+    let b = env.backends();
+    let p = Presence::new(&b);
     let mut conn = redis(&env).await;
     let _: () = redis::cmd("SET")
         .arg(stream.keys(&env.prefix).limit)
@@ -496,7 +520,21 @@ async fn lowering_a_limit_evicts_nobody_and_admits_nobody_until_below(pool: PgPo
     join("e").code(3); // 2 of 2: still full
     env.capctl("stream leave --event ev1 --viewer c").success();
     assert_eq!(join("e").success().json()["count"], 2);
+}
 
+#[sqlx::test(migrator = "capctl_core::MIGRATOR")]
+async fn removing_a_stream_limit_caches_unlimited(pool: PgPool) {
+    let env = TestEnv::new(pool).await;
+    env.event("ev1", &["--max-viewers", "5"]);
+    let room = Room::stream("ev1").unwrap();
+    for v in ["d", "e"] {
+        env.capctl(format!("stream join --event ev1 --viewer {v}"))
+            .success();
+    }
+    let join = |v: &str| {
+        env.capctl(format!("stream join --json --event ev1 --viewer {v}"))
+            .run()
+    };
     let unl = env
         .capctl("stream set-limit --json --event ev1 --unlimited")
         .success()
@@ -512,7 +550,12 @@ async fn lowering_a_limit_evicts_nobody_and_admits_nobody_until_below(pool: PgPo
         viewers,
         serde_json::json!([{"event_id": "ev1", "viewers": 3, "limit": null, "full_percent": null}])
     );
+}
 
+#[sqlx::test(migrator = "capctl_core::MIGRATOR")]
+async fn lowering_a_booth_capacity_evicts_nobody_and_admits_nobody_until_below(pool: PgPool) {
+    let env = TestEnv::new(pool).await;
+    env.event("ev1", &[]);
     // booths: set-capacity writes expo_booths.max_visitors and the cache
     env.capctl("booth create --event ev1 --id b1 --name B")
         .success();

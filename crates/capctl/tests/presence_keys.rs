@@ -17,24 +17,22 @@ fn hash_tag(key: &str) -> &str {
     &key[open + 1..close]
 }
 
+/// e1 (five viewers) with booth b1 (two visitors), and the prefix `--redis-prefix` will name:
+/// the flag wins over CAPCTL_REDIS_PREFIX (which the harness sets to env.prefix).
+fn flagged_prefix(env: &TestEnv) -> String {
+    env.event("e1", &["--max-viewers", "5"]);
+    env.booth("e1", "b1", Some(2));
+    format!("{}-flag", env.prefix)
+}
+
 #[sqlx::test(migrator = "capctl_core::MIGRATOR")]
 async fn redis_keys_start_with_the_prefix_and_share_a_hash_tag_per_room(pool: PgPool) {
     let env = TestEnv::new(pool).await;
-    env.event("e1", &["--max-viewers", "5"]);
-    env.capctl("booth create --event e1 --id b1 --name B --max-visitors 2")
-        .success();
-    // the flag wins over CAPCTL_REDIS_PREFIX (which the harness sets to env.prefix)
-    let flagged = format!("{}-flag", env.prefix);
-    let mut conn = redis(&env).await;
-    let now_ms = |t: (i64, i64)| t.0 * 1000 + t.1 / 1000;
-    let before: (i64, i64) = redis::cmd("TIME").query_async(&mut conn).await.unwrap();
-    let joined = env
-        .capctl(format!(
-            "stream join --json --event e1 --viewer v1 --ttl 90s --redis-prefix {flagged}"
-        ))
-        .success()
-        .json_doc();
-    let after: (i64, i64) = redis::cmd("TIME").query_async(&mut conn).await.unwrap();
+    let flagged = flagged_prefix(&env);
+    env.capctl(format!(
+        "stream join --json --event e1 --viewer v1 --ttl 90s --redis-prefix {flagged}"
+    ))
+    .success();
     env.capctl(format!(
         "--redis-prefix {flagged} booth enter --booth b1 --user u1"
     ))
@@ -60,8 +58,24 @@ async fn redis_keys_start_with_the_prefix_and_share_a_hash_tag_per_room(pool: Pg
         redis_state(&env, &env.prefix).await.is_empty(),
         "nothing written under the environment's prefix"
     );
+    delete_keys(&env, &flagged).await;
+}
 
-    // the lease is scored by the Redis server's clock: expiry = TIME + ttl
+#[sqlx::test(migrator = "capctl_core::MIGRATOR")]
+async fn a_lease_is_scored_by_the_redis_servers_clock(pool: PgPool) {
+    // expiry = TIME + ttl, and the answer reports that same instant
+    let env = TestEnv::new(pool).await;
+    let flagged = flagged_prefix(&env);
+    let mut conn = redis(&env).await;
+    let now_ms = |t: (i64, i64)| t.0 * 1000 + t.1 / 1000;
+    let before: (i64, i64) = redis::cmd("TIME").query_async(&mut conn).await.unwrap();
+    let joined = env
+        .capctl(format!(
+            "stream join --json --event e1 --viewer v1 --ttl 90s --redis-prefix {flagged}"
+        ))
+        .success()
+        .json_doc();
+    let after: (i64, i64) = redis::cmd("TIME").query_async(&mut conn).await.unwrap();
     let score: f64 = redis::cmd("ZSCORE")
         .arg(Room::stream("e1").unwrap().keys(&flagged).leases)
         .arg("v1")
@@ -78,8 +92,19 @@ async fn redis_keys_start_with_the_prefix_and_share_a_hash_tag_per_room(pool: Pg
             .unwrap()
             .timestamp_millis();
     assert_eq!(reported, score);
+    delete_keys(&env, &flagged).await;
+}
 
-    // a reconcile under one prefix leaves another prefix's keys alone, even wrong ones
+#[sqlx::test(migrator = "capctl_core::MIGRATOR")]
+async fn a_reconcile_under_one_prefix_leaves_another_prefixs_keys_alone(pool: PgPool) {
+    // even wrong ones
+    let env = TestEnv::new(pool).await;
+    let flagged = flagged_prefix(&env);
+    env.capctl(format!(
+        "stream join --event e1 --viewer v1 --redis-prefix {flagged}"
+    ))
+    .success();
+    let mut conn = redis(&env).await;
     let other = Room::stream("e1").unwrap().keys(&env.prefix);
     let _: () = redis::cmd("SET")
         .arg(&other.count)
