@@ -81,7 +81,13 @@ async fn export_has_header_columns_rfc4180_quoting_and_stable_order(pool: PgPool
     assert!(run.stdout.contains(r#""Doe, Jane""#));
     assert!(run.stdout.contains(r#""He said ""hi""""#));
     assert!(run.stdout.contains(",Zoë Çelik 日本,"));
+}
 
+#[sqlx::test(migrator = "capctl_core::MIGRATOR")]
+async fn export_orders_rows_by_session_start_then_status(pool: PgPool) {
+    let env = TestEnv::new(pool).await;
+    fixture(&env).await;
+    let run = env.capctl("export-rsvps --event ev").success();
     let rows = records(&run.stdout);
     assert_eq!(rows[0].join(","), HEADER);
     let got: Vec<(String, String, String, String)> = rows[1..]
@@ -103,8 +109,15 @@ async fn export_has_header_columns_rfc4180_quoting_and_stable_order(pool: PgPool
         .map(|(a, b, c, d)| (a.to_string(), b.to_string(), c.to_string(), d.to_string()))
         .collect();
     assert_eq!(got, want);
+}
 
+#[sqlx::test(migrator = "capctl_core::MIGRATOR")]
+async fn every_export_column_agrees_with_the_database(pool: PgPool) {
+    let env = TestEnv::new(pool).await;
+    fixture(&env).await;
+    let run = env.capctl("export-rsvps --event ev").success();
     // Every column agrees with the database.
+    let rows = records(&run.stdout);
     let u2 = &rows[5];
     let (id, rsvp_at, cancelled_at): (String, String, String) = sqlx::query_as(
         "SELECT id, to_char(rsvp_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),
@@ -132,7 +145,13 @@ async fn export_has_header_columns_rfc4180_quoting_and_stable_order(pool: PgPool
         ]
     );
     assert!(u2[10].ends_with('Z') && u2[11].ends_with('Z'));
+}
 
+#[sqlx::test(migrator = "capctl_core::MIGRATOR")]
+async fn export_is_stable_and_output_writes_the_same_bytes(pool: PgPool) {
+    let env = TestEnv::new(pool).await;
+    fixture(&env).await;
+    let run = env.capctl("export-rsvps --event ev").success();
     // Stable: a second export is byte for byte the same, and --output writes the same bytes.
     let again = env.capctl("export-rsvps --event ev").success();
     assert_eq!(again.stdout, run.stdout);
@@ -288,7 +307,15 @@ async fn export_output_is_atomic_and_bad_input_leaves_nothing(pool: PgPool) {
             listing(dir.path())
         );
     }
+}
 
+#[sqlx::test(migrator = "capctl_core::MIGRATOR")]
+async fn a_failed_export_leaves_an_existing_file_and_a_good_one_replaces_it(pool: PgPool) {
+    let env = TestEnv::new(pool).await;
+    fixture(&env).await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("out.csv");
+    let f = file.to_str().unwrap();
     // A failed export leaves an existing file exactly as it was.
     std::fs::write(&file, "precious\n").unwrap();
     env.capctl("export-rsvps --event nope --output")
@@ -302,7 +329,15 @@ async fn export_output_is_atomic_and_bad_input_leaves_nothing(pool: PgPool) {
         .success();
     assert_eq!(records(&std::fs::read_to_string(&file).unwrap()).len(), 8);
     assert_eq!(listing(dir.path()), ["out.csv"]);
+}
 
+#[sqlx::test(migrator = "capctl_core::MIGRATOR")]
+async fn unwritable_output_paths_are_refused_and_create_nothing(pool: PgPool) {
+    let env = TestEnv::new(pool).await;
+    fixture(&env).await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("out.csv");
+    std::fs::write(&file, "precious\n").unwrap();
     // Unwritable paths: invalid input (2), one line, nothing created.
     let missing = dir.path().join("no/such/dir/out.csv");
     env.capctl("export-rsvps --event ev --output")

@@ -206,7 +206,23 @@ async fn join_and_leave_are_idempotent(pool: PgPool) {
         room_state(&env, &room).await,
         (Some(1), 1, Some("3".into()))
     );
+}
 
+#[sqlx::test(migrator = "capctl_core::MIGRATOR")]
+async fn leaving_without_having_been_admitted_changes_nothing(pool: PgPool) {
+    let env = TestEnv::new(pool).await;
+    env.event("ev1", &["--max-viewers", "3"]);
+    let room = Room::stream("ev1").unwrap();
+    let join = |v: &str| {
+        env.capctl(format!("stream join --json --event ev1 --viewer {v}"))
+            .run()
+    };
+
+    let leave = |v: &str| {
+        env.capctl(format!("stream leave --json --event ev1 --viewer {v}"))
+            .run()
+    };
+    join("bob").success();
     // someone never admitted: refused at the limit, then leaves; nothing changes
     join("carol").success();
     join("dave").success();
@@ -217,7 +233,12 @@ async fn join_and_leave_are_idempotent(pool: PgPool) {
     assert_eq!(leave("erin").success().json()["status"], "ABSENT");
     assert_eq!(leave("nobody").success().json()["count"], 3);
     assert_eq!(room_state(&env, &room).await, before);
+}
 
+#[sqlx::test(migrator = "capctl_core::MIGRATOR")]
+async fn booth_enter_and_leave_are_idempotent(pool: PgPool) {
+    let env = TestEnv::new(pool).await;
+    env.event("ev1", &[]);
     // booths behave the same
     env.capctl("booth create --event ev1 --id b1 --name B --max-visitors 1")
         .success();
