@@ -104,13 +104,7 @@ async fn corrupted_session_attendance_is_found_and_fixed(pool: PgPool) {
         env.capctl("reconcile --json").success().json()["sessions_fixed"],
         1
     );
-    assert_eq!(
-        env.count(
-            "SELECT current_attendance::bigint FROM session_capacity WHERE session_id = 's1'"
-        )
-        .await,
-        2
-    );
+    assert_eq!(env.attendance("s1").await, 2);
     env.capctl("reconcile --check").success();
 }
 
@@ -132,19 +126,7 @@ async fn overdue_offer_is_expired_and_passed_on(pool: PgPool) {
         .execute(&env.pool)
         .await
         .unwrap();
-    let status = |u: &'static str| {
-        let pool = env.pool.clone();
-        async move {
-            sqlx::query_scalar::<_, String>(
-                "SELECT status FROM session_rsvps WHERE session_id = 's1' AND user_id = $1",
-            )
-            .bind(u)
-            .fetch_one(&pool)
-            .await
-            .unwrap()
-        }
-    };
-    assert_eq!(status("u-1").await, "OFFERED");
+    assert_eq!(env.status_of("s1", "u-1").await.unwrap(), "OFFERED");
     sqlx::query("UPDATE session_rsvps SET offer_expires_at = now() - interval '1 minute' WHERE user_id = 'u-1'")
         .execute(&env.pool)
         .await
@@ -165,19 +147,13 @@ async fn overdue_offer_is_expired_and_passed_on(pool: PgPool) {
         ),
         (1.into(), 1.into())
     );
-    assert_eq!(status("u-1").await, "EXPIRED");
+    assert_eq!(env.status_of("s1", "u-1").await.unwrap(), "EXPIRED");
     assert_eq!(
-        status("u-2").await,
+        env.status_of("s1", "u-2").await.unwrap(),
         "OFFERED",
         "the seat went to the next in line"
     );
-    assert_eq!(
-        env.count(
-            "SELECT current_attendance::bigint FROM session_capacity WHERE session_id = 's1'"
-        )
-        .await,
-        1
-    );
+    assert_eq!(env.attendance("s1").await, 1);
     env.capctl("reconcile --check").success();
 }
 

@@ -166,13 +166,7 @@ async fn a_pass_fixes_every_drift_check_found_and_leaves_none(pool: PgPool) {
         seats,
         [("u-0", "CANCELLED"), ("u-1", "EXPIRED"), ("u-2", "OFFERED")]
     );
-    assert_eq!(
-        env.count(
-            "SELECT current_attendance::bigint FROM session_capacity WHERE session_id = 's2'"
-        )
-        .await,
-        1
-    );
+    assert_eq!(env.attendance("s2").await, 1);
     env.capctl("reconcile --check").success();
 }
 
@@ -187,19 +181,6 @@ async fn reconcile_check_finds_free_seats_a_pass_would_offer(pool: PgPool) {
     let rsvp = |s: &str, u: &str| {
         env.capctl(format!("session rsvp --session {s} --user {u}"))
             .run()
-    };
-    let status = |s: &'static str, u: &'static str| {
-        let pool = env.pool.clone();
-        async move {
-            sqlx::query_scalar::<_, String>(
-                "SELECT status FROM session_rsvps WHERE session_id = $1 AND user_id = $2",
-            )
-            .bind(s)
-            .bind(u)
-            .fetch_one(&pool)
-            .await
-            .unwrap()
-        }
     };
     // s1: full with two waiting; then its capacity is raised behind capctl's back
     rsvp("s1", "u-0").success();
@@ -223,7 +204,7 @@ async fn reconcile_check_finds_free_seats_a_pass_would_offer(pool: PgPool) {
     );
     env.capctl("session cancel --session s4 --user u-1")
         .success();
-    assert_eq!(status("s3", "u-1").await, "WAITLISTED");
+    assert_eq!(env.status_of("s3", "u-1").await.unwrap(), "WAITLISTED");
 
     let before = env.snapshot().await;
     let found = env.capctl("reconcile --check --json").code(8);
@@ -245,7 +226,7 @@ async fn reconcile_check_finds_free_seats_a_pass_would_offer(pool: PgPool) {
         (&3.into(), &true.into())
     );
     for (s, u) in [("s1", "u-1"), ("s1", "u-2"), ("s3", "u-1")] {
-        assert_eq!(status(s, u).await, "OFFERED", "{u} in {s}");
+        assert_eq!(env.status_of(s, u).await.unwrap(), "OFFERED", "{u} in {s}");
     }
     env.capctl("reconcile --check").success();
 }

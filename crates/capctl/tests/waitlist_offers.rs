@@ -501,12 +501,7 @@ async fn an_offer_holder_who_clashes_meanwhile_keeps_the_offer_until_they_allow_
         .code(6)
         .error_mentions("the offer held for them expires at");
     assert_eq!(env.snapshot().await, before, "the offer is still held");
-    let status: String = sqlx::query_scalar(
-        "SELECT status FROM session_rsvps WHERE session_id = 's1' AND user_id = 'u-1'",
-    )
-    .fetch_one(&env.pool)
-    .await
-    .unwrap();
+    let status = env.status_of("s1", "u-1").await.unwrap();
     assert_eq!(status, "OFFERED");
 
     let ok = rsvp("s1", "u-1", &["--allow-overlap"]).success().json();
@@ -526,11 +521,5 @@ async fn an_offer_holder_who_clashes_meanwhile_keeps_the_offer_until_they_allow_
         ),
         (&"s1".into(), &1.into(), &0.into())
     );
-    assert_eq!(
-        env.count(
-            "SELECT current_attendance::bigint FROM session_capacity WHERE session_id = 's1'"
-        )
-        .await,
-        1
-    );
+    assert_eq!(env.attendance("s1").await, 1);
 }
