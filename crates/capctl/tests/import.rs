@@ -92,7 +92,13 @@ async fn import_registers_every_row(pool: PgPool) {
         "no progress bar when stderr is not a terminal: {:?}",
         run.stderr
     );
+}
 
+#[sqlx::test(migrator = "capctl_core::MIGRATOR")]
+async fn a_header_alone_is_a_valid_empty_file(pool: PgPool) {
+    let env = TestEnv::new(pool).await;
+    env.event("ev", &[]);
+    let dir = tempfile::tempdir().unwrap();
     // A header alone is a valid, empty file.
     let empty = write(dir.path(), "header-only.csv", b"user_id,name,email\n");
     let json = import(&env, "ev", &empty).success().json();

@@ -106,9 +106,9 @@ async fn schedule_lists_the_users_sessions_by_start(pool: PgPool) {
         .error_mentions("event \"nope\" not found");
 }
 
-#[sqlx::test(migrator = "capctl_core::MIGRATOR")]
-async fn schedule_ics_is_a_stable_calendar(pool: PgPool) {
-    let env = TestEnv::new(pool).await;
+/// e1 with s1 (09:00, "Hall A", one seat), s2 (11:00, one seat, u-1's), s3 (13:00): u-0 has s1,
+/// waits for s2, and cancelled s3.
+async fn calendar_fixture(env: &TestEnv) {
     env.event("e1", &[]);
     env.session(
         "e1",
@@ -125,7 +125,21 @@ async fn schedule_ics_is_a_stable_calendar(pool: PgPool) {
     env.rsvp("s2", "u-0").code(4);
     env.rsvp("s3", "u-0").success();
     env.cancel("s3", "u-0").success();
+}
 
+/// The value of `key` in one VEVENT of a calendar.
+fn ics_prop(ev: &str, key: &str) -> String {
+    ev.lines()
+        .find_map(|l| l.strip_prefix(&format!("{key}:")))
+        .unwrap_or_else(|| panic!("{key} missing in {ev}"))
+        .trim_end()
+        .to_string()
+}
+
+#[sqlx::test(migrator = "capctl_core::MIGRATOR")]
+async fn schedule_ics_is_a_stable_calendar(pool: PgPool) {
+    let env = TestEnv::new(pool).await;
+    calendar_fixture(&env).await;
     let ics = || {
         env.capctl("schedule --event e1 --user u-0 --ics")
             .success()
@@ -152,29 +166,37 @@ async fn schedule_ics_is_a_stable_calendar(pool: PgPool) {
             .await
             .unwrap();
     let events: Vec<&str> = first.split("BEGIN:VEVENT").skip(1).collect();
-    let prop = |ev: &str, key: &str| -> String {
-        ev.lines()
-            .find_map(|l| l.strip_prefix(&format!("{key}:")))
-            .unwrap_or_else(|| panic!("{key} missing in {ev}"))
-            .trim_end()
-            .to_string()
-    };
-    assert_eq!(prop(events[0], "UID"), format!("{}@capctl", ids[0]));
-    assert_eq!(prop(events[1], "UID"), format!("{}@capctl", ids[1]));
-    assert_eq!(prop(events[0], "DTSTART"), "20300601T090000Z");
-    assert_eq!(prop(events[0], "DTEND"), "20300601T100000Z");
-    assert!(prop(events[0], "DTSTAMP").ends_with('Z'));
-    assert_eq!(prop(events[0], "SUMMARY"), "Test session");
-    assert_eq!(prop(events[0], "LOCATION"), "Hall A");
-    assert_eq!(prop(events[0], "STATUS"), "CONFIRMED");
-    assert_eq!(prop(events[1], "STATUS"), "TENTATIVE");
-    assert!(prop(events[1], "DTSTART").ends_with('Z'));
+    assert_eq!(ics_prop(events[0], "UID"), format!("{}@capctl", ids[0]));
+    assert_eq!(ics_prop(events[1], "UID"), format!("{}@capctl", ids[1]));
+    assert_eq!(ics_prop(events[0], "DTSTART"), "20300601T090000Z");
+    assert_eq!(ics_prop(events[0], "DTEND"), "20300601T100000Z");
+    assert!(ics_prop(events[0], "DTSTAMP").ends_with('Z'));
+    assert_eq!(ics_prop(events[0], "SUMMARY"), "Test session");
+    assert_eq!(ics_prop(events[0], "LOCATION"), "Hall A");
+    assert_eq!(ics_prop(events[0], "STATUS"), "CONFIRMED");
+    assert_eq!(ics_prop(events[1], "STATUS"), "TENTATIVE");
+    assert!(ics_prop(events[1], "DTSTART").ends_with('Z'));
+}
 
+#[sqlx::test(migrator = "capctl_core::MIGRATOR")]
+async fn a_promoted_rsvp_keeps_its_calendar_uid(pool: PgPool) {
+    let env = TestEnv::new(pool).await;
+    calendar_fixture(&env).await;
+    let ics = || {
+        env.capctl("schedule --event e1 --user u-0 --ics")
+            .success()
+            .stdout
+    };
+    let ids: Vec<String> =
+        sqlx::query_scalar("SELECT id FROM session_rsvps WHERE user_id = 'u-0' AND session_id IN ('s1', 's2') ORDER BY session_id")
+            .fetch_all(&env.pool)
+            .await
+            .unwrap();
     // Promoted from the waitlist: same UID, now confirmed.
     env.cancel("s2", "u-1").success();
     env.rsvp("s2", "u-0").success();
     let third = ics();
     let ev = third.split("BEGIN:VEVENT").nth(2).unwrap();
-    assert_eq!(prop(ev, "UID"), format!("{}@capctl", ids[1]));
-    assert_eq!(prop(ev, "STATUS"), "CONFIRMED");
+    assert_eq!(ics_prop(ev, "UID"), format!("{}@capctl", ids[1]));
+    assert_eq!(ics_prop(ev, "STATUS"), "CONFIRMED");
 }
