@@ -59,23 +59,11 @@ fn event_create(extra: &[&str]) -> Vec<String> {
 }
 
 fn session_create(extra: &[&str]) -> Vec<String> {
-    let mut v: Vec<String> = [
-        "session",
-        "create",
-        "--event",
-        "evt_bad",
-        "--title",
-        "T",
-        "--starts-at",
-        TS1,
-        "--ends-at",
-        TS2,
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
-    v.extend(extra.iter().map(|s| s.to_string()));
-    v
+    format!("session create --event evt_bad --title T --starts-at {TS1} --ends-at {TS2}")
+        .split_whitespace()
+        .chain(extra.iter().copied())
+        .map(str::to_string)
+        .collect()
 }
 
 /// `event create` with one flag's value replaced (clap refuses a repeated flag).
@@ -173,17 +161,8 @@ fn argument_cases() -> Vec<Case> {
             2,
             "contains",
         ),
-        case(
-            &[
-                "event",
-                "register",
-                "--event",
-                "evt_bad",
-                "--user",
-                "u9",
-                "--email",
-                "not-an-email",
-            ],
+        line(
+            "event register --event evt_bad --user u9 --email not-an-email",
             2,
             "email",
         ),
@@ -214,36 +193,17 @@ fn argument_cases() -> Vec<Case> {
         ),
         owned(session_create(&["--max-participants", "-1"]), 2, "negative"),
         owned(session_create(&["--room", "a\nb"]), 2, "control"),
-        case(
-            &[
-                "session",
-                "set-capacity",
-                "--session",
-                "ses_bad",
-                "--max",
-                "-1",
-            ],
+        line(
+            "session set-capacity --session ses_bad --max -1",
             2,
             "negative",
         ),
-        case(
-            &[
-                "session",
-                "set-capacity",
-                "--session",
-                "ses_bad",
-                "--max",
-                "5",
-                "--unlimited",
-            ],
+        line(
+            "session set-capacity --session ses_bad --max 5 --unlimited",
             2,
             "cannot be used with",
         ),
-        case(
-            &["session", "set-capacity", "--session", "ses_bad"],
-            2,
-            "required",
-        ),
+        line("session set-capacity --session ses_bad", 2, "required"),
         case(
             &[
                 "session",
@@ -275,81 +235,42 @@ fn argument_cases() -> Vec<Case> {
             "empty",
         ),
         // Booths and streams: ids that would break a Redis hash tag, absurd leases.
-        case(
-            &[
-                "booth",
-                "create",
-                "--event",
-                "evt_bad",
-                "--name",
-                "B",
-                "--max-visitors",
-                "-3",
-            ],
+        line(
+            "booth create --event evt_bad --name B --max-visitors -3",
             2,
             "negative",
         ),
-        case(
-            &[
-                "booth",
-                "enter",
-                "--booth",
-                "booth_bad",
-                "--user",
-                "u1",
-                "--ttl",
-                "0s",
-            ],
+        line(
+            "booth enter --booth booth_bad --user u1 --ttl 0s",
             2,
             "more than zero",
         ),
-        case(
-            &[
-                "booth",
-                "enter",
-                "--booth",
-                "booth_bad",
-                "--user",
-                "u1",
-                "--ttl",
-                "999999h",
-            ],
+        line(
+            "booth enter --booth booth_bad --user u1 --ttl 999999h",
             2,
             "30 days",
         ),
-        case(
-            &["booth", "heartbeat", "--booth", "a{b}", "--user", "u1"],
-            2,
-            "contains",
-        ),
-        case(
-            &["stream", "join", "--event", "evt_bad}", "--viewer", "v1"],
-            2,
-            "contains",
-        ),
+        line("booth heartbeat --booth a{b} --user u1", 2, "contains"),
+        line("stream join --event evt_bad} --viewer v1", 2, "contains"),
         case(
             &["stream", "join", "--event", "evt_bad", "--viewer", "v\n1"],
             2,
             "contains",
         ),
-        case(
-            &["stream", "set-limit", "--event", "evt_bad", "--max", "1e99"],
+        line(
+            "stream set-limit --event evt_bad --max 1e99",
             2,
             "invalid value",
         ),
-        case(
-            &["stream", "viewers", "--interval", "0s"],
-            2,
-            "more than zero",
-        ),
+        line("stream viewers --interval 0s", 2, "more than zero"),
         line("reconcile --interval=-1s", 2, "duration"),
-        case(
-            &["reconcile", "--metrics-addr", "not-an-address"],
+        line(
+            "reconcile --metrics-addr not-an-address",
             2,
             "invalid value",
         ),
-        case(
-            &["export-rsvps", "--event", "evt_bad;rm", "--output", "x.csv"],
+        line(
+            "export-rsvps --event evt_bad;rm --output x.csv",
             2,
             "contains",
         ),
@@ -374,81 +295,34 @@ fn argument_cases() -> Vec<Case> {
 /// Cases that pass parsing and are refused by the library: nothing may be written either.
 fn request_cases() -> Vec<Case> {
     vec![
-        case(
-            &["session", "rsvp", "--session", "ses_nope", "--user", "u1"],
-            5,
-            "not found",
-        ),
-        case(
-            &[
-                "session",
-                "rsvp",
-                "--session",
-                "ses_bad",
-                "--user",
-                "stranger",
-            ],
+        line("session rsvp --session ses_nope --user u1", 5, "not found"),
+        line(
+            "session rsvp --session ses_bad --user stranger",
             6,
             "registered",
         ),
-        case(
-            &["session", "cancel", "--session", "ses_nope", "--user", "u1"],
+        line(
+            "session cancel --session ses_nope --user u1",
             5,
             "not found",
         ),
-        case(
-            &[
-                "session",
-                "set-capacity",
-                "--session",
-                "ses_bad",
-                "--max",
-                "99999999999",
-            ],
+        line(
+            "session set-capacity --session ses_bad --max 99999999999",
             2,
             "absurd",
         ),
         line("event show evt_nope", 5, "not found"),
-        case(
-            &[
-                "session",
-                "create",
-                "--event",
-                "evt_nope",
-                "--title",
-                "T",
-                "--starts-at",
-                TS1,
-                "--ends-at",
-                TS2,
-            ],
+        line(
+            &format!("session create --event evt_nope --title T --starts-at {TS1} --ends-at {TS2}"),
             5,
             "not found",
         ),
-        case(
-            &["stream", "join", "--event", "evt_nope", "--viewer", "v1"],
-            5,
-            "not found",
-        ),
-        case(
-            &["booth", "enter", "--booth", "booth_nope", "--user", "u1"],
-            5,
-            "not found",
-        ),
+        line("stream join --event evt_nope --viewer v1", 5, "not found"),
+        line("booth enter --booth booth_nope --user u1", 5, "not found"),
         line("export-rsvps --event evt_nope", 5, "not found"),
-        case(
-            &["export-rsvps", "--event", "evt_bad", "--status", "BOGUS"],
-            2,
-            "BOGUS",
-        ),
-        case(
-            &[
-                "event",
-                "import-registrations",
-                "--event",
-                "evt_bad",
-                "/nonexistent/file.csv",
-            ],
+        line("export-rsvps --event evt_bad --status BOGUS", 2, "BOGUS"),
+        line(
+            "event import-registrations --event evt_bad /nonexistent/file.csv",
             2,
             "file.csv",
         ),

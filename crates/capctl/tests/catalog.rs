@@ -22,16 +22,12 @@ async fn session_create_and_list_show_real_zeros(pool: PgPool) {
         .json();
     assert_eq!(s["session_id"], "ses_1");
     assert_eq!(s["offer_ttl_seconds"], 600);
-    env.capctl("session create --event evt_s --id ses_0 --title")
-        .arg("Open space")
-        .args([
-            "--starts-at",
-            "2030-06-01T08:00:00Z",
-            "--ends-at",
-            "2030-06-01T09:00:00Z",
-            "--no-waitlist",
-        ])
-        .success();
+    env.capctl(
+        "session create --event evt_s --id ses_0 --no-waitlist \
+         --starts-at 2030-06-01T08:00:00Z --ends-at 2030-06-01T09:00:00Z --title",
+    )
+    .arg("Open space")
+    .success();
 
     let list = env
         .capctl("session list --event evt_s --json")

@@ -10,18 +10,11 @@ use sqlx::PgPool;
 async fn event_create_list_show(pool: PgPool) {
     let env = TestEnv::new(pool).await;
     let created = env
-        .capctl("event create --json --id evt_a --name")
+        .capctl(
+            "event create --json --id evt_a --max-attendees 100 --max-viewers 20 \
+             --starts-at 2030-06-01T08:00:00+02:00 --ends-at 2030-06-02T18:00:00Z --name",
+        )
         .arg("  Rust Conf  ")
-        .args([
-            "--starts-at",
-            "2030-06-01T08:00:00+02:00",
-            "--ends-at",
-            "2030-06-02T18:00:00Z",
-            "--max-attendees",
-            "100",
-            "--max-viewers",
-            "20",
-        ])
         .success()
         .json();
     assert_eq!(created["event_id"], "evt_a");

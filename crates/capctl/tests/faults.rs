@@ -349,48 +349,35 @@ async fn postgres_restart_mid_rsvp_storm_fails_cleanly_and_reruns_idempotently()
 
 /// Commands and whether they need a backend. Those that do must fail with exit 7, quickly.
 fn commands_needing_a_backend() -> Vec<Vec<&'static str>> {
-    vec![
-        vec!["migrate"],
-        vec!["event", "list"],
-        vec!["event", "show", "evt_x"],
-        vec![
-            "event",
-            "create",
-            "--name",
-            "X",
-            "--starts-at",
-            "2030-06-01T09:00:00Z",
-            "--ends-at",
-            "2030-06-01T10:00:00Z",
-        ],
-        vec!["event", "register", "--event", "evt_x", "--user", "u1"],
-        vec!["session", "list", "--event", "evt_x"],
-        vec!["session", "rsvp", "--session", "ses_x", "--user", "u1"],
-        vec!["session", "cancel", "--session", "ses_x", "--user", "u1"],
-        vec!["session", "waitlist", "--session", "ses_x"],
-        vec![
-            "session",
-            "set-capacity",
-            "--session",
-            "ses_x",
-            "--max",
-            "3",
-        ],
-        vec!["schedule", "--event", "evt_x", "--user", "u1"],
-        vec!["booth", "visitors", "--event", "evt_x"],
-        vec!["booth", "enter", "--booth", "booth_x", "--user", "u1"],
-        vec!["booth", "leave", "--booth", "booth_x", "--user", "u1"],
-        vec!["stream", "join", "--event", "evt_x", "--viewer", "v1"],
-        vec!["stream", "heartbeat", "--event", "evt_x", "--viewer", "v1"],
-        vec!["stream", "leave", "--event", "evt_x", "--viewer", "v1"],
-        vec!["stream", "viewers"],
-        vec!["stream", "set-limit", "--event", "evt_x", "--max", "3"],
-        vec!["export-rsvps", "--event", "evt_x"],
-        vec!["reconcile"],
-        vec!["reconcile", "--check"],
-        vec!["bench", "rsvp", "--users", "10"],
-        vec!["bench", "export", "--rows", "10"],
+    [
+        "migrate",
+        "event list",
+        "event show evt_x",
+        "event create --name X --starts-at 2030-06-01T09:00:00Z --ends-at 2030-06-01T10:00:00Z",
+        "event register --event evt_x --user u1",
+        "session list --event evt_x",
+        "session rsvp --session ses_x --user u1",
+        "session cancel --session ses_x --user u1",
+        "session waitlist --session ses_x",
+        "session set-capacity --session ses_x --max 3",
+        "schedule --event evt_x --user u1",
+        "booth visitors --event evt_x",
+        "booth enter --booth booth_x --user u1",
+        "booth leave --booth booth_x --user u1",
+        "stream join --event evt_x --viewer v1",
+        "stream heartbeat --event evt_x --viewer v1",
+        "stream leave --event evt_x --viewer v1",
+        "stream viewers",
+        "stream set-limit --event evt_x --max 3",
+        "export-rsvps --event evt_x",
+        "reconcile",
+        "reconcile --check",
+        "bench rsvp --users 10",
+        "bench export --rows 10",
     ]
+    .iter()
+    .map(|line| line.split_whitespace().collect())
+    .collect()
 }
 
 fn unreachable(args: &[&str]) -> (i32, String, String, Duration) {

@@ -66,17 +66,10 @@ async fn concurrent_stream_joins_admit_exactly_the_limit(pool: PgPool) {
     let room2 = Room::stream("ev2").unwrap();
     let argv = (0..11)
         .map(|i| {
-            [
-                "stream",
-                "join",
-                "--json",
-                "--event",
-                "ev2",
-                "--viewer",
-                &format!("proc-{i}"),
-            ]
-            .map(String::from)
-            .to_vec()
+            format!("stream join --json --event ev2 --viewer proc-{i}")
+                .split_whitespace()
+                .map(String::from)
+                .collect()
         })
         .collect();
     let runs = run_all(&env, argv).await;
@@ -115,17 +108,10 @@ async fn concurrent_booth_entries_admit_exactly_the_limit(pool: PgPool) {
         .success();
     let argv = (0..9)
         .map(|i| {
-            [
-                "booth",
-                "enter",
-                "--json",
-                "--booth",
-                "b2",
-                "--user",
-                &format!("u-{i}"),
-            ]
-            .map(String::from)
-            .to_vec()
+            format!("booth enter --json --booth b2 --user u-{i}")
+                .split_whitespace()
+                .map(String::from)
+                .collect()
         })
         .collect();
     let runs = run_all(&env, argv).await;
