@@ -291,7 +291,7 @@ async fn postgres_restart_mid_rsvp_storm_fails_cleanly_and_reruns_idempotently()
         == 0
     {
         assert!(Instant::now() < deadline, "the RSVP storm never wrote");
-        tokio::time::sleep(Duration::from_millis(2)).await;
+        tokio::time::sleep(Duration::from_millis(2)).await; // poll interval, under the deadline
     }
     drop(watcher);
     pg.stop();
@@ -467,7 +467,7 @@ async fn redis_restart_mid_viewer_storm_converges_under_the_limit(pool: PgPool) 
             Instant::now() < deadline,
             "the join storm never admitted anyone"
         );
-        tokio::time::sleep(Duration::from_millis(2)).await;
+        tokio::time::sleep(Duration::from_millis(2)).await; // poll interval, under the deadline
     }
     drop(conn);
     let port = redis.port;
