@@ -160,7 +160,7 @@ async fn concurrent_registrations_never_overshoot(pool: PgPool) {
     let children: Vec<_> = (0..40)
         .map(|i| {
             env.capctl("event register --event evt_p --user")
-                .arg(&format!("p{i}"))
+                .arg(format!("p{i}"))
                 .spawn()
         })
         .collect();
