@@ -4,8 +4,8 @@
 
 mod common;
 
-use chrono::Duration;
-use common::{TestEnv, pairs};
+use chrono::{Duration, Utc};
+use common::{TestEnv, pairs, rfc3339};
 use serde_json::{Value, json};
 use sqlx::PgPool;
 
@@ -307,7 +307,12 @@ async fn an_offer_lapsing_in_a_cancellers_hands_gives_nothing_away_twice(pool: P
 #[sqlx::test(migrator = "capctl_core::MIGRATOR")]
 async fn no_offers_once_the_session_has_started_and_none_after_it_ended(pool: PgPool) {
     let env = TestEnv::new(pool).await;
-    env.event("e1", &[]);
+    // Sessions lie within their event: this event began a day ago.
+    let from = rfc3339(Utc::now() - Duration::days(1));
+    env.capctl("event create --id e1 --ends-at 2030-06-03T18:00:00Z --name")
+        .arg("Test event")
+        .args(["--starts-at", &from])
+        .success();
     env.session_at(
         "e1",
         "live",

@@ -109,6 +109,14 @@ pub async fn redis_state(env: &TestEnv, prefix: &str) -> BTreeMap<String, String
                     .await
                     .unwrap()
             ),
+            "hash" => format!(
+                "{:?}",
+                redis::cmd("HGETALL")
+                    .arg(&key)
+                    .query_async::<BTreeMap<String, String>>(&mut conn)
+                    .await
+                    .unwrap()
+            ),
             other => panic!("unexpected {other} key {key}"),
         };
         let ttl: i64 = redis::cmd("PTTL")
