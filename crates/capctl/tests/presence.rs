@@ -60,7 +60,11 @@ async fn concurrent_stream_joins_admit_exactly_the_limit(pool: PgPool) {
         room_state(&env, &room).await,
         (Some(20), 20, Some("20".into()))
     );
+}
 
+#[sqlx::test(migrator = "capctl_core::MIGRATOR")]
+async fn concurrent_stream_join_processes_admit_exactly_the_limit(pool: PgPool) {
+    let env = TestEnv::new(pool).await;
     // 5 + 6 separate processes on another stream
     env.event("ev2", &["--max-viewers", "5"]);
     let room2 = Room::stream("ev2").unwrap();
@@ -103,7 +107,12 @@ async fn concurrent_booth_entries_admit_exactly_the_limit(pool: PgPool) {
         room_state(&env, &room).await,
         (Some(12), 12, Some("12".into()))
     );
+}
 
+#[sqlx::test(migrator = "capctl_core::MIGRATOR")]
+async fn concurrent_booth_entry_processes_admit_exactly_the_limit(pool: PgPool) {
+    let env = TestEnv::new(pool).await;
+    env.event("ev1", &[]);
     env.capctl("booth create --event ev1 --id b2 --name Beta --max-visitors 4")
         .success();
     let argv = (0..9)
@@ -122,7 +131,18 @@ async fn concurrent_booth_entries_admit_exactly_the_limit(pool: PgPool) {
         room_state(&env, &Room::booth("b2").unwrap()).await,
         (Some(4), 4, Some("4".into()))
     );
+}
 
+#[sqlx::test(migrator = "capctl_core::MIGRATOR")]
+async fn booth_visitors_lists_every_booth_of_the_event_or_one(pool: PgPool) {
+    let env = TestEnv::new(pool).await;
+    env.event("ev1", &[]);
+    env.booth("ev1", "b1", Some(12));
+    env.booth("ev1", "b2", Some(4));
+    let b1 = Room::booth("b1").unwrap();
+    let b2 = Room::booth("b2").unwrap();
+    join_concurrently(&env, &b1, (0..12).map(|i| format!("task-{i}")).collect()).await;
+    join_concurrently(&env, &b2, (0..4).map(|i| format!("u-{i}")).collect()).await;
     let visitors = env
         .capctl("booth visitors --event ev1 --json")
         .success()
