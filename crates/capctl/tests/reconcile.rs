@@ -190,9 +190,9 @@ async fn expired_lease_storm_is_reaped_in_bounded_batches(pool: PgPool) {
     let rooms: Vec<Room> = (0..1000)
         .map(|i| {
             if i % 2 == 0 {
-                Room::Stream(format!("gone-{i}"))
+                Room::stream(&format!("gone-{i}")).unwrap()
             } else {
-                Room::Booth(format!("gone-{i}"))
+                Room::booth(&format!("gone-{i}")).unwrap()
             }
         })
         .collect();
