@@ -240,7 +240,8 @@ async fn expired_lease_storm_is_reaped_in_bounded_batches(pool: PgPool) {
     .await
     .unwrap();
     assert_eq!(check.leases_expired, 101_500);
-    assert!(check.drift);
+    // counters behind only by expired leases nobody reaped yet are not drift (issue 10, 7c)
+    assert!(!check.drift, "{check:?}");
 
     let report = reconcile_pass(&b, &opts).await.unwrap();
     assert_eq!(report.leases_expired, 101_500, "{report:?}");

@@ -182,7 +182,7 @@ async fn load_scripts(conn: &mut ConnectionManager) -> Result<()> {
 /// script at its first write that needs memory, before it changed anything (scripts without
 /// flags are stopped only there), so the refusal says plainly that nothing happened.
 pub(crate) fn redis_error(err: RedisError, nothing_done: &str) -> Error {
-    if err.code() == Some("OOM") {
+    if has_code(&err, "OOM") {
         return Error::Unavailable(format!(
             "Redis is out of memory (maxmemory): {nothing_done}"
         ));
@@ -193,7 +193,17 @@ pub(crate) fn redis_error(err: RedisError, nothing_done: &str) -> Error {
 /// Whether a Redis error (of one command or of a pipeline) is NOSCRIPT: the server lost its
 /// script cache (restart, SCRIPT FLUSH).
 fn is_noscript(err: &RedisError) -> bool {
-    err.kind() == ErrorKind::Server(ServerErrorKind::NoScript) || err.code() == Some("NOSCRIPT")
+    err.kind() == ErrorKind::Server(ServerErrorKind::NoScript) || has_code(err, "NOSCRIPT")
+}
+
+/// Whether the server answered `code` to the command, or to any command of a pipeline (codes
+/// the redis crate does not know are only found inside a pipeline's failures).
+fn has_code(err: &RedisError, code: &str) -> bool {
+    err.code() == Some(code)
+        || err
+            .clone()
+            .into_server_errors()
+            .is_some_and(|errors| errors.iter().any(|(_, e)| e.code() == code))
 }
 
 /// A connection that broke under a request (server restart, killed client). The connection
