@@ -1,5 +1,4 @@
-//! Room limits (PostgreSQL the truth, Redis a cache) and occupancy: who is inside now, and
-//! whether a room's counter agrees with its leases.
+//! Room limits (PostgreSQL the truth, Redis a cache) and occupancy (who is inside, counters).
 
 use std::collections::BTreeMap;
 

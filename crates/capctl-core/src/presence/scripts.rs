@@ -1,6 +1,4 @@
-//! The presence Lua scripts (assembled at compile time from one shared prelude) and the one
-//! path that calls them: single calls and pipelines, with reload on NOSCRIPT and one retry on a
-//! dropped connection.
+//! The presence Lua scripts (one shared prelude + a body each) and the one path that calls them.
 
 use std::sync::LazyLock;
 
