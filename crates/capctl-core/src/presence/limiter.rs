@@ -156,7 +156,8 @@ pub(crate) fn ttl_ms(ttl: Duration) -> u64 {
 fn validate_ttl(ttl: Duration) -> Result<()> {
     if ttl < Duration::from_millis(1) || ttl > MAX_TTL {
         return Err(Error::invalid(format!(
-            "lease length {ttl:?} must be between 1ms and 24h"
+            "lease length {ttl:?} must be between 1ms and {}h",
+            MAX_TTL.as_secs() / 3600
         )));
     }
     Ok(())
