@@ -10,8 +10,9 @@ if not limit then
 end
 local now = server_now()
 local member = ARGV[1]
-if not live_lease(member, now) then
-  if redis.call('ZSCORE', LEASES, member) then
+local score = redis.call('ZSCORE', LEASES, member)
+if not (score and tonumber(score) > now) then
+  if score then
     drop({member})
   end
   return settle('LOST', limit, 0, now)
