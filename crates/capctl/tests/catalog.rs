@@ -70,6 +70,28 @@ async fn session_create_and_list_show_real_zeros(pool: PgPool) {
             .await
             .unwrap();
     assert_eq!((cap, attendance), (Some(50), 0));
+}
+
+#[sqlx::test(migrator = "capctl_core::MIGRATOR")]
+async fn session_list_renders_a_table_with_unlimited_sessions(pool: PgPool) {
+    let env = TestEnv::new(pool).await;
+    env.event("evt_s", &[]);
+    env.capctl("session create --event evt_s --id ses_1 --title Keynote --max-participants 50")
+        .args([
+            "--starts-at",
+            "2030-06-01T09:00:00Z",
+            "--ends-at",
+            "2030-06-01T10:00:00Z",
+        ])
+        .success();
+    env.capctl("session create --event evt_s --id ses_0 --title Open")
+        .args([
+            "--starts-at",
+            "2030-06-01T08:00:00Z",
+            "--ends-at",
+            "2030-06-01T09:00:00Z",
+        ])
+        .success();
     let table = env.capctl("session list --event evt_s").success().stdout;
     assert!(
         table.contains("Keynote") && table.contains("unlimited"),
