@@ -356,3 +356,25 @@ fn session_slots(starts: DateTime<Utc>, ends: DateTime<Utc>, n: u64) -> (i64, i6
     let slot = (room / (n.saturating_sub(1).max(1) as i64)).min(HOUR / 2);
     (length, slot)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn synthetic_sessions_lie_within_their_event() {
+        const MIN: i64 = 60_000_000;
+        let starts = Utc::now();
+        let two_days = starts + chrono::Duration::days(2);
+        // Few sessions: half-hour slots of an hour each.
+        assert_eq!(session_slots(starts, two_days, 100), (60 * MIN, 30 * MIN));
+        // 1M rows = 500 sessions: packed closer, the last one ends by the event's end.
+        let (length, slot) = session_slots(starts, two_days, 500);
+        assert_eq!(length, 60 * MIN);
+        assert!(499 * slot + length <= 2 * 24 * 60 * MIN);
+        // An event shorter than an hour: sessions as long as the event, all at its start.
+        let short = starts + chrono::Duration::minutes(20);
+        assert_eq!(session_slots(starts, short, 3), (20 * MIN, 0));
+        assert_eq!(session_slots(starts, two_days, 1), (60 * MIN, 30 * MIN));
+    }
+}
