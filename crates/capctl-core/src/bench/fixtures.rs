@@ -367,7 +367,7 @@ mod tests {
         let starts = Utc::now();
         let two_days = starts + chrono::Duration::days(2);
         // Few sessions: half-hour slots of an hour each.
-        assert_eq!(session_slots(starts, two_days, 100), (60 * MIN, 30 * MIN));
+        assert_eq!(session_slots(starts, two_days, 50), (60 * MIN, 30 * MIN));
         // 1M rows = 500 sessions: packed closer, the last one ends by the event's end.
         let (length, slot) = session_slots(starts, two_days, 500);
         assert_eq!(length, 60 * MIN);
