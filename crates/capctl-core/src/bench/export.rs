@@ -27,7 +27,7 @@ pub async fn export(
     progress: Arc<dyn Progress>,
 ) -> Result<BenchReport> {
     if cfg.rows == 0 || cfg.runs == 0 {
-        return Err(Error::invalid("--rows and --runs must be at least 1"));
+        return Err(Error::invalid("rows and runs must be at least 1"));
     }
     let mut settings = settings.clone();
     // Seeding a million rows takes longer than an interactive statement may.

@@ -31,7 +31,7 @@ pub async fn reconcile(
 ) -> Result<BenchReport> {
     use crate::presence::Presence;
     if cfg.rooms == 0 || cfg.passes == 0 {
-        return Err(Error::invalid("--rooms and --passes must be at least 1"));
+        return Err(Error::invalid("rooms and passes must be at least 1"));
     }
     let b = presence_backends(settings, 2)?;
     let base = bench_event_id();

@@ -32,15 +32,15 @@ pub async fn rsvp(
     progress: Arc<dyn Progress>,
 ) -> Result<BenchReport> {
     for (what, v) in [
-        ("--users", cfg.users),
-        ("--sessions", cfg.sessions),
-        ("--concurrency", cfg.concurrency),
+        ("users", cfg.users),
+        ("sessions", cfg.sessions),
+        ("concurrency", cfg.concurrency),
     ] {
         if v == 0 {
             return Err(Error::invalid(format!("{what} must be at least 1")));
         }
     }
-    crate::ids::validate_capacity("--capacity", i64::from(cfg.capacity))?;
+    crate::ids::validate_capacity("capacity", i64::from(cfg.capacity))?;
     let pool = crate::backends::postgres::connect(settings, cfg.concurrency + 1).await?;
     let event_id = bench_event_id();
     progress.phase("setting up", u64::from(cfg.sessions));

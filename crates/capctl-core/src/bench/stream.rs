@@ -35,16 +35,16 @@ pub async fn stream(
 ) -> Result<BenchReport> {
     use crate::presence::Presence;
     for (what, v) in [
-        ("--viewers", cfg.viewers),
-        ("--streams", cfg.streams),
-        ("--concurrency", cfg.concurrency),
+        ("viewers", cfg.viewers),
+        ("streams", cfg.streams),
+        ("concurrency", cfg.concurrency),
     ] {
         if v == 0 {
             return Err(Error::invalid(format!("{what} must be at least 1")));
         }
     }
     if !(0.0..=1.0).contains(&cfg.drop) {
-        return Err(Error::invalid("--drop must be between 0 and 1"));
+        return Err(Error::invalid("the drop share must be between 0 and 1"));
     }
     let b = Arc::new(presence_backends(settings, 4)?);
     let base = bench_event_id();
