@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use super::fixtures::{
     TempDir, bench_event_id, bench_start, cleanup, create_bench_event, seed_synthetic,
 };
-use super::harness::{BenchReport, Progress, Timing};
+use super::harness::{BenchReport, Progress, Timing, require_counts};
 use crate::audit::{self, Scope};
 use crate::config::Settings;
 use crate::{Error, Result};
@@ -26,9 +26,7 @@ pub async fn export(
     cfg: &ExportBench,
     progress: Arc<dyn Progress>,
 ) -> Result<BenchReport> {
-    if cfg.rows == 0 || cfg.runs == 0 {
-        return Err(Error::invalid("rows and runs must be at least 1"));
-    }
+    require_counts(&[("rows", cfg.rows), ("runs", cfg.runs.into())])?;
     let mut settings = settings.clone();
     // Seeding a million rows takes longer than an interactive statement may.
     settings.statement_timeout = Duration::from_secs(3600);

@@ -106,6 +106,14 @@ impl Timing {
     }
 }
 
+/// Refuses a run with a count of zero (users, sessions, concurrency, …), naming the first.
+pub fn require_counts(counts: &[(&str, u64)]) -> Result<()> {
+    match counts.iter().find(|(_, n)| *n == 0) {
+        Some((what, _)) => Err(Error::invalid(format!("{what} must be at least 1"))),
+        None => Ok(()),
+    }
+}
+
 /// Nearest-rank percentile of a sorted slice.
 pub fn percentile(sorted: &[Duration], q: f64) -> Duration {
     if sorted.is_empty() {

@@ -5,11 +5,11 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use super::fixtures::{bench_event_id, cleanup_streams, create_stream_events, presence_backends};
-use super::harness::{BenchReport, Progress, Timing};
+use super::harness::{BenchReport, Progress, Timing, require_counts};
+use crate::Result;
 use crate::audit;
 use crate::config::Settings;
 use crate::presence::Room;
-use crate::{Error, Result};
 
 #[derive(Debug, Clone)]
 pub struct ReconcileBench {
@@ -30,9 +30,7 @@ pub async fn reconcile(
     progress: Arc<dyn Progress>,
 ) -> Result<BenchReport> {
     use crate::presence::Presence;
-    if cfg.rooms == 0 || cfg.passes == 0 {
-        return Err(Error::invalid("rooms and passes must be at least 1"));
-    }
+    require_counts(&[("rooms", cfg.rooms.into()), ("passes", cfg.passes.into())])?;
     let b = presence_backends(settings, 2)?;
     let base = bench_event_id();
     progress.phase("setting up", u64::from(cfg.leases));

@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use sqlx::PgPool;
 
 use super::fixtures::{bench_event_id, bench_start, bench_user, cleanup, create_bench_event};
-use super::harness::{BenchReport, Progress, drive};
+use super::harness::{BenchReport, Progress, drive, require_counts};
 use crate::audit::{self, Scope};
 use crate::catalog::sessions::{self, NewSession};
 use crate::config::Settings;
@@ -31,15 +31,11 @@ pub async fn rsvp(
     cfg: &RsvpBench,
     progress: Arc<dyn Progress>,
 ) -> Result<BenchReport> {
-    for (what, v) in [
-        ("users", cfg.users),
-        ("sessions", cfg.sessions),
-        ("concurrency", cfg.concurrency),
-    ] {
-        if v == 0 {
-            return Err(Error::invalid(format!("{what} must be at least 1")));
-        }
-    }
+    require_counts(&[
+        ("users", cfg.users.into()),
+        ("sessions", cfg.sessions.into()),
+        ("concurrency", cfg.concurrency.into()),
+    ])?;
     crate::ids::validate_capacity("capacity", i64::from(cfg.capacity))?;
     let pool = crate::backends::postgres::connect(settings, cfg.concurrency + 1).await?;
     let event_id = bench_event_id();

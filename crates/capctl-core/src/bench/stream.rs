@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use super::fixtures::{bench_event_id, cleanup_streams, create_stream_events, presence_backends};
-use super::harness::{BenchReport, Progress, drive};
+use super::harness::{BenchReport, Progress, drive, require_counts};
 use crate::audit;
 use crate::backends::Backends;
 use crate::config::Settings;
@@ -34,15 +34,11 @@ pub async fn stream(
     progress: Arc<dyn Progress>,
 ) -> Result<BenchReport> {
     use crate::presence::Presence;
-    for (what, v) in [
-        ("viewers", cfg.viewers),
-        ("streams", cfg.streams),
-        ("concurrency", cfg.concurrency),
-    ] {
-        if v == 0 {
-            return Err(Error::invalid(format!("{what} must be at least 1")));
-        }
-    }
+    require_counts(&[
+        ("viewers", cfg.viewers.into()),
+        ("streams", cfg.streams.into()),
+        ("concurrency", cfg.concurrency.into()),
+    ])?;
     if !(0.0..=1.0).contains(&cfg.drop) {
         return Err(Error::invalid("the drop share must be between 0 and 1"));
     }
