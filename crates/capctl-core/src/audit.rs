@@ -11,12 +11,12 @@ use std::path::Path;
 use serde::Serialize;
 use sqlx::PgPool;
 
+use crate::Result;
 use crate::backends::Backends;
 use crate::catalog::booths;
 use crate::ids::EventId;
 use crate::io::export::{self, ExportFilter};
-use crate::presence::{Room, all_limits_from_pg};
-use crate::{Error, Result};
+use crate::presence::{CounterState, Room, SweepReply, all_limits_from_pg, run_all, sweep_call};
 
 /// What an audit looks at.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -58,8 +58,8 @@ pub enum Rule {
     /// More live leases than the room's limit. Legitimate only after the limit was lowered
     /// below the people inside (nobody is evicted); a caller that lowered one filters this out.
     OverLimit,
-    /// A presence counter differs from the live leases although no expired lease is left to
-    /// reap (an unreaped expired lease, and the lag it causes, is not drift).
+    /// A presence counter that expiry does not explain ([`CounterState::Drift`]): an unreaped
+    /// expired lease, and the lag it causes, is not drift.
     PresenceCounterDrift,
     /// An exported CSV does not hold exactly one record per exported row.
     ExportRecords,
@@ -280,7 +280,8 @@ pub async fn seat_violations(pool: &PgPool, scope: &Scope) -> Result<Vec<Violati
     Ok(v)
 }
 
-/// One room as Redis holds it, read in one atomic snapshot (as of the server's clock).
+/// One room as Redis holds it, read by the sweep script in look-only mode: one atomic look,
+/// as of the Redis server's clock, that changes nothing.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RoomState {
     pub room: Room,
@@ -290,49 +291,32 @@ pub struct RoomState {
     pub live: u64,
     /// Expired leases nobody has reaped yet.
     pub expired: u64,
-    /// The O(1) counter other services read (`None`: no counter key).
+    /// The O(1) counter other services read (`None`: no counter key, or not a number).
     pub counter: Option<u64>,
+    /// The counter judged against the leases by the presence rule ([`CounterState::judge`]).
+    pub counter_state: CounterState,
 }
 
 /// Snapshots of `rooms` under the backends' Redis prefix, with their limits from PostgreSQL.
 pub async fn room_states(b: &Backends, rooms: &[Room]) -> Result<Vec<RoomState>> {
     // One query for every limit; a room PostgreSQL does not know has none.
     let known = all_limits_from_pg(b.pg().await?).await?;
-    let limits: Vec<Option<u64>> = rooms
-        .iter()
-        .map(|r| known.get(r).copied().flatten())
-        .collect();
     let mut conn = b.redis().await?.clone();
-    let (secs, micros): (u64, u64) = redis::cmd("TIME").query_async(&mut conn).await?;
-    let now_ms = secs * 1000 + micros / 1000;
     let mut out = Vec::with_capacity(rooms.len());
-    for (batch, limits) in rooms.chunks(500).zip(limits.chunks(500)) {
-        // MULTI: each room's set and counter are read at one instant.
-        let mut pipe = redis::pipe();
-        pipe.atomic();
-        for room in batch {
-            let k = room.keys(b.redis_prefix());
-            pipe.cmd("ZCOUNT").arg(&k.leases).arg("-inf").arg(now_ms);
-            pipe.cmd("ZCOUNT")
-                .arg(&k.leases)
-                .arg(format!("({now_ms}"))
-                .arg("+inf");
-            pipe.cmd("GET").arg(&k.count);
-        }
-        let values: Vec<(u64, u64, Option<String>)> = pipe.query_async(&mut conn).await?;
-        for ((room, limit), (expired, live, counter)) in batch.iter().zip(limits).zip(values) {
-            let counter = match counter {
-                None => None,
-                Some(c) => Some(c.parse::<u64>().map_err(|_| {
-                    Error::Internal(anyhow::anyhow!("the counter of {room} holds {c:?}"))
-                })?),
-            };
+    for batch in rooms.chunks(500) {
+        let calls: Vec<_> = batch
+            .iter()
+            .map(|room| sweep_call(b.redis_prefix(), room, 0, true))
+            .collect();
+        let replies: Vec<SweepReply> = run_all(&mut conn, &calls).await?;
+        for (room, reply) in batch.iter().zip(replies) {
             out.push(RoomState {
                 room: room.clone(),
-                limit: *limit,
-                live,
-                expired,
-                counter,
+                limit: known.get(room).copied().flatten(),
+                live: reply.live,
+                expired: reply.expired,
+                counter: reply.counter.as_deref().and_then(|c| c.parse().ok()),
+                counter_state: reply.counter_state(),
             });
         }
     }
@@ -343,14 +327,13 @@ pub async fn room_states(b: &Backends, rooms: &[Room]) -> Result<Vec<RoomState>>
 pub async fn rooms(pool: &PgPool, scope: &Scope) -> Result<Vec<Room>> {
     Ok(match scope {
         Scope::All => all_limits_from_pg(pool).await?.into_keys().collect(),
-        Scope::Event(id) => std::iter::once(Room::Stream(id.to_string()))
-            .chain(
-                booths::list_booths(pool, id)
-                    .await?
-                    .into_iter()
-                    .map(|b| Room::Booth(b.booth_id)),
-            )
-            .collect(),
+        Scope::Event(id) => {
+            let mut rooms = vec![Room::Stream(id.clone())];
+            for booth in booths::list_booths(pool, id).await? {
+                rooms.push(Room::booth(&booth.booth_id)?);
+            }
+            rooms
+        }
     })
 }
 
@@ -367,14 +350,16 @@ pub fn room_violations(states: &[RoomState]) -> Vec<Violation> {
                 format!("{} live leases, limit {limit}", s.live),
             ));
         }
-        if s.expired == 0 && s.counter.unwrap_or(0) != s.live {
+        if s.counter_state == CounterState::Drift {
             v.push(Violation::new(
                 s.room.to_string(),
                 Rule::PresenceCounterDrift,
                 format!(
-                    "counter {} but {} live leases and none expired",
-                    s.counter.unwrap_or(0),
-                    s.live
+                    "counter {} but {} live leases and {} expired ones not yet reaped",
+                    s.counter
+                        .map_or_else(|| "missing".to_string(), |c| c.to_string()),
+                    s.live,
+                    s.expired
                 ),
             ));
         }
