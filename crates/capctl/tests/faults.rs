@@ -196,7 +196,8 @@ async fn private_env(pg: &PrivatePg, redis_url: &str) -> TestEnv {
 }
 
 async fn assert_seats_hold(env: &TestEnv, event: &str) {
-    let violations = capctl_core::bench::seat_violations(&env.pool, event)
+    let scope = capctl_core::audit::Scope::Event(event.parse().unwrap());
+    let violations = capctl_core::audit::seat_violations(&env.pool, &scope)
         .await
         .unwrap();
     assert!(violations.is_empty(), "invariants broken: {violations:?}");
