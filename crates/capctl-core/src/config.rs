@@ -60,24 +60,19 @@ impl fmt::Debug for Settings {
 
 impl Settings {
     /// Checks the parts a user typed, so a bad value fails before any connection attempt.
-    /// The messages echo a URL only redacted, and never the parser's own words (which may
-    /// quote a fragment of the password when the URL is mangled).
     pub fn validate(&self) -> crate::Result<()> {
-        for (what, url, schemes) in [
+        use crate::error::Backend;
+        for (backend, url, schemes) in [
             (
-                "PostgreSQL URL",
+                Backend::Postgres,
                 &self.database_url,
                 &["postgres", "postgresql"][..],
             ),
-            ("Redis URL", &self.redis_url, &["redis", "rediss"][..]),
+            (Backend::Redis, &self.redis_url, &["redis", "rediss"][..]),
         ] {
             let scheme = url::Url::parse(url).ok().map(|u| u.scheme().to_string());
             if !scheme.is_some_and(|s| schemes.contains(&s.as_str())) {
-                return Err(crate::Error::invalid(format!(
-                    "the {what} {} is not a valid URL: expected {}://…",
-                    redact(url),
-                    schemes[0]
-                )));
+                return Err(backend.bad_url(url));
             }
         }
         crate::ids::validate_redis_prefix(&self.redis_prefix)
@@ -129,9 +124,8 @@ fn redact_token(token: &str) -> String {
     let scheme = scheme_len.map(|n| token[..n].trim_end_matches(['/', ':']).to_ascii_lowercase());
     // `user:password@host` has no scheme: a `name:` counts as one only when slashes follow it
     // or it names a backend.
-    let scheme_len = scheme_len.filter(|&n| {
-        token[..n].ends_with('/') || scheme.as_deref().is_some_and(is_backend_scheme)
-    });
+    let scheme_len = scheme_len
+        .filter(|&n| token[..n].ends_with('/') || scheme.as_deref().is_some_and(is_backend_scheme));
     let head_len = scheme_len.unwrap_or(0);
     let (head, rest) = token.split_at(head_len);
     // A URL-like token: a scheme, `//` somewhere (a mistyped separator), or `@`.
@@ -180,7 +174,10 @@ fn redact_token(token: &str) -> String {
 }
 
 fn is_backend_scheme(s: &str) -> bool {
-    matches!(s, "postgres" | "postgresql" | "redis" | "rediss" | "redis+unix" | "unix")
+    matches!(
+        s,
+        "postgres" | "postgresql" | "redis" | "rediss" | "redis+unix" | "unix"
+    )
 }
 
 /// `password=secret` (any case, also `sslpassword=`) inside a token becomes `password=***`.

@@ -14,6 +14,14 @@ use crate::ids::{EventId, SessionId, UserId};
 pub enum Error {
     #[error("{0}")]
     InvalidInput(String),
+    /// A backend URL that cannot be used, shown redacted.
+    #[error("the {backend} URL {shown} is not valid: expected {expected}")]
+    BadUrl {
+        backend: Backend,
+        /// The URL as given, through [`crate::config::redact`].
+        shown: String,
+        expected: &'static str,
+    },
     #[error("{0}")]
     Full(String),
     #[error("{0}")]
@@ -112,6 +120,42 @@ impl std::fmt::Display for Wait {
     }
 }
 
+/// The two backends, as named in messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Postgres,
+    Redis,
+}
+
+impl std::fmt::Display for Backend {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::Postgres => "PostgreSQL",
+            Self::Redis => "Redis",
+        })
+    }
+}
+
+impl Backend {
+    /// What a URL of this backend looks like.
+    pub fn url_shape(self) -> &'static str {
+        match self {
+            Self::Postgres => "a URL like postgres://user@host:5432/database",
+            Self::Redis => "a URL like redis://host:6379/0",
+        }
+    }
+
+    /// The error for an unusable URL; the parser's own words are dropped (they may quote a
+    /// fragment of a mangled URL, password included).
+    pub fn bad_url(self, url: &str) -> Error {
+        Error::BadUrl {
+            backend: self,
+            shown: crate::config::redact(url),
+            expected: self.url_shape(),
+        }
+    }
+}
+
 /// The signals that stop a command, all treated alike.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Signal {
@@ -171,7 +215,7 @@ impl Error {
     pub fn exit_code(&self) -> u8 {
         match self {
             Self::Internal(_) => 1,
-            Self::InvalidInput(_) => 2,
+            Self::InvalidInput(_) | Self::BadUrl { .. } => 2,
             Self::Full(_) => 3,
             Self::Waitlisted(_) => 4,
             Self::NotFound(_) => 5,
@@ -222,12 +266,10 @@ impl From<sqlx::Error> for Error {
                 limit: None,
                 detail: "no PostgreSQL connection could be had".into(),
             },
-            E::Io(_) | E::Tls(_) | E::PoolClosed | E::WorkerCrashed => {
-                Self::Unavailable(format!(
-                    "PostgreSQL unavailable: {}",
-                    crate::config::redact(&err.to_string())
-                ))
-            }
+            E::Io(_) | E::Tls(_) | E::PoolClosed | E::WorkerCrashed => Self::Unavailable(format!(
+                "PostgreSQL unavailable: {}",
+                crate::config::redact(&err.to_string())
+            )),
             E::Database(db) => match db.code().as_deref() {
                 Some(SQLSTATE_OVERSELL) => Self::Full(db.message().to_string()),
                 // lock_not_available from lock_timeout (NOWAIT raises it too, without "timeout")
@@ -243,9 +285,10 @@ impl From<sqlx::Error> for Error {
                     limit: None,
                     detail: "PostgreSQL cancelled the statement; nothing was changed".into(),
                 },
-                Some("57014") => {
-                    Self::Unavailable(format!("PostgreSQL cancelled the statement: {}", db.message()))
-                }
+                Some("57014") => Self::Unavailable(format!(
+                    "PostgreSQL cancelled the statement: {}",
+                    db.message()
+                )),
                 // admin/crash shutdown, cannot_connect_now
                 // too_many_connections: the server is there but cannot take us now.
                 Some(code)

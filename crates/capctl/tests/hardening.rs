@@ -101,7 +101,9 @@ fn assert_said_once(stderr: &str) {
         .collect();
     for (i, p) in pieces.iter().enumerate() {
         assert!(
-            !pieces[i + 1..].iter().any(|q| q.contains(p) || p.contains(q)),
+            !pieces[i + 1..]
+                .iter()
+                .any(|q| q.contains(p) || p.contains(q)),
             "{p:?} repeated in {stderr:?}"
         );
     }
@@ -152,7 +154,14 @@ enum Source {
 }
 
 /// Runs one command with `url` given for `var` through `source`; returns everything printed.
-fn printed_with(var: &str, flag: &str, url: &str, source: Source, json: bool, args: &[&str]) -> Run {
+fn printed_with(
+    var: &str,
+    flag: &str,
+    url: &str,
+    source: Source,
+    json: bool,
+    args: &[&str],
+) -> Run {
     let dir = tempfile::tempdir().unwrap();
     let mut cmd = Command::new(BIN);
     cmd.env_clear()
@@ -301,7 +310,11 @@ async fn interrupted_export_leaves_nothing(pool: PgPool, signal: &str, code: i32
             "{signal} at {point:?} left files behind"
         );
     }
-    assert_eq!(env.snapshot().await, before, "an export changed the database");
+    assert_eq!(
+        env.snapshot().await,
+        before,
+        "an export changed the database"
+    );
 }
 
 #[sqlx::test(migrator = "capctl_core::MIGRATOR")]
@@ -338,7 +351,8 @@ async fn stale_temp_file_of_a_killed_export_is_removed_by_the_next_export(pool: 
     let stale = entries(dir.path());
     assert_eq!(stale.len(), 1, "{stale:?}");
     assert!(
-        stale[0].starts_with(&format!(".capctl-export-{}-", child.id())) && stale[0].ends_with(".tmp"),
+        stale[0].starts_with(&format!(".capctl-export-{}-", child.id()))
+            && stale[0].ends_with(".tmp"),
         "the temporary file names its writer's PID: {stale:?}"
     );
     // A temporary file whose writer is alive (this test process) is not stale.
@@ -347,7 +361,14 @@ async fn stale_temp_file_of_a_killed_export_is_removed_by_the_next_export(pool: 
 
     let run = finish(
         capctl(&env)
-            .args(["export-rsvps", "--event", "ev", "--status", "confirmed", "--output"])
+            .args([
+                "export-rsvps",
+                "--event",
+                "ev",
+                "--status",
+                "confirmed",
+                "--output",
+            ])
             .arg(&target)
             .spawn()
             .unwrap(),
@@ -388,14 +409,20 @@ async fn interrupted_import_writes_nothing(pool: PgPool, signal: &str, code: i32
         .await;
         kill(&child, signal);
         let run = finish(child);
-        assert_eq!(run.code, code, "{signal}, insert running {insert_running}: {run:?}");
+        assert_eq!(
+            run.code, code,
+            "{signal}, insert running {insert_running}: {run:?}"
+        );
         assert_said_once(&run.stderr);
         // The server ends the aborted transaction once it notices the client is gone.
         until("the import's connection to end", || async {
             capctl_backends(&env.pool, "%", false).await == 0
         })
         .await;
-        assert_eq!(env.count("SELECT count(*) FROM event_registrations").await, 0);
+        assert_eq!(
+            env.count("SELECT count(*) FROM event_registrations").await,
+            0
+        );
         assert_eq!(env.snapshot().await, before);
     }
     assert_eq!(entries(dir.path()), vec!["attendees.csv".to_string()]);
@@ -469,10 +496,22 @@ async fn session_env(pool: PgPool) -> TestEnv {
 async fn lock_held_beyond_lock_timeout_is_exit_7_naming_the_wait(pool: PgPool) {
     let env = session_env(pool).await;
     let mut cmd = capctl(&env);
-    cmd.args(["--lock-timeout", "300ms", "session", "rsvp", "--session", "s1", "--user", "u-0"]);
+    cmd.args([
+        "--lock-timeout",
+        "300ms",
+        "session",
+        "rsvp",
+        "--session",
+        "s1",
+        "--user",
+        "u-0",
+    ]);
     let run = rsvp_under_held_lock(&env, cmd).await;
     assert_eq!(run.code, 7, "{run:?}");
-    assert!(run.stderr.contains("lock timeout (300ms) ran out"), "{run:?}");
+    assert!(
+        run.stderr.contains("lock timeout (300ms) ran out"),
+        "{run:?}"
+    );
     assert!(run.stdout.is_empty());
     assert_said_once(&run.stderr);
     assert_eq!(env.count("SELECT count(*) FROM session_rsvps").await, 0);
@@ -483,11 +522,20 @@ async fn statement_timeout_from_the_environment_is_exit_7_naming_the_wait(pool: 
     let env = session_env(pool).await;
     let mut cmd = capctl(&env);
     cmd.env("CAPCTL_STATEMENT_TIMEOUT", "400ms").args([
-        "--json", "session", "rsvp", "--session", "s1", "--user", "u-0",
+        "--json",
+        "session",
+        "rsvp",
+        "--session",
+        "s1",
+        "--user",
+        "u-0",
     ]);
     let run = rsvp_under_held_lock(&env, cmd).await;
     assert_eq!(run.code, 7, "{run:?}");
-    assert!(run.stderr.contains("statement timeout (400ms) ran out"), "{run:?}");
+    assert!(
+        run.stderr.contains("statement timeout (400ms) ran out"),
+        "{run:?}"
+    );
     assert!(run.stdout.is_empty());
     assert_said_once(&run.stderr);
     assert_eq!(env.count("SELECT count(*) FROM session_rsvps").await, 0);
@@ -498,7 +546,16 @@ fn refused_redis_connection_fails_fast_with_exit_7() {
     let started = Instant::now();
     let out = Command::new(BIN)
         .env_clear()
-        .args(["--redis-url", "redis://127.0.0.1:1", "stream", "join", "--event", "e", "--viewer", "v"])
+        .args([
+            "--redis-url",
+            "redis://127.0.0.1:1",
+            "stream",
+            "join",
+            "--event",
+            "e",
+            "--viewer",
+            "v",
+        ])
         .output()
         .unwrap();
     let elapsed = started.elapsed();
@@ -542,8 +599,16 @@ async fn piped_tables_are_plain_ascii(pool: PgPool) {
     env.session("ev", "s1", 9, 10, &[]);
     let run = env.run(&["session", "list", "--event", "ev"]).success();
     assert!(run.stdout.contains("s1"), "{}", run.stdout);
-    assert!(run.stdout.is_ascii(), "box drawing in a pipe:\n{}", run.stdout);
-    assert!(run.stdout.contains("+-") && run.stdout.contains('|'), "{}", run.stdout);
+    assert!(
+        run.stdout.is_ascii(),
+        "box drawing in a pipe:\n{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("+-") && run.stdout.contains('|'),
+        "{}",
+        run.stdout
+    );
 }
 
 #[sqlx::test(migrator = "capctl_core::MIGRATOR")]

@@ -71,13 +71,8 @@ impl Backends {
 /// a refusal (or a bad password) fails at once, and the manager takes over only once the
 /// server has answered.
 pub async fn connect_redis(settings: &Settings) -> Result<ConnectionManager> {
-    // The parser's own message may quote a fragment of a mangled URL (a password included).
-    let client = redis::Client::open(settings.redis_url.as_str()).map_err(|_| {
-        Error::invalid(format!(
-            "the Redis URL {} is not valid: expected redis://[user:password@]host:port[/db]",
-            redact(&settings.redis_url)
-        ))
-    })?;
+    let client = redis::Client::open(settings.redis_url.as_str())
+        .map_err(|_| crate::error::Backend::Redis.bad_url(&settings.redis_url))?;
     let where_ = redact(&settings.redis_url);
     let timed_out = || Error::Timeout {
         wait: Wait::RedisConnect,

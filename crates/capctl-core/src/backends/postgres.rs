@@ -18,14 +18,8 @@ pub static MIGRATOR: Migrator = sqlx::migrate!("../../migrations");
 pub fn connect_options(settings: &Settings) -> Result<PgConnectOptions> {
     let statement_ms = format!("{}ms", settings.statement_timeout.as_millis());
     let lock_ms = format!("{}ms", settings.lock_timeout.as_millis());
-    // The parser's own message may quote a fragment of a mangled URL (a password included).
     let opts = PgConnectOptions::from_str(&settings.database_url)
-        .map_err(|_| {
-            Error::invalid(format!(
-                "the PostgreSQL URL {} is not valid: expected postgres://user:password@host:port/database",
-                redact(&settings.database_url)
-            ))
-        })?
+        .map_err(|_| crate::error::Backend::Postgres.bad_url(&settings.database_url))?
         .application_name("capctl")
         .options([
             ("statement_timeout", statement_ms.as_str()),

@@ -55,17 +55,18 @@ fn is_broken_pipe(err: &Error) -> bool {
 
 impl ExportArgs {
     pub async fn run(self, b: &Backends, out: Output) -> Result<()> {
+        // Statuses and ids are checked before any connection.
+        let filter =
+            ExportFilter::new(&self.event, self.session.as_deref(), self.status.as_deref())?;
+        let pool = b.pg().await?;
+        // An unknown event or session is reported first (exit 5), with or without --json.
+        export::check_filter(pool, &filter).await?;
         let to_stdout = self.output.as_ref().is_none_or(|p| p.as_os_str() == "-");
         if out.json && to_stdout {
             return Err(Error::invalid(
                 "--json needs --output FILE: without it stdout carries the CSV itself, so there is no room for a JSON summary",
             ));
         }
-        // Statuses and ids are checked before any connection.
-        let filter =
-            ExportFilter::new(&self.event, self.session.as_deref(), self.status.as_deref())?;
-        let pool = b.pg().await?;
-        export::check_filter(pool, &filter).await?;
         let bar = if progress_allowed() {
             progress_bar(Some(export::count_rows(pool, &filter).await?), "rows")
         } else {

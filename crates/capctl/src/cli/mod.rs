@@ -274,18 +274,24 @@ fn chain_once<'a>(chain: impl Iterator<Item = &'a (dyn std::error::Error + 'stat
 /// What the user can do about a refusal, in the CLI's own words (flags and commands).
 fn hint(err: &capctl_core::Error) -> &'static str {
     use capctl_core::Error;
-    use capctl_core::error::Wait;
+    use capctl_core::error::{Backend, Wait};
     match err {
         Error::NotRegistered { .. } => "; register first with `capctl event register`",
         Error::Overlap { .. } => "; pass --allow-overlap to confirm anyway",
         Error::BelowTaken { .. } => {
             "; pass --force to set it anyway (nobody is removed, nobody new is admitted until below)"
         }
+        Error::BadUrl { backend, .. } => match backend {
+            Backend::Postgres => "; check --database-url (or DATABASE_URL, .env)",
+            Backend::Redis => "; check --redis-url (or REDIS_URL, .env)",
+        },
         Error::Timeout { wait, .. } => match wait {
             Wait::PostgresConnect | Wait::RedisConnect => {
                 "; set --connect-timeout (CAPCTL_CONNECT_TIMEOUT) to wait longer"
             }
-            Wait::Statement => "; set --statement-timeout (CAPCTL_STATEMENT_TIMEOUT) to wait longer",
+            Wait::Statement => {
+                "; set --statement-timeout (CAPCTL_STATEMENT_TIMEOUT) to wait longer"
+            }
             Wait::Lock => "; set --lock-timeout (CAPCTL_LOCK_TIMEOUT) to wait longer",
             Wait::RedisResponse => "; set --redis-timeout (CAPCTL_REDIS_TIMEOUT) to wait longer",
         },
