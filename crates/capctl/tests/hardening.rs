@@ -443,6 +443,48 @@ async fn sighup_during_import_writes_nothing_and_exits_129(pool: PgPool) {
     interrupted_import_writes_nothing(pool, "HUP", 129).await;
 }
 
+/// An import blocked opening a FIFO with no writer never reaches a point where it could be
+/// dropped: it still stops on a signal, within the grace period, with the documented code.
+#[sqlx::test(migrator = "capctl_core::MIGRATOR")]
+async fn sigterm_while_import_waits_on_a_fifo_exits_143(pool: PgPool) {
+    let env = TestEnv::new(pool).await;
+    env.event("ev", &[]);
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("attendees.csv");
+    assert!(
+        Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let child = capctl(&env)
+        .args(["event", "import-registrations", "--event", "ev"])
+        .arg(&fifo)
+        .spawn()
+        .unwrap();
+    // Blocked in open(2) until a writer comes (Linux names that wait `wait_for_partner`).
+    let wchan = format!("/proc/{}/wchan", child.id());
+    until("the import to block on the FIFO", || async {
+        std::fs::read_to_string(&wchan).is_ok_and(|w| w.contains("partner") || w.contains("fifo"))
+    })
+    .await;
+    let signalled = Instant::now();
+    kill(&child, "TERM");
+    let run = finish(child);
+    assert_eq!(run.code, 143, "{run:?}");
+    assert!(
+        signalled.elapsed() < Duration::from_secs(10),
+        "{:?}",
+        signalled.elapsed()
+    );
+    assert_said_once(&run.stderr);
+    assert_eq!(
+        env.count("SELECT count(*) FROM event_registrations").await,
+        0
+    );
+}
+
 #[sqlx::test(migrator = "capctl_core::MIGRATOR")]
 async fn reconcile_watch_stops_cleanly_on_sighup(pool: PgPool) {
     let env = TestEnv::new(pool).await;

@@ -148,9 +148,10 @@ impl Cli {
     /// against signals): a signal drops the command, which rolls back its transaction and
     /// removes its temporary files, and the result is [`capctl_core::Error::Interrupted`].
     pub async fn run(self) -> Result<()> {
-        signals::listen()?;
+        let stops_by_itself = self.stops_by_itself();
+        signals::listen((!stops_by_itself).then_some(signals::GRACE))?;
         let settings = self.settings();
-        let result = if self.stops_by_itself() {
+        let result = if stops_by_itself {
             self.dispatch(&settings).await
         } else {
             tokio::select! {
