@@ -583,6 +583,151 @@ async fn statement_timeout_from_the_environment_is_exit_7_naming_the_wait(pool: 
     assert_eq!(env.count("SELECT count(*) FROM session_rsvps").await, 0);
 }
 
+/// A TCP port that accepts connections and never says a word.
+fn silent_server() -> (std::net::TcpListener, u16) {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    (listener, port)
+}
+
+/// A fake Redis that answers the connection handshake (CLIENT SETINFO, PING, SELECT…) and then
+/// never answers a real command.
+fn stalling_redis() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for conn in listener.incoming().flatten() {
+            std::thread::spawn(move || {
+                use std::io::{Read, Write};
+                let mut writer = conn.try_clone().unwrap();
+                let mut reader = BufReader::new(conn);
+                let mut line = String::new();
+                let mut read_line = |line: &mut String| {
+                    line.clear();
+                    reader
+                        .read_line(line)
+                        .ok()
+                        .filter(|n| *n > 0)
+                        .map(|_| line.trim_end().to_string())
+                };
+                while let Some(head) = read_line(&mut line) {
+                    let Some(n) = head.strip_prefix('*').and_then(|n| n.parse::<usize>().ok())
+                    else {
+                        continue;
+                    };
+                    let mut args = Vec::new();
+                    for _ in 0..n {
+                        let _len = read_line(&mut line);
+                        args.extend(read_line(&mut line));
+                    }
+                    let reply = match args.first().map(|a| a.to_ascii_uppercase()).as_deref() {
+                        Some("PING") => "+PONG\r\n",
+                        Some("CLIENT" | "SELECT" | "AUTH" | "READONLY") => "+OK\r\n",
+                        Some("HELLO") => "-ERR unknown command\r\n",
+                        _ => continue, // a real command: never answered
+                    };
+                    let _ = writer.write_all(reply.as_bytes());
+                }
+                let _ = reader.read(&mut [0u8; 1]);
+            });
+        }
+    });
+    port
+}
+
+#[test]
+fn postgres_that_never_answers_is_the_connect_wait_exit_7() {
+    let (_server, port) = silent_server();
+    let url = format!("postgres://u@127.0.0.1:{port}/db");
+    let started = Instant::now();
+    let out = Command::new(BIN)
+        .env_clear()
+        .args([
+            "--connect-timeout",
+            "700ms",
+            "--database-url",
+            &url,
+            "event",
+            "list",
+        ])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(7), "{stderr}");
+    assert!(
+        stderr.contains("PostgreSQL connect timeout (700ms) ran out"),
+        "{stderr}"
+    );
+    assert_said_once(&stderr);
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+#[test]
+fn redis_that_never_answers_is_the_connect_wait_exit_7() {
+    let (_server, port) = silent_server();
+    let url = format!("redis://127.0.0.1:{port}");
+    let out = Command::new(BIN)
+        .env_clear()
+        .env("CAPCTL_CONNECT_TIMEOUT", "700ms")
+        .args([
+            "--redis-url",
+            &url,
+            "stream",
+            "join",
+            "--event",
+            "e",
+            "--viewer",
+            "v",
+        ])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(7), "{stderr}");
+    assert!(
+        stderr.contains("Redis connect timeout (700ms) ran out"),
+        "{stderr}"
+    );
+    assert_said_once(&stderr);
+}
+
+#[test]
+fn redis_that_stops_answering_is_the_response_wait_exit_7() {
+    let url = format!("redis://127.0.0.1:{}", stalling_redis());
+    let started = Instant::now();
+    let out = Command::new(BIN)
+        .env_clear()
+        .args([
+            "--redis-timeout",
+            "400ms",
+            "--redis-url",
+            &url,
+            "stream",
+            "leave",
+            "--event",
+            "e",
+            "--viewer",
+            "v",
+        ])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(7), "{stderr}");
+    assert!(
+        stderr.contains("Redis response timeout (400ms) ran out"),
+        "{stderr}"
+    );
+    assert_said_once(&stderr);
+    assert!(
+        started.elapsed() < Duration::from_secs(4),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
 #[test]
 fn refused_redis_connection_fails_fast_with_exit_7() {
     let started = Instant::now();
