@@ -244,13 +244,18 @@ pub fn report_usage_error(err: clap::Error) -> std::process::ExitCode {
 
 /// Prints an error once on stderr, as one line, and returns its exit code.
 pub fn report(err: &capctl_core::Error) -> std::process::ExitCode {
+    eprintln!("capctl: error: {}", error_line(err));
+    err.to_exit_code()
+}
+
+/// The one rendering of an error: one line, each text once, the CLI's advice appended, every
+/// password redacted.
+pub fn error_line(err: &capctl_core::Error) -> String {
     let text = match err {
         capctl_core::Error::Internal(e) => chain_once(e.chain()),
         other => other.to_string(),
     };
-    let line = capctl_core::config::redact(&format!("{text}{}", hint(err))).replace('\n', " ");
-    eprintln!("capctl: error: {line}");
-    err.to_exit_code()
+    capctl_core::config::redact(&format!("{text}{}", hint(err))).replace('\n', " ")
 }
 
 /// An error and its causes as `outer: inner: root`, each text once: a cause whose text the
@@ -297,5 +302,23 @@ fn hint(err: &capctl_core::Error) -> &'static str {
             Wait::RedisResponse => "; set --redis-timeout (CAPCTL_REDIS_TIMEOUT) to wait longer",
         },
         _ => "",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cause_already_in_the_line_is_not_repeated() {
+        let err = capctl_core::Error::Internal(
+            anyhow::anyhow!("canceling statement due to lock timeout")
+                .context("error returned from database: canceling statement due to lock timeout")
+                .context("database error"),
+        );
+        assert_eq!(
+            error_line(&err),
+            "database error: error returned from database: canceling statement due to lock timeout"
+        );
     }
 }

@@ -64,7 +64,7 @@ impl ReconcileArgs {
             Ok(report) => out.emit_line(report, || render_line(report)),
             Err(e) => {
                 // The daemon outlives a backend outage; each failed pass is one line on stderr.
-                let line = capctl_core::config::redact(&e.to_string()).replace('\n', " ");
+                let line = crate::cli::error_line(&e.with_wait_limits(b.settings()));
                 eprintln!("capctl: warning: reconcile pass failed: {line}");
                 Ok(())
             }
