@@ -799,6 +799,32 @@ async fn piped_tables_are_plain_ascii(pool: PgPool) {
 }
 
 #[sqlx::test(migrator = "capctl_core::MIGRATOR")]
+async fn tables_at_a_terminal_keep_their_box_drawing_without_colour(pool: PgPool) {
+    let env = TestEnv::new(pool).await;
+    env.event("ev", &[]);
+    env.session("ev", "s1", 9, 10, &[]);
+    // script(1) gives the command a real pseudo-terminal as stdout.
+    let out = Command::new("script")
+        .args([
+            "-qec",
+            &format!("{BIN} session list --event ev"),
+            "/dev/null",
+        ])
+        .env("DATABASE_URL", &env.database_url)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .output()
+        .expect("script(1) runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert!(stdout.contains('│') && stdout.contains("s1"), "{stdout}");
+    assert!(
+        !stdout.contains('\x1b'),
+        "NO_COLOR: no escape sequences in {stdout:?}"
+    );
+}
+
+#[sqlx::test(migrator = "capctl_core::MIGRATOR")]
 async fn export_into_a_file_that_cannot_hold_a_temporary_file_says_why(pool: PgPool) {
     let env = TestEnv::new(pool).await;
     env.event("ev", &[]);
