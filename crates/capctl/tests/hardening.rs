@@ -237,6 +237,46 @@ fn no_redis_password_is_printed_for_any_url_shape_or_source() {
     assert_no_password_for("REDIS_URL", "--redis-url", "redis", 6379);
 }
 
+/// The success path too: a Redis user of its own (ACL, removed afterwards) with a password,
+/// a join that works, and every log line at -vvv read.
+#[sqlx::test(migrator = "capctl_core::MIGRATOR")]
+async fn redis_password_is_not_printed_when_the_connection_works(pool: PgPool) {
+    let env = TestEnv::new(pool).await;
+    env.event("ev", &["--max-viewers", "10"]);
+    let user = format!("capctl-hardening-{}", uuid::Uuid::new_v4().simple());
+    let client = redis::Client::open(env.redis_url.as_str()).unwrap();
+    let mut admin = client.get_multiplexed_async_connection().await.unwrap();
+    let pass = format!(">{SECRET}Redis");
+    let _: () = redis::cmd("ACL")
+        .arg(&["SETUSER", &user, "on", &pass, "~*", "&*", "+@all"])
+        .query_async(&mut admin)
+        .await
+        .unwrap();
+    let mut url = url::Url::parse(&env.redis_url).unwrap();
+    url.set_username(&user).unwrap();
+    url.set_password(Some(&format!("{SECRET}Redis"))).unwrap();
+    let run = tokio::task::spawn_blocking({
+        let mut cmd = capctl(&env);
+        cmd.env("REDIS_URL", url.as_str()).args([
+            "-vvv", "--json", "stream", "join", "--event", "ev", "--viewer", "v1",
+        ]);
+        move || finish(cmd.spawn().unwrap())
+    })
+    .await
+    .unwrap();
+    let _: i64 = redis::cmd("ACL")
+        .arg(&["DELUSER", &user])
+        .query_async(&mut admin)
+        .await
+        .unwrap();
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(run.json()["admitted"], true);
+    assert!(
+        !run.stdout.contains(SECRET) && !run.stderr.contains(SECRET),
+        "{run:?}"
+    );
+}
+
 // ---------------------------------------------------------------- signals: export
 
 const EXPORT_ROWS: u64 = 150_000;
