@@ -284,7 +284,7 @@ const EXPORT_ROWS: u64 = 150_000;
 async fn seeded_export_env(pool: PgPool) -> TestEnv {
     let env = TestEnv::new(pool).await;
     env.event("ev", &[]);
-    capctl_core::io::export::seed_synthetic(&env.pool, "ev", EXPORT_ROWS)
+    capctl_core::bench::seed_synthetic(&env.pool, "ev", EXPORT_ROWS)
         .await
         .unwrap();
     env
