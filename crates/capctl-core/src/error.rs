@@ -127,6 +127,8 @@ impl From<sqlx::Error> for Error {
             }
             E::Database(db) => match db.code().as_deref() {
                 Some(SQLSTATE_OVERSELL) => Self::Full(db.message().to_string()),
+                // A session outside its event's span (migrations/…_one_home.sql).
+                Some("CP002") => Self::InvalidInput(db.message().to_string()),
                 // query_canceled (statement_timeout), admin/crash shutdown, cannot_connect_now
                 Some("57014") => {
                     Self::Unavailable(format!("PostgreSQL statement timed out: {}", db.message()))

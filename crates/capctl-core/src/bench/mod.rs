@@ -190,7 +190,7 @@ async fn create_bench_event(pool: &PgPool, id: &str, max_viewers: Option<i64>) -
     events::create_event(
         pool,
         NewEvent {
-            id: Some(id.to_string()),
+            id: Some(id.parse()?),
             name: "capctl benchmark".into(),
             starts_at,
             ends_at: starts_at + chrono::Duration::days(2),
@@ -302,8 +302,8 @@ pub async fn rsvp(
         sessions::create_session(
             &pool,
             NewSession {
-                event_id: event_id.clone(),
-                id: Some(id.clone()),
+                event_id: event_id.parse()?,
+                id: Some(id.parse()?),
                 title: format!("Bench session {s}"),
                 starts_at: day + chrono::Duration::minutes(i64::from(s)),
                 ends_at: day + chrono::Duration::minutes(i64::from(s) + 30),
@@ -407,7 +407,7 @@ impl OutcomeCounts {
 /// One RSVP through the seat ledger, as `session rsvp` makes it; returns the resulting status.
 /// Waitlisted is an outcome here; a refusal as full counts as one too.
 async fn rsvp_once(pool: &PgPool, session: &str, user: &str) -> Result<&'static str> {
-    match crate::seats::rsvp(pool, session, user, false).await {
+    match crate::seats::rsvp(pool, &session.parse()?, &user.parse()?, false).await {
         Ok(outcome) => Ok(outcome.status.as_str()),
         Err(Error::Full(_)) => Ok("FULL"),
         Err(e) => Err(e),

@@ -573,8 +573,8 @@ impl<'a> Presence<'a> {
         // then write the cache in the order they commit, so the last one wins in both stores.
         let mut tx = pool.begin().await?;
         match room {
-            Room::Stream(event) => events::set_max_viewers(&mut *tx, event, as_i64).await?,
-            Room::Booth(booth) => booths::set_max_visitors(&mut *tx, booth, as_i64).await?,
+            Room::Stream(event) => events::set_max_viewers(&mut *tx, &event.parse()?, as_i64).await?,
+            Room::Booth(booth) => booths::set_max_visitors(&mut *tx, &booth.parse()?, as_i64).await?,
         }
         // A plain SET wins over any concurrent load (those use SET NX).
         redis::cmd("SET")
@@ -624,7 +624,7 @@ impl<'a> Presence<'a> {
         let pool = self.backends.pg().await?;
         let rows: Vec<(String, Option<i64>)> = match event {
             Some(id) => {
-                events::require_event(pool, id).await?;
+                events::require_event(pool, &id.parse()?).await?;
                 sqlx::query_as(STREAM_LIMITS_SQL_ONE)
                     .bind(id)
                     .fetch_all(pool)
@@ -652,8 +652,8 @@ impl<'a> Presence<'a> {
     ) -> Result<Vec<(Occupancy, String)>> {
         let pool = self.backends.pg().await?;
         let list = match (booth, event) {
-            (Some(id), _) => vec![booths::get_booth(pool, id).await?],
-            (None, Some(ev)) => booths::list_booths(pool, ev).await?,
+            (Some(id), _) => vec![booths::get_booth(pool, &id.parse()?).await?],
+            (None, Some(ev)) => booths::list_booths(pool, &ev.parse()?).await?,
             (None, None) => {
                 sqlx::query_as(
                     "SELECT id AS booth_id, event_id, name, tier, max_visitors
@@ -667,7 +667,7 @@ impl<'a> Presence<'a> {
             .iter()
             .map(|b| {
                 (
-                    Room::Booth(b.booth_id.clone()),
+                    Room::Booth(b.booth_id.to_string()),
                     b.max_visitors.map(|n| n.max(0) as u64),
                 )
             })
@@ -676,7 +676,7 @@ impl<'a> Presence<'a> {
         Ok(occ
             .into_iter()
             .zip(list)
-            .map(|(o, b)| (o, b.event_id))
+            .map(|(o, b)| (o, b.event_id.into_string()))
             .collect())
     }
 

@@ -74,8 +74,8 @@ pub struct CreateArgs {
 impl CreateArgs {
     async fn run(self, b: &Backends, out: Output) -> Result<()> {
         let new = NewBooth {
-            event_id: self.event,
-            id: self.id,
+            event_id: self.event.parse()?,
+            id: self.id.map(|id| id.parse()).transpose()?,
             name: self.name,
             tier: self.tier,
             max_visitors: self.max_visitors,
@@ -89,8 +89,8 @@ pub fn render_booths(list: &[Booth]) -> String {
     let mut t = table(["booth", "event", "name", "tier", "max visitors"]);
     for bo in list {
         t.add_row([
-            bo.booth_id.clone(),
-            bo.event_id.clone(),
+            bo.booth_id.to_string(),
+            bo.event_id.to_string(),
             bo.name.clone(),
             or_dash(bo.tier.clone()),
             or_unlimited(bo.max_visitors),

@@ -80,7 +80,7 @@ impl Narrator {
     async fn sessions(&self, b: &Backends, event: &str) -> Result<()> {
         if self.human() {
             SessionCommand::List(ListArgs {
-                event: event.into(),
+                event: event.parse()?,
             })
             .run(b, self.out)
             .await?;
@@ -116,7 +116,7 @@ impl DemoArgs {
         )
         .await?;
         let ev = event.event_id.clone();
-        report.event_id = ev.clone();
+        report.event_id = ev.to_string();
         // People are global across events; a re-run gets its own attendees so nothing collides.
         let tag = &ev[4..10];
         let attendee = |i: usize| format!("d{tag}-att{i:05}");
@@ -154,7 +154,7 @@ impl DemoArgs {
             session_ids[1].clone(),
             session_ids[2].clone(),
         );
-        report.workshop_session_id = workshop.clone();
+        report.workshop_session_id = workshop.to_string();
         let booth = booths::create_booth(
             &pool,
             NewBooth {
@@ -166,7 +166,7 @@ impl DemoArgs {
             },
         )
         .await?;
-        report.booth_id = booth.booth_id.clone();
+        report.booth_id = booth.booth_id.to_string();
         n.step(&format!(
             "Created demo event {ev}: three sessions (the workshop and the panel run at the same time), \
              booth {} for {BOOTH_LIMIT} visitors, and a stream limited to {STREAM_LIMIT} viewers.",
@@ -194,10 +194,10 @@ impl DemoArgs {
         let mut rush = JoinSet::new();
         for i in 1..=RUSHERS {
             let (pool, workshop, user) = (pool.clone(), workshop.clone(), attendee(i));
-            rush.spawn(async move { seats::rsvp(&pool, &workshop, &user, false).await });
+            rush.spawn(async move { seats::rsvp(&pool, &workshop, &user.parse()?, false).await });
         }
         for i in 1..=60 {
-            seats::rsvp(&pool, &keynote, &attendee(i), false).await?;
+            seats::rsvp(&pool, &keynote, &attendee(i).parse()?, false).await?;
         }
         while let Some(res) = rush.join_next().await {
             match res.map_err(anyhow::Error::from)?? {
@@ -220,7 +220,7 @@ impl DemoArgs {
 
         // 4. Overlap: a confirmed workshop attendee cannot also take the parallel panel.
         let holder = first_confirmed(&pool, &workshop).await?;
-        match seats::rsvp(&pool, &panel, &holder, false).await {
+        match seats::rsvp(&pool, &panel, &holder.parse()?, false).await {
             Err(err @ Error::Overlap { .. }) => {
                 let msg = err.to_string();
                 report.overlap_refused = true;
@@ -239,7 +239,7 @@ impl DemoArgs {
         let mut leaving = Vec::new();
         for _ in 0..2 {
             let user = first_confirmed(&pool, &workshop).await?;
-            let c = seats::cancel(&pool, &workshop, &user).await?;
+            let c = seats::cancel(&pool, &workshop, &user.parse()?).await?;
             report.offers_after_cancel += i64::from(c.offers_sent);
             leaving.push(user);
         }
@@ -366,7 +366,7 @@ impl DemoArgs {
         if n.human() {
             BoothCommand::Visitors(VisitorsArgs {
                 booth: None,
-                event: Some(ev.clone()),
+                event: Some(ev.to_string()),
             })
             .run(b, out)
             .await?;
