@@ -113,6 +113,8 @@ impl Error {
 /// SQLSTATE raised by the database guard when a write would put more people in a
 /// session than its capacity (see migrations).
 pub const SQLSTATE_OVERSELL: &str = "CP001";
+/// SQLSTATE raised when a session would lie outside its event's span (see migrations).
+pub const SQLSTATE_OUTSIDE_EVENT: &str = "CP002";
 
 impl From<sqlx::Error> for Error {
     fn from(err: sqlx::Error) -> Self {
@@ -127,8 +129,7 @@ impl From<sqlx::Error> for Error {
             }
             E::Database(db) => match db.code().as_deref() {
                 Some(SQLSTATE_OVERSELL) => Self::Full(db.message().to_string()),
-                // A session outside its event's span (migrations/…_one_home.sql).
-                Some("CP002") => Self::InvalidInput(db.message().to_string()),
+                Some(SQLSTATE_OUTSIDE_EVENT) => Self::InvalidInput(db.message().to_string()),
                 // query_canceled (statement_timeout), admin/crash shutdown, cannot_connect_now
                 Some("57014") => {
                     Self::Unavailable(format!("PostgreSQL statement timed out: {}", db.message()))

@@ -83,7 +83,13 @@ async fn rush_of_250_tasks_fills_exactly_the_capacity(pool: PgPool) {
             let (pool, user, start) = (wide.clone(), u.clone(), start.clone());
             tokio::spawn(async move {
                 start.wait().await;
-                seats::rsvp(&pool, &"hot".parse().unwrap(), &user.parse().unwrap(), false).await
+                seats::rsvp(
+                    &pool,
+                    &"hot".parse().unwrap(),
+                    &user.parse().unwrap(),
+                    false,
+                )
+                .await
             })
         })
         .collect();
@@ -311,7 +317,14 @@ async fn interleave(env: &TestEnv, pool: &PgPool, seed: u64) {
                 let session = &sessions[rng.below(sessions.len() as u64) as usize];
                 let key = (session.clone(), user.clone());
                 if rng.chance(65) {
-                    match seats::rsvp(&pool, &session.parse().unwrap(), &user.parse().unwrap(), rng.chance(25)).await {
+                    match seats::rsvp(
+                        &pool,
+                        &session.parse().unwrap(),
+                        &user.parse().unwrap(),
+                        rng.chance(25),
+                    )
+                    .await
+                    {
                         Ok(r) => {
                             count(
                                 &tally,
@@ -333,7 +346,9 @@ async fn interleave(env: &TestEnv, pool: &PgPool, seed: u64) {
                         Err(e) => panic!("seed {seed}: rsvp {session} {user}: {e:#}"),
                     }
                 } else {
-                    match seats::cancel(&pool, &session.parse().unwrap(), &user.parse().unwrap()).await {
+                    match seats::cancel(&pool, &session.parse().unwrap(), &user.parse().unwrap())
+                        .await
+                    {
                         Ok(c) => {
                             count(
                                 &tally,
@@ -381,7 +396,9 @@ async fn interleave(env: &TestEnv, pool: &PgPool, seed: u64) {
                     } else {
                         Some(rng.below(8) as i64)
                     };
-                    match seats::set_capacity(&pool, &session.parse().unwrap(), cap, rng.chance(50)).await {
+                    match seats::set_capacity(&pool, &session.parse().unwrap(), cap, rng.chance(50))
+                        .await
+                    {
                         Ok(c) => {
                             count(
                                 &tally,
@@ -568,7 +585,13 @@ async fn one_user_racing_into_two_overlapping_sessions_gets_one(pool: PgPool) {
                 start.wait().await;
                 (
                     user.clone(),
-                    seats::rsvp(&pool, &session.parse().unwrap(), &user.parse().unwrap(), false).await,
+                    seats::rsvp(
+                        &pool,
+                        &session.parse().unwrap(),
+                        &user.parse().unwrap(),
+                        false,
+                    )
+                    .await,
                 )
             }));
         }

@@ -7,6 +7,7 @@ use serde::Serialize;
 use sqlx::{FromRow, PgPool};
 
 use crate::catalog::events::{duplicate_as_invalid, event_not_found};
+use crate::error::SQLSTATE_OUTSIDE_EVENT;
 use crate::ids::{
     EventId, MAX_OFFER_TTL, SessionId, validate_capacity, validate_name, validate_optional_text,
     validate_range, validate_within_event,
@@ -74,14 +75,7 @@ pub async fn create_session(pool: &PgPool, new: NewSession) -> Result<SessionSea
             MAX_OFFER_TTL.as_secs() / 86_400
         )));
     }
-    let span: Option<(DateTime<Utc>, DateTime<Utc>)> =
-        sqlx::query_as("SELECT starts_at, ends_at FROM events WHERE id = $1")
-            .bind(&new.event_id)
-            .fetch_optional(pool)
-            .await?;
-    let span = span.ok_or_else(|| event_not_found(&new.event_id))?;
-    validate_within_event((new.starts_at, new.ends_at), &new.event_id, span)?;
-    sqlx::query(
+    let inserted = sqlx::query(
         "INSERT INTO sessions (id, event_id, title, starts_at, ends_at, room, max_participants,
                                waitlist_enabled, offer_ttl)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, make_interval(secs => $9))",
@@ -96,14 +90,24 @@ pub async fn create_session(pool: &PgPool, new: NewSession) -> Result<SessionSea
     .bind(new.waitlist_enabled)
     .bind(new.offer_ttl.as_secs_f64())
     .execute(pool)
-    .await
-    .map_err(|e| match &e {
-        sqlx::Error::Database(db) if db.code().as_deref() == Some("23503") => {
-            event_not_found(&new.event_id)
+    .await;
+    match inserted {
+        Ok(_) => get_session(pool, &id).await,
+        Err(sqlx::Error::Database(db)) if db.code().as_deref() == Some("23503") => {
+            Err(event_not_found(&new.event_id))
         }
-        _ => duplicate_as_invalid(e, "session", &id),
-    })?;
-    get_session(pool, &id).await
+        // The database holds the rule, whoever writes; here the message names the field.
+        Err(sqlx::Error::Database(db)) if db.code().as_deref() == Some(SQLSTATE_OUTSIDE_EVENT) => {
+            let span: (DateTime<Utc>, DateTime<Utc>) =
+                sqlx::query_as("SELECT starts_at, ends_at FROM events WHERE id = $1")
+                    .bind(&new.event_id)
+                    .fetch_one(pool)
+                    .await?;
+            validate_within_event((new.starts_at, new.ends_at), &new.event_id, span)?;
+            Err(Error::invalid(db.message()))
+        }
+        Err(e) => Err(duplicate_as_invalid(e, "session", &id)),
+    }
 }
 
 pub async fn list_sessions(pool: &PgPool, event_id: &EventId) -> Result<Vec<SessionSeats>> {

@@ -1,16 +1,18 @@
 //! Registration import from a CSV file (`user_id,name,email`): every row is checked before
 //! anything is written, then the whole file goes in through `capctl_register_many`, or nothing.
 
-use std::collections::HashSet;
 use std::cell::RefCell;
+use std::collections::HashSet;
 use std::io::{BufRead, BufReader, Read};
-use std::rc::Rc;
 use std::path::Path;
+use std::rc::Rc;
 
 use serde::Serialize;
 use sqlx::PgPool;
 
-use crate::ids::{EventId, shorten, text_enum, validate_email, validate_id, validate_optional_text};
+use crate::ids::{
+    EventId, shorten, text_enum, validate_email, validate_id, validate_optional_text,
+};
 use crate::{Error, Result};
 
 /// The only header accepted (case, surrounding spaces and a UTF-8 BOM are tolerated).
@@ -106,6 +108,11 @@ struct Records<R: Read> {
     csv: csv::Reader<Tap<BufReader<R>>>,
     tapped: Rc<RefCell<Tapped>>,
     bom: u64,
+    /// Line of the file at `Tapped::base` (counted here: the crate's own count skips blank lines
+    /// differently from what an editor shows).
+    line: u64,
+    /// The last record ended in CR: a LF starting the next bytes belongs to that line end.
+    after_cr: bool,
 }
 
 struct Record {
@@ -135,6 +142,8 @@ impl<R: Read> Records<R> {
             csv,
             tapped,
             bom: bom as u64,
+            line: 1,
+            after_cr: false,
         }
     }
 
@@ -142,20 +151,28 @@ impl<R: Read> Records<R> {
         self.bom + self.tapped.borrow().consumed
     }
 
+    /// Bytes from the end of the last record, less the LF of a CR LF it ended with.
+    fn unread<'a>(&self, raw: &'a [u8]) -> &'a [u8] {
+        match raw.strip_prefix(b"\n") {
+            Some(rest) if self.after_cr => rest,
+            _ => raw,
+        }
+    }
+
     /// The next non-blank record, or None at the end of the file.
     fn next_record(&mut self) -> Result<Option<Record>> {
-        let start = self.csv.position().clone();
         let mut record = csv::ByteRecord::new();
         let more = self.csv.read_byte_record(&mut record).map_err(|e| {
-            let line = start.line();
+            let t = self.tapped.borrow();
+            let (line, raw) = skip_blank_lines(self.line, self.unread(&t.raw));
             match e.kind() {
                 csv::ErrorKind::Io(io) if io.get_ref().is_some_and(|i| i.is::<RecordTooLong>()) => {
-                    let t = self.tapped.borrow();
-                    let from = (start.byte() - t.base) as usize;
-                    let (line, raw) = skip_blank_lines(line, &t.raw[from..]);
                     match check_quoting(line, raw, false) {
                         Err(e) => e,
-                        Ok(()) => malformed(line, format!("the row is longer than {MAX_RECORD_BYTES} bytes")),
+                        Ok(()) => malformed(
+                            line,
+                            format!("the row is longer than {MAX_RECORD_BYTES} bytes"),
+                        ),
                     }
                 }
                 csv::ErrorKind::Io(io) => Error::invalid(format!("cannot read line {line}: {io}")),
@@ -165,21 +182,28 @@ impl<R: Read> Records<R> {
         if !more {
             return Ok(None);
         }
-        let line = record.position().map_or(start.line(), |p| p.line());
         let end = self.csv.position().byte();
-        {
-            let mut t = self.tapped.borrow_mut();
-            let from = (record.position().map_or(start.byte(), |p| p.byte()) - t.base) as usize;
-            let to = (end - t.base) as usize;
-            check_quoting(line, &t.raw[from..to], true)?;
-            t.raw.drain(..to);
-            t.base = end;
-        }
+        let mut t = self.tapped.borrow_mut();
+        let to = (end - t.base) as usize;
+        let (line, raw) = skip_blank_lines(self.line, self.unread(&t.raw[..to]));
+        check_quoting(line, raw, true)?;
+        self.line = line + line_ends(raw);
+        self.after_cr = raw.last() == Some(&b'\r');
+        t.raw.drain(..to);
+        t.base = end;
         Ok(Some(Record {
             line,
             fields: record.iter().map(<[u8]>::to_vec).collect(),
         }))
     }
+}
+
+/// Line ends in raw bytes: LF, CR LF or a lone CR (the csv crate's terminators).
+fn line_ends(raw: &[u8]) -> u64 {
+    raw.iter()
+        .enumerate()
+        .filter(|&(i, &b)| b == b'\n' || (b == b'\r' && raw.get(i + 1) != Some(&b'\n')))
+        .count() as u64
 }
 
 fn malformed(line: u64, what: impl std::fmt::Display) -> Error {
@@ -188,7 +212,11 @@ fn malformed(line: u64, what: impl std::fmt::Display) -> Error {
 
 /// Skips the blank lines the csv reader skipped before a record, counting them.
 fn skip_blank_lines(mut line: u64, mut raw: &[u8]) -> (u64, &[u8]) {
-    while let Some(rest) = raw.strip_prefix(b"\r\n").or_else(|| raw.strip_prefix(b"\n")).or_else(|| raw.strip_prefix(b"\r")) {
+    while let Some(rest) = raw
+        .strip_prefix(b"\r\n")
+        .or_else(|| raw.strip_prefix(b"\n"))
+        .or_else(|| raw.strip_prefix(b"\r"))
+    {
         line += 1;
         raw = rest;
     }
@@ -250,7 +278,10 @@ fn check_quoting(line: u64, raw: &[u8], complete: bool) -> Result<()> {
         }
     }
     if complete && state == S::Quoted {
-        return Err(malformed(line, "a quoted field is never closed (unbalanced \")"));
+        return Err(malformed(
+            line,
+            "a quoted field is never closed (unbalanced \")",
+        ));
     }
     Ok(())
 }
@@ -408,21 +439,23 @@ pub async fn import_registrations(
     sqlx::query("SET LOCAL statement_timeout = 0")
         .execute(&mut *tx)
         .await?;
-    let row: RegisterManyRow =
-        sqlx::query_as("SELECT * FROM capctl_register_many($1, $2, $3, $4)")
-            .bind(event_id)
-            .bind(&user_ids)
-            .bind(&names)
-            .bind(&emails)
-            .fetch_one(&mut *tx)
-            .await?;
+    let row: RegisterManyRow = sqlx::query_as("SELECT * FROM capctl_register_many($1, $2, $3, $4)")
+        .bind(event_id)
+        .bind(&user_ids)
+        .bind(&names)
+        .bind(&emails)
+        .fetch_one(&mut *tx)
+        .await?;
     match row.outcome {
         RegisterManyResult::Ok => {}
         RegisterManyResult::NotFound => {
             return Err(crate::catalog::events::event_not_found(event_id));
         }
         RegisterManyResult::Full => {
-            let (new, registered) = (i64::from(row.new_registrations), row.registered.unwrap_or_default());
+            let (new, registered) = (
+                i64::from(row.new_registrations),
+                row.registered.unwrap_or_default(),
+            );
             let max = i64::from(row.max_attendees.unwrap_or_default());
             return Err(Error::full(format!(
                 "importing would register {new} new attendees but event {event_id:?} has {} of {max} places left: {} over max_attendees; nothing imported",

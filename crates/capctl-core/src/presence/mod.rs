@@ -573,8 +573,12 @@ impl<'a> Presence<'a> {
         // then write the cache in the order they commit, so the last one wins in both stores.
         let mut tx = pool.begin().await?;
         match room {
-            Room::Stream(event) => events::set_max_viewers(&mut *tx, &event.parse()?, as_i64).await?,
-            Room::Booth(booth) => booths::set_max_visitors(&mut *tx, &booth.parse()?, as_i64).await?,
+            Room::Stream(event) => {
+                events::set_max_viewers(&mut *tx, &event.parse()?, as_i64).await?
+            }
+            Room::Booth(booth) => {
+                booths::set_max_visitors(&mut *tx, &booth.parse()?, as_i64).await?
+            }
         }
         // A plain SET wins over any concurrent load (those use SET NX).
         redis::cmd("SET")

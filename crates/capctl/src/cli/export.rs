@@ -125,8 +125,13 @@ impl ImportArgs {
         let bar = progress_bar(size, "bytes");
         let progress = bar.clone();
         let mut on_bytes = move |n: u64| progress.set_position(n);
-        let report =
-            import::import_file(b.pg().await?, &self.event.parse()?, &self.file, &mut on_bytes).await;
+        let report = import::import_file(
+            b.pg().await?,
+            &self.event.parse()?,
+            &self.file,
+            &mut on_bytes,
+        )
+        .await;
         bar.finish_and_clear();
         let report = report?;
         out.emit(&report, || {

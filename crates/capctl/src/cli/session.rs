@@ -8,10 +8,10 @@ use crate::cli::output::{or_dash, or_unlimited, table, ts};
 use crate::cli::{LimitArgs, Output};
 use capctl_core::backends::Backends;
 use capctl_core::catalog::sessions::{self, NewSession, SessionSeats};
+use capctl_core::ids::{EventId, SessionId, UserId};
 use capctl_core::seats::{
     self, Cancellation, CapacityChange, RsvpOutcome, RsvpStatus, WaitlistEntry,
 };
-use capctl_core::ids::{EventId, SessionId, UserId};
 use capctl_core::{Error, Result};
 
 #[derive(Debug, Subcommand)]
