@@ -107,9 +107,10 @@ BEGIN
         RETURN NEW;
     END IF;
     -- NEW, not the stored row: this very UPDATE may be changing maximum_capacity too. The
-    -- session row is read only when needed (a one-time filter in the cached plan).
-    SELECT se.max_participants INTO fallback FROM sessions se
-     WHERE se.id = NEW.session_id AND NEW.maximum_capacity IS NULL;
+    -- session row is read only when needed: the guard runs under the lock on every RSVP.
+    IF NEW.maximum_capacity IS NULL THEN
+        SELECT se.max_participants INTO fallback FROM sessions se WHERE se.id = NEW.session_id;
+    END IF;
     cap := capctl_effective_capacity(NEW.maximum_capacity, fallback);
     IF cap IS NOT NULL AND NEW.current_attendance > cap THEN
         RAISE EXCEPTION 'session % is full: % seats taken of %', NEW.session_id, NEW.current_attendance, cap
@@ -227,7 +228,7 @@ BEGIN
                         WHERE o.session_id = p_session AND o.status = 'OFFERED' AND o.offer_expires_at <= now());
 
     -- The serialized part starts here.
-    SELECT se.waitlist_enabled, sc.current_attendance, sc.waitlist_length
+    SELECT se.waitlist_enabled, sc.maximum_capacity, sc.current_attendance, sc.waitlist_length
       INTO c
       FROM session_capacity sc JOIN sessions se ON se.id = sc.session_id
      WHERE sc.session_id = p_session
@@ -237,8 +238,9 @@ BEGIN
                             '{}'::text[], NULL::integer, NULL::integer, NULL::text;
         RETURN;
     END IF;
-    -- Read after the lock, in a statement of its own: the newest committed limit.
-    cap := capctl_session_capacity(p_session);
+    -- The locked row's own limit when it has one (the hot path: no second read); otherwise the
+    -- rule's full answer, read after the lock in a statement of its own, so it is the newest.
+    cap := COALESCE(c.maximum_capacity, capctl_session_capacity(p_session));
     IF overdue THEN
         PERFORM capctl_settle(p_session);
         SELECT sc.current_attendance, sc.waitlist_length INTO c.current_attendance, c.waitlist_length
