@@ -403,7 +403,7 @@ Register-ArgumentCompleter -Native -CommandName 'capctl' -ScriptBlock {
         'capctl;booth;enter' {
             [CompletionResult]::new('--booth', '--booth', [CompletionResultType]::ParameterName, 'Booth id')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'Visitor''s user id')
-            [CompletionResult]::new('--ttl', '--ttl', [CompletionResultType]::ParameterName, 'Lease length: the visitor counts as inside this long without a heartbeat')
+            [CompletionResult]::new('--ttl', '--ttl', [CompletionResultType]::ParameterName, 'Lease length: the visitor counts as inside this long without a heartbeat [default: 60s]')
             [CompletionResult]::new('--database-url', '--database-url', [CompletionResultType]::ParameterName, 'PostgreSQL URL')
             [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL')
             [CompletionResult]::new('--redis-prefix', '--redis-prefix', [CompletionResultType]::ParameterName, 'Prefix of every Redis key capctl writes')
@@ -419,7 +419,7 @@ Register-ArgumentCompleter -Native -CommandName 'capctl' -ScriptBlock {
         'capctl;booth;heartbeat' {
             [CompletionResult]::new('--booth', '--booth', [CompletionResultType]::ParameterName, 'Booth id')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'Visitor''s user id')
-            [CompletionResult]::new('--ttl', '--ttl', [CompletionResultType]::ParameterName, 'Lease length: the visitor counts as inside this long without a heartbeat')
+            [CompletionResult]::new('--ttl', '--ttl', [CompletionResultType]::ParameterName, 'New lease length (default: the lease keeps its own, the one it was granted)')
             [CompletionResult]::new('--database-url', '--database-url', [CompletionResultType]::ParameterName, 'PostgreSQL URL')
             [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL')
             [CompletionResult]::new('--redis-prefix', '--redis-prefix', [CompletionResultType]::ParameterName, 'Prefix of every Redis key capctl writes')
@@ -509,6 +509,7 @@ Register-ArgumentCompleter -Native -CommandName 'capctl' -ScriptBlock {
             [CompletionResult]::new('heartbeat', 'heartbeat', [CompletionResultType]::ParameterValue, 'Extend a viewer''s lease; an expired lease is reported lost')
             [CompletionResult]::new('leave', 'leave', [CompletionResultType]::ParameterValue, 'A viewer leaves (idempotent)')
             [CompletionResult]::new('viewers', 'viewers', [CompletionResultType]::ParameterValue, 'Viewers of streams now; --watch redraws until Ctrl-C')
+            [CompletionResult]::new('script', 'script', [CompletionResultType]::ParameterValue, 'Print a presence Lua script as Redis receives it (for redis-benchmark and other services)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -530,8 +531,8 @@ Register-ArgumentCompleter -Native -CommandName 'capctl' -ScriptBlock {
         }
         'capctl;stream;join' {
             [CompletionResult]::new('--event', '--event', [CompletionResultType]::ParameterName, 'Event id')
-            [CompletionResult]::new('--viewer', '--viewer', [CompletionResultType]::ParameterName, 'Viewer id')
-            [CompletionResult]::new('--ttl', '--ttl', [CompletionResultType]::ParameterName, 'Lease length: the viewer counts as watching this long without a heartbeat')
+            [CompletionResult]::new('--viewer', '--viewer', [CompletionResultType]::ParameterName, 'Viewer id (a user id)')
+            [CompletionResult]::new('--ttl', '--ttl', [CompletionResultType]::ParameterName, 'Lease length: the viewer counts as watching this long without a heartbeat [default: 60s]')
             [CompletionResult]::new('--database-url', '--database-url', [CompletionResultType]::ParameterName, 'PostgreSQL URL')
             [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL')
             [CompletionResult]::new('--redis-prefix', '--redis-prefix', [CompletionResultType]::ParameterName, 'Prefix of every Redis key capctl writes')
@@ -546,8 +547,8 @@ Register-ArgumentCompleter -Native -CommandName 'capctl' -ScriptBlock {
         }
         'capctl;stream;heartbeat' {
             [CompletionResult]::new('--event', '--event', [CompletionResultType]::ParameterName, 'Event id')
-            [CompletionResult]::new('--viewer', '--viewer', [CompletionResultType]::ParameterName, 'Viewer id')
-            [CompletionResult]::new('--ttl', '--ttl', [CompletionResultType]::ParameterName, 'Lease length: the viewer counts as watching this long without a heartbeat')
+            [CompletionResult]::new('--viewer', '--viewer', [CompletionResultType]::ParameterName, 'Viewer id (a user id)')
+            [CompletionResult]::new('--ttl', '--ttl', [CompletionResultType]::ParameterName, 'New lease length (default: the lease keeps its own, the one it was granted)')
             [CompletionResult]::new('--database-url', '--database-url', [CompletionResultType]::ParameterName, 'PostgreSQL URL')
             [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL')
             [CompletionResult]::new('--redis-prefix', '--redis-prefix', [CompletionResultType]::ParameterName, 'Prefix of every Redis key capctl writes')
@@ -562,7 +563,7 @@ Register-ArgumentCompleter -Native -CommandName 'capctl' -ScriptBlock {
         }
         'capctl;stream;leave' {
             [CompletionResult]::new('--event', '--event', [CompletionResultType]::ParameterName, 'Event id')
-            [CompletionResult]::new('--viewer', '--viewer', [CompletionResultType]::ParameterName, 'Viewer id')
+            [CompletionResult]::new('--viewer', '--viewer', [CompletionResultType]::ParameterName, 'Viewer id (a user id)')
             [CompletionResult]::new('--database-url', '--database-url', [CompletionResultType]::ParameterName, 'PostgreSQL URL')
             [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL')
             [CompletionResult]::new('--redis-prefix', '--redis-prefix', [CompletionResultType]::ParameterName, 'Prefix of every Redis key capctl writes')
@@ -591,12 +592,26 @@ Register-ArgumentCompleter -Native -CommandName 'capctl' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'capctl;stream;script' {
+            [CompletionResult]::new('--database-url', '--database-url', [CompletionResultType]::ParameterName, 'PostgreSQL URL')
+            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL')
+            [CompletionResult]::new('--redis-prefix', '--redis-prefix', [CompletionResultType]::ParameterName, 'Prefix of every Redis key capctl writes')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document on stdout instead of tables')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'capctl;stream;help' {
             [CompletionResult]::new('set-limit', 'set-limit', [CompletionResultType]::ParameterValue, 'Set or remove an event''s concurrent-viewer limit')
             [CompletionResult]::new('join', 'join', [CompletionResultType]::ParameterValue, 'A viewer joins (refused at the limit; a repeat refreshes the lease)')
             [CompletionResult]::new('heartbeat', 'heartbeat', [CompletionResultType]::ParameterValue, 'Extend a viewer''s lease; an expired lease is reported lost')
             [CompletionResult]::new('leave', 'leave', [CompletionResultType]::ParameterValue, 'A viewer leaves (idempotent)')
             [CompletionResult]::new('viewers', 'viewers', [CompletionResultType]::ParameterValue, 'Viewers of streams now; --watch redraws until Ctrl-C')
+            [CompletionResult]::new('script', 'script', [CompletionResultType]::ParameterValue, 'Print a presence Lua script as Redis receives it (for redis-benchmark and other services)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -613,6 +628,9 @@ Register-ArgumentCompleter -Native -CommandName 'capctl' -ScriptBlock {
             break
         }
         'capctl;stream;help;viewers' {
+            break
+        }
+        'capctl;stream;help;script' {
             break
         }
         'capctl;stream;help;help' {
@@ -898,6 +916,7 @@ Register-ArgumentCompleter -Native -CommandName 'capctl' -ScriptBlock {
             [CompletionResult]::new('heartbeat', 'heartbeat', [CompletionResultType]::ParameterValue, 'Extend a viewer''s lease; an expired lease is reported lost')
             [CompletionResult]::new('leave', 'leave', [CompletionResultType]::ParameterValue, 'A viewer leaves (idempotent)')
             [CompletionResult]::new('viewers', 'viewers', [CompletionResultType]::ParameterValue, 'Viewers of streams now; --watch redraws until Ctrl-C')
+            [CompletionResult]::new('script', 'script', [CompletionResultType]::ParameterValue, 'Print a presence Lua script as Redis receives it (for redis-benchmark and other services)')
             break
         }
         'capctl;help;stream;set-limit' {
@@ -913,6 +932,9 @@ Register-ArgumentCompleter -Native -CommandName 'capctl' -ScriptBlock {
             break
         }
         'capctl;help;stream;viewers' {
+            break
+        }
+        'capctl;help;stream;script' {
             break
         }
         'capctl;help;export-rsvps' {

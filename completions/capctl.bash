@@ -268,6 +268,9 @@ _capctl() {
             capctl__subcmd__help__subcmd__stream,leave)
                 cmd="capctl__subcmd__help__subcmd__stream__subcmd__leave"
                 ;;
+            capctl__subcmd__help__subcmd__stream,script)
+                cmd="capctl__subcmd__help__subcmd__stream__subcmd__script"
+                ;;
             capctl__subcmd__help__subcmd__stream,set-limit)
                 cmd="capctl__subcmd__help__subcmd__stream__subcmd__set__subcmd__limit"
                 ;;
@@ -328,6 +331,9 @@ _capctl() {
             capctl__subcmd__stream,leave)
                 cmd="capctl__subcmd__stream__subcmd__leave"
                 ;;
+            capctl__subcmd__stream,script)
+                cmd="capctl__subcmd__stream__subcmd__script"
+                ;;
             capctl__subcmd__stream,set-limit)
                 cmd="capctl__subcmd__stream__subcmd__set__subcmd__limit"
                 ;;
@@ -345,6 +351,9 @@ _capctl() {
                 ;;
             capctl__subcmd__stream__subcmd__help,leave)
                 cmd="capctl__subcmd__stream__subcmd__help__subcmd__leave"
+                ;;
+            capctl__subcmd__stream__subcmd__help,script)
+                cmd="capctl__subcmd__stream__subcmd__help__subcmd__script"
                 ;;
             capctl__subcmd__stream__subcmd__help,set-limit)
                 cmd="capctl__subcmd__stream__subcmd__help__subcmd__set__subcmd__limit"
@@ -1891,7 +1900,7 @@ _capctl() {
             return 0
             ;;
         capctl__subcmd__help__subcmd__stream)
-            opts="set-limit join heartbeat leave viewers"
+            opts="set-limit join heartbeat leave viewers script"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1933,6 +1942,20 @@ _capctl() {
             return 0
             ;;
         capctl__subcmd__help__subcmd__stream__subcmd__leave)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        capctl__subcmd__help__subcmd__stream__subcmd__script)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2427,7 +2450,7 @@ _capctl() {
             return 0
             ;;
         capctl__subcmd__stream)
-            opts="-v -h -V --database-url --redis-url --redis-prefix --json --verbose --help --version set-limit join heartbeat leave viewers help"
+            opts="-v -h -V --database-url --redis-url --redis-prefix --json --verbose --help --version set-limit join heartbeat leave viewers script help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2491,7 +2514,7 @@ _capctl() {
             return 0
             ;;
         capctl__subcmd__stream__subcmd__help)
-            opts="set-limit join heartbeat leave viewers help"
+            opts="set-limit join heartbeat leave viewers script help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2547,6 +2570,20 @@ _capctl() {
             return 0
             ;;
         capctl__subcmd__stream__subcmd__help__subcmd__leave)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        capctl__subcmd__stream__subcmd__help__subcmd__script)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2641,6 +2678,32 @@ _capctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --database-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --redis-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --redis-prefix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        capctl__subcmd__stream__subcmd__script)
+            opts="-v -h -V --database-url --redis-url --redis-prefix --json --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --database-url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

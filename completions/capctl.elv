@@ -366,7 +366,7 @@ set edit:completion:arg-completer[capctl] = {|@words|
         &'capctl;booth;enter'= {
             cand --booth 'Booth id'
             cand --user 'Visitor''s user id'
-            cand --ttl 'Lease length: the visitor counts as inside this long without a heartbeat'
+            cand --ttl 'Lease length: the visitor counts as inside this long without a heartbeat [default: 60s]'
             cand --database-url 'PostgreSQL URL'
             cand --redis-url 'Redis URL'
             cand --redis-prefix 'Prefix of every Redis key capctl writes'
@@ -381,7 +381,7 @@ set edit:completion:arg-completer[capctl] = {|@words|
         &'capctl;booth;heartbeat'= {
             cand --booth 'Booth id'
             cand --user 'Visitor''s user id'
-            cand --ttl 'Lease length: the visitor counts as inside this long without a heartbeat'
+            cand --ttl 'New lease length (default: the lease keeps its own, the one it was granted)'
             cand --database-url 'PostgreSQL URL'
             cand --redis-url 'Redis URL'
             cand --redis-prefix 'Prefix of every Redis key capctl writes'
@@ -460,6 +460,7 @@ set edit:completion:arg-completer[capctl] = {|@words|
             cand heartbeat 'Extend a viewer''s lease; an expired lease is reported lost'
             cand leave 'A viewer leaves (idempotent)'
             cand viewers 'Viewers of streams now; --watch redraws until Ctrl-C'
+            cand script 'Print a presence Lua script as Redis receives it (for redis-benchmark and other services)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'capctl;stream;set-limit'= {
@@ -479,8 +480,8 @@ set edit:completion:arg-completer[capctl] = {|@words|
         }
         &'capctl;stream;join'= {
             cand --event 'Event id'
-            cand --viewer 'Viewer id'
-            cand --ttl 'Lease length: the viewer counts as watching this long without a heartbeat'
+            cand --viewer 'Viewer id (a user id)'
+            cand --ttl 'Lease length: the viewer counts as watching this long without a heartbeat [default: 60s]'
             cand --database-url 'PostgreSQL URL'
             cand --redis-url 'Redis URL'
             cand --redis-prefix 'Prefix of every Redis key capctl writes'
@@ -494,8 +495,8 @@ set edit:completion:arg-completer[capctl] = {|@words|
         }
         &'capctl;stream;heartbeat'= {
             cand --event 'Event id'
-            cand --viewer 'Viewer id'
-            cand --ttl 'Lease length: the viewer counts as watching this long without a heartbeat'
+            cand --viewer 'Viewer id (a user id)'
+            cand --ttl 'New lease length (default: the lease keeps its own, the one it was granted)'
             cand --database-url 'PostgreSQL URL'
             cand --redis-url 'Redis URL'
             cand --redis-prefix 'Prefix of every Redis key capctl writes'
@@ -509,7 +510,7 @@ set edit:completion:arg-completer[capctl] = {|@words|
         }
         &'capctl;stream;leave'= {
             cand --event 'Event id'
-            cand --viewer 'Viewer id'
+            cand --viewer 'Viewer id (a user id)'
             cand --database-url 'PostgreSQL URL'
             cand --redis-url 'Redis URL'
             cand --redis-prefix 'Prefix of every Redis key capctl writes'
@@ -536,12 +537,25 @@ set edit:completion:arg-completer[capctl] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'capctl;stream;script'= {
+            cand --database-url 'PostgreSQL URL'
+            cand --redis-url 'Redis URL'
+            cand --redis-prefix 'Prefix of every Redis key capctl writes'
+            cand --json 'Print one JSON document on stdout instead of tables'
+            cand -v 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+            cand --verbose 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'capctl;stream;help'= {
             cand set-limit 'Set or remove an event''s concurrent-viewer limit'
             cand join 'A viewer joins (refused at the limit; a repeat refreshes the lease)'
             cand heartbeat 'Extend a viewer''s lease; an expired lease is reported lost'
             cand leave 'A viewer leaves (idempotent)'
             cand viewers 'Viewers of streams now; --watch redraws until Ctrl-C'
+            cand script 'Print a presence Lua script as Redis receives it (for redis-benchmark and other services)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'capctl;stream;help;set-limit'= {
@@ -553,6 +567,8 @@ set edit:completion:arg-completer[capctl] = {|@words|
         &'capctl;stream;help;leave'= {
         }
         &'capctl;stream;help;viewers'= {
+        }
+        &'capctl;stream;help;script'= {
         }
         &'capctl;stream;help;help'= {
         }
@@ -798,6 +814,7 @@ set edit:completion:arg-completer[capctl] = {|@words|
             cand heartbeat 'Extend a viewer''s lease; an expired lease is reported lost'
             cand leave 'A viewer leaves (idempotent)'
             cand viewers 'Viewers of streams now; --watch redraws until Ctrl-C'
+            cand script 'Print a presence Lua script as Redis receives it (for redis-benchmark and other services)'
         }
         &'capctl;help;stream;set-limit'= {
         }
@@ -808,6 +825,8 @@ set edit:completion:arg-completer[capctl] = {|@words|
         &'capctl;help;stream;leave'= {
         }
         &'capctl;help;stream;viewers'= {
+        }
+        &'capctl;help;stream;script'= {
         }
         &'capctl;help;export-rsvps'= {
         }

@@ -247,7 +247,7 @@ complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_sub
 complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from set-capacity" -s V -l version -d 'Print version'
 complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from enter" -l booth -d 'Booth id' -r
 complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from enter" -l user -d 'Visitor\'s user id' -r
-complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from enter" -l ttl -d 'Lease length: the visitor counts as inside this long without a heartbeat' -r
+complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from enter" -l ttl -d 'Lease length: the visitor counts as inside this long without a heartbeat [default: 60s]' -r
 complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from enter" -l database-url -d 'PostgreSQL URL' -r
 complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from enter" -l redis-url -d 'Redis URL' -r
 complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from enter" -l redis-prefix -d 'Prefix of every Redis key capctl writes' -r
@@ -257,7 +257,7 @@ complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_sub
 complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from enter" -s V -l version -d 'Print version'
 complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from heartbeat" -l booth -d 'Booth id' -r
 complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from heartbeat" -l user -d 'Visitor\'s user id' -r
-complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from heartbeat" -l ttl -d 'Lease length: the visitor counts as inside this long without a heartbeat' -r
+complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from heartbeat" -l ttl -d 'New lease length (default: the lease keeps its own, the one it was granted)' -r
 complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from heartbeat" -l database-url -d 'PostgreSQL URL' -r
 complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from heartbeat" -l redis-url -d 'Redis URL' -r
 complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from heartbeat" -l redis-prefix -d 'Prefix of every Redis key capctl writes' -r
@@ -290,19 +290,20 @@ complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_sub
 complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from help" -f -a "leave" -d 'A visitor leaves (idempotent)'
 complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from help" -f -a "visitors" -d 'Visitors inside booths now'
 complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c capctl -n "__fish_capctl_using_subcommand stream; and not __fish_seen_subcommand_from set-limit join heartbeat leave viewers help" -l database-url -d 'PostgreSQL URL' -r
-complete -c capctl -n "__fish_capctl_using_subcommand stream; and not __fish_seen_subcommand_from set-limit join heartbeat leave viewers help" -l redis-url -d 'Redis URL' -r
-complete -c capctl -n "__fish_capctl_using_subcommand stream; and not __fish_seen_subcommand_from set-limit join heartbeat leave viewers help" -l redis-prefix -d 'Prefix of every Redis key capctl writes' -r
-complete -c capctl -n "__fish_capctl_using_subcommand stream; and not __fish_seen_subcommand_from set-limit join heartbeat leave viewers help" -l json -d 'Print one JSON document on stdout instead of tables'
-complete -c capctl -n "__fish_capctl_using_subcommand stream; and not __fish_seen_subcommand_from set-limit join heartbeat leave viewers help" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
-complete -c capctl -n "__fish_capctl_using_subcommand stream; and not __fish_seen_subcommand_from set-limit join heartbeat leave viewers help" -s h -l help -d 'Print help'
-complete -c capctl -n "__fish_capctl_using_subcommand stream; and not __fish_seen_subcommand_from set-limit join heartbeat leave viewers help" -s V -l version -d 'Print version'
-complete -c capctl -n "__fish_capctl_using_subcommand stream; and not __fish_seen_subcommand_from set-limit join heartbeat leave viewers help" -f -a "set-limit" -d 'Set or remove an event\'s concurrent-viewer limit'
-complete -c capctl -n "__fish_capctl_using_subcommand stream; and not __fish_seen_subcommand_from set-limit join heartbeat leave viewers help" -f -a "join" -d 'A viewer joins (refused at the limit; a repeat refreshes the lease)'
-complete -c capctl -n "__fish_capctl_using_subcommand stream; and not __fish_seen_subcommand_from set-limit join heartbeat leave viewers help" -f -a "heartbeat" -d 'Extend a viewer\'s lease; an expired lease is reported lost'
-complete -c capctl -n "__fish_capctl_using_subcommand stream; and not __fish_seen_subcommand_from set-limit join heartbeat leave viewers help" -f -a "leave" -d 'A viewer leaves (idempotent)'
-complete -c capctl -n "__fish_capctl_using_subcommand stream; and not __fish_seen_subcommand_from set-limit join heartbeat leave viewers help" -f -a "viewers" -d 'Viewers of streams now; --watch redraws until Ctrl-C'
-complete -c capctl -n "__fish_capctl_using_subcommand stream; and not __fish_seen_subcommand_from set-limit join heartbeat leave viewers help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c capctl -n "__fish_capctl_using_subcommand stream; and not __fish_seen_subcommand_from set-limit join heartbeat leave viewers script help" -l database-url -d 'PostgreSQL URL' -r
+complete -c capctl -n "__fish_capctl_using_subcommand stream; and not __fish_seen_subcommand_from set-limit join heartbeat leave viewers script help" -l redis-url -d 'Redis URL' -r
+complete -c capctl -n "__fish_capctl_using_subcommand stream; and not __fish_seen_subcommand_from set-limit join heartbeat leave viewers script help" -l redis-prefix -d 'Prefix of every Redis key capctl writes' -r
+complete -c capctl -n "__fish_capctl_using_subcommand stream; and not __fish_seen_subcommand_from set-limit join heartbeat leave viewers script help" -l json -d 'Print one JSON document on stdout instead of tables'
+complete -c capctl -n "__fish_capctl_using_subcommand stream; and not __fish_seen_subcommand_from set-limit join heartbeat leave viewers script help" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+complete -c capctl -n "__fish_capctl_using_subcommand stream; and not __fish_seen_subcommand_from set-limit join heartbeat leave viewers script help" -s h -l help -d 'Print help'
+complete -c capctl -n "__fish_capctl_using_subcommand stream; and not __fish_seen_subcommand_from set-limit join heartbeat leave viewers script help" -s V -l version -d 'Print version'
+complete -c capctl -n "__fish_capctl_using_subcommand stream; and not __fish_seen_subcommand_from set-limit join heartbeat leave viewers script help" -f -a "set-limit" -d 'Set or remove an event\'s concurrent-viewer limit'
+complete -c capctl -n "__fish_capctl_using_subcommand stream; and not __fish_seen_subcommand_from set-limit join heartbeat leave viewers script help" -f -a "join" -d 'A viewer joins (refused at the limit; a repeat refreshes the lease)'
+complete -c capctl -n "__fish_capctl_using_subcommand stream; and not __fish_seen_subcommand_from set-limit join heartbeat leave viewers script help" -f -a "heartbeat" -d 'Extend a viewer\'s lease; an expired lease is reported lost'
+complete -c capctl -n "__fish_capctl_using_subcommand stream; and not __fish_seen_subcommand_from set-limit join heartbeat leave viewers script help" -f -a "leave" -d 'A viewer leaves (idempotent)'
+complete -c capctl -n "__fish_capctl_using_subcommand stream; and not __fish_seen_subcommand_from set-limit join heartbeat leave viewers script help" -f -a "viewers" -d 'Viewers of streams now; --watch redraws until Ctrl-C'
+complete -c capctl -n "__fish_capctl_using_subcommand stream; and not __fish_seen_subcommand_from set-limit join heartbeat leave viewers script help" -f -a "script" -d 'Print a presence Lua script as Redis receives it (for redis-benchmark and other services)'
+complete -c capctl -n "__fish_capctl_using_subcommand stream; and not __fish_seen_subcommand_from set-limit join heartbeat leave viewers script help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from set-limit" -l event -d 'Event id' -r
 complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from set-limit" -l max -d 'New limit' -r
 complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from set-limit" -l database-url -d 'PostgreSQL URL' -r
@@ -314,8 +315,8 @@ complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_su
 complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from set-limit" -s h -l help -d 'Print help'
 complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from set-limit" -s V -l version -d 'Print version'
 complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from join" -l event -d 'Event id' -r
-complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from join" -l viewer -d 'Viewer id' -r
-complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from join" -l ttl -d 'Lease length: the viewer counts as watching this long without a heartbeat' -r
+complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from join" -l viewer -d 'Viewer id (a user id)' -r
+complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from join" -l ttl -d 'Lease length: the viewer counts as watching this long without a heartbeat [default: 60s]' -r
 complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from join" -l database-url -d 'PostgreSQL URL' -r
 complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from join" -l redis-url -d 'Redis URL' -r
 complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from join" -l redis-prefix -d 'Prefix of every Redis key capctl writes' -r
@@ -324,8 +325,8 @@ complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_su
 complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from join" -s h -l help -d 'Print help'
 complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from join" -s V -l version -d 'Print version'
 complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from heartbeat" -l event -d 'Event id' -r
-complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from heartbeat" -l viewer -d 'Viewer id' -r
-complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from heartbeat" -l ttl -d 'Lease length: the viewer counts as watching this long without a heartbeat' -r
+complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from heartbeat" -l viewer -d 'Viewer id (a user id)' -r
+complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from heartbeat" -l ttl -d 'New lease length (default: the lease keeps its own, the one it was granted)' -r
 complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from heartbeat" -l database-url -d 'PostgreSQL URL' -r
 complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from heartbeat" -l redis-url -d 'Redis URL' -r
 complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from heartbeat" -l redis-prefix -d 'Prefix of every Redis key capctl writes' -r
@@ -334,7 +335,7 @@ complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_su
 complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from heartbeat" -s h -l help -d 'Print help'
 complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from heartbeat" -s V -l version -d 'Print version'
 complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from leave" -l event -d 'Event id' -r
-complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from leave" -l viewer -d 'Viewer id' -r
+complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from leave" -l viewer -d 'Viewer id (a user id)' -r
 complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from leave" -l database-url -d 'PostgreSQL URL' -r
 complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from leave" -l redis-url -d 'Redis URL' -r
 complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from leave" -l redis-prefix -d 'Prefix of every Redis key capctl writes' -r
@@ -352,11 +353,19 @@ complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_su
 complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from viewers" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
 complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from viewers" -s h -l help -d 'Print help'
 complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from viewers" -s V -l version -d 'Print version'
+complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from script" -l database-url -d 'PostgreSQL URL' -r
+complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from script" -l redis-url -d 'Redis URL' -r
+complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from script" -l redis-prefix -d 'Prefix of every Redis key capctl writes' -r
+complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from script" -l json -d 'Print one JSON document on stdout instead of tables'
+complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from script" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from script" -s h -l help -d 'Print help'
+complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from script" -s V -l version -d 'Print version'
 complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from help" -f -a "set-limit" -d 'Set or remove an event\'s concurrent-viewer limit'
 complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from help" -f -a "join" -d 'A viewer joins (refused at the limit; a repeat refreshes the lease)'
 complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from help" -f -a "heartbeat" -d 'Extend a viewer\'s lease; an expired lease is reported lost'
 complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from help" -f -a "leave" -d 'A viewer leaves (idempotent)'
 complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from help" -f -a "viewers" -d 'Viewers of streams now; --watch redraws until Ctrl-C'
+complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from help" -f -a "script" -d 'Print a presence Lua script as Redis receives it (for redis-benchmark and other services)'
 complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c capctl -n "__fish_capctl_using_subcommand export-rsvps" -l event -d 'Event id' -r
 complete -c capctl -n "__fish_capctl_using_subcommand export-rsvps" -l session -d 'Only this session' -r
@@ -495,6 +504,7 @@ complete -c capctl -n "__fish_capctl_using_subcommand help; and __fish_seen_subc
 complete -c capctl -n "__fish_capctl_using_subcommand help; and __fish_seen_subcommand_from stream" -f -a "heartbeat" -d 'Extend a viewer\'s lease; an expired lease is reported lost'
 complete -c capctl -n "__fish_capctl_using_subcommand help; and __fish_seen_subcommand_from stream" -f -a "leave" -d 'A viewer leaves (idempotent)'
 complete -c capctl -n "__fish_capctl_using_subcommand help; and __fish_seen_subcommand_from stream" -f -a "viewers" -d 'Viewers of streams now; --watch redraws until Ctrl-C'
+complete -c capctl -n "__fish_capctl_using_subcommand help; and __fish_seen_subcommand_from stream" -f -a "script" -d 'Print a presence Lua script as Redis receives it (for redis-benchmark and other services)'
 complete -c capctl -n "__fish_capctl_using_subcommand help; and __fish_seen_subcommand_from bench" -f -a "rsvp" -d 'RSVP rush on one hot session (and spread over --sessions)'
 complete -c capctl -n "__fish_capctl_using_subcommand help; and __fish_seen_subcommand_from bench" -f -a "stream" -d 'Concurrent stream joins, heartbeats, a disconnect storm and the reconcile after it'
 complete -c capctl -n "__fish_capctl_using_subcommand help; and __fish_seen_subcommand_from bench" -f -a "export" -d 'Export RSVPs to CSV'

@@ -750,6 +750,14 @@ async fn redis_state(env: &TestEnv, prefix: &str) -> BTreeMap<String, String> {
                     .await
                     .unwrap()
             ),
+            "hash" => format!(
+                "{:?}",
+                redis::cmd("HGETALL")
+                    .arg(&key)
+                    .query_async::<BTreeMap<String, String>>(&mut conn)
+                    .await
+                    .unwrap()
+            ),
             other => panic!("unexpected {other} key {key}"),
         };
         let ttl: i64 = redis::cmd("PTTL")
@@ -844,14 +852,16 @@ async fn redis_keys_start_with_the_prefix_and_share_a_hash_tag_per_room(pool: Pg
     let keys: Vec<String> = redis_state(&env, &flagged).await.into_keys().collect();
     let mut expected: Vec<String> = ["stream:e1", "booth:b1"]
         .iter()
-        .flat_map(|tag| ["leases", "count", "limit"].map(|k| format!("{flagged}:{{{tag}}}:{k}")))
+        .flat_map(|tag| {
+            ["leases", "count", "limit", "ttl"].map(|k| format!("{flagged}:{{{tag}}}:{k}"))
+        })
         .collect();
     expected.sort();
     assert_eq!(keys, expected);
     for room in [Room::stream("e1").unwrap(), Room::booth("b1").unwrap()] {
         let k = room.keys(&flagged);
-        let tags = [hash_tag(&k.leases), hash_tag(&k.count), hash_tag(&k.limit)];
-        assert_eq!(tags, [format!("{}:{}", room.kind(), room.id()).as_str(); 3]);
+        let tags = k.as_array().map(hash_tag);
+        assert_eq!(tags, [format!("{}:{}", room.kind(), room.id()).as_str(); 4]);
     }
     assert!(
         redis_state(&env, &env.prefix).await.is_empty(),

@@ -190,9 +190,9 @@ async fn expired_lease_storm_is_reaped_in_bounded_batches(pool: PgPool) {
     let rooms: Vec<Room> = (0..1000)
         .map(|i| {
             if i % 2 == 0 {
-                Room::Stream(format!("gone-{i}"))
+                Room::stream(&format!("gone-{i}")).unwrap()
             } else {
-                Room::Booth(format!("gone-{i}"))
+                Room::booth(&format!("gone-{i}")).unwrap()
             }
         })
         .collect();
@@ -240,7 +240,8 @@ async fn expired_lease_storm_is_reaped_in_bounded_batches(pool: PgPool) {
     .await
     .unwrap();
     assert_eq!(check.leases_expired, 101_500);
-    assert!(check.drift);
+    // counters behind only by expired leases nobody reaped yet are not drift (issue 10, 7c)
+    assert!(!check.drift, "{check:?}");
 
     let report = reconcile_pass(&b, &opts).await.unwrap();
     assert_eq!(report.leases_expired, 101_500, "{report:?}");

@@ -2,14 +2,15 @@ use std::time::Duration;
 
 use clap::{Args, Subcommand};
 
-use crate::cli::args::{duration_arg, id_arg};
+use crate::cli::args::duration_arg;
 use crate::cli::output::{or_dash, or_unlimited, table};
 use crate::cli::stream::{LimitAnswer, emit_admission, percent_full};
 use crate::cli::{LimitArgs, Output};
 use capctl_core::Result;
 use capctl_core::backends::Backends;
 use capctl_core::catalog::booths::{self, Booth, NewBooth};
-use capctl_core::presence::{Presence, Room};
+use capctl_core::ids::{BoothId, EventId, UserId};
+use capctl_core::presence::{DEFAULT_TTL, Presence, Room};
 
 #[derive(Debug, Subcommand)]
 pub enum BoothCommand {
@@ -18,9 +19,9 @@ pub enum BoothCommand {
     /// Change a booth's visitor limit
     SetCapacity(SetCapacityArgs),
     /// A visitor enters (refused at the limit; a repeat refreshes the lease)
-    Enter(PresenceArgs),
+    Enter(EnterArgs),
     /// Extend a visitor's lease; an expired lease is reported lost
-    Heartbeat(PresenceArgs),
+    Heartbeat(HeartbeatArgs),
     /// A visitor leaves (idempotent)
     Leave(LeaveArgs),
     /// Visitors inside booths now
@@ -33,17 +34,18 @@ impl BoothCommand {
             Self::Create(a) => a.run(b, out).await,
             Self::SetCapacity(a) => a.run(b, out).await,
             Self::Enter(a) => {
-                let room = Room::booth(&a.booth)?;
-                let adm = Presence::new(b).join(&room, &a.user, a.ttl).await?;
+                let room = Room::Booth(a.booth);
+                let ttl = a.ttl.unwrap_or(DEFAULT_TTL);
+                let adm = Presence::new(b).join(&room, &a.user, ttl).await?;
                 emit_admission(out, &room, &a.user, &adm)
             }
             Self::Heartbeat(a) => {
-                let room = Room::booth(&a.booth)?;
+                let room = Room::Booth(a.booth);
                 let adm = Presence::new(b).heartbeat(&room, &a.user, a.ttl).await?;
                 emit_admission(out, &room, &a.user, &adm)
             }
             Self::Leave(a) => {
-                let room = Room::booth(&a.booth)?;
+                let room = Room::Booth(a.booth);
                 let adm = Presence::new(b).leave(&room, &a.user).await?;
                 emit_admission(out, &room, &a.user, &adm)
             }
@@ -55,14 +57,14 @@ impl BoothCommand {
 #[derive(Debug, Args)]
 pub struct CreateArgs {
     /// Event id
-    #[arg(long, value_parser = id_arg)]
-    pub event: String,
+    #[arg(long)]
+    pub event: EventId,
     /// Booth name
     #[arg(long)]
     pub name: String,
     /// Your own id (default: booth_<random>)
-    #[arg(long, value_parser = id_arg)]
-    pub id: Option<String>,
+    #[arg(long)]
+    pub id: Option<BoothId>,
     /// Sponsor tier, e.g. gold
     #[arg(long, value_name = "T")]
     pub tier: Option<String>,
@@ -74,8 +76,8 @@ pub struct CreateArgs {
 impl CreateArgs {
     async fn run(self, b: &Backends, out: Output) -> Result<()> {
         let new = NewBooth {
-            event_id: self.event.parse()?,
-            id: self.id.map(|id| id.parse()).transpose()?,
+            event_id: self.event,
+            id: self.id,
             name: self.name,
             tier: self.tier,
             max_visitors: self.max_visitors,
@@ -102,49 +104,62 @@ pub fn render_booths(list: &[Booth]) -> String {
 #[derive(Debug, Args)]
 pub struct SetCapacityArgs {
     /// Booth id
-    #[arg(long, value_parser = id_arg)]
-    pub booth: String,
+    #[arg(long)]
+    pub booth: BoothId,
     #[command(flatten)]
     pub limit: LimitArgs,
 }
 
 #[derive(Debug, Args)]
-pub struct PresenceArgs {
+pub struct EnterArgs {
     /// Booth id
-    #[arg(long, value_parser = id_arg)]
-    pub booth: String,
+    #[arg(long)]
+    pub booth: BoothId,
     /// Visitor's user id
-    #[arg(long, value_parser = id_arg)]
-    pub user: String,
-    /// Lease length: the visitor counts as inside this long without a heartbeat
-    #[arg(long, value_parser = duration_arg, value_name = "DUR", default_value = "60s")]
-    pub ttl: Duration,
+    #[arg(long)]
+    pub user: UserId,
+    /// Lease length: the visitor counts as inside this long without a heartbeat [default: 60s]
+    #[arg(long, value_parser = duration_arg, value_name = "DUR")]
+    pub ttl: Option<Duration>,
+}
+
+#[derive(Debug, Args)]
+pub struct HeartbeatArgs {
+    /// Booth id
+    #[arg(long)]
+    pub booth: BoothId,
+    /// Visitor's user id
+    #[arg(long)]
+    pub user: UserId,
+    /// New lease length (default: the lease keeps its own, the one it was granted)
+    #[arg(long, value_parser = duration_arg, value_name = "DUR")]
+    pub ttl: Option<Duration>,
 }
 
 #[derive(Debug, Args)]
 pub struct LeaveArgs {
     /// Booth id
-    #[arg(long, value_parser = id_arg)]
-    pub booth: String,
+    #[arg(long)]
+    pub booth: BoothId,
     /// Visitor's user id
-    #[arg(long, value_parser = id_arg)]
-    pub user: String,
+    #[arg(long)]
+    pub user: UserId,
 }
 
 #[derive(Debug, Args)]
 #[group(multiple = false)]
 pub struct VisitorsArgs {
     /// One booth
-    #[arg(long, value_parser = id_arg)]
-    pub booth: Option<String>,
+    #[arg(long)]
+    pub booth: Option<BoothId>,
     /// Every booth of an event
-    #[arg(long, value_parser = id_arg)]
-    pub event: Option<String>,
+    #[arg(long)]
+    pub event: Option<EventId>,
 }
 
 impl SetCapacityArgs {
     async fn run(self, b: &Backends, out: Output) -> Result<()> {
-        let room = Room::booth(&self.booth)?;
+        let room = Room::Booth(self.booth.clone());
         let change = Presence::new(b)
             .set_limit(&room, self.limit.limit())
             .await?;
@@ -170,7 +185,7 @@ struct VisitorsRow {
 impl VisitorsArgs {
     async fn run(self, b: &Backends, out: Output) -> Result<()> {
         let list = Presence::new(b)
-            .booth_occupancy(self.booth.as_deref(), self.event.as_deref())
+            .booth_occupancy(self.booth.as_ref(), self.event.as_ref())
             .await?;
         let rows: Vec<VisitorsRow> = list
             .into_iter()

@@ -366,7 +366,7 @@ impl DemoArgs {
         if n.human() {
             BoothCommand::Visitors(VisitorsArgs {
                 booth: None,
-                event: Some(ev.to_string()),
+                event: Some(ev.parse()?),
             })
             .run(b, out)
             .await?;
@@ -407,7 +407,7 @@ async fn show_viewers(b: &Backends, out: Output, event: &str) -> Result<()> {
         return Ok(());
     }
     StreamCommand::Viewers(ViewersArgs {
-        event: Some(event.into()),
+        event: Some(event.parse()?),
         watch: false,
         interval: Duration::from_secs(1),
     })

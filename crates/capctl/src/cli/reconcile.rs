@@ -85,6 +85,8 @@ fn render(r: &ReconcileReport) -> String {
     for (what, n) in [
         ("expired leases", r.leases_expired),
         ("presence counters", r.counters_fixed),
+        ("  of them drift", r.counters_drifted),
+        ("stray lease lengths", r.lease_ttls_fixed),
         ("cached limits", r.limits_fixed),
         ("limits loaded into cache", r.limits_cached),
         ("session counters", r.sessions_fixed),
@@ -113,9 +115,11 @@ fn render(r: &ReconcileReport) -> String {
 
 fn render_line(r: &ReconcileReport) -> String {
     format!(
-        "{} leases expired, {} counters, {} limits, {} sessions fixed, {} offers expired, {} sent ({} rooms, {} live, {} ms)",
+        "{} leases expired, {} counters ({} drifted), {} lease lengths, {} limits, {} sessions fixed, {} offers expired, {} sent ({} rooms, {} live, {} ms)",
         r.leases_expired,
         r.counters_fixed,
+        r.counters_drifted,
+        r.lease_ttls_fixed,
         r.limits_fixed,
         r.sessions_fixed,
         r.offers_expired,

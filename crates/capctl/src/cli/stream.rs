@@ -3,11 +3,14 @@ use std::time::Duration;
 use clap::{Args, Subcommand};
 use serde::Serialize;
 
-use crate::cli::args::{duration_arg, id_arg};
+use crate::cli::args::duration_arg;
 use crate::cli::output::{or_unlimited, table};
 use crate::cli::{LimitArgs, Output};
 use capctl_core::backends::Backends;
-use capctl_core::presence::{Admission, LeaseStatus, LimitChange, Occupancy, Presence, Room};
+use capctl_core::ids::{EventId, UserId};
+use capctl_core::presence::{
+    Admission, DEFAULT_TTL, LeaseStatus, LimitChange, Occupancy, Presence, PresenceScript, Room,
+};
 use capctl_core::{Error, Result};
 
 #[derive(Debug, Subcommand)]
@@ -15,13 +18,16 @@ pub enum StreamCommand {
     /// Set or remove an event's concurrent-viewer limit
     SetLimit(SetLimitArgs),
     /// A viewer joins (refused at the limit; a repeat refreshes the lease)
-    Join(PresenceArgs),
+    Join(JoinArgs),
     /// Extend a viewer's lease; an expired lease is reported lost
-    Heartbeat(PresenceArgs),
+    Heartbeat(HeartbeatArgs),
     /// A viewer leaves (idempotent)
     Leave(LeaveArgs),
     /// Viewers of streams now; --watch redraws until Ctrl-C
     Viewers(ViewersArgs),
+    /// Print a presence Lua script as Redis receives it (for redis-benchmark and other services)
+    #[command(hide = true)]
+    Script(ScriptArgs),
 }
 
 impl StreamCommand {
@@ -29,21 +35,26 @@ impl StreamCommand {
         match self {
             Self::SetLimit(a) => a.run(b, out).await,
             Self::Join(a) => {
-                let room = Room::stream(&a.event)?;
-                let adm = Presence::new(b).join(&room, &a.viewer, a.ttl).await?;
+                let room = Room::Stream(a.event);
+                let ttl = a.ttl.unwrap_or(DEFAULT_TTL);
+                let adm = Presence::new(b).join(&room, &a.viewer, ttl).await?;
                 emit_admission(out, &room, &a.viewer, &adm)
             }
             Self::Heartbeat(a) => {
-                let room = Room::stream(&a.event)?;
+                let room = Room::Stream(a.event);
                 let adm = Presence::new(b).heartbeat(&room, &a.viewer, a.ttl).await?;
                 emit_admission(out, &room, &a.viewer, &adm)
             }
             Self::Leave(a) => {
-                let room = Room::stream(&a.event)?;
+                let room = Room::Stream(a.event);
                 let adm = Presence::new(b).leave(&room, &a.viewer).await?;
                 emit_admission(out, &room, &a.viewer, &adm)
             }
             Self::Viewers(a) => a.run(b, out).await,
+            Self::Script(a) => {
+                print!("{}", a.script.source());
+                Ok(())
+            }
         }
     }
 }
@@ -68,12 +79,12 @@ struct PresenceAnswer<'a> {
 pub(crate) fn emit_admission(
     out: Output,
     room: &Room,
-    member: &str,
+    member: &UserId,
     adm: &Admission,
 ) -> Result<()> {
     let (event_id, booth_id, viewer_id, user_id) = match room {
-        Room::Stream(id) => (Some(id.as_str()), None, Some(member), None),
-        Room::Booth(id) => (None, Some(id.as_str()), None, Some(member)),
+        Room::Stream(id) => (Some(id.as_str()), None, Some(member.as_str()), None),
+        Room::Booth(id) => (None, Some(id.as_str()), None, Some(member.as_str())),
     };
     let answer = PresenceAnswer {
         event_id,
@@ -120,7 +131,7 @@ pub(crate) struct LimitAnswer<'a> {
 
 impl SetLimitArgs {
     async fn run(self, b: &Backends, out: Output) -> Result<()> {
-        let room = Room::stream(&self.event)?;
+        let room = Room::Stream(self.event.clone());
         let change = Presence::new(b)
             .set_limit(&room, self.limit.limit())
             .await?;
@@ -191,7 +202,7 @@ fn render_viewers(rows: &[ViewersRow<'_>]) -> String {
 impl ViewersArgs {
     async fn run(self, b: &Backends, out: Output) -> Result<()> {
         let presence = Presence::new(b);
-        let event = self.event.as_deref();
+        let event = self.event.as_ref();
         if !self.watch {
             let list = presence.stream_occupancy(event).await?;
             let rows = viewer_rows(&list);
@@ -259,44 +270,71 @@ where
 #[derive(Debug, Args)]
 pub struct SetLimitArgs {
     /// Event id
-    #[arg(long, value_parser = id_arg)]
-    pub event: String,
+    #[arg(long)]
+    pub event: EventId,
     #[command(flatten)]
     pub limit: LimitArgs,
 }
 
 #[derive(Debug, Args)]
-pub struct PresenceArgs {
+pub struct JoinArgs {
     /// Event id
-    #[arg(long, value_parser = id_arg)]
-    pub event: String,
-    /// Viewer id
-    #[arg(long, value_parser = id_arg)]
-    pub viewer: String,
-    /// Lease length: the viewer counts as watching this long without a heartbeat
-    #[arg(long, value_parser = duration_arg, value_name = "DUR", default_value = "60s")]
-    pub ttl: Duration,
+    #[arg(long)]
+    pub event: EventId,
+    /// Viewer id (a user id)
+    #[arg(long)]
+    pub viewer: UserId,
+    /// Lease length: the viewer counts as watching this long without a heartbeat [default: 60s]
+    #[arg(long, value_parser = duration_arg, value_name = "DUR")]
+    pub ttl: Option<Duration>,
+}
+
+#[derive(Debug, Args)]
+pub struct HeartbeatArgs {
+    /// Event id
+    #[arg(long)]
+    pub event: EventId,
+    /// Viewer id (a user id)
+    #[arg(long)]
+    pub viewer: UserId,
+    /// New lease length (default: the lease keeps its own, the one it was granted)
+    #[arg(long, value_parser = duration_arg, value_name = "DUR")]
+    pub ttl: Option<Duration>,
 }
 
 #[derive(Debug, Args)]
 pub struct LeaveArgs {
     /// Event id
-    #[arg(long, value_parser = id_arg)]
-    pub event: String,
-    /// Viewer id
-    #[arg(long, value_parser = id_arg)]
-    pub viewer: String,
+    #[arg(long)]
+    pub event: EventId,
+    /// Viewer id (a user id)
+    #[arg(long)]
+    pub viewer: UserId,
 }
 
 #[derive(Debug, Args)]
 pub struct ViewersArgs {
     /// One event (default: every event)
-    #[arg(long, value_parser = id_arg)]
-    pub event: Option<String>,
+    #[arg(long)]
+    pub event: Option<EventId>,
     /// Redraw a live table until Ctrl-C
     #[arg(long)]
     pub watch: bool,
     /// Redraw interval with --watch
     #[arg(long, value_parser = duration_arg, value_name = "DUR", default_value = "1s")]
     pub interval: Duration,
+}
+
+#[derive(Debug, Args)]
+pub struct ScriptArgs {
+    /// join, heartbeat, leave, sweep or limit-swap
+    #[arg(value_parser = script_arg)]
+    pub script: PresenceScript,
+}
+
+fn script_arg(name: &str) -> std::result::Result<PresenceScript, String> {
+    PresenceScript::from_name(name).ok_or_else(|| {
+        let names: Vec<&str> = PresenceScript::ALL.iter().map(|s| s.name()).collect();
+        format!("no presence script {name:?}; one of {}", names.join(", "))
+    })
 }

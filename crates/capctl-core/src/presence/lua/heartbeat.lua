@@ -1,40 +1,24 @@
--- heartbeat: extend a live lease. An expired or missing lease is LOST and is not revived:
--- the person must join again, through the capacity check.
--- KEYS[1] leases, KEYS[2] counter, KEYS[3] cached limit
--- ARGV[1] member, ARGV[2] lease length (ms), ARGV[3] most expired leases to drop in this call
--- Returns {status, live count, limit (-1 = unlimited), lease expiry ms (0 = none)}.
-local limit = redis.call('GET', KEYS[3])
-if limit and limit ~= 'unlimited' and not tonumber(limit) then
-  -- not something capctl wrote: drop it and load the real limit
-  redis.call('DEL', KEYS[3])
-  limit = false
-end
+-- heartbeat: extend a live lease. An expired or missing lease is LOST and is not revived: the
+-- person must join again, through the capacity check.
+-- ARGV[1] member, ARGV[2] lease length (ms), or 0 = keep the lease's own length,
+-- ARGV[3] most expired leases to drop in this call, ARGV[4] length (ms) for a lease that has
+-- none stored (granted before lengths were stored)
+-- Returns {'EXTENDED'|'LOST'|'NEED_LIMIT', live count, limit, lease expiry ms (0 = none)}.
+local limit = cached_limit()
 if not limit then
-  return {'NEED_LIMIT', 0, -1, 0}
+  return NEED_LIMIT
 end
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local score = redis.call('ZSCORE', KEYS[1], ARGV[1])
-local status
-local expires = 0
-if score and tonumber(score) > now then
-  expires = now + tonumber(ARGV[2])
-  redis.call('ZADD', KEYS[1], 'XX', expires, ARGV[1])
-  status = 'EXTENDED'
-else
+local now = server_now()
+local member = ARGV[1]
+local score = redis.call('ZSCORE', LEASES, member)
+if not (score and tonumber(score) > now) then
   if score then
-    redis.call('ZREM', KEYS[1], ARGV[1])
+    drop({member})
   end
-  status = 'LOST'
+  return settle('LOST', limit, 0, now)
 end
-local expired = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0, tonumber(ARGV[3]))
-if #expired > 0 then
-  redis.call('ZREM', KEYS[1], unpack(expired))
+local ttl = tonumber(ARGV[2])
+if ttl == 0 then
+  ttl = tonumber(redis.call('HGET', TTLS, member)) or tonumber(ARGV[4])
 end
-local lim = -1
-if limit ~= 'unlimited' then
-  lim = tonumber(limit)
-end
-local live = redis.call('ZCOUNT', KEYS[1], '(' .. now, '+inf')
-redis.call('SET', KEYS[2], live)
-return {status, live, lim, expires}
+return settle('EXTENDED', limit, hold(member, now, ttl), now)

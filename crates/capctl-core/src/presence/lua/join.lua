@@ -1,41 +1,20 @@
--- join/enter: admit a person into a room unless the room is at its limit.
--- KEYS[1] leases (ZSET member -> lease expiry, ms), KEYS[2] counter, KEYS[3] cached limit
+-- join/enter: admit a person into a room unless the room is at its limit; a person who holds
+-- a live lease has it renewed (idempotent).
 -- ARGV[1] member, ARGV[2] lease length (ms), ARGV[3] most expired leases to drop in this call
--- Returns {status, live count, limit (-1 = unlimited), lease expiry ms (0 = none)}.
-local limit = redis.call('GET', KEYS[3])
-if limit and limit ~= 'unlimited' and not tonumber(limit) then
-  -- not something capctl wrote: drop it and load the real limit
-  redis.call('DEL', KEYS[3])
-  limit = false
-end
+-- Returns {'ADMITTED'|'REFRESHED'|'FULL'|'NEED_LIMIT', live count, limit, lease expiry ms}.
+local limit = cached_limit()
 if not limit then
-  -- A missing cache never means unlimited: the caller loads the limit and retries.
-  return {'NEED_LIMIT', 0, -1, 0}
+  return NEED_LIMIT
 end
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local expired = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0, tonumber(ARGV[3]))
-if #expired > 0 then
-  redis.call('ZREM', KEYS[1], unpack(expired))
-end
-local lim = -1
-if limit ~= 'unlimited' then
-  lim = tonumber(limit)
-end
-local live = redis.call('ZCOUNT', KEYS[1], '(' .. now, '+inf')
-local score = redis.call('ZSCORE', KEYS[1], ARGV[1])
-local expires = now + tonumber(ARGV[2])
-local status
-if score and tonumber(score) > now then
-  redis.call('ZADD', KEYS[1], expires, ARGV[1])
+local now = server_now()
+local status = 'FULL'
+if live_lease(ARGV[1], now) then
   status = 'REFRESHED'
-elseif lim < 0 or live < lim then
-  redis.call('ZADD', KEYS[1], expires, ARGV[1])
-  live = live + 1
+elseif limit < 0 or live_count(now) < limit then
   status = 'ADMITTED'
-else
-  expires = 0
-  status = 'FULL'
 end
-redis.call('SET', KEYS[2], live)
-return {status, live, lim, expires}
+local expires = 0
+if status ~= 'FULL' then
+  expires = hold(ARGV[1], now, tonumber(ARGV[2]))
+end
+return settle(status, limit, expires, now)

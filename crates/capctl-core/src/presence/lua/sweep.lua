@@ -1,39 +1,36 @@
--- sweep (reconcile, census): drop at most ARGV[1] expired leases of one room, and once none
--- are left rewrite the counter from the live leases. Bounded work per call: the caller loops
--- while `more` is 1.
--- KEYS[1] leases, KEYS[2] counter
+-- sweep (reconcile, census): drop at most ARGV[1] expired leases of one room and rewrite its
+-- counter from the live leases; drop lease lengths kept for members without a lease. Bounded
+-- work per call: the caller loops while `more` is 1. Judging what it found (drift or not) is
+-- the caller's: this reports what was there before it changed anything.
 -- ARGV[1] most leases to drop, ARGV[2] '1' = look only, change nothing
--- Returns {expired dropped (or found, when looking), more, live count, counter was wrong (0/1)}.
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local counter = redis.call('GET', KEYS[2])
-local function counter_wrong(live)
-  if not counter then
-    return live ~= 0
+-- Returns {expired leases dropped (looking: found), more (0/1), live count,
+--          counter as found (nil = missing), expired leases found,
+--          lease lengths without a lease (dropped, or found when looking)}.
+local look = ARGV[2] == '1'
+local now = server_now()
+local counter = redis.call('GET', COUNT)
+local expired = redis.call('ZCOUNT', LEASES, '-inf', now)
+local live = live_count(now)
+local dropped = expired
+if not look then
+  dropped = drop_expired(now, tonumber(ARGV[1]))
+end
+local orphans = 0
+if redis.call('HLEN', TTLS) > redis.call('ZCARD', LEASES) then
+  for _, member in ipairs(redis.call('HKEYS', TTLS)) do
+    if not redis.call('ZSCORE', LEASES, member) then
+      orphans = orphans + 1
+      if not look then
+        redis.call('HDEL', TTLS, member)
+      end
+    end
   end
-  return tonumber(counter) ~= live
 end
-if ARGV[2] == '1' then
-  local expired = redis.call('ZCOUNT', KEYS[1], '-inf', now)
-  local live = redis.call('ZCOUNT', KEYS[1], '(' .. now, '+inf')
-  return {expired, 0, live, counter_wrong(live) and 1 or 0}
-end
-local batch = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0, tonumber(ARGV[1]))
-local i = 1
-while i <= #batch do
-  -- unpack in slices: Lua's C stack takes a few thousand values at most
-  local j = math.min(i + 999, #batch)
-  redis.call('ZREM', KEYS[1], unpack(batch, i, j))
-  i = j + 1
+if not look and (counter or '0') ~= tostring(live) then
+  redis.call('SET', COUNT, live)
 end
 local more = 0
-if redis.call('ZCOUNT', KEYS[1], '-inf', now) > 0 then
+if expired > dropped then
   more = 1
 end
-local live = redis.call('ZCOUNT', KEYS[1], '(' .. now, '+inf')
-local fixed = 0
-if more == 0 and counter_wrong(live) then
-  redis.call('SET', KEYS[2], live)
-  fixed = 1
-end
-return {#batch, more, live, fixed}
+return {dropped, more, live, counter, expired, orphans}

@@ -1,0 +1,230 @@
+//! The presence Lua scripts (one shared prelude + a body each) and the one path that calls them.
+
+use std::sync::LazyLock;
+
+use redis::aio::ConnectionManager;
+use redis::{ErrorKind, FromRedisValue, Pipeline, RedisError, Script, ServerErrorKind};
+
+use super::room::RoomKeys;
+use crate::{Error, Result};
+
+/// Each script is the prelude followed by its body: still one script, one EVALSHA per call.
+macro_rules! with_prelude {
+    ($body:literal) => {
+        concat!(include_str!("lua/prelude.lua"), include_str!($body))
+    };
+}
+
+pub const JOIN_LUA: &str = with_prelude!("lua/join.lua");
+pub const HEARTBEAT_LUA: &str = with_prelude!("lua/heartbeat.lua");
+pub const LEAVE_LUA: &str = with_prelude!("lua/leave.lua");
+pub const SWEEP_LUA: &str = with_prelude!("lua/sweep.lua");
+pub const LIMIT_SWAP_LUA: &str = include_str!("lua/limit_swap.lua");
+
+/// One of the presence scripts. Every one takes the room's four keys ([`RoomKeys::as_array`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PresenceScript {
+    Join,
+    Heartbeat,
+    Leave,
+    Sweep,
+    LimitSwap,
+}
+
+impl PresenceScript {
+    pub const ALL: [Self; 5] = [
+        Self::Join,
+        Self::Heartbeat,
+        Self::Leave,
+        Self::Sweep,
+        Self::LimitSwap,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Join => "join",
+            Self::Heartbeat => "heartbeat",
+            Self::Leave => "leave",
+            Self::Sweep => "sweep",
+            Self::LimitSwap => "limit-swap",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.name() == name)
+    }
+
+    /// The assembled source, exactly what `SCRIPT LOAD` receives.
+    pub fn source(self) -> &'static str {
+        match self {
+            Self::Join => JOIN_LUA,
+            Self::Heartbeat => HEARTBEAT_LUA,
+            Self::Leave => LEAVE_LUA,
+            Self::Sweep => SWEEP_LUA,
+            Self::LimitSwap => LIMIT_SWAP_LUA,
+        }
+    }
+
+    /// The SHA1 a caller passes to EVALSHA.
+    pub fn sha(self) -> &'static str {
+        self.script().get_hash()
+    }
+
+    fn script(self) -> &'static Script {
+        static SCRIPTS: LazyLock<[Script; 5]> =
+            LazyLock::new(|| PresenceScript::ALL.map(|s| Script::new(s.source())));
+        &SCRIPTS[self as usize]
+    }
+
+    /// What did not happen when Redis refused the call for lack of memory.
+    fn nothing_done(self) -> &'static str {
+        match self {
+            Self::Join => "nothing admitted",
+            Self::Heartbeat => "no lease extended",
+            Self::Leave | Self::Sweep | Self::LimitSwap => "nothing changed",
+        }
+    }
+}
+
+/// One call of a presence script: the script, the room's keys and the arguments.
+#[derive(Debug, Clone)]
+pub struct ScriptCall {
+    pub script: PresenceScript,
+    pub keys: [String; 4],
+    pub args: Vec<String>,
+}
+
+impl ScriptCall {
+    pub fn new(script: PresenceScript, keys: &RoomKeys, args: Vec<String>) -> Self {
+        Self {
+            script,
+            keys: keys.as_array().map(str::to_string),
+            args,
+        }
+    }
+
+    fn add_to(&self, pipe: &mut Pipeline) {
+        let mut call = self.script.script().prepare_invoke();
+        for k in &self.keys {
+            call.key(k);
+        }
+        for a in &self.args {
+            call.arg(a);
+        }
+        pipe.invoke_script(&call);
+    }
+}
+
+/// Runs one call (see [`run_all`]).
+pub(crate) async fn run<T: FromRedisValue>(
+    conn: &mut ConnectionManager,
+    call: ScriptCall,
+) -> Result<T> {
+    let mut answers: Vec<T> = run_all(conn, std::slice::from_ref(&call)).await?;
+    answers
+        .pop()
+        .ok_or_else(|| Error::Internal(anyhow::anyhow!("Redis answered no reply")))
+}
+
+/// Runs calls in one pipeline (one round trip), answers in order. On NOSCRIPT (Redis restarted
+/// or its script cache was flushed) the scripts are loaded and the pipeline runs again; on a
+/// dropped connection it runs once more on a new one. Both are safe because every presence
+/// script is idempotent, so a call that did run may run twice.
+pub(crate) async fn run_all<T: FromRedisValue>(
+    conn: &mut ConnectionManager,
+    calls: &[ScriptCall],
+) -> Result<Vec<T>> {
+    let Some(first) = calls.first() else {
+        return Ok(Vec::new());
+    };
+    let mut pipe = redis::pipe();
+    for call in calls {
+        call.add_to(&mut pipe);
+    }
+    let answer = match query(conn, &pipe).await {
+        Err(e) if is_noscript(&e) => {
+            tracing::info!("Redis lost its scripts (restart or SCRIPT FLUSH): reloading");
+            load_scripts(conn).await?;
+            query(conn, &pipe).await
+        }
+        other => other,
+    };
+    answer.map_err(|e| redis_error(e, first.script.nothing_done()))
+}
+
+async fn query<T: FromRedisValue>(
+    conn: &mut ConnectionManager,
+    pipe: &Pipeline,
+) -> Result<T, RedisError> {
+    match pipe.query_async(conn).await {
+        Err(e) if is_dropped(&e) => {
+            tracing::info!("Redis connection dropped ({e}); retrying on a new one");
+            pipe.query_async(conn).await
+        }
+        other => other,
+    }
+}
+
+/// Loads every presence script into the server's script cache.
+async fn load_scripts(conn: &mut ConnectionManager) -> Result<()> {
+    let mut pipe = redis::pipe();
+    for s in PresenceScript::ALL {
+        pipe.load_script(s.script()).ignore();
+    }
+    pipe.query_async::<()>(conn)
+        .await
+        .map_err(|e| redis_error(e, "nothing changed"))
+}
+
+/// A Redis error in the library's terms. Redis at `maxmemory` (policy noeviction) refuses a
+/// script at its first write that needs memory, before it changed anything (scripts without
+/// flags are stopped only there), so the refusal says plainly that nothing happened.
+pub(crate) fn redis_error(err: RedisError, nothing_done: &str) -> Error {
+    if has_code(&err, "OOM") {
+        return Error::Unavailable(format!(
+            "Redis is out of memory (maxmemory): {nothing_done}"
+        ));
+    }
+    err.into()
+}
+
+/// Whether a Redis error (of one command or of a pipeline) is NOSCRIPT: the server lost its
+/// script cache (restart, SCRIPT FLUSH).
+fn is_noscript(err: &RedisError) -> bool {
+    err.kind() == ErrorKind::Server(ServerErrorKind::NoScript) || has_code(err, "NOSCRIPT")
+}
+
+/// Whether the server answered `code` to the command, or to any command of a pipeline (codes
+/// the redis crate does not know are only found inside a pipeline's failures).
+fn has_code(err: &RedisError, code: &str) -> bool {
+    err.code() == Some(code)
+        || err
+            .clone()
+            .into_server_errors()
+            .is_some_and(|errors| errors.iter().any(|(_, e)| e.code() == code))
+}
+
+/// A connection that broke under a request (server restart, killed client). The connection
+/// manager reconnects.
+fn is_dropped(err: &RedisError) -> bool {
+    err.is_connection_dropped() || (err.is_io_error() && !err.is_timeout())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_script_but_the_limit_swap_starts_with_the_prelude() {
+        let prelude = include_str!("lua/prelude.lua");
+        for s in PresenceScript::ALL {
+            assert_eq!(
+                s.source().starts_with(prelude),
+                s != PresenceScript::LimitSwap,
+                "{}",
+                s.name()
+            );
+            assert_eq!(PresenceScript::from_name(s.name()), Some(s));
+        }
+    }
+}

@@ -1,0 +1,361 @@
+//! One reconcile pass over both stores; `check` runs the same code with every write skipped.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::time::Instant;
+
+use redis::aio::ConnectionManager;
+use serde::Serialize;
+use sqlx::PgPool;
+
+use crate::backends::Backends;
+use crate::presence::{
+    CounterState, Occupancy, PresenceScript, Room, ScriptCall, SweepReply, all_limits_from_pg,
+    limit_value, run_all, sweep_call,
+};
+use crate::{Error, Result};
+
+/// How much work one Redis call of a pass may do.
+#[derive(Debug, Clone)]
+pub struct ReconcileOptions {
+    /// Change nothing, only report.
+    pub check: bool,
+    /// COUNT hint of each SCAN over the prefix's keys.
+    pub scan_count: usize,
+    /// Most expired leases one script call drops.
+    pub prune_chunk: usize,
+    /// Rooms per pipeline.
+    pub room_batch: usize,
+}
+
+impl Default for ReconcileOptions {
+    fn default() -> Self {
+        Self {
+            check: false,
+            scan_count: 5000,
+            prune_chunk: 500,
+            room_batch: 100,
+        }
+    }
+}
+
+/// Rooms per pipeline of the census: four plain O(log n) reads each.
+const CENSUS_BATCH: usize = 1000;
+
+/// What one pass fixed (or, with `check`, found to fix).
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+pub struct ReconcileReport {
+    pub check: bool,
+    /// Expired leases dropped (with check: expired leases still stored; not drift by
+    /// itself, since no script counts them as live).
+    pub leases_expired: u64,
+    /// Presence counters rewritten from their live leases (with check: to rewrite), whether
+    /// they were only behind by unreaped expired leases or drifted.
+    pub counters_fixed: u64,
+    /// Of those, counters that expiry does not explain (see `presence::CounterState`): drift.
+    pub counters_drifted: u64,
+    /// Lease lengths kept for members that hold no lease (drift: scripts drop both at once).
+    pub lease_ttls_fixed: u64,
+    /// Cached limits that disagreed with PostgreSQL, or were cached for a room that is gone.
+    pub limits_fixed: u64,
+    /// Limits that were not cached and now are (not drift: a missing cache is loaded on use).
+    pub limits_cached: u64,
+    /// `session_capacity` rows whose counters disagreed with the RSVPs.
+    pub sessions_fixed: u64,
+    /// Waitlist offers past their expiry.
+    pub offers_expired: u64,
+    /// Freed seats offered to the next in line (with check: offers a pass would send).
+    pub offers_sent: u64,
+    /// Rooms with keys in Redis.
+    pub rooms: u64,
+    /// Live leases over all rooms.
+    pub live: u64,
+    pub duration_ms: u64,
+    /// Something was off (drifted counters, stray lease lengths, limits, sessions, overdue
+    /// offers). Expired leases not yet reaped, and counters behind because of them, are not.
+    pub drift: bool,
+    /// Live leases per room with keys in Redis, for metrics.
+    #[serde(skip)]
+    pub occupancy: Vec<Occupancy>,
+}
+
+impl ReconcileReport {
+    fn has_drift(&self) -> bool {
+        // A seat free while an eligible user waits is a ghost seat: drift, as CLI.md's
+        // "anything is off" means.
+        self.counters_drifted
+            + self.lease_ttls_fixed
+            + self.limits_fixed
+            + self.sessions_fixed
+            + self.offers_expired
+            + self.offers_sent
+            > 0
+    }
+
+    /// One line saying what was off, for the `--check` error.
+    pub fn summary(&self) -> String {
+        format!(
+            "drift found: {} presence counters, {} stray lease lengths, {} cached limits, {} session counters, {} overdue offers, {} free seats to offer",
+            self.counters_drifted,
+            self.lease_ttls_fixed,
+            self.limits_fixed,
+            self.sessions_fixed,
+            self.offers_expired,
+            self.offers_sent
+        )
+    }
+
+    /// Adds what the sweep calls of one room found; `first` is the call made before the pass
+    /// changed anything in the room, so it alone says how the counter stood.
+    fn record_sweep(&mut self, first: bool, reply: &SweepReply) {
+        self.leases_expired += reply.dropped;
+        self.lease_ttls_fixed += reply.orphan_ttls;
+        if first {
+            match reply.counter_state() {
+                CounterState::Exact => {}
+                CounterState::Behind => self.counters_fixed += 1,
+                CounterState::Drift => {
+                    self.counters_fixed += 1;
+                    self.counters_drifted += 1;
+                }
+            }
+        }
+    }
+
+    fn record_room(&mut self, room: &Room, live: u64, truth: &BTreeMap<Room, Option<u64>>) {
+        self.live += live;
+        self.occupancy.push(Occupancy {
+            room: room.clone(),
+            live,
+            limit: truth.get(room).copied().flatten(),
+        });
+    }
+}
+
+/// One reconcile pass.
+pub async fn reconcile_pass(b: &Backends, opts: &ReconcileOptions) -> Result<ReconcileReport> {
+    let started = Instant::now();
+    let pool = b.pg().await?;
+    let mut conn = b.redis().await?.clone();
+    let mut report = ReconcileReport {
+        check: opts.check,
+        ..Default::default()
+    };
+    // The seat ledger and the presence sets are independent: repair both at once, so a pass
+    // takes as long as the slower of the two rather than their sum.
+    let sessions = async {
+        let row: (i32, i32, i32) = sqlx::query_as(
+            "SELECT sessions_fixed, offers_expired, offers_sent FROM capctl_reconcile_sessions($1)",
+        )
+        .bind(opts.check)
+        .fetch_one(pool)
+        .await?;
+        Ok::<_, Error>(row)
+    };
+    let presence = reconcile_presence(&mut conn, pool, b.redis_prefix(), opts, &mut report);
+    let (presence, sessions) = tokio::join!(presence, sessions);
+    presence?;
+    let (sessions_fixed, offers_expired, offers_sent) = sessions?;
+    report.sessions_fixed = sessions_fixed.max(0) as u64;
+    report.offers_expired = offers_expired.max(0) as u64;
+    report.offers_sent = offers_sent.max(0) as u64;
+
+    report.drift = report.has_drift();
+    report.duration_ms = started.elapsed().as_millis() as u64;
+    Ok(report)
+}
+
+/// The presence half of a pass: cached limits, expired leases, counters.
+async fn reconcile_presence(
+    conn: &mut ConnectionManager,
+    pool: &PgPool,
+    prefix: &str,
+    opts: &ReconcileOptions,
+    report: &mut ReconcileReport,
+) -> Result<()> {
+    let redis_rooms = scan_rooms(conn, prefix, opts.scan_count).await?;
+    report.rooms = redis_rooms.len() as u64;
+    // Read the cache before PostgreSQL: a swap then only lands if no set-limit came between.
+    let redis_list: Vec<Room> = redis_rooms.into_iter().collect();
+    // Plain GETs are cheap: big pipelines, all in flight at once on the multiplexed connection.
+    let values = futures::future::try_join_all(redis_list.chunks(CENSUS_BATCH).map(|batch| {
+        let mut pipe = redis::pipe();
+        for room in batch {
+            pipe.cmd("GET").arg(room.keys(prefix).limit);
+        }
+        let mut conn = conn.clone();
+        async move { pipe.query_async::<Vec<Option<String>>>(&mut conn).await }
+    }))
+    .await?;
+    let cached: BTreeMap<Room, Option<String>> = redis_list
+        .iter()
+        .cloned()
+        .zip(values.into_iter().flatten())
+        .collect();
+
+    let truth = all_limits_from_pg(pool).await?;
+    fix_limits(conn, prefix, opts, &cached, &truth, report).await?;
+    sweep_rooms(conn, prefix, opts, &redis_list, &truth, report).await
+}
+
+/// Every room with at least one key under the prefix, found by SCAN (never KEYS).
+async fn scan_rooms(
+    conn: &mut ConnectionManager,
+    prefix: &str,
+    count: usize,
+) -> Result<BTreeSet<Room>> {
+    let keys = scan_keys(conn, &Room::scan_pattern(prefix), count).await?;
+    Ok(keys
+        .iter()
+        .filter_map(|k| Room::from_key(prefix, k))
+        .collect())
+}
+
+/// Every key matching `pattern`, read with SCAN in batches of about `count` keys, so no single
+/// call blocks Redis for long (KEYS would).
+pub async fn scan_keys(
+    conn: &mut ConnectionManager,
+    pattern: &str,
+    count: usize,
+) -> Result<Vec<String>> {
+    let mut found = Vec::new();
+    let mut cursor: u64 = 0;
+    loop {
+        let (next, keys): (u64, Vec<String>) = redis::cmd("SCAN")
+            .arg(cursor)
+            .arg("MATCH")
+            .arg(pattern)
+            .arg("COUNT")
+            .arg(count.max(1))
+            .query_async(conn)
+            .await?;
+        found.extend(keys);
+        if next == 0 {
+            return Ok(found);
+        }
+        cursor = next;
+    }
+}
+
+/// Makes every cached limit equal PostgreSQL's: wrong ones rewritten, ones for rooms that no
+/// longer exist dropped, missing ones filled (so the first join after a flush needs no query).
+async fn fix_limits(
+    conn: &mut ConnectionManager,
+    prefix: &str,
+    opts: &ReconcileOptions,
+    cached: &BTreeMap<Room, Option<String>>,
+    truth: &BTreeMap<Room, Option<u64>>,
+    report: &mut ReconcileReport,
+) -> Result<()> {
+    let rooms: BTreeSet<&Room> = cached.keys().chain(truth.keys()).collect();
+    let mut swaps: Vec<ScriptCall> = Vec::new();
+    for room in rooms {
+        let have = cached.get(room).cloned().flatten();
+        let want = truth.get(room).map(|l| limit_value(*l));
+        match (&have, &want) {
+            (None, None) => {}
+            (None, Some(_)) => report.limits_cached += 1,
+            (Some(h), Some(w)) if h == w => continue,
+            (Some(_), _) => report.limits_fixed += 1,
+        }
+        if have.is_some() || want.is_some() {
+            swaps.push(ScriptCall::new(
+                PresenceScript::LimitSwap,
+                &room.keys(prefix),
+                vec![have.unwrap_or_default(), want.unwrap_or_default()],
+            ));
+        }
+    }
+    if opts.check {
+        return Ok(());
+    }
+    for batch in swaps.chunks(opts.room_batch.max(1)) {
+        run_all::<i64>(conn, batch).await?;
+    }
+    Ok(())
+}
+
+/// Reads every room with plain commands (expired leases as of the server's clock, leases,
+/// counter, lease lengths) and records the clean ones: nothing expired, the counter exact,
+/// no stray lease length. Returns the others, which need the sweep script (which judges them
+/// again, with the same rule, as it finds them). An idle pass over 10k rooms thus costs a few
+/// pipelines instead of 10k script calls (found with `capctl bench reconcile`: 380 ms before,
+/// see BENCHMARKS.md). A lease expiring or a join landing after the census is seen by the next
+/// pass; joins keep the counter themselves.
+async fn census(
+    conn: &mut ConnectionManager,
+    prefix: &str,
+    rooms: &[Room],
+    truth: &BTreeMap<Room, Option<u64>>,
+    report: &mut ReconcileReport,
+) -> Result<Vec<Room>> {
+    let (secs, micros): (u64, u64) = redis::cmd("TIME").query_async(conn).await?;
+    let now_ms = secs * 1000 + micros / 1000;
+    let replies = futures::future::try_join_all(rooms.chunks(CENSUS_BATCH).map(|batch| {
+        let mut pipe = redis::pipe();
+        for room in batch {
+            let keys = room.keys(prefix);
+            pipe.cmd("ZCOUNT").arg(&keys.leases).arg("-inf").arg(now_ms);
+            pipe.cmd("ZCARD").arg(&keys.leases);
+            pipe.cmd("GET").arg(&keys.count);
+            pipe.cmd("HLEN").arg(&keys.ttl);
+        }
+        let mut conn = conn.clone();
+        async move {
+            pipe.query_async::<Vec<(u64, u64, Option<String>, u64)>>(&mut conn)
+                .await
+        }
+    }))
+    .await?;
+    let mut dirty = Vec::new();
+    for (room, (expired, stored, counter, lengths)) in
+        rooms.iter().zip(replies.into_iter().flatten())
+    {
+        let live = stored.saturating_sub(expired);
+        let clean = expired == 0
+            && lengths <= stored
+            && CounterState::judge(counter.as_deref(), live, expired) == CounterState::Exact;
+        if clean {
+            report.record_room(room, live, truth);
+        } else {
+            dirty.push(room.clone());
+        }
+    }
+    Ok(dirty)
+}
+
+/// Drops expired leases, at most `prune_chunk` per script call, looping over the rooms that
+/// still have some; each call rewrites the room's counter from its live leases. With `check`
+/// the same calls run in look-only mode.
+async fn sweep_rooms(
+    conn: &mut ConnectionManager,
+    prefix: &str,
+    opts: &ReconcileOptions,
+    rooms: &[Room],
+    truth: &BTreeMap<Room, Option<u64>>,
+    report: &mut ReconcileReport,
+) -> Result<()> {
+    let dirty = census(conn, prefix, rooms, truth, report).await?;
+    for batch in dirty.chunks(opts.room_batch.max(1)) {
+        let mut pending: Vec<&Room> = batch.iter().collect();
+        let mut first = true;
+        while !pending.is_empty() {
+            let calls: Vec<ScriptCall> = pending
+                .iter()
+                .map(|room| sweep_call(prefix, room, opts.prune_chunk.max(1), opts.check))
+                .collect();
+            let replies: Vec<SweepReply> = run_all(conn, &calls).await?;
+            let mut again = Vec::new();
+            for (room, reply) in pending.into_iter().zip(replies) {
+                report.record_sweep(first, &reply);
+                if reply.more {
+                    again.push(room);
+                } else {
+                    report.record_room(room, reply.live, truth);
+                }
+            }
+            pending = again;
+            first = false;
+        }
+    }
+    Ok(())
+}
