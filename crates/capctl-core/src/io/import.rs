@@ -11,7 +11,7 @@ use serde::Serialize;
 use sqlx::PgPool;
 
 use crate::ids::{
-    EventId, shorten, text_enum, validate_email, validate_id, validate_optional_text,
+    EventId, UserId, shorten, text_enum, validate_email, validate_id, validate_optional_text,
 };
 use crate::{Error, Result};
 
@@ -29,7 +29,7 @@ const LISTED_BAD_ROWS: usize = 10;
 pub struct ImportRow {
     /// Line of the file the row starts on (the header is line 1).
     pub line: u64,
-    pub user_id: String,
+    pub user_id: UserId,
     pub name: Option<String>,
     pub email: Option<String>,
 }
@@ -289,7 +289,7 @@ fn check_quoting(line: u64, raw: &[u8], complete: bool) -> Result<()> {
 /// Checks one data row; `Err` is the reason, without the line number.
 fn check_row(
     fields: &[Vec<u8>],
-) -> std::result::Result<(String, Option<String>, Option<String>), String> {
+) -> std::result::Result<(UserId, Option<String>, Option<String>), String> {
     if fields.len() != HEADER.len() {
         return Err(format!(
             "{} fields, expected {} ({})",
@@ -304,10 +304,12 @@ fn check_row(
         .collect::<std::result::Result<_, _>>()
         .map_err(|_| "not valid UTF-8 (save the file as UTF-8)".to_string())?;
     let user_id = text[0].trim();
+    // Checked under the file's column name, so the message says `user_id`.
     validate_id("user_id", user_id).map_err(|e| e.to_string())?;
+    let user_id: UserId = user_id.parse().map_err(|e: Error| e.to_string())?;
     let name = validate_optional_text("name", Some(text[1])).map_err(|e| e.to_string())?;
     let email = validate_email(Some(text[2])).map_err(|e| e.to_string())?;
-    Ok((user_id.to_string(), name, email))
+    Ok((user_id, name, email))
 }
 
 /// Reads and checks a whole registration file. `source` names it in messages; `on_bytes` gets
@@ -349,7 +351,7 @@ pub fn parse_registrations<R: Read>(
         )));
     }
     let mut rows = Vec::new();
-    let mut seen: HashSet<String> = HashSet::new();
+    let mut seen: HashSet<UserId> = HashSet::new();
     let mut bad: Vec<String> = Vec::new();
     let mut bad_count = 0usize;
     let mut total_rows = 0u64;
