@@ -497,7 +497,7 @@ fn peak_rss_kib(env: &TestEnv, args: &[&str]) -> (u64, std::process::Output) {
 async fn export_of_200k_rows_streams_in_flat_memory(pool: PgPool) {
     let env = TestEnv::new(pool).await;
     env.event("big", &[]);
-    let seeded = capctl_core::io::export::seed_synthetic(&env.pool, "big", 200_000)
+    let seeded = capctl_core::bench::seed_synthetic(&env.pool, "big", 200_000)
         .await
         .unwrap();
     assert_eq!(seeded.rsvps, 200_000);

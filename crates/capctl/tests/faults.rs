@@ -225,7 +225,8 @@ async fn finish(child: tokio::process::Child) -> (i32, String) {
 }
 
 async fn assert_seats_hold(env: &TestEnv, event: &str) {
-    let violations = capctl_core::bench::seat_violations(&env.pool, event)
+    let scope = capctl_core::audit::Scope::Event(event.parse().unwrap());
+    let violations = capctl_core::audit::seat_violations(&env.pool, &scope)
         .await
         .unwrap();
     assert!(violations.is_empty(), "invariants broken: {violations:?}");

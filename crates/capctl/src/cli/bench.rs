@@ -133,16 +133,16 @@ impl Progress for Bar {
 #[derive(Debug, Args)]
 pub struct RsvpArgs {
     /// Users rushing
-    #[arg(long, default_value_t = 2000)]
+    #[arg(long, value_parser = at_least_one::<u32>, default_value_t = 2000)]
     pub users: u32,
     /// Seats per session
-    #[arg(long, default_value_t = 500)]
+    #[arg(long, value_parser = capacity_arg, default_value_t = 500)]
     pub capacity: u32,
     /// Sessions the users spread over (1 = one hot session)
-    #[arg(long, default_value_t = 1)]
+    #[arg(long, value_parser = at_least_one::<u32>, default_value_t = 1)]
     pub sessions: u32,
     /// Concurrent writers
-    #[arg(long, default_value_t = 16)]
+    #[arg(long, value_parser = at_least_one::<u32>, default_value_t = 16)]
     pub concurrency: u32,
     /// Keep the benchmark's event and rows instead of removing them
     #[arg(long)]
@@ -152,13 +152,13 @@ pub struct RsvpArgs {
 #[derive(Debug, Args)]
 pub struct StreamArgs {
     /// Viewers joining
-    #[arg(long, default_value_t = 10000)]
+    #[arg(long, value_parser = at_least_one::<u32>, default_value_t = 10000)]
     pub viewers: u32,
     /// Streams the viewers spread over
-    #[arg(long, default_value_t = 10)]
+    #[arg(long, value_parser = at_least_one::<u32>, default_value_t = 10)]
     pub streams: u32,
     /// Concurrent callers
-    #[arg(long, default_value_t = 50)]
+    #[arg(long, value_parser = at_least_one::<u32>, default_value_t = 50)]
     pub concurrency: u32,
     /// Share of viewers that vanish without leaving
     #[arg(long, default_value_t = 0.3, value_parser = fraction_arg)]
@@ -177,7 +177,7 @@ pub struct StreamArgs {
 #[derive(Debug, Args)]
 pub struct ReconcileArgs {
     /// Streams holding the leases
-    #[arg(long, default_value_t = 1000)]
+    #[arg(long, value_parser = at_least_one::<u32>, default_value_t = 1000)]
     pub rooms: u32,
     /// Leases spread over the streams
     #[arg(long, default_value_t = 100_000)]
@@ -186,7 +186,7 @@ pub struct ReconcileArgs {
     #[arg(long, value_parser = duration_arg, value_name = "DUR", default_value = "10s")]
     pub ttl: Duration,
     /// Passes to time (p50/p99 are over passes; `seconds` is the first)
-    #[arg(long, default_value_t = 1)]
+    #[arg(long, value_parser = at_least_one::<u32>, default_value_t = 1)]
     pub passes: u32,
     /// Keep the benchmark's events and Redis keys instead of removing them
     #[arg(long)]
@@ -196,13 +196,13 @@ pub struct ReconcileArgs {
 #[derive(Debug, Args)]
 pub struct ExportArgs {
     /// RSVP rows to export
-    #[arg(long, default_value_t = 1_000_000)]
+    #[arg(long, value_parser = at_least_one::<u64>, default_value_t = 1_000_000)]
     pub rows: u64,
     /// Where the CSV goes (default: a temporary file)
     #[arg(long, value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// Exports of the same rows (p50/p99 are over whole exports)
-    #[arg(long, default_value_t = 1)]
+    #[arg(long, value_parser = at_least_one::<u32>, default_value_t = 1)]
     pub runs: u32,
     /// Keep the benchmark's event and rows instead of removing them
     #[arg(long)]
@@ -215,4 +215,25 @@ fn fraction_arg(s: &str) -> std::result::Result<f64, String> {
         Ok(f) if (0.0..=1.0).contains(&f) => Ok(f),
         _ => Err(format!("{s:?} is not a fraction between 0 and 1")),
     }
+}
+
+/// A count of at least 1.
+fn at_least_one<T: std::str::FromStr + PartialOrd + From<u8>>(
+    s: &str,
+) -> std::result::Result<T, String> {
+    match s.trim().parse::<T>() {
+        Ok(n) if n >= T::from(1) => Ok(n),
+        Ok(_) => Err("must be at least 1".into()),
+        Err(_) => Err(format!("{s:?} is not a whole number")),
+    }
+}
+
+/// Seats per session, within the limits every capacity has.
+fn capacity_arg(s: &str) -> std::result::Result<u32, String> {
+    let n: u32 = s
+        .trim()
+        .parse()
+        .map_err(|_| format!("{s:?} is not a whole number"))?;
+    capctl_core::ids::validate_capacity("capacity", i64::from(n)).map_err(|e| e.to_string())?;
+    Ok(n)
 }
