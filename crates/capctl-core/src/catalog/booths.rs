@@ -34,7 +34,7 @@ pub async fn create_booth(pool: &PgPool, new: NewBooth) -> Result<Booth> {
     let tier = validate_optional_text("tier", new.tier.as_deref())?;
     let max = new
         .max_visitors
-        .map(|n| validate_capacity("--max-visitors", n))
+        .map(|n| validate_capacity("max visitors", n))
         .transpose()?;
     require_event(pool, &new.event_id).await?;
     sqlx::query("INSERT INTO expo_booths (id, event_id, name, tier, max_visitors) VALUES ($1, $2, $3, $4, $5)")
@@ -74,7 +74,9 @@ pub async fn set_max_visitors(
     booth_id: &BoothId,
     max: Option<i64>,
 ) -> Result<()> {
-    let max = max.map(|n| validate_capacity("--max", n)).transpose()?;
+    let max = max
+        .map(|n| validate_capacity("max visitors", n))
+        .transpose()?;
     let updated = sqlx::query("UPDATE expo_booths SET max_visitors = $2 WHERE id = $1")
         .bind(booth_id)
         .bind(max)

@@ -57,11 +57,11 @@ pub async fn create_event(pool: &PgPool, new: NewEvent) -> Result<Event> {
     validate_range(new.starts_at, new.ends_at)?;
     let max_attendees = new
         .max_attendees
-        .map(|n| validate_capacity("--max-attendees", n))
+        .map(|n| validate_capacity("max attendees", n))
         .transpose()?;
     let max_viewers = new
         .max_viewers
-        .map(|n| validate_capacity("--max-viewers", n))
+        .map(|n| validate_capacity("max viewers", n))
         .transpose()?;
     let settings = match max_viewers {
         Some(n) => serde_json::json!({ "max_concurrent_viewers": n }),
@@ -223,7 +223,9 @@ pub async fn set_max_viewers(
     event_id: &EventId,
     max: Option<i64>,
 ) -> Result<()> {
-    let max = max.map(|n| validate_capacity("--max", n)).transpose()?;
+    let max = max
+        .map(|n| validate_capacity("max viewers", n))
+        .transpose()?;
     let updated = sqlx::query(
         "UPDATE events
             SET virtual_settings = CASE WHEN $2::integer IS NULL

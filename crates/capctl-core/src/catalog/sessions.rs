@@ -67,11 +67,11 @@ pub async fn create_session(pool: &PgPool, new: NewSession) -> Result<SessionSea
     validate_range(new.starts_at, new.ends_at)?;
     let max = new
         .max_participants
-        .map(|n| validate_capacity("--max-participants", n))
+        .map(|n| validate_capacity("max participants", n))
         .transpose()?;
     if new.offer_ttl.is_zero() || new.offer_ttl > MAX_OFFER_TTL {
         return Err(Error::invalid(format!(
-            "--offer-ttl must be between 1s and {} days",
+            "offer TTL must be between 1s and {} days",
             MAX_OFFER_TTL.as_secs() / 86_400
         )));
     }

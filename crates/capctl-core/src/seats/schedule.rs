@@ -78,7 +78,7 @@ async fn require_event_for_schedule(pool: &PgPool, event_id: &EventId) -> Result
     match (event_exists, session_event) {
         (true, _) => Ok(()),
         (false, Some(owner)) => Err(Error::not_found(format!(
-            "event {event_id:?} not found: that is a session of event {owner:?}; use --event {owner}"
+            "event {event_id:?} not found: that is a session of event {owner:?}"
         ))),
         (false, None) => Err(Error::not_found(format!("event {event_id:?} not found"))),
     }
