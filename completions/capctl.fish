@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_capctl_global_optspecs
-    string join \n database-url= redis-url= redis-prefix= json v/verbose h/help V/version
+    string join \n database-url= redis-url= redis-prefix= json v/verbose connect-timeout= statement-timeout= lock-timeout= redis-timeout= h/help V/version
 end
 
 function __fish_capctl_needs_command
@@ -27,6 +27,10 @@ end
 complete -c capctl -n "__fish_capctl_needs_command" -l database-url -d 'PostgreSQL URL' -r
 complete -c capctl -n "__fish_capctl_needs_command" -l redis-url -d 'Redis URL' -r
 complete -c capctl -n "__fish_capctl_needs_command" -l redis-prefix -d 'Prefix of every Redis key capctl writes' -r
+complete -c capctl -n "__fish_capctl_needs_command" -l connect-timeout -d 'Longest wait for a connection to PostgreSQL or Redis' -r
+complete -c capctl -n "__fish_capctl_needs_command" -l statement-timeout -d 'Longest a PostgreSQL statement may run (bulk import and export are exempt)' -r
+complete -c capctl -n "__fish_capctl_needs_command" -l lock-timeout -d 'Longest wait for a row another PostgreSQL client has locked' -r
+complete -c capctl -n "__fish_capctl_needs_command" -l redis-timeout -d 'Longest wait for Redis to answer one command' -r
 complete -c capctl -n "__fish_capctl_needs_command" -l json -d 'Print one JSON document on stdout instead of tables'
 complete -c capctl -n "__fish_capctl_needs_command" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
 complete -c capctl -n "__fish_capctl_needs_command" -s h -l help -d 'Print help'
@@ -46,6 +50,10 @@ complete -c capctl -n "__fish_capctl_needs_command" -f -a "help" -d 'Print this 
 complete -c capctl -n "__fish_capctl_using_subcommand migrate" -l database-url -d 'PostgreSQL URL' -r
 complete -c capctl -n "__fish_capctl_using_subcommand migrate" -l redis-url -d 'Redis URL' -r
 complete -c capctl -n "__fish_capctl_using_subcommand migrate" -l redis-prefix -d 'Prefix of every Redis key capctl writes' -r
+complete -c capctl -n "__fish_capctl_using_subcommand migrate" -l connect-timeout -d 'Longest wait for a connection to PostgreSQL or Redis' -r
+complete -c capctl -n "__fish_capctl_using_subcommand migrate" -l statement-timeout -d 'Longest a PostgreSQL statement may run (bulk import and export are exempt)' -r
+complete -c capctl -n "__fish_capctl_using_subcommand migrate" -l lock-timeout -d 'Longest wait for a row another PostgreSQL client has locked' -r
+complete -c capctl -n "__fish_capctl_using_subcommand migrate" -l redis-timeout -d 'Longest wait for Redis to answer one command' -r
 complete -c capctl -n "__fish_capctl_using_subcommand migrate" -l create-database -d 'Create the database first if it does not exist'
 complete -c capctl -n "__fish_capctl_using_subcommand migrate" -l json -d 'Print one JSON document on stdout instead of tables'
 complete -c capctl -n "__fish_capctl_using_subcommand migrate" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
@@ -54,6 +62,10 @@ complete -c capctl -n "__fish_capctl_using_subcommand migrate" -s V -l version -
 complete -c capctl -n "__fish_capctl_using_subcommand event; and not __fish_seen_subcommand_from create list show register import-registrations help" -l database-url -d 'PostgreSQL URL' -r
 complete -c capctl -n "__fish_capctl_using_subcommand event; and not __fish_seen_subcommand_from create list show register import-registrations help" -l redis-url -d 'Redis URL' -r
 complete -c capctl -n "__fish_capctl_using_subcommand event; and not __fish_seen_subcommand_from create list show register import-registrations help" -l redis-prefix -d 'Prefix of every Redis key capctl writes' -r
+complete -c capctl -n "__fish_capctl_using_subcommand event; and not __fish_seen_subcommand_from create list show register import-registrations help" -l connect-timeout -d 'Longest wait for a connection to PostgreSQL or Redis' -r
+complete -c capctl -n "__fish_capctl_using_subcommand event; and not __fish_seen_subcommand_from create list show register import-registrations help" -l statement-timeout -d 'Longest a PostgreSQL statement may run (bulk import and export are exempt)' -r
+complete -c capctl -n "__fish_capctl_using_subcommand event; and not __fish_seen_subcommand_from create list show register import-registrations help" -l lock-timeout -d 'Longest wait for a row another PostgreSQL client has locked' -r
+complete -c capctl -n "__fish_capctl_using_subcommand event; and not __fish_seen_subcommand_from create list show register import-registrations help" -l redis-timeout -d 'Longest wait for Redis to answer one command' -r
 complete -c capctl -n "__fish_capctl_using_subcommand event; and not __fish_seen_subcommand_from create list show register import-registrations help" -l json -d 'Print one JSON document on stdout instead of tables'
 complete -c capctl -n "__fish_capctl_using_subcommand event; and not __fish_seen_subcommand_from create list show register import-registrations help" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
 complete -c capctl -n "__fish_capctl_using_subcommand event; and not __fish_seen_subcommand_from create list show register import-registrations help" -s h -l help -d 'Print help'
@@ -73,6 +85,10 @@ complete -c capctl -n "__fish_capctl_using_subcommand event; and __fish_seen_sub
 complete -c capctl -n "__fish_capctl_using_subcommand event; and __fish_seen_subcommand_from create" -l database-url -d 'PostgreSQL URL' -r
 complete -c capctl -n "__fish_capctl_using_subcommand event; and __fish_seen_subcommand_from create" -l redis-url -d 'Redis URL' -r
 complete -c capctl -n "__fish_capctl_using_subcommand event; and __fish_seen_subcommand_from create" -l redis-prefix -d 'Prefix of every Redis key capctl writes' -r
+complete -c capctl -n "__fish_capctl_using_subcommand event; and __fish_seen_subcommand_from create" -l connect-timeout -d 'Longest wait for a connection to PostgreSQL or Redis' -r
+complete -c capctl -n "__fish_capctl_using_subcommand event; and __fish_seen_subcommand_from create" -l statement-timeout -d 'Longest a PostgreSQL statement may run (bulk import and export are exempt)' -r
+complete -c capctl -n "__fish_capctl_using_subcommand event; and __fish_seen_subcommand_from create" -l lock-timeout -d 'Longest wait for a row another PostgreSQL client has locked' -r
+complete -c capctl -n "__fish_capctl_using_subcommand event; and __fish_seen_subcommand_from create" -l redis-timeout -d 'Longest wait for Redis to answer one command' -r
 complete -c capctl -n "__fish_capctl_using_subcommand event; and __fish_seen_subcommand_from create" -l json -d 'Print one JSON document on stdout instead of tables'
 complete -c capctl -n "__fish_capctl_using_subcommand event; and __fish_seen_subcommand_from create" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
 complete -c capctl -n "__fish_capctl_using_subcommand event; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help'
@@ -80,6 +96,10 @@ complete -c capctl -n "__fish_capctl_using_subcommand event; and __fish_seen_sub
 complete -c capctl -n "__fish_capctl_using_subcommand event; and __fish_seen_subcommand_from list" -l database-url -d 'PostgreSQL URL' -r
 complete -c capctl -n "__fish_capctl_using_subcommand event; and __fish_seen_subcommand_from list" -l redis-url -d 'Redis URL' -r
 complete -c capctl -n "__fish_capctl_using_subcommand event; and __fish_seen_subcommand_from list" -l redis-prefix -d 'Prefix of every Redis key capctl writes' -r
+complete -c capctl -n "__fish_capctl_using_subcommand event; and __fish_seen_subcommand_from list" -l connect-timeout -d 'Longest wait for a connection to PostgreSQL or Redis' -r
+complete -c capctl -n "__fish_capctl_using_subcommand event; and __fish_seen_subcommand_from list" -l statement-timeout -d 'Longest a PostgreSQL statement may run (bulk import and export are exempt)' -r
+complete -c capctl -n "__fish_capctl_using_subcommand event; and __fish_seen_subcommand_from list" -l lock-timeout -d 'Longest wait for a row another PostgreSQL client has locked' -r
+complete -c capctl -n "__fish_capctl_using_subcommand event; and __fish_seen_subcommand_from list" -l redis-timeout -d 'Longest wait for Redis to answer one command' -r
 complete -c capctl -n "__fish_capctl_using_subcommand event; and __fish_seen_subcommand_from list" -l json -d 'Print one JSON document on stdout instead of tables'
 complete -c capctl -n "__fish_capctl_using_subcommand event; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
 complete -c capctl -n "__fish_capctl_using_subcommand event; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
@@ -87,6 +107,10 @@ complete -c capctl -n "__fish_capctl_using_subcommand event; and __fish_seen_sub
 complete -c capctl -n "__fish_capctl_using_subcommand event; and __fish_seen_subcommand_from show" -l database-url -d 'PostgreSQL URL' -r
 complete -c capctl -n "__fish_capctl_using_subcommand event; and __fish_seen_subcommand_from show" -l redis-url -d 'Redis URL' -r
 complete -c capctl -n "__fish_capctl_using_subcommand event; and __fish_seen_subcommand_from show" -l redis-prefix -d 'Prefix of every Redis key capctl writes' -r
+complete -c capctl -n "__fish_capctl_using_subcommand event; and __fish_seen_subcommand_from show" -l connect-timeout -d 'Longest wait for a connection to PostgreSQL or Redis' -r
+complete -c capctl -n "__fish_capctl_using_subcommand event; and __fish_seen_subcommand_from show" -l statement-timeout -d 'Longest a PostgreSQL statement may run (bulk import and export are exempt)' -r
+complete -c capctl -n "__fish_capctl_using_subcommand event; and __fish_seen_subcommand_from show" -l lock-timeout -d 'Longest wait for a row another PostgreSQL client has locked' -r
+complete -c capctl -n "__fish_capctl_using_subcommand event; and __fish_seen_subcommand_from show" -l redis-timeout -d 'Longest wait for Redis to answer one command' -r
 complete -c capctl -n "__fish_capctl_using_subcommand event; and __fish_seen_subcommand_from show" -l json -d 'Print one JSON document on stdout instead of tables'
 complete -c capctl -n "__fish_capctl_using_subcommand event; and __fish_seen_subcommand_from show" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
 complete -c capctl -n "__fish_capctl_using_subcommand event; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
@@ -98,6 +122,10 @@ complete -c capctl -n "__fish_capctl_using_subcommand event; and __fish_seen_sub
 complete -c capctl -n "__fish_capctl_using_subcommand event; and __fish_seen_subcommand_from register" -l database-url -d 'PostgreSQL URL' -r
 complete -c capctl -n "__fish_capctl_using_subcommand event; and __fish_seen_subcommand_from register" -l redis-url -d 'Redis URL' -r
 complete -c capctl -n "__fish_capctl_using_subcommand event; and __fish_seen_subcommand_from register" -l redis-prefix -d 'Prefix of every Redis key capctl writes' -r
+complete -c capctl -n "__fish_capctl_using_subcommand event; and __fish_seen_subcommand_from register" -l connect-timeout -d 'Longest wait for a connection to PostgreSQL or Redis' -r
+complete -c capctl -n "__fish_capctl_using_subcommand event; and __fish_seen_subcommand_from register" -l statement-timeout -d 'Longest a PostgreSQL statement may run (bulk import and export are exempt)' -r
+complete -c capctl -n "__fish_capctl_using_subcommand event; and __fish_seen_subcommand_from register" -l lock-timeout -d 'Longest wait for a row another PostgreSQL client has locked' -r
+complete -c capctl -n "__fish_capctl_using_subcommand event; and __fish_seen_subcommand_from register" -l redis-timeout -d 'Longest wait for Redis to answer one command' -r
 complete -c capctl -n "__fish_capctl_using_subcommand event; and __fish_seen_subcommand_from register" -l json -d 'Print one JSON document on stdout instead of tables'
 complete -c capctl -n "__fish_capctl_using_subcommand event; and __fish_seen_subcommand_from register" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
 complete -c capctl -n "__fish_capctl_using_subcommand event; and __fish_seen_subcommand_from register" -s h -l help -d 'Print help'
@@ -106,6 +134,10 @@ complete -c capctl -n "__fish_capctl_using_subcommand event; and __fish_seen_sub
 complete -c capctl -n "__fish_capctl_using_subcommand event; and __fish_seen_subcommand_from import-registrations" -l database-url -d 'PostgreSQL URL' -r
 complete -c capctl -n "__fish_capctl_using_subcommand event; and __fish_seen_subcommand_from import-registrations" -l redis-url -d 'Redis URL' -r
 complete -c capctl -n "__fish_capctl_using_subcommand event; and __fish_seen_subcommand_from import-registrations" -l redis-prefix -d 'Prefix of every Redis key capctl writes' -r
+complete -c capctl -n "__fish_capctl_using_subcommand event; and __fish_seen_subcommand_from import-registrations" -l connect-timeout -d 'Longest wait for a connection to PostgreSQL or Redis' -r
+complete -c capctl -n "__fish_capctl_using_subcommand event; and __fish_seen_subcommand_from import-registrations" -l statement-timeout -d 'Longest a PostgreSQL statement may run (bulk import and export are exempt)' -r
+complete -c capctl -n "__fish_capctl_using_subcommand event; and __fish_seen_subcommand_from import-registrations" -l lock-timeout -d 'Longest wait for a row another PostgreSQL client has locked' -r
+complete -c capctl -n "__fish_capctl_using_subcommand event; and __fish_seen_subcommand_from import-registrations" -l redis-timeout -d 'Longest wait for Redis to answer one command' -r
 complete -c capctl -n "__fish_capctl_using_subcommand event; and __fish_seen_subcommand_from import-registrations" -l json -d 'Print one JSON document on stdout instead of tables'
 complete -c capctl -n "__fish_capctl_using_subcommand event; and __fish_seen_subcommand_from import-registrations" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
 complete -c capctl -n "__fish_capctl_using_subcommand event; and __fish_seen_subcommand_from import-registrations" -s h -l help -d 'Print help'
@@ -119,6 +151,10 @@ complete -c capctl -n "__fish_capctl_using_subcommand event; and __fish_seen_sub
 complete -c capctl -n "__fish_capctl_using_subcommand session; and not __fish_seen_subcommand_from create list set-capacity rsvp cancel waitlist help" -l database-url -d 'PostgreSQL URL' -r
 complete -c capctl -n "__fish_capctl_using_subcommand session; and not __fish_seen_subcommand_from create list set-capacity rsvp cancel waitlist help" -l redis-url -d 'Redis URL' -r
 complete -c capctl -n "__fish_capctl_using_subcommand session; and not __fish_seen_subcommand_from create list set-capacity rsvp cancel waitlist help" -l redis-prefix -d 'Prefix of every Redis key capctl writes' -r
+complete -c capctl -n "__fish_capctl_using_subcommand session; and not __fish_seen_subcommand_from create list set-capacity rsvp cancel waitlist help" -l connect-timeout -d 'Longest wait for a connection to PostgreSQL or Redis' -r
+complete -c capctl -n "__fish_capctl_using_subcommand session; and not __fish_seen_subcommand_from create list set-capacity rsvp cancel waitlist help" -l statement-timeout -d 'Longest a PostgreSQL statement may run (bulk import and export are exempt)' -r
+complete -c capctl -n "__fish_capctl_using_subcommand session; and not __fish_seen_subcommand_from create list set-capacity rsvp cancel waitlist help" -l lock-timeout -d 'Longest wait for a row another PostgreSQL client has locked' -r
+complete -c capctl -n "__fish_capctl_using_subcommand session; and not __fish_seen_subcommand_from create list set-capacity rsvp cancel waitlist help" -l redis-timeout -d 'Longest wait for Redis to answer one command' -r
 complete -c capctl -n "__fish_capctl_using_subcommand session; and not __fish_seen_subcommand_from create list set-capacity rsvp cancel waitlist help" -l json -d 'Print one JSON document on stdout instead of tables'
 complete -c capctl -n "__fish_capctl_using_subcommand session; and not __fish_seen_subcommand_from create list set-capacity rsvp cancel waitlist help" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
 complete -c capctl -n "__fish_capctl_using_subcommand session; and not __fish_seen_subcommand_from create list set-capacity rsvp cancel waitlist help" -s h -l help -d 'Print help'
@@ -141,6 +177,10 @@ complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_s
 complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from create" -l database-url -d 'PostgreSQL URL' -r
 complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from create" -l redis-url -d 'Redis URL' -r
 complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from create" -l redis-prefix -d 'Prefix of every Redis key capctl writes' -r
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from create" -l connect-timeout -d 'Longest wait for a connection to PostgreSQL or Redis' -r
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from create" -l statement-timeout -d 'Longest a PostgreSQL statement may run (bulk import and export are exempt)' -r
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from create" -l lock-timeout -d 'Longest wait for a row another PostgreSQL client has locked' -r
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from create" -l redis-timeout -d 'Longest wait for Redis to answer one command' -r
 complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from create" -l no-waitlist -d 'Refuse RSVPs when full instead of queueing them'
 complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from create" -l json -d 'Print one JSON document on stdout instead of tables'
 complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from create" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
@@ -150,6 +190,10 @@ complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_s
 complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from list" -l database-url -d 'PostgreSQL URL' -r
 complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from list" -l redis-url -d 'Redis URL' -r
 complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from list" -l redis-prefix -d 'Prefix of every Redis key capctl writes' -r
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from list" -l connect-timeout -d 'Longest wait for a connection to PostgreSQL or Redis' -r
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from list" -l statement-timeout -d 'Longest a PostgreSQL statement may run (bulk import and export are exempt)' -r
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from list" -l lock-timeout -d 'Longest wait for a row another PostgreSQL client has locked' -r
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from list" -l redis-timeout -d 'Longest wait for Redis to answer one command' -r
 complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from list" -l json -d 'Print one JSON document on stdout instead of tables'
 complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
 complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
@@ -159,6 +203,10 @@ complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_s
 complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from set-capacity" -l database-url -d 'PostgreSQL URL' -r
 complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from set-capacity" -l redis-url -d 'Redis URL' -r
 complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from set-capacity" -l redis-prefix -d 'Prefix of every Redis key capctl writes' -r
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from set-capacity" -l connect-timeout -d 'Longest wait for a connection to PostgreSQL or Redis' -r
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from set-capacity" -l statement-timeout -d 'Longest a PostgreSQL statement may run (bulk import and export are exempt)' -r
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from set-capacity" -l lock-timeout -d 'Longest wait for a row another PostgreSQL client has locked' -r
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from set-capacity" -l redis-timeout -d 'Longest wait for Redis to answer one command' -r
 complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from set-capacity" -l unlimited -d 'Remove the limit'
 complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from set-capacity" -l force -d 'Allow a capacity below the seats already taken (nobody is removed; nobody new admitted)'
 complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from set-capacity" -l json -d 'Print one JSON document on stdout instead of tables'
@@ -170,6 +218,10 @@ complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_s
 complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from rsvp" -l database-url -d 'PostgreSQL URL' -r
 complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from rsvp" -l redis-url -d 'Redis URL' -r
 complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from rsvp" -l redis-prefix -d 'Prefix of every Redis key capctl writes' -r
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from rsvp" -l connect-timeout -d 'Longest wait for a connection to PostgreSQL or Redis' -r
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from rsvp" -l statement-timeout -d 'Longest a PostgreSQL statement may run (bulk import and export are exempt)' -r
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from rsvp" -l lock-timeout -d 'Longest wait for a row another PostgreSQL client has locked' -r
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from rsvp" -l redis-timeout -d 'Longest wait for Redis to answer one command' -r
 complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from rsvp" -l allow-overlap -d 'Confirm even if it overlaps another confirmed session of the user'
 complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from rsvp" -l json -d 'Print one JSON document on stdout instead of tables'
 complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from rsvp" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
@@ -180,6 +232,10 @@ complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_s
 complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from cancel" -l database-url -d 'PostgreSQL URL' -r
 complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from cancel" -l redis-url -d 'Redis URL' -r
 complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from cancel" -l redis-prefix -d 'Prefix of every Redis key capctl writes' -r
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from cancel" -l connect-timeout -d 'Longest wait for a connection to PostgreSQL or Redis' -r
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from cancel" -l statement-timeout -d 'Longest a PostgreSQL statement may run (bulk import and export are exempt)' -r
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from cancel" -l lock-timeout -d 'Longest wait for a row another PostgreSQL client has locked' -r
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from cancel" -l redis-timeout -d 'Longest wait for Redis to answer one command' -r
 complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from cancel" -l json -d 'Print one JSON document on stdout instead of tables'
 complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from cancel" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
 complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from cancel" -s h -l help -d 'Print help'
@@ -188,6 +244,10 @@ complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_s
 complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from waitlist" -l database-url -d 'PostgreSQL URL' -r
 complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from waitlist" -l redis-url -d 'Redis URL' -r
 complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from waitlist" -l redis-prefix -d 'Prefix of every Redis key capctl writes' -r
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from waitlist" -l connect-timeout -d 'Longest wait for a connection to PostgreSQL or Redis' -r
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from waitlist" -l statement-timeout -d 'Longest a PostgreSQL statement may run (bulk import and export are exempt)' -r
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from waitlist" -l lock-timeout -d 'Longest wait for a row another PostgreSQL client has locked' -r
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from waitlist" -l redis-timeout -d 'Longest wait for Redis to answer one command' -r
 complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from waitlist" -l json -d 'Print one JSON document on stdout instead of tables'
 complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from waitlist" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
 complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from waitlist" -s h -l help -d 'Print help'
@@ -204,6 +264,10 @@ complete -c capctl -n "__fish_capctl_using_subcommand schedule" -l user -d 'User
 complete -c capctl -n "__fish_capctl_using_subcommand schedule" -l database-url -d 'PostgreSQL URL' -r
 complete -c capctl -n "__fish_capctl_using_subcommand schedule" -l redis-url -d 'Redis URL' -r
 complete -c capctl -n "__fish_capctl_using_subcommand schedule" -l redis-prefix -d 'Prefix of every Redis key capctl writes' -r
+complete -c capctl -n "__fish_capctl_using_subcommand schedule" -l connect-timeout -d 'Longest wait for a connection to PostgreSQL or Redis' -r
+complete -c capctl -n "__fish_capctl_using_subcommand schedule" -l statement-timeout -d 'Longest a PostgreSQL statement may run (bulk import and export are exempt)' -r
+complete -c capctl -n "__fish_capctl_using_subcommand schedule" -l lock-timeout -d 'Longest wait for a row another PostgreSQL client has locked' -r
+complete -c capctl -n "__fish_capctl_using_subcommand schedule" -l redis-timeout -d 'Longest wait for Redis to answer one command' -r
 complete -c capctl -n "__fish_capctl_using_subcommand schedule" -l ics -d 'Write an iCalendar (RFC 5545) file to stdout instead of a table'
 complete -c capctl -n "__fish_capctl_using_subcommand schedule" -l json -d 'Print one JSON document on stdout instead of tables'
 complete -c capctl -n "__fish_capctl_using_subcommand schedule" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
@@ -212,6 +276,10 @@ complete -c capctl -n "__fish_capctl_using_subcommand schedule" -s V -l version 
 complete -c capctl -n "__fish_capctl_using_subcommand booth; and not __fish_seen_subcommand_from create set-capacity enter heartbeat leave visitors help" -l database-url -d 'PostgreSQL URL' -r
 complete -c capctl -n "__fish_capctl_using_subcommand booth; and not __fish_seen_subcommand_from create set-capacity enter heartbeat leave visitors help" -l redis-url -d 'Redis URL' -r
 complete -c capctl -n "__fish_capctl_using_subcommand booth; and not __fish_seen_subcommand_from create set-capacity enter heartbeat leave visitors help" -l redis-prefix -d 'Prefix of every Redis key capctl writes' -r
+complete -c capctl -n "__fish_capctl_using_subcommand booth; and not __fish_seen_subcommand_from create set-capacity enter heartbeat leave visitors help" -l connect-timeout -d 'Longest wait for a connection to PostgreSQL or Redis' -r
+complete -c capctl -n "__fish_capctl_using_subcommand booth; and not __fish_seen_subcommand_from create set-capacity enter heartbeat leave visitors help" -l statement-timeout -d 'Longest a PostgreSQL statement may run (bulk import and export are exempt)' -r
+complete -c capctl -n "__fish_capctl_using_subcommand booth; and not __fish_seen_subcommand_from create set-capacity enter heartbeat leave visitors help" -l lock-timeout -d 'Longest wait for a row another PostgreSQL client has locked' -r
+complete -c capctl -n "__fish_capctl_using_subcommand booth; and not __fish_seen_subcommand_from create set-capacity enter heartbeat leave visitors help" -l redis-timeout -d 'Longest wait for Redis to answer one command' -r
 complete -c capctl -n "__fish_capctl_using_subcommand booth; and not __fish_seen_subcommand_from create set-capacity enter heartbeat leave visitors help" -l json -d 'Print one JSON document on stdout instead of tables'
 complete -c capctl -n "__fish_capctl_using_subcommand booth; and not __fish_seen_subcommand_from create set-capacity enter heartbeat leave visitors help" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
 complete -c capctl -n "__fish_capctl_using_subcommand booth; and not __fish_seen_subcommand_from create set-capacity enter heartbeat leave visitors help" -s h -l help -d 'Print help'
@@ -231,6 +299,10 @@ complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_sub
 complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from create" -l database-url -d 'PostgreSQL URL' -r
 complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from create" -l redis-url -d 'Redis URL' -r
 complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from create" -l redis-prefix -d 'Prefix of every Redis key capctl writes' -r
+complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from create" -l connect-timeout -d 'Longest wait for a connection to PostgreSQL or Redis' -r
+complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from create" -l statement-timeout -d 'Longest a PostgreSQL statement may run (bulk import and export are exempt)' -r
+complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from create" -l lock-timeout -d 'Longest wait for a row another PostgreSQL client has locked' -r
+complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from create" -l redis-timeout -d 'Longest wait for Redis to answer one command' -r
 complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from create" -l json -d 'Print one JSON document on stdout instead of tables'
 complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from create" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
 complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help'
@@ -240,6 +312,10 @@ complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_sub
 complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from set-capacity" -l database-url -d 'PostgreSQL URL' -r
 complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from set-capacity" -l redis-url -d 'Redis URL' -r
 complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from set-capacity" -l redis-prefix -d 'Prefix of every Redis key capctl writes' -r
+complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from set-capacity" -l connect-timeout -d 'Longest wait for a connection to PostgreSQL or Redis' -r
+complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from set-capacity" -l statement-timeout -d 'Longest a PostgreSQL statement may run (bulk import and export are exempt)' -r
+complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from set-capacity" -l lock-timeout -d 'Longest wait for a row another PostgreSQL client has locked' -r
+complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from set-capacity" -l redis-timeout -d 'Longest wait for Redis to answer one command' -r
 complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from set-capacity" -l unlimited -d 'Remove the limit'
 complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from set-capacity" -l json -d 'Print one JSON document on stdout instead of tables'
 complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from set-capacity" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
@@ -251,6 +327,10 @@ complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_sub
 complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from enter" -l database-url -d 'PostgreSQL URL' -r
 complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from enter" -l redis-url -d 'Redis URL' -r
 complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from enter" -l redis-prefix -d 'Prefix of every Redis key capctl writes' -r
+complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from enter" -l connect-timeout -d 'Longest wait for a connection to PostgreSQL or Redis' -r
+complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from enter" -l statement-timeout -d 'Longest a PostgreSQL statement may run (bulk import and export are exempt)' -r
+complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from enter" -l lock-timeout -d 'Longest wait for a row another PostgreSQL client has locked' -r
+complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from enter" -l redis-timeout -d 'Longest wait for Redis to answer one command' -r
 complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from enter" -l json -d 'Print one JSON document on stdout instead of tables'
 complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from enter" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
 complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from enter" -s h -l help -d 'Print help'
@@ -261,6 +341,10 @@ complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_sub
 complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from heartbeat" -l database-url -d 'PostgreSQL URL' -r
 complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from heartbeat" -l redis-url -d 'Redis URL' -r
 complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from heartbeat" -l redis-prefix -d 'Prefix of every Redis key capctl writes' -r
+complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from heartbeat" -l connect-timeout -d 'Longest wait for a connection to PostgreSQL or Redis' -r
+complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from heartbeat" -l statement-timeout -d 'Longest a PostgreSQL statement may run (bulk import and export are exempt)' -r
+complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from heartbeat" -l lock-timeout -d 'Longest wait for a row another PostgreSQL client has locked' -r
+complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from heartbeat" -l redis-timeout -d 'Longest wait for Redis to answer one command' -r
 complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from heartbeat" -l json -d 'Print one JSON document on stdout instead of tables'
 complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from heartbeat" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
 complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from heartbeat" -s h -l help -d 'Print help'
@@ -270,6 +354,10 @@ complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_sub
 complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from leave" -l database-url -d 'PostgreSQL URL' -r
 complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from leave" -l redis-url -d 'Redis URL' -r
 complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from leave" -l redis-prefix -d 'Prefix of every Redis key capctl writes' -r
+complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from leave" -l connect-timeout -d 'Longest wait for a connection to PostgreSQL or Redis' -r
+complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from leave" -l statement-timeout -d 'Longest a PostgreSQL statement may run (bulk import and export are exempt)' -r
+complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from leave" -l lock-timeout -d 'Longest wait for a row another PostgreSQL client has locked' -r
+complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from leave" -l redis-timeout -d 'Longest wait for Redis to answer one command' -r
 complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from leave" -l json -d 'Print one JSON document on stdout instead of tables'
 complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from leave" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
 complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from leave" -s h -l help -d 'Print help'
@@ -279,6 +367,10 @@ complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_sub
 complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from visitors" -l database-url -d 'PostgreSQL URL' -r
 complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from visitors" -l redis-url -d 'Redis URL' -r
 complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from visitors" -l redis-prefix -d 'Prefix of every Redis key capctl writes' -r
+complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from visitors" -l connect-timeout -d 'Longest wait for a connection to PostgreSQL or Redis' -r
+complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from visitors" -l statement-timeout -d 'Longest a PostgreSQL statement may run (bulk import and export are exempt)' -r
+complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from visitors" -l lock-timeout -d 'Longest wait for a row another PostgreSQL client has locked' -r
+complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from visitors" -l redis-timeout -d 'Longest wait for Redis to answer one command' -r
 complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from visitors" -l json -d 'Print one JSON document on stdout instead of tables'
 complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from visitors" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
 complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from visitors" -s h -l help -d 'Print help'
@@ -293,6 +385,10 @@ complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_sub
 complete -c capctl -n "__fish_capctl_using_subcommand stream; and not __fish_seen_subcommand_from set-limit join heartbeat leave viewers script help" -l database-url -d 'PostgreSQL URL' -r
 complete -c capctl -n "__fish_capctl_using_subcommand stream; and not __fish_seen_subcommand_from set-limit join heartbeat leave viewers script help" -l redis-url -d 'Redis URL' -r
 complete -c capctl -n "__fish_capctl_using_subcommand stream; and not __fish_seen_subcommand_from set-limit join heartbeat leave viewers script help" -l redis-prefix -d 'Prefix of every Redis key capctl writes' -r
+complete -c capctl -n "__fish_capctl_using_subcommand stream; and not __fish_seen_subcommand_from set-limit join heartbeat leave viewers script help" -l connect-timeout -d 'Longest wait for a connection to PostgreSQL or Redis' -r
+complete -c capctl -n "__fish_capctl_using_subcommand stream; and not __fish_seen_subcommand_from set-limit join heartbeat leave viewers script help" -l statement-timeout -d 'Longest a PostgreSQL statement may run (bulk import and export are exempt)' -r
+complete -c capctl -n "__fish_capctl_using_subcommand stream; and not __fish_seen_subcommand_from set-limit join heartbeat leave viewers script help" -l lock-timeout -d 'Longest wait for a row another PostgreSQL client has locked' -r
+complete -c capctl -n "__fish_capctl_using_subcommand stream; and not __fish_seen_subcommand_from set-limit join heartbeat leave viewers script help" -l redis-timeout -d 'Longest wait for Redis to answer one command' -r
 complete -c capctl -n "__fish_capctl_using_subcommand stream; and not __fish_seen_subcommand_from set-limit join heartbeat leave viewers script help" -l json -d 'Print one JSON document on stdout instead of tables'
 complete -c capctl -n "__fish_capctl_using_subcommand stream; and not __fish_seen_subcommand_from set-limit join heartbeat leave viewers script help" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
 complete -c capctl -n "__fish_capctl_using_subcommand stream; and not __fish_seen_subcommand_from set-limit join heartbeat leave viewers script help" -s h -l help -d 'Print help'
@@ -309,6 +405,10 @@ complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_su
 complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from set-limit" -l database-url -d 'PostgreSQL URL' -r
 complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from set-limit" -l redis-url -d 'Redis URL' -r
 complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from set-limit" -l redis-prefix -d 'Prefix of every Redis key capctl writes' -r
+complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from set-limit" -l connect-timeout -d 'Longest wait for a connection to PostgreSQL or Redis' -r
+complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from set-limit" -l statement-timeout -d 'Longest a PostgreSQL statement may run (bulk import and export are exempt)' -r
+complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from set-limit" -l lock-timeout -d 'Longest wait for a row another PostgreSQL client has locked' -r
+complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from set-limit" -l redis-timeout -d 'Longest wait for Redis to answer one command' -r
 complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from set-limit" -l unlimited -d 'Remove the limit'
 complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from set-limit" -l json -d 'Print one JSON document on stdout instead of tables'
 complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from set-limit" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
@@ -320,6 +420,10 @@ complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_su
 complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from join" -l database-url -d 'PostgreSQL URL' -r
 complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from join" -l redis-url -d 'Redis URL' -r
 complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from join" -l redis-prefix -d 'Prefix of every Redis key capctl writes' -r
+complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from join" -l connect-timeout -d 'Longest wait for a connection to PostgreSQL or Redis' -r
+complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from join" -l statement-timeout -d 'Longest a PostgreSQL statement may run (bulk import and export are exempt)' -r
+complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from join" -l lock-timeout -d 'Longest wait for a row another PostgreSQL client has locked' -r
+complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from join" -l redis-timeout -d 'Longest wait for Redis to answer one command' -r
 complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from join" -l json -d 'Print one JSON document on stdout instead of tables'
 complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from join" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
 complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from join" -s h -l help -d 'Print help'
@@ -330,6 +434,10 @@ complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_su
 complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from heartbeat" -l database-url -d 'PostgreSQL URL' -r
 complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from heartbeat" -l redis-url -d 'Redis URL' -r
 complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from heartbeat" -l redis-prefix -d 'Prefix of every Redis key capctl writes' -r
+complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from heartbeat" -l connect-timeout -d 'Longest wait for a connection to PostgreSQL or Redis' -r
+complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from heartbeat" -l statement-timeout -d 'Longest a PostgreSQL statement may run (bulk import and export are exempt)' -r
+complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from heartbeat" -l lock-timeout -d 'Longest wait for a row another PostgreSQL client has locked' -r
+complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from heartbeat" -l redis-timeout -d 'Longest wait for Redis to answer one command' -r
 complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from heartbeat" -l json -d 'Print one JSON document on stdout instead of tables'
 complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from heartbeat" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
 complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from heartbeat" -s h -l help -d 'Print help'
@@ -339,6 +447,10 @@ complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_su
 complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from leave" -l database-url -d 'PostgreSQL URL' -r
 complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from leave" -l redis-url -d 'Redis URL' -r
 complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from leave" -l redis-prefix -d 'Prefix of every Redis key capctl writes' -r
+complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from leave" -l connect-timeout -d 'Longest wait for a connection to PostgreSQL or Redis' -r
+complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from leave" -l statement-timeout -d 'Longest a PostgreSQL statement may run (bulk import and export are exempt)' -r
+complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from leave" -l lock-timeout -d 'Longest wait for a row another PostgreSQL client has locked' -r
+complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from leave" -l redis-timeout -d 'Longest wait for Redis to answer one command' -r
 complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from leave" -l json -d 'Print one JSON document on stdout instead of tables'
 complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from leave" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
 complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from leave" -s h -l help -d 'Print help'
@@ -348,6 +460,10 @@ complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_su
 complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from viewers" -l database-url -d 'PostgreSQL URL' -r
 complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from viewers" -l redis-url -d 'Redis URL' -r
 complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from viewers" -l redis-prefix -d 'Prefix of every Redis key capctl writes' -r
+complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from viewers" -l connect-timeout -d 'Longest wait for a connection to PostgreSQL or Redis' -r
+complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from viewers" -l statement-timeout -d 'Longest a PostgreSQL statement may run (bulk import and export are exempt)' -r
+complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from viewers" -l lock-timeout -d 'Longest wait for a row another PostgreSQL client has locked' -r
+complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from viewers" -l redis-timeout -d 'Longest wait for Redis to answer one command' -r
 complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from viewers" -l watch -d 'Redraw a live table until Ctrl-C'
 complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from viewers" -l json -d 'Print one JSON document on stdout instead of tables'
 complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from viewers" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
@@ -356,6 +472,10 @@ complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_su
 complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from script" -l database-url -d 'PostgreSQL URL' -r
 complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from script" -l redis-url -d 'Redis URL' -r
 complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from script" -l redis-prefix -d 'Prefix of every Redis key capctl writes' -r
+complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from script" -l connect-timeout -d 'Longest wait for a connection to PostgreSQL or Redis' -r
+complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from script" -l statement-timeout -d 'Longest a PostgreSQL statement may run (bulk import and export are exempt)' -r
+complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from script" -l lock-timeout -d 'Longest wait for a row another PostgreSQL client has locked' -r
+complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from script" -l redis-timeout -d 'Longest wait for Redis to answer one command' -r
 complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from script" -l json -d 'Print one JSON document on stdout instead of tables'
 complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from script" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
 complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from script" -s h -l help -d 'Print help'
@@ -374,6 +494,10 @@ complete -c capctl -n "__fish_capctl_using_subcommand export-rsvps" -s o -l outp
 complete -c capctl -n "__fish_capctl_using_subcommand export-rsvps" -l database-url -d 'PostgreSQL URL' -r
 complete -c capctl -n "__fish_capctl_using_subcommand export-rsvps" -l redis-url -d 'Redis URL' -r
 complete -c capctl -n "__fish_capctl_using_subcommand export-rsvps" -l redis-prefix -d 'Prefix of every Redis key capctl writes' -r
+complete -c capctl -n "__fish_capctl_using_subcommand export-rsvps" -l connect-timeout -d 'Longest wait for a connection to PostgreSQL or Redis' -r
+complete -c capctl -n "__fish_capctl_using_subcommand export-rsvps" -l statement-timeout -d 'Longest a PostgreSQL statement may run (bulk import and export are exempt)' -r
+complete -c capctl -n "__fish_capctl_using_subcommand export-rsvps" -l lock-timeout -d 'Longest wait for a row another PostgreSQL client has locked' -r
+complete -c capctl -n "__fish_capctl_using_subcommand export-rsvps" -l redis-timeout -d 'Longest wait for Redis to answer one command' -r
 complete -c capctl -n "__fish_capctl_using_subcommand export-rsvps" -l json -d 'Print one JSON document on stdout instead of tables'
 complete -c capctl -n "__fish_capctl_using_subcommand export-rsvps" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
 complete -c capctl -n "__fish_capctl_using_subcommand export-rsvps" -s h -l help -d 'Print help'
@@ -383,7 +507,11 @@ complete -c capctl -n "__fish_capctl_using_subcommand reconcile" -l metrics-addr
 complete -c capctl -n "__fish_capctl_using_subcommand reconcile" -l database-url -d 'PostgreSQL URL' -r
 complete -c capctl -n "__fish_capctl_using_subcommand reconcile" -l redis-url -d 'Redis URL' -r
 complete -c capctl -n "__fish_capctl_using_subcommand reconcile" -l redis-prefix -d 'Prefix of every Redis key capctl writes' -r
-complete -c capctl -n "__fish_capctl_using_subcommand reconcile" -l watch -d 'Run as a daemon, one pass every --interval, until SIGINT/SIGTERM'
+complete -c capctl -n "__fish_capctl_using_subcommand reconcile" -l connect-timeout -d 'Longest wait for a connection to PostgreSQL or Redis' -r
+complete -c capctl -n "__fish_capctl_using_subcommand reconcile" -l statement-timeout -d 'Longest a PostgreSQL statement may run (bulk import and export are exempt)' -r
+complete -c capctl -n "__fish_capctl_using_subcommand reconcile" -l lock-timeout -d 'Longest wait for a row another PostgreSQL client has locked' -r
+complete -c capctl -n "__fish_capctl_using_subcommand reconcile" -l redis-timeout -d 'Longest wait for Redis to answer one command' -r
+complete -c capctl -n "__fish_capctl_using_subcommand reconcile" -l watch -d 'Run as a daemon, one pass every --interval, until SIGINT/SIGTERM/SIGHUP'
 complete -c capctl -n "__fish_capctl_using_subcommand reconcile" -l check -d 'Change nothing; exit 8 when anything is off'
 complete -c capctl -n "__fish_capctl_using_subcommand reconcile" -l json -d 'Print one JSON document on stdout instead of tables'
 complete -c capctl -n "__fish_capctl_using_subcommand reconcile" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
@@ -393,6 +521,10 @@ complete -c capctl -n "__fish_capctl_using_subcommand demo" -l attendees -d 'Att
 complete -c capctl -n "__fish_capctl_using_subcommand demo" -l database-url -d 'PostgreSQL URL' -r
 complete -c capctl -n "__fish_capctl_using_subcommand demo" -l redis-url -d 'Redis URL' -r
 complete -c capctl -n "__fish_capctl_using_subcommand demo" -l redis-prefix -d 'Prefix of every Redis key capctl writes' -r
+complete -c capctl -n "__fish_capctl_using_subcommand demo" -l connect-timeout -d 'Longest wait for a connection to PostgreSQL or Redis' -r
+complete -c capctl -n "__fish_capctl_using_subcommand demo" -l statement-timeout -d 'Longest a PostgreSQL statement may run (bulk import and export are exempt)' -r
+complete -c capctl -n "__fish_capctl_using_subcommand demo" -l lock-timeout -d 'Longest wait for a row another PostgreSQL client has locked' -r
+complete -c capctl -n "__fish_capctl_using_subcommand demo" -l redis-timeout -d 'Longest wait for Redis to answer one command' -r
 complete -c capctl -n "__fish_capctl_using_subcommand demo" -l json -d 'Print one JSON document on stdout instead of tables'
 complete -c capctl -n "__fish_capctl_using_subcommand demo" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
 complete -c capctl -n "__fish_capctl_using_subcommand demo" -s h -l help -d 'Print help'
@@ -400,6 +532,10 @@ complete -c capctl -n "__fish_capctl_using_subcommand demo" -s V -l version -d '
 complete -c capctl -n "__fish_capctl_using_subcommand bench; and not __fish_seen_subcommand_from rsvp stream export reconcile help" -l database-url -d 'PostgreSQL URL' -r
 complete -c capctl -n "__fish_capctl_using_subcommand bench; and not __fish_seen_subcommand_from rsvp stream export reconcile help" -l redis-url -d 'Redis URL' -r
 complete -c capctl -n "__fish_capctl_using_subcommand bench; and not __fish_seen_subcommand_from rsvp stream export reconcile help" -l redis-prefix -d 'Prefix of every Redis key capctl writes' -r
+complete -c capctl -n "__fish_capctl_using_subcommand bench; and not __fish_seen_subcommand_from rsvp stream export reconcile help" -l connect-timeout -d 'Longest wait for a connection to PostgreSQL or Redis' -r
+complete -c capctl -n "__fish_capctl_using_subcommand bench; and not __fish_seen_subcommand_from rsvp stream export reconcile help" -l statement-timeout -d 'Longest a PostgreSQL statement may run (bulk import and export are exempt)' -r
+complete -c capctl -n "__fish_capctl_using_subcommand bench; and not __fish_seen_subcommand_from rsvp stream export reconcile help" -l lock-timeout -d 'Longest wait for a row another PostgreSQL client has locked' -r
+complete -c capctl -n "__fish_capctl_using_subcommand bench; and not __fish_seen_subcommand_from rsvp stream export reconcile help" -l redis-timeout -d 'Longest wait for Redis to answer one command' -r
 complete -c capctl -n "__fish_capctl_using_subcommand bench; and not __fish_seen_subcommand_from rsvp stream export reconcile help" -l json -d 'Print one JSON document on stdout instead of tables'
 complete -c capctl -n "__fish_capctl_using_subcommand bench; and not __fish_seen_subcommand_from rsvp stream export reconcile help" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
 complete -c capctl -n "__fish_capctl_using_subcommand bench; and not __fish_seen_subcommand_from rsvp stream export reconcile help" -s h -l help -d 'Print help'
@@ -416,6 +552,10 @@ complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_sub
 complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from rsvp" -l database-url -d 'PostgreSQL URL' -r
 complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from rsvp" -l redis-url -d 'Redis URL' -r
 complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from rsvp" -l redis-prefix -d 'Prefix of every Redis key capctl writes' -r
+complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from rsvp" -l connect-timeout -d 'Longest wait for a connection to PostgreSQL or Redis' -r
+complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from rsvp" -l statement-timeout -d 'Longest a PostgreSQL statement may run (bulk import and export are exempt)' -r
+complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from rsvp" -l lock-timeout -d 'Longest wait for a row another PostgreSQL client has locked' -r
+complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from rsvp" -l redis-timeout -d 'Longest wait for Redis to answer one command' -r
 complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from rsvp" -l keep -d 'Keep the benchmark\'s event and rows instead of removing them'
 complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from rsvp" -l json -d 'Print one JSON document on stdout instead of tables'
 complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from rsvp" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
@@ -430,6 +570,10 @@ complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_sub
 complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from stream" -l database-url -d 'PostgreSQL URL' -r
 complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from stream" -l redis-url -d 'Redis URL' -r
 complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from stream" -l redis-prefix -d 'Prefix of every Redis key capctl writes' -r
+complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from stream" -l connect-timeout -d 'Longest wait for a connection to PostgreSQL or Redis' -r
+complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from stream" -l statement-timeout -d 'Longest a PostgreSQL statement may run (bulk import and export are exempt)' -r
+complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from stream" -l lock-timeout -d 'Longest wait for a row another PostgreSQL client has locked' -r
+complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from stream" -l redis-timeout -d 'Longest wait for Redis to answer one command' -r
 complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from stream" -l keep -d 'Keep the benchmark\'s events and Redis keys instead of removing them'
 complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from stream" -l json -d 'Print one JSON document on stdout instead of tables'
 complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from stream" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
@@ -441,6 +585,10 @@ complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_sub
 complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from export" -l database-url -d 'PostgreSQL URL' -r
 complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from export" -l redis-url -d 'Redis URL' -r
 complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from export" -l redis-prefix -d 'Prefix of every Redis key capctl writes' -r
+complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from export" -l connect-timeout -d 'Longest wait for a connection to PostgreSQL or Redis' -r
+complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from export" -l statement-timeout -d 'Longest a PostgreSQL statement may run (bulk import and export are exempt)' -r
+complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from export" -l lock-timeout -d 'Longest wait for a row another PostgreSQL client has locked' -r
+complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from export" -l redis-timeout -d 'Longest wait for Redis to answer one command' -r
 complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from export" -l keep -d 'Keep the benchmark\'s event and rows instead of removing them'
 complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from export" -l json -d 'Print one JSON document on stdout instead of tables'
 complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from export" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
@@ -453,6 +601,10 @@ complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_sub
 complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from reconcile" -l database-url -d 'PostgreSQL URL' -r
 complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from reconcile" -l redis-url -d 'Redis URL' -r
 complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from reconcile" -l redis-prefix -d 'Prefix of every Redis key capctl writes' -r
+complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from reconcile" -l connect-timeout -d 'Longest wait for a connection to PostgreSQL or Redis' -r
+complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from reconcile" -l statement-timeout -d 'Longest a PostgreSQL statement may run (bulk import and export are exempt)' -r
+complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from reconcile" -l lock-timeout -d 'Longest wait for a row another PostgreSQL client has locked' -r
+complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from reconcile" -l redis-timeout -d 'Longest wait for Redis to answer one command' -r
 complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from reconcile" -l keep -d 'Keep the benchmark\'s events and Redis keys instead of removing them'
 complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from reconcile" -l json -d 'Print one JSON document on stdout instead of tables'
 complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from reconcile" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
@@ -466,6 +618,10 @@ complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_sub
 complete -c capctl -n "__fish_capctl_using_subcommand completions" -l database-url -d 'PostgreSQL URL' -r
 complete -c capctl -n "__fish_capctl_using_subcommand completions" -l redis-url -d 'Redis URL' -r
 complete -c capctl -n "__fish_capctl_using_subcommand completions" -l redis-prefix -d 'Prefix of every Redis key capctl writes' -r
+complete -c capctl -n "__fish_capctl_using_subcommand completions" -l connect-timeout -d 'Longest wait for a connection to PostgreSQL or Redis' -r
+complete -c capctl -n "__fish_capctl_using_subcommand completions" -l statement-timeout -d 'Longest a PostgreSQL statement may run (bulk import and export are exempt)' -r
+complete -c capctl -n "__fish_capctl_using_subcommand completions" -l lock-timeout -d 'Longest wait for a row another PostgreSQL client has locked' -r
+complete -c capctl -n "__fish_capctl_using_subcommand completions" -l redis-timeout -d 'Longest wait for Redis to answer one command' -r
 complete -c capctl -n "__fish_capctl_using_subcommand completions" -l json -d 'Print one JSON document on stdout instead of tables'
 complete -c capctl -n "__fish_capctl_using_subcommand completions" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
 complete -c capctl -n "__fish_capctl_using_subcommand completions" -s h -l help -d 'Print help'

@@ -1,6 +1,7 @@
 //! The one error type of the enforcement library, and the exit code each kind maps to.
 
 use std::process::ExitCode;
+use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
@@ -13,6 +14,14 @@ use crate::ids::{EventId, SessionId, UserId};
 pub enum Error {
     #[error("{0}")]
     InvalidInput(String),
+    /// A backend URL that cannot be used, shown redacted.
+    #[error("the {backend} URL {shown} is not valid: expected {expected}")]
+    BadUrl {
+        backend: Backend,
+        /// The URL as given, through [`crate::config::redact`].
+        shown: String,
+        expected: &'static str,
+    },
     #[error("{0}")]
     Full(String),
     #[error("{0}")]
@@ -57,8 +66,123 @@ pub enum Error {
     Unavailable(String),
     #[error("{0}")]
     Drift(String),
+    /// A wait ran out: which one, how long it was (when known here), and what it means.
+    /// The limit is filled in from the settings by [`Error::with_wait_limits`].
+    #[error(
+        "{wait} ({}) ran out: {detail}",
+        limit.map_or_else(|| "its limit".to_string(), |d| humantime::format_duration(d).to_string())
+    )]
+    Timeout {
+        wait: Wait,
+        limit: Option<Duration>,
+        detail: String,
+    },
+    /// A signal stopped the command before it finished; what it had not committed is gone.
+    #[error(
+        "interrupted by {0}: stopped before finishing; nothing uncommitted was kept and no temporary file is left"
+    )]
+    Interrupted(Signal),
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
+}
+
+/// The waits capctl bounds, each configurable (see [`crate::config::Settings`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Wait {
+    PostgresConnect,
+    Statement,
+    Lock,
+    RedisConnect,
+    RedisResponse,
+}
+
+impl Wait {
+    /// The configured length of this wait.
+    pub fn limit(self, settings: &crate::config::Settings) -> Duration {
+        match self {
+            Self::PostgresConnect | Self::RedisConnect => settings.connect_timeout,
+            Self::Statement => settings.statement_timeout,
+            Self::Lock => settings.lock_timeout,
+            Self::RedisResponse => settings.redis_timeout,
+        }
+    }
+}
+
+impl std::fmt::Display for Wait {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::PostgresConnect => "PostgreSQL connect timeout",
+            Self::Statement => "PostgreSQL statement timeout",
+            Self::Lock => "PostgreSQL lock timeout",
+            Self::RedisConnect => "Redis connect timeout",
+            Self::RedisResponse => "Redis response timeout",
+        })
+    }
+}
+
+/// The two backends, as named in messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Postgres,
+    Redis,
+}
+
+impl std::fmt::Display for Backend {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::Postgres => "PostgreSQL",
+            Self::Redis => "Redis",
+        })
+    }
+}
+
+impl Backend {
+    /// What a URL of this backend looks like.
+    pub fn url_shape(self) -> &'static str {
+        match self {
+            Self::Postgres => "a URL like postgres://user@host:5432/database",
+            Self::Redis => "a URL like redis://host:6379/0",
+        }
+    }
+
+    /// The error for an unusable URL; the parser's own words are dropped (they may quote a
+    /// fragment of a mangled URL, password included).
+    pub fn bad_url(self, url: &str) -> Error {
+        Error::BadUrl {
+            backend: self,
+            shown: crate::config::redact(url),
+            expected: self.url_shape(),
+        }
+    }
+}
+
+/// The signals that stop a command, all treated alike.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Signal {
+    Hangup,
+    Interrupt,
+    Terminate,
+}
+
+impl Signal {
+    /// The POSIX signal number (the same on every Unix for these three).
+    pub fn number(self) -> u8 {
+        match self {
+            Self::Hangup => 1,
+            Self::Interrupt => 2,
+            Self::Terminate => 15,
+        }
+    }
+}
+
+impl std::fmt::Display for Signal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::Hangup => "SIGHUP",
+            Self::Interrupt => "SIGINT",
+            Self::Terminate => "SIGTERM",
+        })
+    }
 }
 
 /// `session "a"` or `sessions "a", "b"`.
@@ -91,7 +215,7 @@ impl Error {
     pub fn exit_code(&self) -> u8 {
         match self {
             Self::Internal(_) => 1,
-            Self::InvalidInput(_) => 2,
+            Self::InvalidInput(_) | Self::BadUrl { .. } => 2,
             Self::Full(_) => 3,
             Self::Waitlisted(_) => 4,
             Self::NotFound(_) => 5,
@@ -100,8 +224,26 @@ impl Error {
             | Self::BelowTaken { .. }
             | Self::SessionEnded(_)
             | Self::Precondition(_) => 6,
-            Self::Unavailable(_) => 7,
+            Self::Unavailable(_) | Self::Timeout { .. } => 7,
             Self::Drift(_) => 8,
+            Self::Interrupted(signal) => 128 + signal.number(),
+        }
+    }
+
+    /// Fills in the limit of a [`Error::Timeout`] that was raised where the settings were not
+    /// at hand (a server-side timeout arrives as an SQLSTATE without its duration).
+    pub fn with_wait_limits(self, settings: &crate::config::Settings) -> Self {
+        match self {
+            Self::Timeout {
+                wait,
+                limit: None,
+                detail,
+            } => Self::Timeout {
+                wait,
+                limit: Some(wait.limit(settings)),
+                detail,
+            },
+            other => other,
         }
     }
 
@@ -121,19 +263,36 @@ impl From<sqlx::Error> for Error {
         use sqlx::Error as E;
         match &err {
             E::RowNotFound => Self::NotFound("not found".into()),
-            E::PoolTimedOut | E::Io(_) | E::Tls(_) | E::PoolClosed | E::WorkerCrashed => {
-                Self::Unavailable(format!(
-                    "PostgreSQL unavailable: {}",
-                    crate::config::redact(&err.to_string())
-                ))
-            }
+            E::PoolTimedOut => Self::Timeout {
+                wait: Wait::PostgresConnect,
+                limit: None,
+                detail: "no PostgreSQL connection could be had".into(),
+            },
+            E::Io(_) | E::Tls(_) | E::PoolClosed | E::WorkerCrashed => Self::Unavailable(format!(
+                "PostgreSQL unavailable: {}",
+                crate::config::redact(&err.to_string())
+            )),
             E::Database(db) => match db.code().as_deref() {
                 Some(SQLSTATE_OVERSELL) => Self::Full(db.message().to_string()),
                 Some(SQLSTATE_OUTSIDE_EVENT) => Self::InvalidInput(db.message().to_string()),
-                // query_canceled (statement_timeout), admin/crash shutdown, cannot_connect_now
-                Some("57014") => {
-                    Self::Unavailable(format!("PostgreSQL statement timed out: {}", db.message()))
-                }
+                // lock_not_available from lock_timeout (NOWAIT raises it too, without "timeout")
+                Some("55P03") if db.message().contains("lock timeout") => Self::Timeout {
+                    wait: Wait::Lock,
+                    limit: None,
+                    detail: "another client held a lock this command needed; nothing was changed"
+                        .into(),
+                },
+                // query_canceled: by statement_timeout, or by an operator
+                Some("57014") if db.message().contains("statement timeout") => Self::Timeout {
+                    wait: Wait::Statement,
+                    limit: None,
+                    detail: "PostgreSQL cancelled the statement; nothing was changed".into(),
+                },
+                Some("57014") => Self::Unavailable(format!(
+                    "PostgreSQL cancelled the statement: {}",
+                    db.message()
+                )),
+                // admin/crash shutdown, cannot_connect_now
                 // too_many_connections: the server is there but cannot take us now.
                 Some(code)
                     if code.starts_with("57P") || code.starts_with("08") || code == "53300" =>
@@ -157,8 +316,14 @@ impl From<sqlx::Error> for Error {
 
 impl From<redis::RedisError> for Error {
     fn from(err: redis::RedisError) -> Self {
+        if err.is_timeout() {
+            return Self::Timeout {
+                wait: Wait::RedisResponse,
+                limit: None,
+                detail: "Redis did not answer in time".into(),
+            };
+        }
         if err.is_io_error()
-            || err.is_timeout()
             || err.is_connection_dropped()
             || err.is_connection_refusal()
             || err.is_unrecoverable_error()

@@ -1,6 +1,10 @@
-//! Logging to stderr: `-v` raises the level, `RUST_LOG` overrides it.
+//! Logging to stderr: `-v` raises the level, `RUST_LOG` overrides it. Every line goes through
+//! [`capctl_core::config::redact`], so no log line (of capctl or of a library) shows a password.
+
+use std::io::Write;
 
 use tracing_subscriber::EnvFilter;
+use tracing_subscriber::fmt::MakeWriter;
 
 pub fn init(verbose: u8) {
     let level = match verbose {
@@ -15,9 +19,44 @@ pub fn init(verbose: u8) {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(level));
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
+        .with_writer(RedactedStderr)
         .with_ansi(
             !crate::cli::output::no_color() && std::io::IsTerminal::is_terminal(&std::io::stderr()),
         )
         .try_init();
+}
+
+/// Hands out one buffer per log event; the event is redacted whole when it is dropped, so a
+/// URL split across several writes is still seen as one.
+struct RedactedStderr;
+
+impl<'a> MakeWriter<'a> for RedactedStderr {
+    type Writer = RedactedLine;
+
+    fn make_writer(&'a self) -> Self::Writer {
+        RedactedLine(Vec::new())
+    }
+}
+
+struct RedactedLine(Vec<u8>);
+
+impl Write for RedactedLine {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Drop for RedactedLine {
+    fn drop(&mut self) {
+        if self.0.is_empty() {
+            return;
+        }
+        let text = capctl_core::config::redact(&String::from_utf8_lossy(&self.0));
+        let _ = std::io::stderr().lock().write_all(text.as_bytes());
+    }
 }

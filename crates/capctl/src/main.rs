@@ -19,8 +19,11 @@ fn main() -> ExitCode {
         .enable_all()
         .build()
         .expect("tokio runtime");
-    match runtime.block_on(cli.run()) {
+    let code = match runtime.block_on(cli.run()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => cli::report(&err),
-    }
+    };
+    // A command stopped by a signal may leave a blocking read behind; do not wait for it.
+    runtime.shutdown_timeout(std::time::Duration::from_millis(200));
+    code
 }

@@ -6,36 +6,36 @@ use sqlx::migrate::{MigrateDatabase, Migrator};
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::{ConnectOptions, Postgres};
 
-use crate::config::{CONNECT_TIMEOUT, Settings, redact};
+use crate::config::{Settings, redact};
+use crate::error::Wait;
 use crate::{Error, Result};
 
 /// The one set of migrations, used by `capctl migrate` and by every `#[sqlx::test]`.
 pub static MIGRATOR: Migrator = sqlx::migrate!("../../migrations");
 
+/// The connection options, with the configured statement and lock waits set on every
+/// connection (so raw SQL through the pool is bounded the same way).
 pub fn connect_options(settings: &Settings) -> Result<PgConnectOptions> {
-    let timeout_ms = settings.statement_timeout.as_millis().to_string();
+    let statement_ms = format!("{}ms", settings.statement_timeout.as_millis());
+    let lock_ms = format!("{}ms", settings.lock_timeout.as_millis());
     let opts = PgConnectOptions::from_str(&settings.database_url)
-        .map_err(|e| {
-            Error::invalid(format!(
-                "--database-url is not a PostgreSQL URL: {}",
-                redact(&e.to_string())
-            ))
-        })?
+        .map_err(|_| crate::error::Backend::Postgres.bad_url(&settings.database_url))?
         .application_name("capctl")
         .options([
-            ("statement_timeout", timeout_ms.as_str()),
-            ("lock_timeout", "10s"),
+            ("statement_timeout", statement_ms.as_str()),
+            ("lock_timeout", lock_ms.as_str()),
         ])
         .log_statements(tracing::log::LevelFilter::Trace);
     Ok(opts)
 }
 
-/// Opens a pool and proves the server answers, failing within [`CONNECT_TIMEOUT`] when it does not.
+/// Opens a pool and proves the server answers, failing within the connect timeout when it does not.
 pub async fn connect(settings: &Settings, max_connections: u32) -> Result<PgPool> {
     let opts = connect_options(settings)?;
+    let connect_timeout = settings.connect_timeout;
     let pool = PgPoolOptions::new()
         .max_connections(max_connections.max(1))
-        .acquire_timeout(CONNECT_TIMEOUT)
+        .acquire_timeout(connect_timeout)
         .connect_lazy_with(opts.clone());
     let probe_opts = opts;
     // The pool retries refused connections until its deadline, which hides the reason. If the
@@ -43,9 +43,10 @@ pub async fn connect(settings: &Settings, max_connections: u32) -> Result<PgPool
     // with a clear message; a blackholed one still fails at the deadline.
     let first = pool.acquire();
     tokio::pin!(first);
-    let probe_after = tokio::time::sleep(std::time::Duration::from_millis(300));
+    let probe_delay = std::time::Duration::from_millis(300).min(connect_timeout / 2);
+    let probe_after = tokio::time::sleep(probe_delay);
     tokio::pin!(probe_after);
-    let deadline = tokio::time::sleep(CONNECT_TIMEOUT);
+    let deadline = tokio::time::sleep(connect_timeout);
     tokio::pin!(deadline);
     let mut probed = false;
     loop {
@@ -56,18 +57,12 @@ pub async fn connect(settings: &Settings, max_connections: u32) -> Result<PgPool
             },
             () = &mut probe_after, if !probed => {
                 probed = true;
-                let remaining = CONNECT_TIMEOUT.saturating_sub(std::time::Duration::from_millis(300));
+                let remaining = connect_timeout.saturating_sub(probe_delay);
                 if let Ok(Err(e)) = tokio::time::timeout(remaining, probe_opts.connect()).await {
                     return Err(unavailable(settings, e));
                 }
             }
-            () = &mut deadline => {
-                return Err(Error::Unavailable(format!(
-                    "PostgreSQL at {} did not answer within {}s",
-                    describe(&settings.database_url),
-                    CONNECT_TIMEOUT.as_secs()
-                )));
-            }
+            () = &mut deadline => return Err(connect_timed_out(settings)),
         }
     }
     Ok(pool)
@@ -84,7 +79,7 @@ fn unavailable(settings: &Settings, err: sqlx::Error) -> Error {
             )
         }
         sqlx::Error::Database(db) => db.message().to_string(),
-        sqlx::Error::PoolTimedOut => "no connection within the timeout".to_string(),
+        sqlx::Error::PoolTimedOut => return connect_timed_out(settings),
         other => redact(&other.to_string()),
     };
     Error::Unavailable(format!(
@@ -93,15 +88,27 @@ fn unavailable(settings: &Settings, err: sqlx::Error) -> Error {
     ))
 }
 
+fn connect_timed_out(settings: &Settings) -> Error {
+    Error::Timeout {
+        wait: Wait::PostgresConnect,
+        limit: Some(settings.connect_timeout),
+        detail: format!(
+            "PostgreSQL at {} did not answer",
+            describe(&settings.database_url)
+        ),
+    }
+}
+
 /// `host:port/db` of a URL, without credentials, for messages.
 pub fn describe(url: &str) -> String {
     match url::Url::parse(url) {
-        Ok(u) => format!(
+        // A mangled URL may put its password in the path: redact that too.
+        Ok(u) => redact(&format!(
             "{}:{}{}",
             u.host_str().unwrap_or("localhost"),
             u.port().unwrap_or(5432),
             u.path()
-        ),
+        )),
         Err(_) => "(unparsable URL)".into(),
     }
 }
@@ -120,11 +127,9 @@ pub async fn migrate(settings: &Settings, create_database: bool) -> Result<Migra
     let mut database_created = false;
     if create_database {
         let url = settings.database_url.as_str();
-        let exists = tokio::time::timeout(CONNECT_TIMEOUT, Postgres::database_exists(url))
+        let exists = tokio::time::timeout(settings.connect_timeout, Postgres::database_exists(url))
             .await
-            .map_err(|_| {
-                Error::Unavailable(format!("PostgreSQL at {} did not answer", describe(url)))
-            })?
+            .map_err(|_| connect_timed_out(settings))?
             .map_err(|e| unavailable(settings, e))?;
         if !exists {
             Postgres::create_database(url)

@@ -265,6 +265,47 @@ async fn stream_copy<W: Write + Send>(
     Ok(counter.rows())
 }
 
+/// Temporary files of [`export_to_file`] are `.capctl-export-<pid>-<random>.tmp`.
+const TEMP_PREFIX: &str = ".capctl-export-";
+const TEMP_SUFFIX: &str = ".tmp";
+
+/// Removes the temporary files in `dir` that an export left when it could not clean up
+/// (SIGKILL, power loss): those whose writer's PID is no longer alive, whatever their age.
+/// Returns how many were removed. Errors are ignored: this is housekeeping.
+pub fn remove_stale_temp_files(dir: &Path) -> usize {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return 0;
+    };
+    let mut removed = 0;
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(pid) = name
+            .to_str()
+            .and_then(|n| n.strip_prefix(TEMP_PREFIX))
+            .filter(|rest| rest.ends_with(TEMP_SUFFIX))
+            .and_then(|rest| rest.split('-').next())
+            .and_then(|pid| pid.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        if !process_alive(pid) && std::fs::remove_file(entry.path()).is_ok() {
+            tracing::info!("removed stale temporary file {}", entry.path().display());
+            removed += 1;
+        }
+    }
+    removed
+}
+
+/// Whether a process with this PID exists. Where that cannot be told, every writer counts as
+/// alive, so a live export's file is never removed.
+fn process_alive(pid: u32) -> bool {
+    if cfg!(target_os = "linux") {
+        Path::new("/proc").join(pid.to_string()).exists()
+    } else {
+        true
+    }
+}
+
 /// What [`export_to_file`] wrote.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct ExportSummary {
@@ -293,23 +334,38 @@ pub async fn export_to_file(
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
     };
+    remove_stale_temp_files(dir);
     // Same permissions as a file made by `> FILE` (0666 minus the umask), not tempfile's 0600.
+    // The name carries our PID, so a later export can tell a file whose writer is gone.
+    let prefix = format!("{TEMP_PREFIX}{}-", std::process::id());
     let mut builder = tempfile::Builder::new();
-    builder.prefix(".capctl-export-").suffix(".tmp");
+    builder.prefix(&prefix).suffix(TEMP_SUFFIX);
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
         builder.permissions(std::fs::Permissions::from_mode(0o666));
     }
-    let mut tmp = builder.tempfile_in(dir).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => {
-            cannot(&format!("directory {} does not exist", dir.display()))
+    // The temporary file is removed when `tmp` is dropped: on an error, or when the caller
+    // drops this future (a signal), so nothing is left behind.
+    let mut tmp = builder.tempfile_in(dir).map_err(|e| {
+        if !dir.exists() {
+            return cannot(&format!("directory {} does not exist", dir.display()));
         }
-        std::io::ErrorKind::PermissionDenied => {
-            cannot(&format!("permission denied in {}", dir.display()))
+        if !dir.is_dir() {
+            return cannot(&format!("{} is not a directory", dir.display()));
+        }
+        if e.kind() == std::io::ErrorKind::PermissionDenied {
+            return cannot(&format!("permission denied in {}", dir.display()));
         }
         // tempfile names its own path in the message; the user only knows theirs.
-        _ => cannot(&std::io::Error::from(e.kind())),
+        let os = e.raw_os_error().map_or_else(
+            || std::io::Error::from(e.kind()),
+            std::io::Error::from_raw_os_error,
+        );
+        cannot(&format!(
+            "cannot create a temporary file in {}: {os}",
+            dir.display()
+        ))
     })?;
     let rows = {
         let mut w = BufWriter::with_capacity(256 * 1024, tmp.as_file_mut());

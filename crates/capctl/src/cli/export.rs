@@ -47,15 +47,6 @@ fn progress_bar(total: Option<u64>, unit: &str) -> ProgressBar {
     bar
 }
 
-/// Runs `work`, or stops it on Ctrl-C. Dropping the future drops its temporary file too, so an
-/// interrupted export leaves nothing behind.
-async fn unless_interrupted<T>(work: impl std::future::Future<Output = Result<T>>) -> Result<T> {
-    tokio::select! {
-        r = work => r,
-        _ = tokio::signal::ctrl_c() => Err(Error::Internal(anyhow::anyhow!("interrupted; nothing written"))),
-    }
-}
-
 fn is_broken_pipe(err: &Error) -> bool {
     matches!(err, Error::Internal(e)
         if e.root_cause().downcast_ref::<std::io::Error>()
@@ -68,7 +59,14 @@ impl ExportArgs {
         let filter =
             ExportFilter::new(&self.event, self.session.as_deref(), self.status.as_deref())?;
         let pool = b.pg().await?;
+        // An unknown event or session is reported first (exit 5), with or without --json.
         export::check_filter(pool, &filter).await?;
+        let to_stdout = self.output.as_ref().is_none_or(|p| p.as_os_str() == "-");
+        if out.json && to_stdout {
+            return Err(Error::invalid(
+                "--json needs --output FILE: without it stdout carries the CSV itself, so there is no room for a JSON summary",
+            ));
+        }
         let bar = if progress_allowed() {
             progress_bar(Some(export::count_rows(pool, &filter).await?), "rows")
         } else {
@@ -78,9 +76,8 @@ impl ExportArgs {
         let mut on_rows = move |n: u64| progress.set_position(n);
         match self.output.filter(|p| p.as_os_str() != "-") {
             Some(path) => {
-                let summary =
-                    unless_interrupted(export::export_to_file(pool, &filter, &path, &mut on_rows))
-                        .await;
+                // A signal drops this future (see cli::signals): the temporary file goes with it.
+                let summary = export::export_to_file(pool, &filter, &path, &mut on_rows).await;
                 bar.finish_and_clear();
                 let summary = summary?;
                 out.emit(&summary, || {
@@ -92,11 +89,8 @@ impl ExportArgs {
                 })
             }
             None => {
-                // stdout carries the CSV itself, so --json changes nothing here.
                 let mut w = BufWriter::with_capacity(256 * 1024, std::io::stdout());
-                let written =
-                    unless_interrupted(export::write_csv(pool, &filter, &mut w, &mut on_rows))
-                        .await;
+                let written = export::write_csv(pool, &filter, &mut w, &mut on_rows).await;
                 bar.finish_and_clear();
                 match written {
                     // `capctl export-rsvps … | head` is not an error.

@@ -8,6 +8,7 @@ use capctl_core::backends::Backends;
 use capctl_core::config::{
     DEFAULT_DATABASE_URL, DEFAULT_REDIS_PREFIX, DEFAULT_REDIS_URL, Settings,
 };
+use std::time::Duration;
 
 pub mod args;
 pub mod bench;
@@ -21,6 +22,7 @@ pub mod output;
 pub mod reconcile;
 pub mod schedule;
 pub mod session;
+pub mod signals;
 pub mod stream;
 
 pub use output::Output;
@@ -33,7 +35,8 @@ pub use output::Output;
     long_about = None,
     propagate_version = true,
     after_help = "Exit codes: 0 done, 1 internal error, 2 invalid input, 3 at capacity, 4 waitlisted, \
-                  5 not found, 6 precondition failed, 7 backend unreachable, 8 drift found"
+                  5 not found, 6 precondition failed, 7 backend unreachable or a wait ran out, \
+                  8 drift found, 129/130/143 stopped by SIGHUP/SIGINT/SIGTERM"
 )]
 pub struct Cli {
     #[command(flatten)]
@@ -63,6 +66,22 @@ pub struct GlobalArgs {
     /// More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides
     #[arg(short, long, action = clap::ArgAction::Count, global = true)]
     pub verbose: u8,
+    /// Longest wait for a connection to PostgreSQL or Redis
+    #[arg(long, env = "CAPCTL_CONNECT_TIMEOUT", default_value = "5s", global = true,
+          value_parser = args::duration_arg, value_name = "DUR")]
+    pub connect_timeout: Duration,
+    /// Longest a PostgreSQL statement may run (bulk import and export are exempt)
+    #[arg(long, env = "CAPCTL_STATEMENT_TIMEOUT", default_value = "30s", global = true,
+          value_parser = args::duration_arg, value_name = "DUR")]
+    pub statement_timeout: Duration,
+    /// Longest wait for a row another PostgreSQL client has locked
+    #[arg(long, env = "CAPCTL_LOCK_TIMEOUT", default_value = "10s", global = true,
+          value_parser = args::duration_arg, value_name = "DUR")]
+    pub lock_timeout: Duration,
+    /// Longest wait for Redis to answer one command
+    #[arg(long, env = "CAPCTL_REDIS_TIMEOUT", default_value = "5s", global = true,
+          value_parser = args::duration_arg, value_name = "DUR")]
+    pub redis_timeout: Duration,
 }
 
 #[derive(Debug, Subcommand)]
@@ -102,7 +121,20 @@ impl Cli {
             database_url: self.global.database_url.clone(),
             redis_url: self.global.redis_url.clone(),
             redis_prefix: self.global.redis_prefix.clone(),
-            ..Settings::default()
+            connect_timeout: self.global.connect_timeout,
+            statement_timeout: self.global.statement_timeout,
+            lock_timeout: self.global.lock_timeout,
+            redis_timeout: self.global.redis_timeout,
+        }
+    }
+
+    /// Watchers stop by themselves on a signal (finishing the step under way, exit 0); every
+    /// other command is dropped by the run loop when a signal comes.
+    fn stops_by_itself(&self) -> bool {
+        match &self.command {
+            Command::Reconcile(args) => args.watch,
+            Command::Stream(stream::StreamCommand::Viewers(args)) => args.watch,
+            _ => false,
         }
     }
 
@@ -112,13 +144,32 @@ impl Cli {
         }
     }
 
+    /// Runs the command, raced against the first of SIGINT, SIGTERM and SIGHUP (the one race
+    /// against signals): a signal drops the command, which rolls back its transaction and
+    /// removes its temporary files, and the result is [`capctl_core::Error::Interrupted`].
     pub async fn run(self) -> Result<()> {
+        let stops_by_itself = self.stops_by_itself();
+        signals::listen((!stops_by_itself).then_some(signals::GRACE))?;
+        let settings = self.settings();
+        let result = if stops_by_itself {
+            self.dispatch(&settings).await
+        } else {
+            tokio::select! {
+                biased;
+                result = self.dispatch(&settings) => result,
+                signal = signals::received() => Err(capctl_core::Error::Interrupted(signal)),
+            }
+        };
+        result.map_err(|e| e.with_wait_limits(&settings))
+    }
+
+    async fn dispatch(self, settings: &Settings) -> Result<()> {
         let out = self.output();
         // Commands that need no backend return before any settings are checked or used.
         if let Command::Completions(args) = &self.command {
             return args.run();
         }
-        let settings = self.settings();
+        let settings = settings.clone();
         settings.validate()?;
         match self.command {
             Command::Completions(_) => unreachable!("handled above"),
@@ -193,24 +244,81 @@ pub fn report_usage_error(err: clap::Error) -> std::process::ExitCode {
 
 /// Prints an error once on stderr, as one line, and returns its exit code.
 pub fn report(err: &capctl_core::Error) -> std::process::ExitCode {
+    eprintln!("capctl: error: {}", error_line(err));
+    err.to_exit_code()
+}
+
+/// The one rendering of an error: one line, each text once, the CLI's advice appended, every
+/// password redacted.
+pub fn error_line(err: &capctl_core::Error) -> String {
     let text = match err {
-        capctl_core::Error::Internal(e) => format!("{e:#}"),
+        capctl_core::Error::Internal(e) => chain_once(e.chain()),
         other => other.to_string(),
     };
-    let line = capctl_core::config::redact(&format!("{text}{}", hint(err))).replace('\n', " ");
-    eprintln!("capctl: error: {line}");
-    err.to_exit_code()
+    capctl_core::config::redact(&format!("{text}{}", hint(err))).replace('\n', " ")
+}
+
+/// An error and its causes as `outer: inner: root`, each text once: a cause whose text the
+/// line already holds (sqlx's "error returned from database: X" over X, a context that quotes
+/// its source) adds nothing and is left out.
+fn chain_once<'a>(chain: impl Iterator<Item = &'a (dyn std::error::Error + 'static)>) -> String {
+    let mut line = String::new();
+    for cause in chain {
+        let text = cause.to_string();
+        let text = text.trim();
+        if text.is_empty() || line.contains(text) {
+            continue;
+        }
+        if !line.is_empty() {
+            line.push_str(": ");
+        }
+        line.push_str(text);
+    }
+    line
 }
 
 /// What the user can do about a refusal, in the CLI's own words (flags and commands).
 fn hint(err: &capctl_core::Error) -> &'static str {
     use capctl_core::Error;
+    use capctl_core::error::{Backend, Wait};
     match err {
         Error::NotRegistered { .. } => "; register first with `capctl event register`",
         Error::Overlap { .. } => "; pass --allow-overlap to confirm anyway",
         Error::BelowTaken { .. } => {
             "; pass --force to set it anyway (nobody is removed, nobody new is admitted until below)"
         }
+        Error::BadUrl { backend, .. } => match backend {
+            Backend::Postgres => "; check --database-url (or DATABASE_URL, .env)",
+            Backend::Redis => "; check --redis-url (or REDIS_URL, .env)",
+        },
+        Error::Timeout { wait, .. } => match wait {
+            Wait::PostgresConnect | Wait::RedisConnect => {
+                "; set --connect-timeout (CAPCTL_CONNECT_TIMEOUT) to wait longer"
+            }
+            Wait::Statement => {
+                "; set --statement-timeout (CAPCTL_STATEMENT_TIMEOUT) to wait longer"
+            }
+            Wait::Lock => "; set --lock-timeout (CAPCTL_LOCK_TIMEOUT) to wait longer",
+            Wait::RedisResponse => "; set --redis-timeout (CAPCTL_REDIS_TIMEOUT) to wait longer",
+        },
         _ => "",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cause_already_in_the_line_is_not_repeated() {
+        let err = capctl_core::Error::Internal(
+            anyhow::anyhow!("canceling statement due to lock timeout")
+                .context("error returned from database: canceling statement due to lock timeout")
+                .context("database error"),
+        );
+        assert_eq!(
+            error_line(&err),
+            "database error: error returned from database: canceling statement due to lock timeout"
+        );
     }
 }

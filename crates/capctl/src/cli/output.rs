@@ -2,7 +2,8 @@
 
 use std::io::{IsTerminal, Write};
 
-use comfy_table::{Cell, ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
+use comfy_table::presets::{ASCII_FULL_CONDENSED, UTF8_FULL_CONDENSED};
+use comfy_table::{Cell, ContentArrangement, Table};
 use serde::Serialize;
 
 use capctl_core::Result;
@@ -51,16 +52,22 @@ fn print_line(text: &str) -> Result<()> {
     }
 }
 
-/// A table with the house style; colour and width only when stdout is a terminal.
+/// A table with the house style: box drawing, colour and width only when stdout is a terminal;
+/// plain ASCII when it is piped or redirected (grep, awk and old terminals read it as is).
 pub fn table<I, S>(header: I) -> Table
 where
     I: IntoIterator<Item = S>,
     S: Into<Cell>,
 {
     let mut t = Table::new();
-    t.load_preset(UTF8_FULL_CONDENSED)
-        .set_content_arrangement(ContentArrangement::Dynamic);
-    if !std::io::stdout().is_terminal() || no_color() {
+    let terminal = std::io::stdout().is_terminal();
+    t.load_preset(if terminal {
+        UTF8_FULL_CONDENSED
+    } else {
+        ASCII_FULL_CONDENSED
+    })
+    .set_content_arrangement(ContentArrangement::Dynamic);
+    if !terminal || no_color() {
         t.force_no_tty();
     }
     t.set_header(header);

@@ -4,8 +4,6 @@ use clap::Args;
 
 use std::sync::{Arc, Mutex};
 
-use tokio::signal::unix::{SignalKind, signal};
-
 use crate::cli::Output;
 use crate::cli::args::duration_arg;
 use crate::cli::output::table;
@@ -17,7 +15,7 @@ use capctl_core::{Error, Result};
 
 #[derive(Debug, Args)]
 pub struct ReconcileArgs {
-    /// Run as a daemon, one pass every --interval, until SIGINT/SIGTERM
+    /// Run as a daemon, one pass every --interval, until SIGINT/SIGTERM/SIGHUP
     #[arg(long)]
     pub watch: bool,
     /// Time between passes with --watch
@@ -50,14 +48,9 @@ impl ReconcileArgs {
             };
         }
 
-        // Listen before the first pass, so a signal during it ends the loop after it.
-        let mut interrupt = signal(SignalKind::interrupt()).map_err(anyhow::Error::from)?;
-        let mut terminate = signal(SignalKind::terminate()).map_err(anyhow::Error::from)?;
-        let stop = async move {
-            tokio::select! {
-                _ = interrupt.recv() => {}
-                _ = terminate.recv() => {}
-            }
+        // The run loop listens from the start, so a signal during a pass ends the loop after it.
+        let stop = async {
+            crate::cli::signals::received().await;
         };
         let metrics = Arc::new(Mutex::new(Metrics::default()));
         if let Some(addr) = self.metrics_addr {
@@ -71,7 +64,7 @@ impl ReconcileArgs {
             Ok(report) => out.emit_line(report, || render_line(report)),
             Err(e) => {
                 // The daemon outlives a backend outage; each failed pass is one line on stderr.
-                let line = capctl_core::config::redact(&e.to_string()).replace('\n', " ");
+                let line = crate::cli::error_line(&e.with_wait_limits(b.settings()));
                 eprintln!("capctl: warning: reconcile pass failed: {line}");
                 Ok(())
             }

@@ -218,7 +218,7 @@ impl ViewersArgs {
     }
 }
 
-/// Draws `frame` every `interval` until Ctrl-C (or SIGTERM): a redrawn table on a terminal,
+/// Draws `frame` every `interval` until Ctrl-C (or SIGTERM, SIGHUP): a redrawn table on a terminal,
 /// one JSON line per tick with `--json`.
 pub(crate) async fn redraw_until_ctrl_c<F, Fut>(
     out: Output,
@@ -230,10 +230,7 @@ where
     Fut: std::future::Future<Output = Result<(serde_json::Value, String)>>,
 {
     use std::io::IsTerminal;
-    use tokio::signal::unix::{SignalKind, signal};
-    // Listen before the first frame, so an early Ctrl-C is a clean stop too.
-    let mut interrupt = signal(SignalKind::interrupt()).map_err(anyhow::Error::from)?;
-    let mut terminate = signal(SignalKind::terminate()).map_err(anyhow::Error::from)?;
+    // The run loop listens from the start (cli::signals), so an early Ctrl-C is a clean stop too.
     let clear = !out.json && std::io::stdout().is_terminal();
     loop {
         let (json, human) = frame().await?;
@@ -261,8 +258,7 @@ where
             })?;
         }
         tokio::select! {
-            _ = interrupt.recv() => return Ok(()),
-            _ = terminate.recv() => return Ok(()),
+            _ = crate::cli::signals::received() => return Ok(()),
             () = tokio::time::sleep(interval) => {}
         }
     }
