@@ -255,6 +255,8 @@ impl Error {
 /// SQLSTATE raised by the database guard when a write would put more people in a
 /// session than its capacity (see migrations).
 pub const SQLSTATE_OVERSELL: &str = "CP001";
+/// SQLSTATE raised when a session would lie outside its event's span (see migrations).
+pub const SQLSTATE_OUTSIDE_EVENT: &str = "CP002";
 
 impl From<sqlx::Error> for Error {
     fn from(err: sqlx::Error) -> Self {
@@ -272,6 +274,7 @@ impl From<sqlx::Error> for Error {
             )),
             E::Database(db) => match db.code().as_deref() {
                 Some(SQLSTATE_OVERSELL) => Self::Full(db.message().to_string()),
+                Some(SQLSTATE_OUTSIDE_EVENT) => Self::InvalidInput(db.message().to_string()),
                 // lock_not_available from lock_timeout (NOWAIT raises it too, without "timeout")
                 Some("55P03") if db.message().contains("lock timeout") => Self::Timeout {
                     wait: Wait::Lock,

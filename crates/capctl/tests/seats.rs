@@ -650,7 +650,21 @@ async fn expired_offer_passes_on_at_the_next_write(pool: PgPool) {
 #[sqlx::test(migrator = "capctl_core::MIGRATOR")]
 async fn no_offers_once_the_session_has_started_and_none_after_it_ended(pool: PgPool) {
     let env = TestEnv::new(pool).await;
-    env.event("e1", &[]);
+    // Sessions lie within their event: this event began a day ago.
+    let from = rfc3339(Utc::now() - Duration::days(1));
+    env.run(&[
+        "event",
+        "create",
+        "--id",
+        "e1",
+        "--name",
+        "Test event",
+        "--starts-at",
+        &from,
+        "--ends-at",
+        "2030-06-03T18:00:00Z",
+    ])
+    .success();
     session_at(
         &env,
         "e1",

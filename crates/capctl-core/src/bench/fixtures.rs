@@ -33,7 +33,7 @@ pub async fn create_bench_event(
     events::create_event(
         pool,
         NewEvent {
-            id: Some(id.to_string()),
+            id: Some(id.parse()?),
             name: "capctl benchmark".into(),
             starts_at,
             ends_at,
@@ -316,7 +316,7 @@ pub async fn seed_synthetic(pool: &PgPool, event_id: &str, rows: u64) -> Result<
             SET maximum_capacity = t.taken, current_attendance = t.taken,
                 waitlist_length = t.waiting, updated_at = now()
            FROM (SELECT session_id,
-                        count(*) FILTER (WHERE status IN ('CONFIRMED', 'OFFERED'))::integer AS taken,
+                        count(*) FILTER (WHERE capctl_holds_seat(status))::integer AS taken,
                         count(*) FILTER (WHERE status = 'WAITLISTED')::integer AS waiting
                    FROM session_rsvps WHERE session_id LIKE 'ses\\_seed\\_' || $1 || '\\_%'
                   GROUP BY session_id) t

@@ -153,7 +153,7 @@ fn rfc3339(column: &str) -> String {
 
 /// Fails with NotFound unless the event exists and, when given, the session belongs to it.
 pub async fn check_filter(pool: &PgPool, filter: &ExportFilter) -> Result<()> {
-    crate::catalog::events::require_event(pool, &filter.event_id).await?;
+    crate::catalog::events::require_event(pool, &filter.event_id.parse()?).await?;
     if let Some(session) = &filter.session_id {
         let owner: Option<String> =
             sqlx::query_scalar("SELECT event_id FROM sessions WHERE id = $1")

@@ -76,8 +76,8 @@ pub struct CreateArgs {
 impl CreateArgs {
     async fn run(self, b: &Backends, out: Output) -> Result<()> {
         let new = NewBooth {
-            event_id: self.event.into_string(),
-            id: self.id.map(BoothId::into_string),
+            event_id: self.event,
+            id: self.id,
             name: self.name,
             tier: self.tier,
             max_visitors: self.max_visitors,
@@ -91,8 +91,8 @@ pub fn render_booths(list: &[Booth]) -> String {
     let mut t = table(["booth", "event", "name", "tier", "max visitors"]);
     for bo in list {
         t.add_row([
-            bo.booth_id.clone(),
-            bo.event_id.clone(),
+            bo.booth_id.to_string(),
+            bo.event_id.to_string(),
             bo.name.clone(),
             or_dash(bo.tier.clone()),
             or_unlimited(bo.max_visitors),

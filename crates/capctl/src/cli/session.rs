@@ -3,11 +3,12 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use clap::{Args, Subcommand};
 
-use crate::cli::args::{duration_arg, id_arg, timestamp_arg};
+use crate::cli::args::{duration_arg, timestamp_arg};
 use crate::cli::output::{or_dash, or_unlimited, table, ts};
 use crate::cli::{LimitArgs, Output};
 use capctl_core::backends::Backends;
 use capctl_core::catalog::sessions::{self, NewSession, SessionSeats};
+use capctl_core::ids::{EventId, SessionId, UserId};
 use capctl_core::seats::{
     self, Cancellation, CapacityChange, RsvpOutcome, RsvpStatus, WaitlistEntry,
 };
@@ -46,8 +47,8 @@ impl SessionCommand {
 #[derive(Debug, Args)]
 pub struct CreateArgs {
     /// Event id
-    #[arg(long, value_parser = id_arg)]
-    pub event: String,
+    #[arg(long)]
+    pub event: EventId,
     /// Session title
     #[arg(long)]
     pub title: String,
@@ -58,8 +59,8 @@ pub struct CreateArgs {
     #[arg(long, value_parser = timestamp_arg, value_name = "TS")]
     pub ends_at: DateTime<Utc>,
     /// Your own id (default: ses_<random>)
-    #[arg(long, value_parser = id_arg)]
-    pub id: Option<String>,
+    #[arg(long)]
+    pub id: Option<SessionId>,
     /// Seats (default: unlimited)
     #[arg(long, value_name = "N", allow_negative_numbers = true)]
     pub max_participants: Option<i64>,
@@ -95,8 +96,8 @@ impl CreateArgs {
 #[derive(Debug, Args)]
 pub struct ListArgs {
     /// Event id
-    #[arg(long, value_parser = id_arg)]
-    pub event: String,
+    #[arg(long)]
+    pub event: EventId,
 }
 
 impl ListArgs {
@@ -125,7 +126,7 @@ pub fn render_sessions(list: &[SessionSeats]) -> String {
     ]);
     for s in list {
         t.add_row([
-            s.session_id.clone(),
+            s.session_id.to_string(),
             s.title.clone(),
             ts(&s.starts_at),
             ts(&s.ends_at),
@@ -152,8 +153,8 @@ pub fn render_sessions(list: &[SessionSeats]) -> String {
 #[derive(Debug, Args)]
 pub struct SetCapacityArgs {
     /// Session id
-    #[arg(long, value_parser = id_arg)]
-    pub session: String,
+    #[arg(long)]
+    pub session: SessionId,
     #[command(flatten)]
     pub limit: LimitArgs,
     /// Allow a capacity below the seats already taken (nobody is removed; nobody new admitted)
@@ -198,7 +199,7 @@ fn confirm_force(reason: &str) -> Result<bool> {
 fn render_capacity_change(c: &CapacityChange) -> String {
     let mut t = table(["session", "capacity", "was", "taken", "offers sent"]);
     t.add_row([
-        c.session_id.clone(),
+        c.session_id.to_string(),
         or_unlimited(c.capacity),
         or_unlimited(c.previous_capacity),
         c.taken.to_string(),
@@ -228,11 +229,11 @@ fn render_capacity_change(c: &CapacityChange) -> String {
 #[derive(Debug, Args)]
 pub struct RsvpArgs {
     /// Session id
-    #[arg(long, value_parser = id_arg)]
-    pub session: String,
+    #[arg(long)]
+    pub session: SessionId,
     /// User id
-    #[arg(long, value_parser = id_arg)]
-    pub user: String,
+    #[arg(long)]
+    pub user: UserId,
     /// Confirm even if it overlaps another confirmed session of the user
     #[arg(long)]
     pub allow_overlap: bool,
@@ -259,8 +260,8 @@ impl RsvpArgs {
 fn render_rsvp(r: &RsvpOutcome) -> String {
     let mut t = table(["session", "user", "status", "position", "taken", "capacity"]);
     t.add_row([
-        r.session_id.clone(),
-        r.user_id.clone(),
+        r.session_id.to_string(),
+        r.user_id.to_string(),
         r.status.to_string(),
         or_dash(r.waitlist_position),
         or_dash(r.taken),
@@ -286,11 +287,11 @@ fn render_rsvp(r: &RsvpOutcome) -> String {
 #[derive(Debug, Args)]
 pub struct CancelArgs {
     /// Session id
-    #[arg(long, value_parser = id_arg)]
-    pub session: String,
+    #[arg(long)]
+    pub session: SessionId,
     /// User id
-    #[arg(long, value_parser = id_arg)]
-    pub user: String,
+    #[arg(long)]
+    pub user: UserId,
 }
 
 impl CancelArgs {
@@ -303,8 +304,8 @@ impl CancelArgs {
 fn render_cancellation(c: &Cancellation) -> String {
     let mut t = table(["session", "user", "status", "was", "offers sent"]);
     t.add_row([
-        c.session_id.clone(),
-        c.user_id.clone(),
+        c.session_id.to_string(),
+        c.user_id.to_string(),
         c.status.to_string(),
         c.previous_status.to_string(),
         c.offers_sent.to_string(),
@@ -328,8 +329,8 @@ fn render_cancellation(c: &Cancellation) -> String {
 #[derive(Debug, Args)]
 pub struct WaitlistArgs {
     /// Session id
-    #[arg(long, value_parser = id_arg)]
-    pub session: String,
+    #[arg(long)]
+    pub session: SessionId,
 }
 
 impl WaitlistArgs {
@@ -353,7 +354,7 @@ fn render_waitlist(session: &str, queue: &[WaitlistEntry]) -> String {
     for e in queue {
         t.add_row([
             or_dash(e.position),
-            e.user_id.clone(),
+            e.user_id.to_string(),
             e.status.to_string(),
             ts(&e.waitlisted_at),
             or_dash(e.offer_expires_at.as_ref().map(ts)),
