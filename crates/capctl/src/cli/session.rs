@@ -169,9 +169,10 @@ impl SetCapacityArgs {
         let change = match seats::set_capacity(pool, &self.session, limit, self.force).await {
             // At a terminal, a cut below what is taken is asked about (default No) instead of
             // refused outright; scripts without --force still get exit 6.
-            Err(err @ Error::BelowTaken { .. })
-                if !self.force && !out.json && confirm_force(&err.to_string())? =>
-            {
+            Err(err @ Error::BelowTaken { .. }) if !self.force && !out.json => {
+                if !confirm_force(err.to_string()).await? {
+                    return Err(err);
+                }
                 seats::set_capacity(pool, &self.session, limit, true).await?
             }
             other => other?,
@@ -181,19 +182,24 @@ impl SetCapacityArgs {
 }
 
 /// Asks on the terminal whether to force a capacity below the seats taken. False (no prompt)
-/// unless both stdin and stderr are terminals.
-fn confirm_force(reason: &str) -> Result<bool> {
+/// unless both stdin and stderr are terminals. The prompt blocks on the terminal, so it runs
+/// off the async threads: a signal meanwhile still ends the command at once.
+async fn confirm_force(reason: String) -> Result<bool> {
     use std::io::IsTerminal;
     if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
         return Ok(false);
     }
-    dialoguer::Confirm::new()
-        .with_prompt(format!(
-            "{reason}. Set it anyway? Nobody is removed; nobody new is admitted until below"
-        ))
-        .default(false)
-        .interact_on(&dialoguer::console::Term::stderr())
-        .map_err(|e| Error::Internal(anyhow::anyhow!("reading the answer: {e}")))
+    tokio::task::spawn_blocking(move || {
+        dialoguer::Confirm::new()
+            .with_prompt(format!(
+                "{reason}. Set it anyway? Nobody is removed; nobody new is admitted until below"
+            ))
+            .default(false)
+            .interact_on(&dialoguer::console::Term::stderr())
+    })
+    .await
+    .map_err(anyhow::Error::from)?
+    .map_err(|e| Error::Internal(anyhow::anyhow!("reading the answer: {e}")))
 }
 
 fn render_capacity_change(c: &CapacityChange) -> String {
