@@ -5,7 +5,7 @@ use sqlx::{FromRow, PgPool};
 
 use crate::catalog::events::{duplicate_as_invalid, require_event};
 use crate::ids::{BoothId, EventId, validate_capacity, validate_name, validate_optional_text};
-use crate::{Error, Result};
+use crate::{Error, Missing, Result};
 
 #[derive(Debug, Clone)]
 pub struct NewBooth {
@@ -54,7 +54,7 @@ pub async fn get_booth(pool: &PgPool, booth_id: &BoothId) -> Result<Booth> {
         .bind(booth_id)
         .fetch_optional(pool)
         .await?
-        .ok_or_else(|| Error::not_found(format!("booth {booth_id:?} not found")))
+        .ok_or_else(|| Error::NotFound(Missing::Booth(booth_id.clone())))
 }
 
 pub async fn list_booths(pool: &PgPool, event_id: &EventId) -> Result<Vec<Booth>> {
@@ -83,7 +83,7 @@ pub async fn set_max_visitors(
         .execute(db)
         .await?;
     if updated.rows_affected() == 0 {
-        return Err(Error::not_found(format!("booth {booth_id:?} not found")));
+        return Err(Error::NotFound(Missing::Booth(booth_id.clone())));
     }
     Ok(())
 }

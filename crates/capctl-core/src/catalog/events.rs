@@ -8,7 +8,7 @@ use crate::ids::{
     EventId, UserId, text_enum, validate_capacity, validate_email, validate_name,
     validate_optional_text, validate_range,
 };
-use crate::{Error, Result};
+use crate::{AtCapacity, Error, Missing, Result};
 
 #[derive(Debug, Clone)]
 pub struct NewEvent {
@@ -184,11 +184,11 @@ pub async fn register(
         RegisterResult::Created => true,
         RegisterResult::Repeat => false,
         RegisterResult::Full => {
-            return Err(Error::full(format!(
-                "event {event_id:?} is full: {} of {} attendees registered",
-                row.registered.unwrap_or_default(),
-                row.max_attendees.unwrap_or_default()
-            )));
+            return Err(Error::Full(AtCapacity::Event {
+                event: event_id.clone(),
+                registered: row.registered.unwrap_or_default(),
+                max: row.max_attendees.unwrap_or_default().into(),
+            }));
         }
         RegisterResult::NotFound => return Err(event_not_found(event_id)),
     };
@@ -213,7 +213,7 @@ struct RegisterRow {
 }
 
 pub(crate) fn event_not_found(event_id: &EventId) -> Error {
-    Error::not_found(format!("event {event_id:?} not found"))
+    Error::NotFound(Missing::Event(event_id.clone()))
 }
 
 /// Sets or clears `virtual_settings.max_concurrent_viewers`, keeping the other settings.

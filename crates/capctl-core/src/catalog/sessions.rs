@@ -12,7 +12,7 @@ use crate::ids::{
     EventId, MAX_OFFER_TTL, SessionId, validate_capacity, validate_name, validate_optional_text,
     validate_range, validate_within_event,
 };
-use crate::{Error, Result};
+use crate::{Error, Missing, Result};
 
 pub const DEFAULT_OFFER_TTL: Duration = Duration::from_secs(30 * 60);
 
@@ -127,5 +127,5 @@ pub async fn get_session(pool: &PgPool, session_id: &SessionId) -> Result<Sessio
     .bind(session_id)
     .fetch_optional(pool)
     .await?
-    .ok_or_else(|| Error::not_found(format!("session {session_id:?} not found")))
+    .ok_or_else(|| Error::NotFound(Missing::Session(session_id.clone())))
 }

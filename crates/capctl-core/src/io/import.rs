@@ -13,7 +13,7 @@ use sqlx::PgPool;
 use crate::ids::{
     EventId, UserId, shorten, text_enum, validate_email, validate_id, validate_optional_text,
 };
-use crate::{Error, Result};
+use crate::{AtCapacity, Error, Result};
 
 /// The only header accepted (case, surrounding spaces and a UTF-8 BOM are tolerated).
 pub const HEADER: [&str; 3] = ["user_id", "name", "email"];
@@ -454,16 +454,12 @@ pub async fn import_registrations(
             return Err(crate::catalog::events::event_not_found(event_id));
         }
         RegisterManyResult::Full => {
-            let (new, registered) = (
-                i64::from(row.new_registrations),
-                row.registered.unwrap_or_default(),
-            );
-            let max = i64::from(row.max_attendees.unwrap_or_default());
-            return Err(Error::full(format!(
-                "importing would register {new} new attendees but event {event_id:?} has {} of {max} places left: {} over max_attendees; nothing imported",
-                (max - registered).max(0),
-                registered + new - max
-            )));
+            return Err(Error::Full(AtCapacity::Import {
+                event: event_id.clone(),
+                new: row.new_registrations.into(),
+                registered: row.registered.unwrap_or_default(),
+                max: row.max_attendees.unwrap_or_default().into(),
+            }));
         }
     }
     tx.commit().await?;

@@ -10,7 +10,7 @@ use serde::Serialize;
 use sqlx::{FromRow, PgPool};
 
 use crate::ids::{EventId, SessionId, UserId, text_enum, validate_capacity};
-use crate::{Error, Result};
+use crate::{AtCapacity, Error, Missing, Result};
 
 text_enum! {
     /// Where an RSVP stands (`session_rsvps.status`).
@@ -176,11 +176,11 @@ pub async fn rsvp(
     match row.outcome {
         RsvpResult::Confirmed | RsvpResult::Waitlisted => outcome(false),
         RsvpResult::Repeat => outcome(true),
-        RsvpResult::Full => Err(Error::full(format!(
-            "session {session_id:?} is full ({} of {} seats taken) and has no waitlist",
-            row.taken.unwrap_or_default(),
-            row.capacity.unwrap_or_default()
-        ))),
+        RsvpResult::Full => Err(Error::Full(AtCapacity::Session {
+            session: session_id.clone(),
+            taken: row.taken.unwrap_or_default().into(),
+            capacity: row.capacity.unwrap_or_default().into(),
+        })),
         RsvpResult::NotFound => Err(session_not_found(session_id)),
         RsvpResult::NotRegistered => Err(Error::NotRegistered {
             user: user_id.clone(),
@@ -231,9 +231,10 @@ pub async fn cancel(
         CancelResult::Repeat => true,
         CancelResult::NotFound => return Err(session_not_found(session_id)),
         CancelResult::NoRsvp => {
-            return Err(Error::not_found(format!(
-                "user {user_id:?} has no RSVP for session {session_id:?} to cancel"
-            )));
+            return Err(Error::NotFound(Missing::Rsvp {
+                session: session_id.clone(),
+                user: user_id.clone(),
+            }));
         }
     };
     // capctl_cancel's result columns are a published contract, so the seats are read after it
@@ -338,7 +339,7 @@ async fn require_session(pool: &PgPool, session_id: &SessionId) -> Result<()> {
 }
 
 fn session_not_found(session_id: &SessionId) -> Error {
-    Error::not_found(format!("session {session_id:?} not found"))
+    Error::NotFound(Missing::Session(session_id.clone()))
 }
 
 #[cfg(test)]

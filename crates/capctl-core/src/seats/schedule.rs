@@ -6,7 +6,7 @@ use sqlx::{FromRow, PgPool};
 
 use crate::ids::{EventId, SessionId, UserId};
 use crate::seats::RsvpStatus;
-use crate::{Error, Result};
+use crate::{Error, Missing, Result};
 
 /// One session of a user's personal schedule.
 #[derive(Debug, Clone, Serialize, FromRow, PartialEq)]
@@ -68,7 +68,7 @@ pub async fn schedule(
 
 /// NotFound for an unknown event, pointing at the right event when the id is a session's.
 async fn require_event_for_schedule(pool: &PgPool, event_id: &EventId) -> Result<()> {
-    let (event_exists, session_event): (bool, Option<String>) = sqlx::query_as(
+    let (event_exists, session_event): (bool, Option<EventId>) = sqlx::query_as(
         "SELECT EXISTS (SELECT 1 FROM events WHERE id = $1),
                 (SELECT event_id FROM sessions WHERE id = $1)",
     )
@@ -77,9 +77,10 @@ async fn require_event_for_schedule(pool: &PgPool, event_id: &EventId) -> Result
     .await?;
     match (event_exists, session_event) {
         (true, _) => Ok(()),
-        (false, Some(owner)) => Err(Error::not_found(format!(
-            "event {event_id:?} not found: that is a session of event {owner:?}"
-        ))),
-        (false, None) => Err(Error::not_found(format!("event {event_id:?} not found"))),
+        (false, Some(owner)) => Err(Error::NotFound(Missing::EventIsSession {
+            id: event_id.clone(),
+            owner,
+        })),
+        (false, None) => Err(Error::NotFound(Missing::Event(event_id.clone()))),
     }
 }

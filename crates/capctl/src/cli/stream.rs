@@ -11,7 +11,7 @@ use capctl_core::ids::{EventId, UserId};
 use capctl_core::presence::{
     Admission, DEFAULT_TTL, LeaseStatus, LimitChange, Occupancy, Presence, PresenceScript, Room,
 };
-use capctl_core::{Error, Result};
+use capctl_core::{Error, Missing, Result};
 
 #[derive(Debug, Subcommand)]
 pub enum StreamCommand {
@@ -87,7 +87,7 @@ pub(crate) fn emit_admission(
     out.emit(&answer, || match adm.status {
         LeaseStatus::Admitted => format!("{member} admitted to {room} ({count})"),
         LeaseStatus::Refreshed => format!("{member} already in {room}; lease renewed ({count})"),
-        LeaseStatus::Full => format!("{member} refused: {}", adm.full_message(room)),
+        LeaseStatus::Full => format!("{member} refused: {}", adm.refusal(room)),
         LeaseStatus::Extended => format!("lease of {member} in {room} extended ({count})"),
         LeaseStatus::Lost => {
             format!("lease of {member} in {room} had expired; rejoin ({count})")
@@ -96,10 +96,11 @@ pub(crate) fn emit_admission(
         LeaseStatus::Absent => format!("{member} was not in {room}; nothing changed ({count})"),
     })?;
     match adm.status {
-        LeaseStatus::Full => Err(Error::full(adm.full_message(room))),
-        LeaseStatus::Lost => Err(Error::not_found(format!(
-            "lease of {member:?} in {room} expired or does not exist; rejoin"
-        ))),
+        LeaseStatus::Full => Err(Error::Full(adm.refusal(room))),
+        LeaseStatus::Lost => Err(Error::NotFound(Missing::Lease {
+            room: room.clone(),
+            user: member.clone(),
+        })),
         _ => Ok(()),
     }
 }
