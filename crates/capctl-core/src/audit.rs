@@ -126,7 +126,7 @@ impl SeatCounts {
 pub async fn seat_counts(pool: &PgPool, scope: &Scope) -> Result<Vec<SeatCounts>> {
     Ok(sqlx::query_as(
         "SELECT se.id AS session_id,
-                COALESCE(sc.maximum_capacity, se.max_participants) AS capacity,
+                capctl_effective_capacity(sc.maximum_capacity, se.max_participants) AS capacity,
                 se.waitlist_enabled, se.starts_at > now() AS upcoming,
                 sc.current_attendance, sc.waitlist_length,
                 count(r.id) FILTER (WHERE r.status = 'CONFIRMED') AS confirmed,

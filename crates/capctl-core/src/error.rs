@@ -5,7 +5,8 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
-use crate::ids::{EventId, SessionId, UserId};
+use crate::ids::{BoothId, EventId, SessionId, UserId};
+use crate::presence::Room;
 
 /// A domain failure. Each variant maps to one row of the exit-code table in CLI.md; variants
 /// with fields let callers (the CLI, services) match on what happened instead of reading text.
@@ -22,12 +23,13 @@ pub enum Error {
         shown: String,
         expected: &'static str,
     },
+    /// Refused at a limit.
     #[error("{0}")]
-    Full(String),
+    Full(AtCapacity),
     #[error("{0}")]
     Waitlisted(String),
     #[error("{0}")]
-    NotFound(String),
+    NotFound(Missing),
     /// The user holds no registration for the session's event.
     #[error(
         "user {user:?} is not registered for event {event:?} (session {session:?} belongs to it)"
@@ -185,6 +187,84 @@ impl std::fmt::Display for Signal {
     }
 }
 
+/// What was looked for and is not there (exit 5).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Missing {
+    #[error("event {0:?} not found")]
+    Event(EventId),
+    /// The id given for an event is a session's.
+    #[error("event {id:?} not found: that is a session of event {owner:?}")]
+    EventIsSession { id: EventId, owner: EventId },
+    #[error("session {0:?} not found")]
+    Session(SessionId),
+    /// The session exists, in another event than the one named.
+    #[error("session {session:?} not found in event {event:?} (it belongs to {owner:?})")]
+    SessionOfOtherEvent {
+        session: SessionId,
+        event: EventId,
+        owner: EventId,
+    },
+    #[error("booth {0:?} not found")]
+    Booth(BoothId),
+    /// Nothing to cancel.
+    #[error("user {user:?} has no RSVP for session {session:?} to cancel")]
+    Rsvp { session: SessionId, user: UserId },
+    /// A heartbeat found no live lease: the person must join again, through the limit.
+    #[error("lease of {user:?} in {room} expired or does not exist; rejoin")]
+    Lease { room: Room, user: UserId },
+    /// A row the database was asked for is gone.
+    #[error("not found")]
+    Row,
+}
+
+/// What a refusal at a limit refused (exit 3).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AtCapacity {
+    /// A session without a waitlist, every seat taken.
+    #[error("session {session:?} is full ({taken} of {capacity} seats taken) and has no waitlist")]
+    Session {
+        session: SessionId,
+        taken: i64,
+        capacity: i64,
+    },
+    /// An event at its `max_attendees`.
+    #[error("event {event:?} is full: {registered} of {max} attendees registered")]
+    Event {
+        event: EventId,
+        registered: i64,
+        max: i64,
+    },
+    /// A registration import that would overshoot `max_attendees` (nothing was imported).
+    #[error(
+        "importing would register {new} new attendees but event {event:?} has {} of {max} places left: {} over max_attendees; nothing imported",
+        (max - registered).max(0),
+        registered + new - max
+    )]
+    Import {
+        event: EventId,
+        new: i64,
+        registered: i64,
+        max: i64,
+    },
+    /// A stream or booth at its limit (or above it, after the limit was lowered).
+    #[error("{}", room_full(room, *count, *limit))]
+    Room { room: Room, count: u64, limit: u64 },
+    /// The database guard refused a write that would oversell a session (SQLSTATE CP001).
+    #[error("{0}")]
+    Guard(String),
+}
+
+fn room_full(room: &Room, count: u64, limit: u64) -> String {
+    let people = room.people();
+    if count > limit {
+        format!(
+            "{room} is over its limit: {count} {people} for {limit} places (the limit was lowered); nobody new is admitted until below"
+        )
+    } else {
+        format!("{room} is full: {count} of {limit} {people}")
+    }
+}
+
 /// `session "a"` or `sessions "a", "b"`.
 fn quote_sessions(ids: &[SessionId]) -> String {
     let quoted: Vec<String> = ids.iter().map(|i| format!("{i:?}")).collect();
@@ -199,16 +279,8 @@ impl Error {
         Self::InvalidInput(msg.into())
     }
 
-    pub fn not_found(msg: impl Into<String>) -> Self {
-        Self::NotFound(msg.into())
-    }
-
     pub fn precondition(msg: impl Into<String>) -> Self {
         Self::Precondition(msg.into())
-    }
-
-    pub fn full(msg: impl Into<String>) -> Self {
-        Self::Full(msg.into())
     }
 
     /// The process exit code documented in CLI.md.
@@ -255,12 +327,14 @@ impl Error {
 /// SQLSTATE raised by the database guard when a write would put more people in a
 /// session than its capacity (see migrations).
 pub const SQLSTATE_OVERSELL: &str = "CP001";
+/// SQLSTATE raised when a session would lie outside its event's span (see migrations).
+pub const SQLSTATE_OUTSIDE_EVENT: &str = "CP002";
 
 impl From<sqlx::Error> for Error {
     fn from(err: sqlx::Error) -> Self {
         use sqlx::Error as E;
         match &err {
-            E::RowNotFound => Self::NotFound("not found".into()),
+            E::RowNotFound => Self::NotFound(Missing::Row),
             E::PoolTimedOut => Self::Timeout {
                 wait: Wait::PostgresConnect,
                 limit: None,
@@ -271,7 +345,8 @@ impl From<sqlx::Error> for Error {
                 crate::config::redact(&err.to_string())
             )),
             E::Database(db) => match db.code().as_deref() {
-                Some(SQLSTATE_OVERSELL) => Self::Full(db.message().to_string()),
+                Some(SQLSTATE_OVERSELL) => Self::Full(AtCapacity::Guard(db.message().to_string())),
+                Some(SQLSTATE_OUTSIDE_EVENT) => Self::InvalidInput(db.message().to_string()),
                 // lock_not_available from lock_timeout (NOWAIT raises it too, without "timeout")
                 Some("55P03") if db.message().contains("lock timeout") => Self::Timeout {
                     wait: Wait::Lock,

@@ -95,6 +95,12 @@ macro_rules! id_type {
             }
         }
 
+        impl PartialEq<String> for $name {
+            fn eq(&self, other: &String) -> bool {
+                &self.0 == other
+            }
+        }
+
         impl PartialEq<&str> for $name {
             fn eq(&self, other: &&str) -> bool {
                 self.0 == *other
@@ -102,6 +108,63 @@ macro_rules! id_type {
         }
     };
 }
+
+/// An enum stored as text in PostgreSQL (a status or a function's outcome): `as_str` gives the
+/// database's spelling, `FromStr`/`TryFrom<String>` read it back (an unknown value is an internal
+/// error: the database and this code disagree), serde writes the same text.
+macro_rules! text_enum {
+    ($(#[$doc:meta])* $vis:vis enum $name:ident { $($(#[$vdoc:meta])* $variant:ident = $text:literal,)+ }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        $vis enum $name {
+            $($(#[$vdoc])* $variant,)+
+        }
+
+        impl $name {
+            #[allow(dead_code)]
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(Self::$variant => $text,)+
+                }
+            }
+        }
+
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = $crate::Error;
+
+            fn from_str(s: &str) -> $crate::Result<Self> {
+                match s {
+                    $($text => Ok(Self::$variant),)+
+                    other => Err($crate::Error::Internal(anyhow::anyhow!(
+                        "unknown {} {other:?} from the database",
+                        stringify!($name)
+                    ))),
+                }
+            }
+        }
+
+        impl TryFrom<String> for $name {
+            type Error = $crate::Error;
+
+            fn try_from(s: String) -> $crate::Result<Self> {
+                s.parse()
+            }
+        }
+    };
+}
+pub(crate) use text_enum;
 
 id_type!(
     /// An event (`evt_…` when generated).
@@ -122,8 +185,14 @@ id_type!(
 
 pub const MAX_ID_LEN: usize = 128;
 pub const MAX_NAME_LEN: usize = 200;
-/// Capacities above this are taken as a typo rather than a real room.
+/// Capacities above this are taken as a typo rather than a real room. The database's CHECKs
+/// hold the same number (a test proves they agree); messages take it from here.
 pub const MAX_CAPACITY: i64 = 10_000_000;
+/// The longest a freed seat may be held for the next in line, and the longest duration accepted.
+/// The database's CHECK on `sessions.offer_ttl` holds the same (a test proves they agree).
+pub const MAX_OFFER_TTL: Duration = Duration::from_secs(30 * 24 * 3600);
+/// Timestamps outside these years are typos (0000 would be 1 BC), refused.
+pub const YEARS: std::ops::RangeInclusive<i32> = 1970..=9999;
 
 /// An id is 1..=128 characters of `A-Z a-z 0-9 _ - . : @ +`, starting with a letter or digit:
 /// safe in SQL, in a shell, in a CSV cell and inside a Redis hash tag.
@@ -172,7 +241,21 @@ pub fn validate_name(what: &str, name: &str) -> Result<String> {
             "{what} contains the control character {c:?}"
         )));
     }
+    if let Some(c) = trimmed.chars().find(|c| is_bidi_control(*c)) {
+        return Err(Error::invalid(format!(
+            "{what} contains the bidirectional control character U+{:04X}, which makes text display in an order other than it is stored",
+            u32::from(c)
+        )));
+    }
     Ok(trimmed.to_string())
+}
+
+/// Bidirectional embeddings, overrides and isolates (U+202A..U+202E, U+2066..U+2069): they let a
+/// name show in a CSV or on a dashboard as something else than it is ("Trojan Source"). The
+/// marks U+200E/U+200F are allowed: they reorder nothing and right-to-left names need them.
+/// The database's `capctl_valid_name` refuses the same set.
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
 /// Optional free text such as a room or an email: same rules as a name, empty means none.
@@ -213,16 +296,34 @@ pub fn validate_capacity(what: &str, n: i64) -> Result<i32> {
     Ok(n as i32)
 }
 
-/// Parses an RFC 3339 timestamp such as `2026-12-01T09:00:00Z`.
+/// Parses an RFC 3339 timestamp such as `2026-12-01T09:00:00Z`. A leap second (`:60`, which
+/// would silently become the next second) and years outside [`YEARS`] are refused.
 pub fn parse_timestamp(s: &str) -> Result<DateTime<Utc>> {
-    DateTime::parse_from_rfc3339(s.trim())
+    use chrono::{Datelike, Timelike};
+    let t = DateTime::parse_from_rfc3339(s.trim())
         .map(|t| t.with_timezone(&Utc))
         .map_err(|e| {
             Error::invalid(format!(
                 "{:?} is not an RFC 3339 timestamp like 2026-12-01T09:00:00Z ({e})",
                 shorten(s)
             ))
-        })
+        })?;
+    if t.nanosecond() >= 1_000_000_000 {
+        return Err(Error::invalid(format!(
+            "{:?} is a leap second (:60); use the second before or after it",
+            shorten(s)
+        )));
+    }
+    if !YEARS.contains(&t.year()) {
+        return Err(Error::invalid(format!(
+            "{:?}: year {} is outside {}-{}",
+            shorten(s),
+            t.year(),
+            YEARS.start(),
+            YEARS.end()
+        )));
+    }
+    Ok(t)
 }
 
 /// Checks that a time range is well ordered.
@@ -232,6 +333,31 @@ pub fn validate_range(starts_at: DateTime<Utc>, ends_at: DateTime<Utc>) -> Resul
             "ends-at {} must be after starts-at {}",
             ends_at.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true),
             starts_at.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
+        )));
+    }
+    Ok(())
+}
+
+/// Checks that a session's span lies within its event's: a session outside is almost always a
+/// typo in a date. The database refuses the same (SQLSTATE CP002), whoever writes.
+pub fn validate_within_event(
+    session: (DateTime<Utc>, DateTime<Utc>),
+    event_id: &str,
+    event: (DateTime<Utc>, DateTime<Utc>),
+) -> Result<()> {
+    let show = |t: DateTime<Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true);
+    if session.0 < event.0 {
+        return Err(Error::invalid(format!(
+            "starts-at {} is before event {event_id:?} starts ({}): a session must lie within its event",
+            show(session.0),
+            show(event.0)
+        )));
+    }
+    if session.1 > event.1 {
+        return Err(Error::invalid(format!(
+            "ends-at {} is after event {event_id:?} ends ({}): a session must lie within its event",
+            show(session.1),
+            show(event.1)
         )));
     }
     Ok(())
@@ -250,7 +376,7 @@ pub fn parse_duration(s: &str) -> Result<Duration> {
             "duration {s:?} must be more than zero"
         )));
     }
-    if d > Duration::from_secs(30 * 24 * 3600) {
+    if d > MAX_OFFER_TTL {
         return Err(Error::invalid(format!(
             "duration {s:?} is longer than 30 days"
         )));

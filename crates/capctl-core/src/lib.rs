@@ -16,4 +16,4 @@ pub mod reconcile;
 pub mod seats;
 
 pub use backends::postgres::MIGRATOR;
-pub use error::{Error, Result};
+pub use error::{AtCapacity, Error, Missing, Result};

@@ -29,7 +29,14 @@ async fn full_session(env: &TestEnv) -> Vec<String> {
     env.session("e1", "s1", 9, 10, &["--max-participants", "3"]);
     let users = env.register_many("e1", "u", 5).await;
     for u in &users {
-        seats::rsvp(&env.pool, "s1", u, false).await.unwrap();
+        seats::rsvp(
+            &env.pool,
+            &"s1".parse().unwrap(),
+            &u.parse().unwrap(),
+            false,
+        )
+        .await
+        .unwrap();
     }
     users
 }
@@ -51,7 +58,13 @@ async fn seats_written_by_the_ledger_pass(pool: PgPool) {
     let env = TestEnv::new(pool).await;
     let users = full_session(&env).await;
     // A cancellation passes the seat on as an offer: still consistent.
-    seats::cancel(&env.pool, "s1", &users[0]).await.unwrap();
+    seats::cancel(
+        &env.pool,
+        &"s1".parse().unwrap(),
+        &users[0].parse().unwrap(),
+    )
+    .await
+    .unwrap();
     env.session("e1", "s2", 9, 10, &["--no-waitlist"]);
     assert_eq!(seat_rules(&env).await, vec![]);
     assert_eq!(
@@ -111,7 +124,7 @@ async fn more_seats_taken_than_capacity_is_found(pool: PgPool) {
 async fn a_capacity_forced_below_the_taken_seats_shows_as_over_capacity_only(pool: PgPool) {
     let env = TestEnv::new(pool).await;
     full_session(&env).await;
-    seats::set_capacity(&env.pool, "s1", Some(1), true)
+    seats::set_capacity(&env.pool, &"s1".parse().unwrap(), Some(1), true)
         .await
         .unwrap();
     // Legitimate after a forced cut: the caller that forced it knows which rule to set aside.
@@ -141,13 +154,29 @@ async fn a_waiting_user_whose_schedule_clashes_is_not_owed_the_free_seat(pool: P
     env.session("e1", "s1", 9, 10, &["--max-participants", "1"]);
     env.session("e1", "s2", 9, 10, &[]);
     let users = env.register_many("e1", "u", 2).await;
-    seats::rsvp(&env.pool, "s1", &users[0], false)
-        .await
-        .unwrap();
-    seats::rsvp(&env.pool, "s1", &users[1], false)
-        .await
-        .unwrap();
-    seats::cancel(&env.pool, "s1", &users[0]).await.unwrap();
+    seats::rsvp(
+        &env.pool,
+        &"s1".parse().unwrap(),
+        &users[0].parse().unwrap(),
+        false,
+    )
+    .await
+    .unwrap();
+    seats::rsvp(
+        &env.pool,
+        &"s1".parse().unwrap(),
+        &users[1].parse().unwrap(),
+        false,
+    )
+    .await
+    .unwrap();
+    seats::cancel(
+        &env.pool,
+        &"s1".parse().unwrap(),
+        &users[0].parse().unwrap(),
+    )
+    .await
+    .unwrap();
     // users[1] holds the offer; confirm them at the same time elsewhere instead, by raw SQL,
     // and free the seat: they wait, but their schedule clashes, so no seat is owed.
     exec(
@@ -156,7 +185,14 @@ async fn a_waiting_user_whose_schedule_clashes_is_not_owed_the_free_seat(pool: P
                 offer_expires_at = NULL WHERE session_id = 's1' AND status = 'OFFERED'",
     )
     .await;
-    seats::rsvp(&env.pool, "s2", &users[1], true).await.unwrap();
+    seats::rsvp(
+        &env.pool,
+        &"s2".parse().unwrap(),
+        &users[1].parse().unwrap(),
+        true,
+    )
+    .await
+    .unwrap();
     assert_eq!(seat_rules(&env).await, vec![]);
 }
 
@@ -381,9 +417,14 @@ async fn an_export_missing_or_adding_records_is_found(pool: PgPool) {
 
     // One more RSVP in the database than in the file.
     let extra = env.register_many("e1", "late", 1).await;
-    seats::rsvp(&env.pool, "s1", &extra[0], false)
-        .await
-        .unwrap();
+    seats::rsvp(
+        &env.pool,
+        &"s1".parse().unwrap(),
+        &extra[0].parse().unwrap(),
+        false,
+    )
+    .await
+    .unwrap();
     let found = audit::export_violations(&env.pool, &filter, &path)
         .await
         .unwrap();

@@ -132,8 +132,14 @@ async fn concurrent_registrations_never_overshoot(pool: PgPool) {
         let b = backends.clone();
         tasks.push(tokio::spawn(async move {
             let pool = b.pg().await.unwrap();
-            capctl_core::catalog::events::register(pool, "evt_c", &format!("t{i}"), None, None)
-                .await
+            capctl_core::catalog::events::register(
+                pool,
+                &"evt_c".parse().unwrap(),
+                &format!("t{i}").parse().unwrap(),
+                None,
+                None,
+            )
+            .await
         }));
     }
     let mut ok = 0;

@@ -83,7 +83,13 @@ async fn rush_of_250_tasks_fills_exactly_the_capacity(pool: PgPool) {
             let (pool, user, start) = (wide.clone(), u.clone(), start.clone());
             tokio::spawn(async move {
                 start.wait().await;
-                seats::rsvp(&pool, "hot", &user, false).await
+                seats::rsvp(
+                    &pool,
+                    &"hot".parse().unwrap(),
+                    &user.parse().unwrap(),
+                    false,
+                )
+                .await
             })
         })
         .collect();
@@ -101,7 +107,7 @@ async fn rush_of_250_tasks_fills_exactly_the_capacity(pool: PgPool) {
             RsvpStatus::Waitlisted => {
                 let p = r.waitlist_position.unwrap() as i64;
                 positions.push(p);
-                answered.insert(r.user_id.clone(), p);
+                answered.insert(r.user_id.to_string(), p);
             }
             other => panic!("unexpected {other}"),
         }
@@ -295,7 +301,14 @@ async fn interleave(env: &TestEnv, pool: &PgPool, seed: u64) {
                 let session = &sessions[rng.below(sessions.len() as u64) as usize];
                 let key = (session.clone(), user.clone());
                 if rng.chance(65) {
-                    match seats::rsvp(&pool, session, user, rng.chance(25)).await {
+                    match seats::rsvp(
+                        &pool,
+                        &session.parse().unwrap(),
+                        &user.parse().unwrap(),
+                        rng.chance(25),
+                    )
+                    .await
+                    {
                         Ok(r) => {
                             count(
                                 &tally,
@@ -317,7 +330,9 @@ async fn interleave(env: &TestEnv, pool: &PgPool, seed: u64) {
                         Err(e) => panic!("seed {seed}: rsvp {session} {user}: {e:#}"),
                     }
                 } else {
-                    match seats::cancel(&pool, session, user).await {
+                    match seats::cancel(&pool, &session.parse().unwrap(), &user.parse().unwrap())
+                        .await
+                    {
                         Ok(c) => {
                             count(
                                 &tally,
@@ -365,7 +380,9 @@ async fn interleave(env: &TestEnv, pool: &PgPool, seed: u64) {
                     } else {
                         Some(rng.below(8) as i64)
                     };
-                    match seats::set_capacity(&pool, session, cap, rng.chance(50)).await {
+                    match seats::set_capacity(&pool, &session.parse().unwrap(), cap, rng.chance(50))
+                        .await
+                    {
                         Ok(c) => {
                             count(
                                 &tally,
@@ -446,7 +463,7 @@ async fn interleave(env: &TestEnv, pool: &PgPool, seed: u64) {
         .fetch_one(pool)
         .await
         .unwrap();
-        seats::set_capacity(pool, s, cap.map(i64::from), true)
+        seats::set_capacity(pool, &s.parse().unwrap(), cap.map(i64::from), true)
             .await
             .unwrap();
         let stuck: i64 = sqlx::query_scalar(
@@ -467,7 +484,7 @@ async fn interleave(env: &TestEnv, pool: &PgPool, seed: u64) {
             "seed {seed}: {s}: a seat is free while someone who could take it waits"
         );
         let (_, _, waitlisted) = truth(pool, s).await;
-        let queue = seats::waitlist(pool, s).await.unwrap();
+        let queue = seats::waitlist(pool, &s.parse().unwrap()).await.unwrap();
         let positions: Vec<i64> = queue.iter().filter_map(|e| e.position).collect();
         assert_eq!(
             positions,
@@ -552,7 +569,13 @@ async fn one_user_racing_into_two_overlapping_sessions_gets_one(pool: PgPool) {
                 start.wait().await;
                 (
                     user.clone(),
-                    seats::rsvp(&pool, session, &user, false).await,
+                    seats::rsvp(
+                        &pool,
+                        &session.parse().unwrap(),
+                        &user.parse().unwrap(),
+                        false,
+                    )
+                    .await,
                 )
             }));
         }

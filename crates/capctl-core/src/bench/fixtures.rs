@@ -11,7 +11,7 @@ use crate::catalog::events::{self, NewEvent};
 use crate::config::Settings;
 use crate::ids::validate_id;
 use crate::presence::Room;
-use crate::{Error, Result};
+use crate::{Error, Missing, Result};
 
 /// A unique id for the data of one run, e.g. `evt_bench_3f2a…`.
 pub fn bench_event_id() -> String {
@@ -33,7 +33,7 @@ pub async fn create_bench_event(
     events::create_event(
         pool,
         NewEvent {
-            id: Some(id.to_string()),
+            id: Some(id.parse()?),
             name: "capctl benchmark".into(),
             starts_at,
             ends_at,
@@ -225,7 +225,7 @@ pub async fn seed_synthetic(pool: &PgPool, event_id: &str, rows: u64) -> Result<
             .fetch_optional(&mut *tx)
             .await?;
     let Some((starts, ends)) = span else {
-        return Err(Error::not_found(format!("event {event_id:?} not found")));
+        return Err(Error::NotFound(Missing::Event(event_id.parse()?)));
     };
     let (session_length, slot) = session_slots(starts, ends, sessions);
     let may_skip_triggers: bool = sqlx::query_scalar(
@@ -316,7 +316,7 @@ pub async fn seed_synthetic(pool: &PgPool, event_id: &str, rows: u64) -> Result<
             SET maximum_capacity = t.taken, current_attendance = t.taken,
                 waitlist_length = t.waiting, updated_at = now()
            FROM (SELECT session_id,
-                        count(*) FILTER (WHERE status IN ('CONFIRMED', 'OFFERED'))::integer AS taken,
+                        count(*) FILTER (WHERE capctl_holds_seat(status))::integer AS taken,
                         count(*) FILTER (WHERE status = 'WAITLISTED')::integer AS waiting
                    FROM session_rsvps WHERE session_id LIKE 'ses\\_seed\\_' || $1 || '\\_%'
                   GROUP BY session_id) t

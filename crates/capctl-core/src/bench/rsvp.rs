@@ -58,8 +58,8 @@ pub async fn rsvp(
         sessions::create_session(
             &pool,
             NewSession {
-                event_id: event_id.clone(),
-                id: Some(id.clone()),
+                event_id: event_id.parse()?,
+                id: Some(id.parse()?),
                 title: format!("Bench session {s}"),
                 starts_at,
                 ends_at: starts_at + chrono::Duration::minutes(SESSION_MINUTES),
@@ -178,7 +178,7 @@ impl OutcomeCounts {
 /// One RSVP through the seat ledger, as `session rsvp` makes it; returns the resulting status.
 /// Waitlisted is an outcome here; a refusal as full counts as one too.
 async fn rsvp_once(pool: &PgPool, session: &str, user: &str) -> Result<&'static str> {
-    match crate::seats::rsvp(pool, session, user, false).await {
+    match crate::seats::rsvp(pool, &session.parse()?, &user.parse()?, false).await {
         Ok(outcome) => Ok(outcome.status.as_str()),
         Err(Error::Full(_)) => Ok("FULL"),
         Err(e) => Err(e),

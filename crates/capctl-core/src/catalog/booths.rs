@@ -1,16 +1,16 @@
-//! Expo booths of an event.
+//! Expo booths of an event and their visitor limits (presence enforces them live).
 
 use serde::Serialize;
 use sqlx::{FromRow, PgPool};
 
 use crate::catalog::events::{duplicate_as_invalid, require_event};
-use crate::ids::{new_id, validate_capacity, validate_id, validate_name, validate_optional_text};
-use crate::{Error, Result};
+use crate::ids::{BoothId, EventId, validate_capacity, validate_name, validate_optional_text};
+use crate::{Error, Missing, Result};
 
 #[derive(Debug, Clone)]
 pub struct NewBooth {
-    pub event_id: String,
-    pub id: Option<String>,
+    pub event_id: EventId,
+    pub id: Option<BoothId>,
     pub name: String,
     pub tier: Option<String>,
     pub max_visitors: Option<i64>,
@@ -18,8 +18,8 @@ pub struct NewBooth {
 
 #[derive(Debug, Clone, Serialize, FromRow, PartialEq)]
 pub struct Booth {
-    pub booth_id: String,
-    pub event_id: String,
+    pub booth_id: BoothId,
+    pub event_id: EventId,
     pub name: String,
     pub tier: Option<String>,
     pub max_visitors: Option<i32>,
@@ -29,19 +29,12 @@ const BOOTH_SELECT: &str =
     "SELECT id AS booth_id, event_id, name, tier, max_visitors FROM expo_booths";
 
 pub async fn create_booth(pool: &PgPool, new: NewBooth) -> Result<Booth> {
-    validate_id("event id", &new.event_id)?;
-    let id = match new.id {
-        Some(id) => {
-            validate_id("booth id", &id)?;
-            id
-        }
-        None => new_id("booth"),
-    };
+    let id = new.id.unwrap_or_else(BoothId::generate);
     let name = validate_name("booth name", &new.name)?;
     let tier = validate_optional_text("tier", new.tier.as_deref())?;
     let max = new
         .max_visitors
-        .map(|n| validate_capacity("--max-visitors", n))
+        .map(|n| validate_capacity("max visitors", n))
         .transpose()?;
     require_event(pool, &new.event_id).await?;
     sqlx::query("INSERT INTO expo_booths (id, event_id, name, tier, max_visitors) VALUES ($1, $2, $3, $4, $5)")
@@ -56,16 +49,15 @@ pub async fn create_booth(pool: &PgPool, new: NewBooth) -> Result<Booth> {
     get_booth(pool, &id).await
 }
 
-pub async fn get_booth(pool: &PgPool, booth_id: &str) -> Result<Booth> {
-    validate_id("booth id", booth_id)?;
+pub async fn get_booth(pool: &PgPool, booth_id: &BoothId) -> Result<Booth> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!("{BOOTH_SELECT} WHERE id = $1")))
         .bind(booth_id)
         .fetch_optional(pool)
         .await?
-        .ok_or_else(|| Error::not_found(format!("booth {booth_id:?} not found")))
+        .ok_or_else(|| Error::NotFound(Missing::Booth(booth_id.clone())))
 }
 
-pub async fn list_booths(pool: &PgPool, event_id: &str) -> Result<Vec<Booth>> {
+pub async fn list_booths(pool: &PgPool, event_id: &EventId) -> Result<Vec<Booth>> {
     require_event(pool, event_id).await?;
     Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "{BOOTH_SELECT} WHERE event_id = $1 ORDER BY name, id"
@@ -79,18 +71,19 @@ pub async fn list_booths(pool: &PgPool, event_id: &str) -> Result<Vec<Booth>> {
 /// Takes any executor, so a caller may hold the booth's row lock while it updates a cache.
 pub async fn set_max_visitors(
     db: impl sqlx::PgExecutor<'_>,
-    booth_id: &str,
+    booth_id: &BoothId,
     max: Option<i64>,
 ) -> Result<()> {
-    validate_id("booth id", booth_id)?;
-    let max = max.map(|n| validate_capacity("--max", n)).transpose()?;
+    let max = max
+        .map(|n| validate_capacity("max visitors", n))
+        .transpose()?;
     let updated = sqlx::query("UPDATE expo_booths SET max_visitors = $2 WHERE id = $1")
         .bind(booth_id)
         .bind(max)
         .execute(db)
         .await?;
     if updated.rows_affected() == 0 {
-        return Err(Error::not_found(format!("booth {booth_id:?} not found")));
+        return Err(Error::NotFound(Missing::Booth(booth_id.clone())));
     }
     Ok(())
 }

@@ -1,18 +1,18 @@
-//! Events and event registrations.
+//! Events and event registrations (registering calls `capctl_register`, the one cap rule).
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use sqlx::{FromRow, PgPool};
 
 use crate::ids::{
-    new_id, validate_capacity, validate_email, validate_id, validate_name, validate_optional_text,
-    validate_range,
+    EventId, UserId, text_enum, validate_capacity, validate_email, validate_name,
+    validate_optional_text, validate_range,
 };
-use crate::{Error, Result};
+use crate::{AtCapacity, Error, Missing, Result};
 
 #[derive(Debug, Clone)]
 pub struct NewEvent {
-    pub id: Option<String>,
+    pub id: Option<EventId>,
     pub name: String,
     pub starts_at: DateTime<Utc>,
     pub ends_at: DateTime<Utc>,
@@ -22,7 +22,7 @@ pub struct NewEvent {
 
 #[derive(Debug, Clone, Serialize, FromRow, PartialEq)]
 pub struct Event {
-    pub event_id: String,
+    pub event_id: EventId,
     pub name: String,
     pub starts_at: DateTime<Utc>,
     pub ends_at: DateTime<Utc>,
@@ -52,22 +52,16 @@ pub(crate) fn duplicate_as_invalid(err: sqlx::Error, what: &str, id: &str) -> Er
 }
 
 pub async fn create_event(pool: &PgPool, new: NewEvent) -> Result<Event> {
-    let id = match new.id {
-        Some(id) => {
-            validate_id("event id", &id)?;
-            id
-        }
-        None => new_id("evt"),
-    };
+    let id = new.id.unwrap_or_else(EventId::generate);
     let name = validate_name("event name", &new.name)?;
     validate_range(new.starts_at, new.ends_at)?;
     let max_attendees = new
         .max_attendees
-        .map(|n| validate_capacity("--max-attendees", n))
+        .map(|n| validate_capacity("max attendees", n))
         .transpose()?;
     let max_viewers = new
         .max_viewers
-        .map(|n| validate_capacity("--max-viewers", n))
+        .map(|n| validate_capacity("max viewers", n))
         .transpose()?;
     let settings = match max_viewers {
         Some(n) => serde_json::json!({ "max_concurrent_viewers": n }),
@@ -97,20 +91,18 @@ pub async fn list_events(pool: &PgPool) -> Result<Vec<Event>> {
     .await?)
 }
 
-pub async fn get_event(pool: &PgPool, id: &str) -> Result<Event> {
-    validate_id("event id", id)?;
+pub async fn get_event(pool: &PgPool, id: &EventId) -> Result<Event> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "{EVENT_SELECT} WHERE e.id = $1"
     )))
     .bind(id)
     .fetch_optional(pool)
     .await?
-    .ok_or_else(|| Error::not_found(format!("event {id:?} not found")))
+    .ok_or_else(|| event_not_found(id))
 }
 
 /// Fails with NotFound unless the event exists.
-pub async fn require_event(pool: &PgPool, id: &str) -> Result<()> {
-    validate_id("event id", id)?;
+pub async fn require_event(pool: &PgPool, id: &EventId) -> Result<()> {
     let exists: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM events WHERE id = $1)")
         .bind(id)
         .fetch_one(pool)
@@ -118,17 +110,35 @@ pub async fn require_event(pool: &PgPool, id: &str) -> Result<()> {
     if exists {
         Ok(())
     } else {
-        Err(Error::not_found(format!("event {id:?} not found")))
+        Err(event_not_found(id))
     }
 }
 
-#[derive(Debug, Clone, Serialize, FromRow, PartialEq)]
+text_enum! {
+    /// Where a registration stands (`event_registrations.status`).
+    pub enum RegistrationStatus {
+        Registered = "REGISTERED",
+        Cancelled = "CANCELLED",
+    }
+}
+
+text_enum! {
+    /// What `capctl_register` did.
+    enum RegisterResult {
+        Created = "CREATED",
+        Repeat = "REPEAT",
+        Full = "FULL",
+        NotFound = "NOT_FOUND",
+    }
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Registration {
-    pub event_id: String,
-    pub user_id: String,
+    pub event_id: EventId,
+    pub user_id: UserId,
     pub name: Option<String>,
     pub email: Option<String>,
-    pub status: String,
+    pub status: RegistrationStatus,
     pub registered_at: DateTime<Utc>,
 }
 
@@ -145,13 +155,11 @@ pub struct RegisterOutcome {
 /// one round trip and the lock held only while the server runs it.
 pub async fn register(
     pool: &PgPool,
-    event_id: &str,
-    user_id: &str,
+    event_id: &EventId,
+    user_id: &UserId,
     name: Option<&str>,
     email: Option<&str>,
 ) -> Result<RegisterOutcome> {
-    validate_id("event id", event_id)?;
-    validate_id("user id", user_id)?;
     let name = validate_optional_text("name", name)?;
     let email = validate_email(email)?;
 
@@ -162,40 +170,40 @@ pub async fn register(
         .bind(email)
         .fetch_one(pool)
         .await?;
-    let registration = |row: RegisterRow| Registration {
-        event_id: row.event_id,
-        user_id: row.user_id,
-        name: row.name,
-        email: row.email,
-        status: row.status.unwrap_or_default(),
-        registered_at: row.registered_at.unwrap_or_default(),
+    let registration = |row: RegisterRow| -> Result<Registration> {
+        Ok(Registration {
+            event_id: row.event_id,
+            user_id: row.user_id,
+            name: row.name,
+            email: row.email,
+            status: row.status.unwrap_or_default().parse()?,
+            registered_at: row.registered_at.unwrap_or_default(),
+        })
     };
-    match row.outcome.as_str() {
-        "CREATED" => Ok(RegisterOutcome {
-            registration: registration(row),
-            created: true,
-        }),
-        "REPEAT" => Ok(RegisterOutcome {
-            registration: registration(row),
-            created: false,
-        }),
-        "FULL" => Err(Error::full(format!(
-            "event {event_id:?} is full: {} of {} attendees registered",
-            row.registered.unwrap_or_default(),
-            row.max_attendees.unwrap_or_default()
-        ))),
-        "NOT_FOUND" => Err(Error::not_found(format!("event {event_id:?} not found"))),
-        other => Err(Error::Internal(anyhow::anyhow!(
-            "capctl_register returned an unknown outcome {other:?}"
-        ))),
-    }
+    let created = match row.outcome {
+        RegisterResult::Created => true,
+        RegisterResult::Repeat => false,
+        RegisterResult::Full => {
+            return Err(Error::Full(AtCapacity::Event {
+                event: event_id.clone(),
+                registered: row.registered.unwrap_or_default(),
+                max: row.max_attendees.unwrap_or_default().into(),
+            }));
+        }
+        RegisterResult::NotFound => return Err(event_not_found(event_id)),
+    };
+    Ok(RegisterOutcome {
+        registration: registration(row)?,
+        created,
+    })
 }
 
 #[derive(FromRow)]
 struct RegisterRow {
-    outcome: String,
-    event_id: String,
-    user_id: String,
+    #[sqlx(try_from = "String")]
+    outcome: RegisterResult,
+    event_id: EventId,
+    user_id: UserId,
     name: Option<String>,
     email: Option<String>,
     status: Option<String>,
@@ -204,30 +212,20 @@ struct RegisterRow {
     max_attendees: Option<i32>,
 }
 
-/// Locks the event row against other registrations until the transaction ends and returns its
-/// `max_attendees`: the lock `capctl_register` takes, so bulk imports and single registrations
-/// serialize on the same row and together never overshoot the cap.
-pub(crate) async fn lock_for_registrations(
-    tx: &mut sqlx::PgConnection,
-    event_id: &str,
-) -> Result<Option<i32>> {
-    let max_attendees: Option<Option<i32>> =
-        sqlx::query_scalar("SELECT max_attendees FROM events WHERE id = $1 FOR NO KEY UPDATE")
-            .bind(event_id)
-            .fetch_optional(&mut *tx)
-            .await?;
-    max_attendees.ok_or_else(|| Error::not_found(format!("event {event_id:?} not found")))
+pub(crate) fn event_not_found(event_id: &EventId) -> Error {
+    Error::NotFound(Missing::Event(event_id.clone()))
 }
 
 /// Sets or clears `virtual_settings.max_concurrent_viewers`, keeping the other settings.
 /// Takes any executor, so a caller may hold the event's row lock while it updates a cache.
 pub async fn set_max_viewers(
     db: impl sqlx::PgExecutor<'_>,
-    event_id: &str,
+    event_id: &EventId,
     max: Option<i64>,
 ) -> Result<()> {
-    validate_id("event id", event_id)?;
-    let max = max.map(|n| validate_capacity("--max", n)).transpose()?;
+    let max = max
+        .map(|n| validate_capacity("max viewers", n))
+        .transpose()?;
     let updated = sqlx::query(
         "UPDATE events
             SET virtual_settings = CASE WHEN $2::integer IS NULL
@@ -240,7 +238,7 @@ pub async fn set_max_viewers(
     .execute(db)
     .await?;
     if updated.rows_affected() == 0 {
-        return Err(Error::not_found(format!("event {event_id:?} not found")));
+        return Err(event_not_found(event_id));
     }
     Ok(())
 }

@@ -1,4 +1,4 @@
-//! Sessions of an event and the organizer's view of their seats.
+//! Sessions of an event and the organizer's view of their seats (read from `capctl_session_seats`).
 
 use std::time::Duration;
 
@@ -6,18 +6,20 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use sqlx::{FromRow, PgPool};
 
-use crate::catalog::events::{duplicate_as_invalid, require_event};
+use crate::catalog::events::{duplicate_as_invalid, event_not_found};
+use crate::error::SQLSTATE_OUTSIDE_EVENT;
 use crate::ids::{
-    new_id, validate_capacity, validate_id, validate_name, validate_optional_text, validate_range,
+    EventId, MAX_OFFER_TTL, SessionId, validate_capacity, validate_name, validate_optional_text,
+    validate_range, validate_within_event,
 };
-use crate::{Error, Result};
+use crate::{Error, Missing, Result};
 
 pub const DEFAULT_OFFER_TTL: Duration = Duration::from_secs(30 * 60);
 
 #[derive(Debug, Clone)]
 pub struct NewSession {
-    pub event_id: String,
-    pub id: Option<String>,
+    pub event_id: EventId,
+    pub id: Option<SessionId>,
     pub title: String,
     pub starts_at: DateTime<Utc>,
     pub ends_at: DateTime<Utc>,
@@ -30,8 +32,8 @@ pub struct NewSession {
 /// One row of the organizer dashboard: counts derived from the RSVP rows themselves.
 #[derive(Debug, Clone, Serialize, FromRow, PartialEq)]
 pub struct SessionSeats {
-    pub session_id: String,
-    pub event_id: String,
+    pub session_id: SessionId,
+    pub event_id: EventId,
     pub title: String,
     pub starts_at: DateTime<Utc>,
     pub ends_at: DateTime<Utc>,
@@ -46,50 +48,34 @@ pub struct SessionSeats {
     pub offer_ttl_seconds: i64,
 }
 
+/// The capacity and "taken" rules come from the view, their one home in SQL.
 const SEATS_SELECT: &str = "
     SELECT s.id AS session_id, s.event_id, s.title, s.starts_at, s.ends_at, s.room,
-           COALESCE(sc.maximum_capacity, s.max_participants) AS capacity,
-           COALESCE(c.confirmed, 0) AS confirmed,
-           COALESCE(c.offered, 0) AS offered,
-           COALESCE(c.waitlisted, 0) AS waitlisted,
+           v.capacity, v.confirmed, v.offered, v.waitlisted,
            -- GREATEST skips NULLs: unlimited must stay NULL, not become 0.
-           CASE WHEN COALESCE(sc.maximum_capacity, s.max_participants) IS NOT NULL THEN
-               GREATEST(COALESCE(sc.maximum_capacity, s.max_participants)
-                        - COALESCE(c.confirmed, 0) - COALESCE(c.offered, 0), 0)::bigint
-           END AS available,
-           COALESCE(COALESCE(sc.maximum_capacity, s.max_participants)
-                    <= COALESCE(c.confirmed, 0) + COALESCE(c.offered, 0), false) AS is_full,
+           CASE WHEN v.capacity IS NOT NULL THEN GREATEST(v.capacity - v.taken, 0)::bigint END AS available,
+           COALESCE(v.capacity <= v.taken, false) AS is_full,
            s.waitlist_enabled,
            extract(epoch FROM s.offer_ttl)::bigint AS offer_ttl_seconds
       FROM sessions s
-      LEFT JOIN session_capacity sc ON sc.session_id = s.id
-      LEFT JOIN LATERAL (
-            SELECT count(*) FILTER (WHERE r.status = 'CONFIRMED') AS confirmed,
-                   count(*) FILTER (WHERE r.status = 'OFFERED' AND r.offer_expires_at > now()) AS offered,
-                   count(*) FILTER (WHERE r.status = 'WAITLISTED') AS waitlisted
-              FROM session_rsvps r WHERE r.session_id = s.id) c ON true";
+      JOIN capctl_session_seats v ON v.session_id = s.id";
 
 pub async fn create_session(pool: &PgPool, new: NewSession) -> Result<SessionSeats> {
-    validate_id("event id", &new.event_id)?;
-    let id = match new.id {
-        Some(id) => {
-            validate_id("session id", &id)?;
-            id
-        }
-        None => new_id("ses"),
-    };
+    let id = new.id.unwrap_or_else(SessionId::generate);
     let title = validate_name("session title", &new.title)?;
     let room = validate_optional_text("room", new.room.as_deref())?;
     validate_range(new.starts_at, new.ends_at)?;
     let max = new
         .max_participants
-        .map(|n| validate_capacity("--max-participants", n))
+        .map(|n| validate_capacity("max participants", n))
         .transpose()?;
-    if new.offer_ttl.is_zero() || new.offer_ttl > Duration::from_secs(30 * 24 * 3600) {
-        return Err(Error::invalid("--offer-ttl must be between 1s and 30 days"));
+    if new.offer_ttl.is_zero() || new.offer_ttl > MAX_OFFER_TTL {
+        return Err(Error::invalid(format!(
+            "offer TTL must be between 1s and {} days",
+            MAX_OFFER_TTL.as_secs() / 86_400
+        )));
     }
-    require_event(pool, &new.event_id).await?;
-    sqlx::query(
+    let inserted = sqlx::query(
         "INSERT INTO sessions (id, event_id, title, starts_at, ends_at, room, max_participants,
                                waitlist_enabled, offer_ttl)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, make_interval(secs => $9))",
@@ -104,18 +90,28 @@ pub async fn create_session(pool: &PgPool, new: NewSession) -> Result<SessionSea
     .bind(new.waitlist_enabled)
     .bind(new.offer_ttl.as_secs_f64())
     .execute(pool)
-    .await
-    .map_err(|e| match &e {
-        sqlx::Error::Database(db) if db.code().as_deref() == Some("23503") => {
-            Error::not_found(format!("event {:?} not found", new.event_id))
+    .await;
+    match inserted {
+        Ok(_) => get_session(pool, &id).await,
+        Err(sqlx::Error::Database(db)) if db.code().as_deref() == Some("23503") => {
+            Err(event_not_found(&new.event_id))
         }
-        _ => duplicate_as_invalid(e, "session", &id),
-    })?;
-    get_session(pool, &id).await
+        // The database holds the rule, whoever writes; here the message names the field.
+        Err(sqlx::Error::Database(db)) if db.code().as_deref() == Some(SQLSTATE_OUTSIDE_EVENT) => {
+            let span: (DateTime<Utc>, DateTime<Utc>) =
+                sqlx::query_as("SELECT starts_at, ends_at FROM events WHERE id = $1")
+                    .bind(&new.event_id)
+                    .fetch_one(pool)
+                    .await?;
+            validate_within_event((new.starts_at, new.ends_at), &new.event_id, span)?;
+            Err(Error::invalid(db.message()))
+        }
+        Err(e) => Err(duplicate_as_invalid(e, "session", &id)),
+    }
 }
 
-pub async fn list_sessions(pool: &PgPool, event_id: &str) -> Result<Vec<SessionSeats>> {
-    require_event(pool, event_id).await?;
+pub async fn list_sessions(pool: &PgPool, event_id: &EventId) -> Result<Vec<SessionSeats>> {
+    crate::catalog::events::require_event(pool, event_id).await?;
     Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "{SEATS_SELECT} WHERE s.event_id = $1 ORDER BY s.starts_at, s.id"
     )))
@@ -124,13 +120,12 @@ pub async fn list_sessions(pool: &PgPool, event_id: &str) -> Result<Vec<SessionS
     .await?)
 }
 
-pub async fn get_session(pool: &PgPool, session_id: &str) -> Result<SessionSeats> {
-    validate_id("session id", session_id)?;
+pub async fn get_session(pool: &PgPool, session_id: &SessionId) -> Result<SessionSeats> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "{SEATS_SELECT} WHERE s.id = $1"
     )))
     .bind(session_id)
     .fetch_optional(pool)
     .await?
-    .ok_or_else(|| Error::not_found(format!("session {session_id:?} not found")))
+    .ok_or_else(|| Error::NotFound(Missing::Session(session_id.clone())))
 }

@@ -11,7 +11,7 @@ use serde::Serialize;
 use sqlx::PgPool;
 
 use crate::ids::validate_id;
-use crate::{Error, Result};
+use crate::{Error, Missing, Result};
 
 /// Every RSVP status, in the order rows of one session are exported.
 pub const STATUSES: [&str; 5] = ["CONFIRMED", "OFFERED", "WAITLISTED", "CANCELLED", "EXPIRED"];
@@ -153,20 +153,21 @@ fn rfc3339(column: &str) -> String {
 
 /// Fails with NotFound unless the event exists and, when given, the session belongs to it.
 pub async fn check_filter(pool: &PgPool, filter: &ExportFilter) -> Result<()> {
-    crate::catalog::events::require_event(pool, &filter.event_id).await?;
+    crate::catalog::events::require_event(pool, &filter.event_id.parse()?).await?;
     if let Some(session) = &filter.session_id {
-        let owner: Option<String> =
+        let owner: Option<crate::ids::EventId> =
             sqlx::query_scalar("SELECT event_id FROM sessions WHERE id = $1")
                 .bind(session)
                 .fetch_optional(pool)
                 .await?;
         match owner {
-            None => return Err(Error::not_found(format!("session {session:?} not found"))),
-            Some(e) if e != filter.event_id => {
-                return Err(Error::not_found(format!(
-                    "session {session:?} not found in event {:?} (it belongs to {e:?})",
-                    filter.event_id
-                )));
+            None => return Err(Error::NotFound(Missing::Session(session.parse()?))),
+            Some(owner) if owner != *filter.event_id => {
+                return Err(Error::NotFound(Missing::SessionOfOtherEvent {
+                    session: session.parse()?,
+                    event: filter.event_id.parse()?,
+                    owner,
+                }));
             }
             Some(_) => {}
         }

@@ -1,15 +1,19 @@
 //! Registration import from a CSV file (`user_id,name,email`): every row is checked before
-//! anything is written, then the whole file goes in one transaction, or nothing does.
+//! anything is written, then the whole file goes in through `capctl_register_many`, or nothing.
 
+use std::cell::RefCell;
 use std::collections::HashSet;
-use std::io::{BufReader, Read};
+use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
+use std::rc::Rc;
 
 use serde::Serialize;
 use sqlx::PgPool;
 
-use crate::ids::{shorten, validate_email, validate_id, validate_optional_text};
-use crate::{Error, Result};
+use crate::ids::{
+    EventId, UserId, shorten, text_enum, validate_email, validate_id, validate_optional_text,
+};
+use crate::{AtCapacity, Error, Result};
 
 /// The only header accepted (case, surrounding spaces and a UTF-8 BOM are tolerated).
 pub const HEADER: [&str; 3] = ["user_id", "name", "email"];
@@ -25,7 +29,7 @@ const LISTED_BAD_ROWS: usize = 10;
 pub struct ImportRow {
     /// Line of the file the row starts on (the header is line 1).
     pub line: u64,
-    pub user_id: String,
+    pub user_id: UserId,
     pub name: Option<String>,
     pub email: Option<String>,
 }
@@ -43,7 +47,7 @@ pub struct ParsedRegistrations {
 /// What an import did.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct ImportReport {
-    pub event_id: String,
+    pub event_id: EventId,
     /// Newly registered, including revived CANCELLED registrations.
     pub imported: u64,
     /// Already REGISTERED: left as they are.
@@ -53,13 +57,62 @@ pub struct ImportReport {
     pub rows: u64,
 }
 
-/// A strict RFC 4180 reader: `"` only around whole fields (doubled inside), CRLF or LF line
-/// ends, blank lines skipped, field and record sizes capped so a broken file cannot make it
-/// buffer megabytes. Fields stay bytes; UTF-8 is checked per row so the row can be reported.
-struct CsvReader<R: Read> {
-    bytes: std::iter::Peekable<std::io::Bytes<BufReader<R>>>,
-    line: u64,
+/// Bytes the csv reader has taken from the file, kept from the start of the record being read:
+/// the csv crate splits records and fields, and this raw copy lets [`check_quoting`] hold the
+/// file to strict RFC 4180 quoting (the crate silently accepts `a"b` and `"a"b`).
+#[derive(Default)]
+struct Tapped {
+    raw: Vec<u8>,
+    /// File offset (after any BOM) of `raw[0]`.
+    base: u64,
+    /// Bytes read so far.
     consumed: u64,
+}
+
+/// How far the csv reader may read beyond a record's start (its buffer) before the record is
+/// refused as too long: bounds what a broken file can make us buffer.
+const READ_AHEAD: usize = 8 * 1024;
+
+struct Tap<R> {
+    inner: R,
+    tapped: Rc<RefCell<Tapped>>,
+}
+
+impl<R: Read> Read for Tap<R> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        let mut t = self.tapped.borrow_mut();
+        if t.raw.len() > MAX_RECORD_BYTES + READ_AHEAD {
+            return Err(std::io::Error::other(RecordTooLong));
+        }
+        let n = self.inner.read(out)?;
+        t.raw.extend_from_slice(&out[..n]);
+        t.consumed += n as u64;
+        Ok(n)
+    }
+}
+
+#[derive(Debug)]
+struct RecordTooLong;
+
+impl std::fmt::Display for RecordTooLong {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("record too long")
+    }
+}
+
+impl std::error::Error for RecordTooLong {}
+
+/// The file as csv records, each with the line it starts on, checked for strict quoting and
+/// for field and record sizes. Structural problems are returned as `line N: reason`.
+struct Records<R: Read> {
+    csv: csv::Reader<Tap<BufReader<R>>>,
+    tapped: Rc<RefCell<Tapped>>,
+    bom: u64,
+    /// Line of the file at `Tapped::base` (counted here: the crate's own count skips blank lines
+    /// differently from what an editor shows).
+    line: u64,
+    /// The last record ended in CR: a LF starting the next bytes belongs to that line end.
+    after_cr: bool,
 }
 
 struct Record {
@@ -67,156 +120,176 @@ struct Record {
     fields: Vec<Vec<u8>>,
 }
 
-impl<R: Read> CsvReader<R> {
+impl<R: Read> Records<R> {
     fn new(reader: R) -> Self {
+        let mut reader = BufReader::with_capacity(64 * 1024, reader);
+        // A UTF-8 byte order mark, as spreadsheets write, is not part of the header.
+        let bom = match reader.fill_buf() {
+            Ok(head) if head.starts_with(b"\xEF\xBB\xBF") => 3,
+            _ => 0,
+        };
+        reader.consume(bom);
+        let tapped = Rc::new(RefCell::new(Tapped::default()));
+        let csv = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .buffer_capacity(READ_AHEAD)
+            .from_reader(Tap {
+                inner: reader,
+                tapped: Rc::clone(&tapped),
+            });
         Self {
-            bytes: BufReader::with_capacity(64 * 1024, reader)
-                .bytes()
-                .peekable(),
+            csv,
+            tapped,
+            bom: bom as u64,
             line: 1,
-            consumed: 0,
+            after_cr: false,
         }
     }
 
-    fn next_byte(&mut self) -> Result<Option<u8>> {
-        match self.bytes.next() {
-            None => Ok(None),
-            Some(Ok(b)) => {
-                self.consumed += 1;
-                Ok(Some(b))
-            }
-            Some(Err(e)) => Err(Error::invalid(format!(
-                "cannot read line {}: {e}",
-                self.line
-            ))),
-        }
+    fn consumed(&self) -> u64 {
+        self.bom + self.tapped.borrow().consumed
     }
 
-    /// True (and consumed) when the next byte is `\n`: a CR LF line end.
-    fn crlf(&mut self) -> bool {
-        if matches!(self.bytes.peek(), Some(Ok(b'\n'))) {
-            self.bytes.next();
-            self.consumed += 1;
-            true
-        } else {
-            false
+    /// Bytes from the end of the last record, less the LF of a CR LF it ended with.
+    fn unread<'a>(&self, raw: &'a [u8]) -> &'a [u8] {
+        match raw.strip_prefix(b"\n") {
+            Some(rest) if self.after_cr => rest,
+            _ => raw,
         }
-    }
-
-    fn malformed(&self, line: u64, what: impl std::fmt::Display) -> Error {
-        Error::invalid(format!("line {line}: {what}"))
     }
 
     /// The next non-blank record, or None at the end of the file.
     fn next_record(&mut self) -> Result<Option<Record>> {
-        loop {
-            let start = self.line;
-            let mut fields: Vec<Vec<u8>> = Vec::with_capacity(3);
-            let mut field: Vec<u8> = Vec::new();
-            let mut record_len = 0usize;
-            let mut quoted_any = false;
-            // States: start of field, unquoted, inside quotes, just after a quote inside quotes.
-            #[derive(PartialEq)]
-            enum S {
-                Start,
-                Plain,
-                Quoted,
-                QuoteSeen,
-            }
-            let mut state = S::Start;
-            let ended_at_eof;
-            loop {
-                let Some(b) = self.next_byte()? else {
-                    if state == S::Quoted {
-                        return Err(
-                            self.malformed(start, "a quoted field is never closed (unbalanced \")")
-                        );
-                    }
-                    ended_at_eof = true;
-                    break;
-                };
-                let newline = b == b'\n' || (b == b'\r' && state != S::Quoted && self.crlf());
-                match state {
-                    S::Start | S::Plain | S::QuoteSeen if newline => {
-                        self.line += 1;
-                        ended_at_eof = false;
-                        break;
-                    }
-                    S::Start | S::Plain | S::QuoteSeen if b == b',' => {
-                        fields.push(std::mem::take(&mut field));
-                        state = S::Start;
-                        continue;
-                    }
-                    S::Start if b == b'"' => {
-                        quoted_any = true;
-                        state = S::Quoted;
-                        continue;
-                    }
-                    S::Plain if b == b'"' => {
-                        return Err(self.malformed(
-                            self.line,
-                            "a quote inside an unquoted field (quote the whole field and double inner quotes: \"a \"\"b\"\"\")",
-                        ));
-                    }
-                    S::QuoteSeen if b == b'"' => state = S::Quoted,
-                    S::QuoteSeen => {
-                        return Err(self.malformed(
-                            self.line,
-                            format!(
-                                "unexpected {:?} after a closing quote (a field is either fully quoted or not at all)",
-                                char::from(b)
-                            ),
-                        ));
-                    }
-                    S::Quoted if b == b'"' => {
-                        state = S::QuoteSeen;
-                        continue;
-                    }
-                    S::Quoted => {
-                        if b == b'\n' {
-                            self.line += 1;
-                        }
-                    }
-                    S::Start | S::Plain => state = S::Plain,
-                }
-                field.push(b);
-                record_len += 1;
-                if field.len() > MAX_FIELD_BYTES {
-                    return Err(self.malformed(
-                        start,
-                        format!(
-                            "field {} is longer than {MAX_FIELD_BYTES} bytes",
-                            fields.len() + 1
+        let mut record = csv::ByteRecord::new();
+        let more = self.csv.read_byte_record(&mut record).map_err(|e| {
+            let t = self.tapped.borrow();
+            let (line, raw) = skip_blank_lines(self.line, self.unread(&t.raw));
+            match e.kind() {
+                csv::ErrorKind::Io(io) if io.get_ref().is_some_and(|i| i.is::<RecordTooLong>()) => {
+                    match check_quoting(line, raw, false) {
+                        Err(e) => e,
+                        Ok(()) => malformed(
+                            line,
+                            format!("the row is longer than {MAX_RECORD_BYTES} bytes"),
                         ),
-                    ));
+                    }
                 }
-                if record_len > MAX_RECORD_BYTES {
-                    return Err(self.malformed(
-                        start,
-                        format!("the row is longer than {MAX_RECORD_BYTES} bytes"),
-                    ));
-                }
+                csv::ErrorKind::Io(io) => Error::invalid(format!("cannot read line {line}: {io}")),
+                _ => malformed(line, e),
             }
-            let blank = fields.is_empty() && field.is_empty() && !quoted_any;
-            if blank {
-                if ended_at_eof {
-                    return Ok(None);
-                }
-                continue;
+        })?;
+        if !more {
+            return Ok(None);
+        }
+        let end = self.csv.position().byte();
+        let mut t = self.tapped.borrow_mut();
+        let to = (end - t.base) as usize;
+        let (line, raw) = skip_blank_lines(self.line, self.unread(&t.raw[..to]));
+        check_quoting(line, raw, true)?;
+        self.line = line + line_ends(raw);
+        self.after_cr = raw.last() == Some(&b'\r');
+        t.raw.drain(..to);
+        t.base = end;
+        Ok(Some(Record {
+            line,
+            fields: record.iter().map(<[u8]>::to_vec).collect(),
+        }))
+    }
+}
+
+/// Line ends in raw bytes: LF, CR LF or a lone CR (the csv crate's terminators).
+fn line_ends(raw: &[u8]) -> u64 {
+    raw.iter()
+        .enumerate()
+        .filter(|&(i, &b)| b == b'\n' || (b == b'\r' && raw.get(i + 1) != Some(&b'\n')))
+        .count() as u64
+}
+
+fn malformed(line: u64, what: impl std::fmt::Display) -> Error {
+    Error::invalid(format!("line {line}: {what}"))
+}
+
+/// Skips the blank lines the csv reader skipped before a record, counting them.
+fn skip_blank_lines(mut line: u64, mut raw: &[u8]) -> (u64, &[u8]) {
+    while let Some(rest) = raw
+        .strip_prefix(b"\r\n")
+        .or_else(|| raw.strip_prefix(b"\n"))
+        .or_else(|| raw.strip_prefix(b"\r"))
+    {
+        line += 1;
+        raw = rest;
+    }
+    (line, raw)
+}
+
+/// Strict RFC 4180 quoting over one record's raw bytes (`complete` = the record ended): `"`
+/// only around whole fields and doubled inside them, and the field and record size caps.
+fn check_quoting(line: u64, raw: &[u8], complete: bool) -> Result<()> {
+    #[derive(PartialEq)]
+    enum S {
+        Start,
+        Plain,
+        Quoted,
+        QuoteSeen,
+    }
+    let mut state = S::Start;
+    let (mut field, mut field_len, mut newlines) = (1usize, 0usize, 0u64);
+    for (i, &b) in raw.iter().enumerate() {
+        let here = line + newlines;
+        match (&state, b) {
+            (S::Quoted, b'"') => state = S::QuoteSeen,
+            (S::Quoted, _) => field_len += 1,
+            (_, b'\n' | b'\r') => break,
+            (_, b',') => (state, field, field_len) = (S::Start, field + 1, 0),
+            (S::Start, b'"') => state = S::Quoted,
+            (S::QuoteSeen, b'"') => (state, field_len) = (S::Quoted, field_len + 1),
+            (S::Plain, b'"') => {
+                return Err(malformed(
+                    here,
+                    "a quote inside an unquoted field (quote the whole field and double inner quotes: \"a \"\"b\"\"\")",
+                ));
             }
-            fields.push(field);
-            return Ok(Some(Record {
-                line: start,
-                fields,
-            }));
+            (S::QuoteSeen, other) => {
+                return Err(malformed(
+                    here,
+                    format!(
+                        "unexpected {:?} after a closing quote (a field is either fully quoted or not at all)",
+                        char::from(other)
+                    ),
+                ));
+            }
+            (S::Start | S::Plain, _) => (state, field_len) = (S::Plain, field_len + 1),
+        }
+        if b == b'\n' {
+            newlines += 1;
+        }
+        if field_len > MAX_FIELD_BYTES {
+            return Err(malformed(
+                line,
+                format!("field {field} is longer than {MAX_FIELD_BYTES} bytes"),
+            ));
+        }
+        if i >= MAX_RECORD_BYTES {
+            return Err(malformed(
+                line,
+                format!("the row is longer than {MAX_RECORD_BYTES} bytes"),
+            ));
         }
     }
+    if complete && state == S::Quoted {
+        return Err(malformed(
+            line,
+            "a quoted field is never closed (unbalanced \")",
+        ));
+    }
+    Ok(())
 }
 
 /// Checks one data row; `Err` is the reason, without the line number.
 fn check_row(
     fields: &[Vec<u8>],
-) -> std::result::Result<(String, Option<String>, Option<String>), String> {
+) -> std::result::Result<(UserId, Option<String>, Option<String>), String> {
     if fields.len() != HEADER.len() {
         return Err(format!(
             "{} fields, expected {} ({})",
@@ -231,10 +304,12 @@ fn check_row(
         .collect::<std::result::Result<_, _>>()
         .map_err(|_| "not valid UTF-8 (save the file as UTF-8)".to_string())?;
     let user_id = text[0].trim();
+    // Checked under the file's column name, so the message says `user_id`.
     validate_id("user_id", user_id).map_err(|e| e.to_string())?;
+    let user_id: UserId = user_id.parse().map_err(|e: Error| e.to_string())?;
     let name = validate_optional_text("name", Some(text[1])).map_err(|e| e.to_string())?;
     let email = validate_email(Some(text[2])).map_err(|e| e.to_string())?;
-    Ok((user_id.to_string(), name, email))
+    Ok((user_id, name, email))
 }
 
 /// Reads and checks a whole registration file. `source` names it in messages; `on_bytes` gets
@@ -249,17 +324,7 @@ pub fn parse_registrations<R: Read>(
         Error::InvalidInput(m) => Error::invalid(format!("{source}: {m}; nothing imported")),
         other => other,
     };
-    let mut csv = CsvReader::new(reader);
-    // A UTF-8 byte order mark, as spreadsheets write, is not part of the header.
-    let bom = [0xEF, 0xBB, 0xBF]
-        .iter()
-        .take_while(|m| {
-            csv.bytes
-                .next_if(|b| matches!(b, Ok(x) if x == *m))
-                .is_some()
-        })
-        .count();
-    csv.consumed += bom as u64;
+    let mut csv = Records::new(reader);
     let Some(header) = csv.next_record().map_err(in_file)? else {
         return Err(Error::invalid(format!(
             "{source} is empty: expected the header {} and one row per attendee",
@@ -286,7 +351,7 @@ pub fn parse_registrations<R: Read>(
         )));
     }
     let mut rows = Vec::new();
-    let mut seen: HashSet<String> = HashSet::new();
+    let mut seen: HashSet<UserId> = HashSet::new();
     let mut bad: Vec<String> = Vec::new();
     let mut bad_count = 0usize;
     let mut total_rows = 0u64;
@@ -294,7 +359,7 @@ pub fn parse_registrations<R: Read>(
     while let Some(record) = csv.next_record().map_err(in_file)? {
         total_rows += 1;
         if total_rows.is_multiple_of(1000) {
-            on_bytes(csv.consumed);
+            on_bytes(csv.consumed());
         }
         match check_row(&record.fields) {
             Err(reason) => {
@@ -318,7 +383,7 @@ pub fn parse_registrations<R: Read>(
             }
         }
     }
-    on_bytes(csv.consumed);
+    on_bytes(csv.consumed());
     if bad_count > 0 {
         let more = if bad_count > bad.len() {
             format!("; and {} more", bad_count - bad.len())
@@ -338,16 +403,35 @@ pub fn parse_registrations<R: Read>(
     })
 }
 
-/// Registers every row for the event in one transaction, or none. Users already REGISTERED are
-/// left as they are; CANCELLED registrations are revived (and count as imported). The event
-/// row is locked as [`crate::catalog::events::register`] locks it, so concurrent registrations and
-/// imports cannot together overshoot `max_attendees`; a file that would is refused whole.
+text_enum! {
+    /// What `capctl_register_many` did.
+    enum RegisterManyResult {
+        Ok = "OK",
+        Full = "FULL",
+        NotFound = "NOT_FOUND",
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct RegisterManyRow {
+    #[sqlx(try_from = "String")]
+    outcome: RegisterManyResult,
+    new_registrations: i32,
+    already_registered: i32,
+    registered: Option<i64>,
+    max_attendees: Option<i32>,
+}
+
+/// Registers every row for the event, or none: one call of `capctl_register_many`, the SQL
+/// function `event register` goes through too (one home for the cap and the upsert). Users
+/// already REGISTERED are left as they are; CANCELLED registrations are revived (and count as
+/// imported). Concurrent registrations and imports serialize on the event row and together
+/// never overshoot `max_attendees`; a file that would is refused whole.
 pub async fn import_registrations(
     pool: &PgPool,
-    event_id: &str,
+    event_id: &EventId,
     parsed: &ParsedRegistrations,
 ) -> Result<ImportReport> {
-    validate_id("event id", event_id)?;
     let user_ids: Vec<&str> = parsed.rows.iter().map(|r| r.user_id.as_str()).collect();
     let names: Vec<Option<&str>> = parsed.rows.iter().map(|r| r.name.as_deref()).collect();
     let emails: Vec<Option<&str>> = parsed.rows.iter().map(|r| r.email.as_deref()).collect();
@@ -357,56 +441,32 @@ pub async fn import_registrations(
     sqlx::query("SET LOCAL statement_timeout = 0")
         .execute(&mut *tx)
         .await?;
-    let max_attendees = crate::catalog::events::lock_for_registrations(&mut tx, event_id).await?;
-    let (registered, already): (i64, i64) = sqlx::query_as(
-        "SELECT (SELECT count(*) FROM event_registrations WHERE event_id = $1 AND status = 'REGISTERED'),
-                (SELECT count(*) FROM event_registrations r
-                   JOIN unnest($2::text[]) AS u(user_id) ON r.user_id = u.user_id
-                  WHERE r.event_id = $1 AND r.status = 'REGISTERED')",
-    )
-    .bind(event_id)
-    .bind(&user_ids)
-    .fetch_one(&mut *tx)
-    .await?;
-    let new = user_ids.len() as i64 - already;
-    if let Some(max) = max_attendees {
-        let max = i64::from(max);
-        if registered + new > max {
-            return Err(Error::full(format!(
-                "importing would register {new} new attendees but event {event_id:?} has {} of {max} places left: {} over max_attendees; nothing imported",
-                (max - registered).max(0),
-                registered + new - max
-            )));
+    let row: RegisterManyRow = sqlx::query_as("SELECT * FROM capctl_register_many($1, $2, $3, $4)")
+        .bind(event_id)
+        .bind(&user_ids)
+        .bind(&names)
+        .bind(&emails)
+        .fetch_one(&mut *tx)
+        .await?;
+    match row.outcome {
+        RegisterManyResult::Ok => {}
+        RegisterManyResult::NotFound => {
+            return Err(crate::catalog::events::event_not_found(event_id));
         }
-    }
-    let imported = sqlx::query(
-        "INSERT INTO event_registrations AS r (event_id, user_id, name, email, status)
-         SELECT $1, u.user_id, u.name, u.email, 'REGISTERED'
-           FROM unnest($2::text[], $3::text[], $4::text[]) AS u(user_id, name, email)
-         ON CONFLICT (event_id, user_id) DO UPDATE
-            SET status = 'REGISTERED', registered_at = now(),
-                name = COALESCE(EXCLUDED.name, r.name),
-                email = COALESCE(EXCLUDED.email, r.email)
-          WHERE r.status <> 'REGISTERED'",
-    )
-    .bind(event_id)
-    .bind(&user_ids)
-    .bind(&names)
-    .bind(&emails)
-    .execute(&mut *tx)
-    .await?
-    .rows_affected();
-    if imported as i64 != new {
-        // Impossible under the event lock; refuse rather than commit a surprise.
-        return Err(Error::Internal(anyhow::anyhow!(
-            "import expected {new} new registrations but wrote {imported}; nothing imported"
-        )));
+        RegisterManyResult::Full => {
+            return Err(Error::Full(AtCapacity::Import {
+                event: event_id.clone(),
+                new: row.new_registrations.into(),
+                registered: row.registered.unwrap_or_default(),
+                max: row.max_attendees.unwrap_or_default().into(),
+            }));
+        }
     }
     tx.commit().await?;
     Ok(ImportReport {
-        event_id: event_id.to_string(),
-        imported,
-        already_registered: already as u64,
+        event_id: event_id.clone(),
+        imported: row.new_registrations as u64,
+        already_registered: row.already_registered as u64,
         duplicates_in_file: parsed.duplicates_in_file,
         rows: parsed.total_rows,
     })
@@ -415,7 +475,7 @@ pub async fn import_registrations(
 /// Checks the event, reads and checks the file, then imports it (see [`import_registrations`]).
 pub async fn import_file(
     pool: &PgPool,
-    event_id: &str,
+    event_id: &EventId,
     path: &Path,
     on_bytes: &mut dyn FnMut(u64),
 ) -> Result<ImportReport> {

@@ -9,7 +9,7 @@ use super::room::{Member, Room};
 use super::scripts::{PresenceScript, ScriptCall, run, run_all};
 use super::{DEFAULT_TTL, HOT_PATH_PRUNE, MAX_TTL, Presence};
 use crate::ids::UserId;
-use crate::{Error, Result};
+use crate::{AtCapacity, Error, Result};
 
 /// What a presence call did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -92,20 +92,11 @@ impl Admission {
     }
 
     /// The message for a refusal at the limit.
-    pub fn full_message(&self, room: &Room) -> String {
-        let limit = self.limit.unwrap_or_default();
-        if self.count > limit {
-            format!(
-                "{room} is over its limit: {} {} for {limit} places (the limit was lowered); nobody new is admitted until below",
-                self.count,
-                room.people()
-            )
-        } else {
-            format!(
-                "{room} is full: {} of {limit} {}",
-                self.count,
-                room.people()
-            )
+    pub fn refusal(&self, room: &Room) -> AtCapacity {
+        AtCapacity::Room {
+            room: room.clone(),
+            count: self.count,
+            limit: self.limit.unwrap_or_default(),
         }
     }
 }

@@ -10,7 +10,7 @@ use super::scripts::{PresenceScript, ScriptCall, redis_error, run_all};
 use super::{OCCUPANCY_BATCH, Presence, UNLIMITED};
 use crate::catalog::{booths, events};
 use crate::ids::{BoothId, EventId, validate_capacity};
-use crate::{Error, Result};
+use crate::{Error, Missing, Result};
 
 /// The outcome of changing a room's limit.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -312,9 +312,9 @@ pub async fn limit_from_pg(pool: &PgPool, room: &Room) -> Result<Option<u64>> {
         }
     };
     match row {
-        None => Err(Error::not_found(match room {
-            Room::Stream(id) => format!("event {id:?} not found"),
-            Room::Booth(id) => format!("booth {id:?} not found"),
+        None => Err(Error::NotFound(match room {
+            Room::Stream(id) => Missing::Event(id.clone()),
+            Room::Booth(id) => Missing::Booth(id.clone()),
         })),
         Some(limit) => Ok(limit.map(|n| n.max(0) as u64)),
     }

@@ -1,73 +1,60 @@
-//! The seat ledger: session RSVPs, waitlists, offers and personal schedules.
+//! The seat ledger: RSVP, cancel, capacity changes and the waitlist, each one SQL function call.
 //!
 //! PostgreSQL is the truth. Every change to a session's seats is one call of a PL/pgSQL
-//! function (migrations/…_seat_ledger.sql) in autocommit: one round trip, with the session's
-//! capacity row locked only while the server runs it. The rules live there; this module
-//! validates input, calls them and turns their outcome into typed results and errors.
-
-use std::fmt;
-use std::str::FromStr;
+//! function (migrations/…_one_home.sql) in autocommit: one round trip, with the session's
+//! capacity row locked only while the server runs it. The rules live there; this module calls
+//! them and turns their outcome into typed results and errors.
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use sqlx::{FromRow, PgPool};
 
-use crate::ids::{validate_capacity, validate_id};
-use crate::{Error, Result};
+use crate::ids::{EventId, SessionId, UserId, text_enum, validate_capacity};
+use crate::{AtCapacity, Error, Missing, Result};
 
-/// Where an RSVP stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub enum RsvpStatus {
-    Confirmed,
-    Waitlisted,
-    /// A freed seat held for this user until the offer expires; RSVP again to accept.
-    Offered,
-    Cancelled,
-    /// An offer that ran out; the seat went to the next in line.
-    Expired,
-}
-
-impl RsvpStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Confirmed => "CONFIRMED",
-            Self::Waitlisted => "WAITLISTED",
-            Self::Offered => "OFFERED",
-            Self::Cancelled => "CANCELLED",
-            Self::Expired => "EXPIRED",
-        }
+text_enum! {
+    /// Where an RSVP stands (`session_rsvps.status`).
+    pub enum RsvpStatus {
+        Confirmed = "CONFIRMED",
+        Waitlisted = "WAITLISTED",
+        /// A freed seat held for this user until the offer expires; RSVP again to accept.
+        Offered = "OFFERED",
+        Cancelled = "CANCELLED",
+        /// An offer that ran out; the seat went to the next in line.
+        Expired = "EXPIRED",
     }
 }
 
-impl fmt::Display for RsvpStatus {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+text_enum! {
+    /// What `capctl_rsvp` did.
+    enum RsvpResult {
+        Confirmed = "CONFIRMED",
+        Waitlisted = "WAITLISTED",
+        Repeat = "REPEAT",
+        Full = "FULL",
+        NotFound = "NOT_FOUND",
+        NotRegistered = "NOT_REGISTERED",
+        Overlap = "OVERLAP",
+        Ended = "ENDED",
     }
 }
 
-impl FromStr for RsvpStatus {
-    type Err = Error;
-
-    fn from_str(s: &str) -> Result<Self> {
-        match s {
-            "CONFIRMED" => Ok(Self::Confirmed),
-            "WAITLISTED" => Ok(Self::Waitlisted),
-            "OFFERED" => Ok(Self::Offered),
-            "CANCELLED" => Ok(Self::Cancelled),
-            "EXPIRED" => Ok(Self::Expired),
-            other => Err(Error::Internal(anyhow::anyhow!(
-                "unknown RSVP status {other:?} in the database"
-            ))),
-        }
+text_enum! {
+    /// What `capctl_cancel` did.
+    enum CancelResult {
+        Cancelled = "CANCELLED",
+        Repeat = "REPEAT",
+        NoRsvp = "NO_RSVP",
+        NotFound = "NOT_FOUND",
     }
 }
 
-impl TryFrom<String> for RsvpStatus {
-    type Error = Error;
-
-    fn try_from(s: String) -> Result<Self> {
-        s.parse()
+text_enum! {
+    /// What `capctl_set_capacity` did.
+    enum CapacityResult {
+        Ok = "OK",
+        BelowTaken = "BELOW_TAKEN",
+        NotFound = "NOT_FOUND",
     }
 }
 
@@ -75,13 +62,13 @@ impl TryFrom<String> for RsvpStatus {
 /// the user already held this RSVP and nothing changed.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct RsvpOutcome {
-    pub session_id: String,
-    pub user_id: String,
+    pub session_id: SessionId,
+    pub user_id: UserId,
     pub status: RsvpStatus,
     /// 1-based place in the queue; `None` unless waitlisted.
     pub waitlist_position: Option<i32>,
     pub rsvp_id: String,
-    pub event_id: String,
+    pub event_id: EventId,
     pub repeat: bool,
     /// The session's capacity (`None` = unlimited) and the seats taken after this RSVP.
     pub capacity: Option<i32>,
@@ -91,8 +78,8 @@ pub struct RsvpOutcome {
 /// What a cancellation left.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Cancellation {
-    pub session_id: String,
-    pub user_id: String,
+    pub session_id: SessionId,
+    pub user_id: UserId,
     /// Always `CANCELLED`.
     pub status: RsvpStatus,
     /// Always `None`: a cancelled RSVP has no place in the queue.
@@ -103,12 +90,16 @@ pub struct Cancellation {
     pub repeat: bool,
     /// Waitlisted users offered a seat because of this cancellation.
     pub offers_sent: i32,
+    pub event_id: EventId,
+    /// The session's capacity (`None` = unlimited) and the seats taken right after.
+    pub capacity: Option<i32>,
+    pub taken: i64,
 }
 
 /// What a capacity change did.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct CapacityChange {
-    pub session_id: String,
+    pub session_id: SessionId,
     /// `None` = unlimited.
     pub capacity: Option<i32>,
     pub previous_capacity: Option<i32>,
@@ -124,7 +115,7 @@ pub struct CapacityChange {
 #[derive(Debug, Clone, Serialize, FromRow, PartialEq)]
 pub struct WaitlistEntry {
     pub position: Option<i64>,
-    pub user_id: String,
+    pub user_id: UserId,
     pub rsvp_id: String,
     #[sqlx(try_from = "String")]
     pub status: RsvpStatus,
@@ -133,29 +124,10 @@ pub struct WaitlistEntry {
     pub offer_expires_at: Option<DateTime<Utc>>,
 }
 
-/// One session of a user's personal schedule.
-#[derive(Debug, Clone, Serialize, FromRow, PartialEq)]
-pub struct ScheduleEntry {
-    pub session_id: String,
-    pub title: String,
-    pub starts_at: DateTime<Utc>,
-    pub ends_at: DateTime<Utc>,
-    pub room: Option<String>,
-    #[sqlx(try_from = "String")]
-    pub status: RsvpStatus,
-    pub waitlist_position: Option<i32>,
-    pub offer_expires_at: Option<DateTime<Utc>>,
-    /// Ids of the user's other listed sessions that overlap this one in time.
-    #[sqlx(skip)]
-    pub overlaps: Vec<String>,
-    pub rsvp_id: String,
-    /// Last change of the RSVP: the calendar's DTSTAMP, so a re-export is byte-identical.
-    pub updated_at: DateTime<Utc>,
-}
-
 #[derive(FromRow)]
 struct RsvpRow {
-    outcome: String,
+    #[sqlx(try_from = "String")]
+    outcome: RsvpResult,
     rsvp_id: Option<String>,
     status: Option<String>,
     waitlist_position: Option<i32>,
@@ -163,79 +135,80 @@ struct RsvpRow {
     overlaps: Vec<String>,
     capacity: Option<i32>,
     taken: Option<i32>,
-    event_id: Option<String>,
+    event_id: Option<EventId>,
 }
 
-/// RSVPs `user_id` to a session: confirmed when a seat is free (or the user holds an offer),
+/// RSVPs a user to a session: confirmed when a seat is free (or the user holds an offer),
 /// waitlisted when full and the waitlist is on. A waitlisted result is `Ok`: callers decide how
-/// to report it. Refusals: [`Error::Full`], [`Error::NotFound`], [`Error::Precondition`] (not
-/// registered, overlap, session over).
+/// to report it. Refusals: [`Error::Full`], [`Error::NotFound`], [`Error::NotRegistered`],
+/// [`Error::Overlap`], [`Error::SessionEnded`].
 pub async fn rsvp(
     pool: &PgPool,
-    session_id: &str,
-    user_id: &str,
+    session_id: &SessionId,
+    user_id: &UserId,
     allow_overlap: bool,
 ) -> Result<RsvpOutcome> {
-    validate_id("session id", session_id)?;
-    validate_id("user id", user_id)?;
     let row: RsvpRow = sqlx::query_as("SELECT * FROM capctl_rsvp($1, $2, $3)")
         .bind(session_id)
         .bind(user_id)
         .bind(allow_overlap)
         .fetch_one(pool)
         .await?;
-    let event = row.event_id.clone().unwrap_or_default();
+    let status = || -> Result<RsvpStatus> { row.status.clone().unwrap_or_default().parse() };
+    let event = || {
+        row.event_id
+            .clone()
+            .ok_or_else(|| Error::Internal(anyhow::anyhow!("capctl_rsvp returned no event id")))
+    };
     let outcome = |repeat: bool| -> Result<RsvpOutcome> {
         Ok(RsvpOutcome {
-            session_id: session_id.to_string(),
-            user_id: user_id.to_string(),
-            status: row.status.clone().unwrap_or_default().parse()?,
+            session_id: session_id.clone(),
+            user_id: user_id.clone(),
+            status: status()?,
             waitlist_position: row.waitlist_position,
             rsvp_id: row.rsvp_id.clone().unwrap_or_default(),
-            event_id: event.clone(),
+            event_id: event()?,
             repeat,
             capacity: row.capacity,
             taken: row.taken,
         })
     };
-    match row.outcome.as_str() {
-        "CONFIRMED" | "WAITLISTED" => outcome(false),
-        "REPEAT" => outcome(true),
-        "FULL" => Err(Error::full(format!(
-            "session {session_id:?} is full ({} of {} seats taken) and has no waitlist",
-            row.taken.unwrap_or_default(),
-            row.capacity.unwrap_or_default()
-        ))),
-        "NOT_FOUND" => Err(session_not_found(session_id)),
-        "NOT_REGISTERED" => Err(Error::NotRegistered {
-            user: user_id.parse()?,
-            event: event.parse()?,
-            session: session_id.parse()?,
+    match row.outcome {
+        RsvpResult::Confirmed | RsvpResult::Waitlisted => outcome(false),
+        RsvpResult::Repeat => outcome(true),
+        RsvpResult::Full => Err(Error::Full(AtCapacity::Session {
+            session: session_id.clone(),
+            taken: row.taken.unwrap_or_default().into(),
+            capacity: row.capacity.unwrap_or_default().into(),
+        })),
+        RsvpResult::NotFound => Err(session_not_found(session_id)),
+        RsvpResult::NotRegistered => Err(Error::NotRegistered {
+            user: user_id.clone(),
+            event: event()?,
+            session: session_id.clone(),
         }),
-        "OVERLAP" => Err(Error::Overlap {
-            session: session_id.parse()?,
-            user: user_id.parse()?,
+        RsvpResult::Overlap => Err(Error::Overlap {
+            session: session_id.clone(),
+            user: user_id.clone(),
             with: row
                 .overlaps
                 .iter()
                 .map(|s| s.parse())
                 .collect::<Result<_>>()?,
-            offer_expires_at: if row.status.as_deref() == Some("OFFERED") {
+            offer_expires_at: if status().ok() == Some(RsvpStatus::Offered) {
                 row.offer_expires_at
             } else {
                 None
             },
         }),
-        "ENDED" => Err(Error::SessionEnded(session_id.parse()?)),
-        other => Err(Error::Internal(anyhow::anyhow!(
-            "capctl_rsvp returned an unknown outcome {other:?}"
-        ))),
+        RsvpResult::Ended => Err(Error::SessionEnded(session_id.clone())),
     }
 }
 
 #[derive(FromRow)]
 struct CancelRow {
-    outcome: String,
+    #[sqlx(try_from = "String")]
+    outcome: CancelResult,
     rsvp_id: Option<String>,
     previous_status: Option<String>,
     offers_sent: i32,
@@ -243,44 +216,55 @@ struct CancelRow {
 
 /// Cancels a user's RSVP (confirmed, waitlisted or offered). A freed seat is offered to the
 /// next in line at once. A second cancel is an idempotent repeat; no RSVP at all is NotFound.
-pub async fn cancel(pool: &PgPool, session_id: &str, user_id: &str) -> Result<Cancellation> {
-    validate_id("session id", session_id)?;
-    validate_id("user id", user_id)?;
+pub async fn cancel(
+    pool: &PgPool,
+    session_id: &SessionId,
+    user_id: &UserId,
+) -> Result<Cancellation> {
     let row: CancelRow = sqlx::query_as("SELECT * FROM capctl_cancel($1, $2)")
         .bind(session_id)
         .bind(user_id)
         .fetch_one(pool)
         .await?;
-    let repeat = match row.outcome.as_str() {
-        "CANCELLED" => false,
-        "REPEAT" => true,
-        "NOT_FOUND" => return Err(session_not_found(session_id)),
-        "NO_RSVP" => {
-            return Err(Error::not_found(format!(
-                "user {user_id:?} has no RSVP for session {session_id:?} to cancel"
-            )));
-        }
-        other => {
-            return Err(Error::Internal(anyhow::anyhow!(
-                "capctl_cancel returned an unknown outcome {other:?}"
-            )));
+    let repeat = match row.outcome {
+        CancelResult::Cancelled => false,
+        CancelResult::Repeat => true,
+        CancelResult::NotFound => return Err(session_not_found(session_id)),
+        CancelResult::NoRsvp => {
+            return Err(Error::NotFound(Missing::Rsvp {
+                session: session_id.clone(),
+                user: user_id.clone(),
+            }));
         }
     };
+    // capctl_cancel's result columns are a published contract, so the seats are read after it
+    // (the one definition of taken: capctl_session_seats).
+    let (event_id, capacity, taken): (EventId, Option<i32>, i64) = sqlx::query_as(
+        "SELECT event_id, capacity, taken FROM capctl_session_seats WHERE session_id = $1",
+    )
+    .bind(session_id)
+    .fetch_optional(pool)
+    .await?
+    .ok_or_else(|| session_not_found(session_id))?;
     Ok(Cancellation {
-        session_id: session_id.to_string(),
-        user_id: user_id.to_string(),
+        session_id: session_id.clone(),
+        user_id: user_id.clone(),
         status: RsvpStatus::Cancelled,
         waitlist_position: None,
         rsvp_id: row.rsvp_id.unwrap_or_default(),
         previous_status: row.previous_status.unwrap_or_default().parse()?,
         repeat,
         offers_sent: row.offers_sent,
+        event_id,
+        capacity,
+        taken,
     })
 }
 
 #[derive(FromRow)]
 struct CapacityRow {
-    outcome: String,
+    #[sqlx(try_from = "String")]
+    outcome: CapacityResult,
     capacity: Option<i32>,
     taken: Option<i32>,
     offers_sent: i32,
@@ -292,11 +276,10 @@ struct CapacityRow {
 /// removed and nobody new admitted until attendance falls below.
 pub async fn set_capacity(
     pool: &PgPool,
-    session_id: &str,
+    session_id: &SessionId,
     capacity: Option<i64>,
     force: bool,
 ) -> Result<CapacityChange> {
-    validate_id("session id", session_id)?;
     let capacity = capacity
         .map(|n| validate_capacity("capacity", n))
         .transpose()?;
@@ -307,31 +290,27 @@ pub async fn set_capacity(
         .fetch_one(pool)
         .await?;
     let taken = row.taken.unwrap_or_default();
-    match row.outcome.as_str() {
-        "OK" => Ok(CapacityChange {
-            session_id: session_id.to_string(),
+    match row.outcome {
+        CapacityResult::Ok => Ok(CapacityChange {
+            session_id: session_id.clone(),
             capacity: row.capacity,
             previous_capacity: row.previous_capacity,
             taken,
             offers_sent: row.offers_sent,
             over_capacity: row.capacity.is_some_and(|c| taken > c),
         }),
-        "BELOW_TAKEN" => Err(Error::BelowTaken {
-            session: session_id.parse()?,
+        CapacityResult::BelowTaken => Err(Error::BelowTaken {
+            session: session_id.clone(),
             taken: taken.into(),
             max: row.capacity.unwrap_or_default().into(),
         }),
-        "NOT_FOUND" => Err(session_not_found(session_id)),
-        other => Err(Error::Internal(anyhow::anyhow!(
-            "capctl_set_capacity returned an unknown outcome {other:?}"
-        ))),
+        CapacityResult::NotFound => Err(session_not_found(session_id)),
     }
 }
 
 /// A session's queue: live offers first (no position), then the waitlist in FIFO order with
 /// positions 1..n. Overdue offers are left out: they hold nothing.
-pub async fn waitlist(pool: &PgPool, session_id: &str) -> Result<Vec<WaitlistEntry>> {
-    validate_id("session id", session_id)?;
+pub async fn waitlist(pool: &PgPool, session_id: &SessionId) -> Result<Vec<WaitlistEntry>> {
     require_session(pool, session_id).await?;
     Ok(sqlx::query_as(
         "SELECT CASE WHEN r.status = 'WAITLISTED'
@@ -347,94 +326,7 @@ pub async fn waitlist(pool: &PgPool, session_id: &str) -> Result<Vec<WaitlistEnt
     .await?)
 }
 
-/// A user's personal schedule for an event: every session they hold (confirmed), are offered
-/// or wait for, sorted by start, each with the ids of the others it overlaps. An unknown event
-/// is NotFound; a user with no RSVPs gets an empty schedule.
-pub async fn schedule(pool: &PgPool, event_id: &str, user_id: &str) -> Result<Vec<ScheduleEntry>> {
-    validate_id("event id", event_id)?;
-    validate_id("user id", user_id)?;
-    require_event_for_schedule(pool, event_id).await?;
-    let mut entries: Vec<ScheduleEntry> = sqlx::query_as(
-        "SELECT r.session_id, s.title, s.starts_at, s.ends_at, s.room, r.status,
-                capctl_waitlist_position(r.session_id, r.waitlist_seq) AS waitlist_position,
-                r.offer_expires_at, r.id AS rsvp_id, r.updated_at
-           FROM session_rsvps r
-           JOIN sessions s ON s.id = r.session_id
-          WHERE r.event_id = $1 AND r.user_id = $2
-            AND (r.status IN ('CONFIRMED', 'WAITLISTED')
-                 OR (r.status = 'OFFERED' AND r.offer_expires_at > now()))
-          ORDER BY s.starts_at, s.ends_at, s.id",
-    )
-    .bind(event_id)
-    .bind(user_id)
-    .fetch_all(pool)
-    .await?;
-    let spans: Vec<(String, DateTime<Utc>, DateTime<Utc>)> = entries
-        .iter()
-        .map(|e| (e.session_id.clone(), e.starts_at, e.ends_at))
-        .collect();
-    for e in &mut entries {
-        e.overlaps = spans
-            .iter()
-            .filter(|(id, s, t)| *id != e.session_id && *s < e.ends_at && *t > e.starts_at)
-            .map(|(id, _, _)| id.clone())
-            .collect();
-    }
-    Ok(entries)
-}
-
-/// Renders a schedule as an RFC 5545 calendar: one VEVENT per session, UID `<rsvp id>@capctl`
-/// (stable across exports, cancellations and re-RSVPs), times in UTC, confirmed sessions
-/// CONFIRMED and waitlisted or offered ones TENTATIVE.
-pub fn schedule_ics(event_id: &str, user_id: &str, entries: &[ScheduleEntry]) -> String {
-    use icalendar::{Calendar, Component, EventLike, EventStatus};
-
-    let mut cal = Calendar::empty();
-    cal.append_property(("VERSION", "2.0"))
-        .append_property(("PRODID", "-//capctl//personal schedule//EN"))
-        .append_property(("CALSCALE", "GREGORIAN"))
-        .append_property(("METHOD", "PUBLISH"))
-        .name(&format!("{event_id}: schedule of {user_id}"));
-    for e in entries {
-        let (status, note) = match e.status {
-            RsvpStatus::Confirmed => (EventStatus::Confirmed, "Seat confirmed.".to_string()),
-            RsvpStatus::Offered => (
-                EventStatus::Tentative,
-                format!(
-                    "A seat is held for you until {}: RSVP again to accept it.",
-                    e.offer_expires_at
-                        .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
-                        .unwrap_or_default()
-                ),
-            ),
-            _ => (
-                EventStatus::Tentative,
-                match e.waitlist_position {
-                    Some(p) => format!("Waitlisted at position {p}."),
-                    None => "Waitlisted.".to_string(),
-                },
-            ),
-        };
-        let mut ev = icalendar::Event::new();
-        ev.uid(&format!("{}@capctl", e.rsvp_id))
-            .timestamp(e.updated_at)
-            .starts(e.starts_at)
-            .ends(e.ends_at)
-            .summary(&e.title)
-            .description(&format!(
-                "Session {} of event {event_id}. {note}",
-                e.session_id
-            ))
-            .status(status);
-        if let Some(room) = &e.room {
-            ev.location(room);
-        }
-        cal.push(ev.done());
-    }
-    cal.done().to_string()
-}
-
-async fn require_session(pool: &PgPool, session_id: &str) -> Result<()> {
+async fn require_session(pool: &PgPool, session_id: &SessionId) -> Result<()> {
     let exists: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM sessions WHERE id = $1)")
         .bind(session_id)
         .fetch_one(pool)
@@ -446,66 +338,13 @@ async fn require_session(pool: &PgPool, session_id: &str) -> Result<()> {
     }
 }
 
-/// NotFound for an unknown event, pointing at the right event when the id is a session's.
-async fn require_event_for_schedule(pool: &PgPool, event_id: &str) -> Result<()> {
-    let (event_exists, session_event): (bool, Option<String>) = sqlx::query_as(
-        "SELECT EXISTS (SELECT 1 FROM events WHERE id = $1),
-                (SELECT event_id FROM sessions WHERE id = $1)",
-    )
-    .bind(event_id)
-    .fetch_one(pool)
-    .await?;
-    match (event_exists, session_event) {
-        (true, _) => Ok(()),
-        (false, Some(owner)) => Err(Error::not_found(format!(
-            "event {event_id:?} not found: that is a session of event {owner:?}; use --event {owner}"
-        ))),
-        (false, None) => Err(Error::not_found(format!("event {event_id:?} not found"))),
-    }
-}
-
-fn session_not_found(session_id: &str) -> Error {
-    Error::not_found(format!("session {session_id:?} not found"))
+fn session_not_found(session_id: &SessionId) -> Error {
+    Error::NotFound(Missing::Session(session_id.clone()))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::TimeZone;
-
-    fn entry(id: &str, status: RsvpStatus, start: u32, end: u32) -> ScheduleEntry {
-        ScheduleEntry {
-            session_id: id.into(),
-            title: format!("Talk {id}"),
-            starts_at: Utc.with_ymd_and_hms(2030, 6, 1, start, 0, 0).unwrap(),
-            ends_at: Utc.with_ymd_and_hms(2030, 6, 1, end, 0, 0).unwrap(),
-            room: Some("Room A".into()),
-            status,
-            waitlist_position: (status == RsvpStatus::Waitlisted).then_some(2),
-            offer_expires_at: None,
-            overlaps: vec![],
-            rsvp_id: format!("srsvp_{id}"),
-            updated_at: Utc.with_ymd_and_hms(2030, 5, 1, 0, 0, 0).unwrap(),
-        }
-    }
-
-    #[test]
-    fn ics_has_one_stable_event_per_session() {
-        let entries = [
-            entry("s1", RsvpStatus::Confirmed, 9, 10),
-            entry("s2", RsvpStatus::Waitlisted, 11, 12),
-        ];
-        let a = schedule_ics("e1", "u1", &entries);
-        assert_eq!(a, schedule_ics("e1", "u1", &entries), "deterministic");
-        assert!(a.starts_with("BEGIN:VCALENDAR\r\n"));
-        assert_eq!(a.matches("BEGIN:VEVENT").count(), 2);
-        assert!(a.contains("UID:srsvp_s1@capctl"));
-        assert!(a.contains("DTSTART:20300601T090000Z"));
-        assert!(a.contains("STATUS:CONFIRMED"));
-        assert!(a.contains("STATUS:TENTATIVE"));
-        assert!(a.contains("LOCATION:Room A"));
-        assert_eq!(a.matches("PRODID").count(), 1);
-    }
 
     #[test]
     fn status_round_trips() {

@@ -4,13 +4,13 @@ use clap::{Args, Subcommand};
 
 use crate::cli::args::duration_arg;
 use crate::cli::output::{or_dash, or_unlimited, table};
-use crate::cli::stream::{LimitAnswer, emit_admission, percent_full};
+use crate::cli::stream::{LeaseOp, LimitAnswer, percent_full};
 use crate::cli::{LimitArgs, Output};
 use capctl_core::Result;
 use capctl_core::backends::Backends;
 use capctl_core::catalog::booths::{self, Booth, NewBooth};
 use capctl_core::ids::{BoothId, EventId, UserId};
-use capctl_core::presence::{DEFAULT_TTL, Presence, Room};
+use capctl_core::presence::{Presence, Room};
 
 #[derive(Debug, Subcommand)]
 pub enum BoothCommand {
@@ -23,7 +23,7 @@ pub enum BoothCommand {
     /// Extend a visitor's lease; an expired lease is reported lost
     Heartbeat(HeartbeatArgs),
     /// A visitor leaves (idempotent)
-    Leave(LeaveArgs),
+    Leave(VisitorArgs),
     /// Visitors inside booths now
     Visitors(VisitorsArgs),
 }
@@ -33,22 +33,9 @@ impl BoothCommand {
         match self {
             Self::Create(a) => a.run(b, out).await,
             Self::SetCapacity(a) => a.run(b, out).await,
-            Self::Enter(a) => {
-                let room = Room::Booth(a.booth);
-                let ttl = a.ttl.unwrap_or(DEFAULT_TTL);
-                let adm = Presence::new(b).join(&room, &a.user, ttl).await?;
-                emit_admission(out, &room, &a.user, &adm)
-            }
-            Self::Heartbeat(a) => {
-                let room = Room::Booth(a.booth);
-                let adm = Presence::new(b).heartbeat(&room, &a.user, a.ttl).await?;
-                emit_admission(out, &room, &a.user, &adm)
-            }
-            Self::Leave(a) => {
-                let room = Room::Booth(a.booth);
-                let adm = Presence::new(b).leave(&room, &a.user).await?;
-                emit_admission(out, &room, &a.user, &adm)
-            }
+            Self::Enter(a) => a.who.run(b, out, LeaseOp::Join(a.ttl)).await,
+            Self::Heartbeat(a) => a.who.run(b, out, LeaseOp::Heartbeat(a.ttl)).await,
+            Self::Leave(who) => who.run(b, out, LeaseOp::Leave).await,
             Self::Visitors(a) => a.run(b, out).await,
         }
     }
@@ -76,8 +63,8 @@ pub struct CreateArgs {
 impl CreateArgs {
     async fn run(self, b: &Backends, out: Output) -> Result<()> {
         let new = NewBooth {
-            event_id: self.event.into_string(),
-            id: self.id.map(BoothId::into_string),
+            event_id: self.event,
+            id: self.id,
             name: self.name,
             tier: self.tier,
             max_visitors: self.max_visitors,
@@ -91,8 +78,8 @@ pub fn render_booths(list: &[Booth]) -> String {
     let mut t = table(["booth", "event", "name", "tier", "max visitors"]);
     for bo in list {
         t.add_row([
-            bo.booth_id.clone(),
-            bo.event_id.clone(),
+            bo.booth_id.to_string(),
+            bo.event_id.to_string(),
             bo.name.clone(),
             or_dash(bo.tier.clone()),
             or_unlimited(bo.max_visitors),
@@ -110,14 +97,27 @@ pub struct SetCapacityArgs {
     pub limit: LimitArgs,
 }
 
+/// Which visitor of which booth: the flags every visitor command takes.
 #[derive(Debug, Args)]
-pub struct EnterArgs {
+pub struct VisitorArgs {
     /// Booth id
     #[arg(long)]
     pub booth: BoothId,
     /// Visitor's user id
     #[arg(long)]
     pub user: UserId,
+}
+
+impl VisitorArgs {
+    async fn run(self, b: &Backends, out: Output, op: LeaseOp) -> Result<()> {
+        op.run(b, out, Room::Booth(self.booth), &self.user).await
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct EnterArgs {
+    #[command(flatten)]
+    pub who: VisitorArgs,
     /// Lease length: the visitor counts as inside this long without a heartbeat [default: 60s]
     #[arg(long, value_parser = duration_arg, value_name = "DUR")]
     pub ttl: Option<Duration>,
@@ -125,25 +125,11 @@ pub struct EnterArgs {
 
 #[derive(Debug, Args)]
 pub struct HeartbeatArgs {
-    /// Booth id
-    #[arg(long)]
-    pub booth: BoothId,
-    /// Visitor's user id
-    #[arg(long)]
-    pub user: UserId,
+    #[command(flatten)]
+    pub who: VisitorArgs,
     /// New lease length (default: the lease keeps its own, the one it was granted)
     #[arg(long, value_parser = duration_arg, value_name = "DUR")]
     pub ttl: Option<Duration>,
-}
-
-#[derive(Debug, Args)]
-pub struct LeaveArgs {
-    /// Booth id
-    #[arg(long)]
-    pub booth: BoothId,
-    /// Visitor's user id
-    #[arg(long)]
-    pub user: UserId,
 }
 
 #[derive(Debug, Args)]

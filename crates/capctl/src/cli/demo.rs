@@ -19,6 +19,7 @@ use capctl_core::backends::Backends;
 use capctl_core::catalog::booths::{self, NewBooth};
 use capctl_core::catalog::events::{self, NewEvent};
 use capctl_core::catalog::sessions::{self, NewSession, SessionSeats};
+use capctl_core::ids::{SessionId, UserId};
 use capctl_core::io::import;
 use capctl_core::presence::{Presence, Room};
 use capctl_core::reconcile::{self, ReconcileOptions, ReconcileReport};
@@ -124,7 +125,7 @@ impl<'a> Demo<'a> {
         let event = events::create_event(
             &pool,
             NewEvent {
-                id: Some(format!("evt_demo_{tag}")),
+                id: Some(format!("evt_demo_{tag}").parse()?),
                 name: format!(
                     "capctl demo conference {}",
                     Utc::now().format("%Y-%m-%d %H:%M:%S")
@@ -147,7 +148,7 @@ impl<'a> Demo<'a> {
             panel: String::new(),
             workshop_confirmed: Vec::new(),
             report: DemoReport {
-                event_id: ev.clone(),
+                event_id: ev.to_string(),
                 ..DemoReport::default()
             },
             tag,
@@ -187,14 +188,14 @@ impl<'a> Demo<'a> {
             &demo.pool,
             NewBooth {
                 event_id: ev.clone(),
-                id: Some(format!("booth_{}_acme", demo.tag)),
+                id: Some(format!("booth_{}_acme", demo.tag).parse()?),
                 name: "Acme Cloud".into(),
                 tier: Some("gold".into()),
                 max_visitors: Some(BOOTH_LIMIT),
             },
         )
         .await?;
-        demo.report.booth_id = booth.booth_id;
+        demo.report.booth_id = booth.booth_id.into_string();
         demo.step(&format!(
             "Created demo event {ev}: three sessions (the workshop and the panel run at the same time), \
              booth {} for {BOOTH_LIMIT} visitors, and a stream limited to {STREAM_LIMIT} viewers.",
@@ -217,8 +218,8 @@ impl<'a> Demo<'a> {
         let s = sessions::create_session(
             &self.pool,
             NewSession {
-                event_id: self.report.event_id.clone(),
-                id: Some(format!("ses_{}_{name}", self.tag)),
+                event_id: self.report.event_id.parse()?,
+                id: Some(format!("ses_{}_{name}", self.tag).parse()?),
                 title: title.into(),
                 starts_at: day + Span::minutes(minutes.0),
                 ends_at: day + Span::minutes(minutes.1),
@@ -229,7 +230,7 @@ impl<'a> Demo<'a> {
             },
         )
         .await?;
-        Ok(s.session_id)
+        Ok(s.session_id.into_string())
     }
 
     /// Attendee `i` (from 1) of this run: people are global across events.
@@ -247,7 +248,8 @@ impl<'a> Demo<'a> {
             .collect();
         let parsed = import::parse_registrations(csv.as_bytes(), "demo attendees", &mut |_| {})?;
         let imported =
-            import::import_registrations(&self.pool, &self.report.event_id, &parsed).await?;
+            import::import_registrations(&self.pool, &self.report.event_id.parse()?, &parsed)
+                .await?;
         self.report.registered = imported.imported;
         self.step(&format!(
             "Imported {} attendee registrations in one transaction (the event allows {}).",
@@ -261,12 +263,21 @@ impl<'a> Demo<'a> {
     async fn rush(&mut self) -> Result<()> {
         let mut rush = JoinSet::new();
         for i in 1..=RUSHERS {
-            let (pool, workshop, user) =
-                (self.pool.clone(), self.workshop.clone(), self.attendee(i));
+            let (pool, workshop, user): (_, SessionId, UserId) = (
+                self.pool.clone(),
+                self.workshop.parse()?,
+                self.attendee(i).parse()?,
+            );
             rush.spawn(async move { (i, seats::rsvp(&pool, &workshop, &user, false).await) });
         }
         for i in 1..=KEYNOTE_RSVPS {
-            seats::rsvp(&self.pool, &self.keynote, &self.attendee(i), false).await?;
+            seats::rsvp(
+                &self.pool,
+                &self.keynote.parse()?,
+                &self.attendee(i).parse()?,
+                false,
+            )
+            .await?;
         }
         let mut confirmed = Vec::new();
         while let Some(joined) = rush.join_next().await {
@@ -295,7 +306,7 @@ impl<'a> Demo<'a> {
             .first()
             .cloned()
             .ok_or_else(|| unexpected("nobody confirmed"))?;
-        match seats::rsvp(&self.pool, &self.panel, &holder, false).await {
+        match seats::rsvp(&self.pool, &self.panel.parse()?, &holder.parse()?, false).await {
             Err(err @ Error::Overlap { .. }) => {
                 self.report.overlap_refused = true;
                 self.step(&format!(
@@ -311,7 +322,7 @@ impl<'a> Demo<'a> {
     async fn cancel_and_offer(&mut self) -> Result<()> {
         let leaving: Vec<String> = self.workshop_confirmed.drain(..2).collect();
         for user in &leaving {
-            let c = seats::cancel(&self.pool, &self.workshop, user).await?;
+            let c = seats::cancel(&self.pool, &self.workshop.parse()?, &user.parse()?).await?;
             self.report.offers_after_cancel += i64::from(c.offers_sent);
         }
         self.step(&format!(
@@ -321,17 +332,17 @@ impl<'a> Demo<'a> {
         ));
         if !self.out.json {
             SessionCommand::Waitlist(WaitlistArgs {
-                session: self.workshop.clone(),
+                session: self.workshop.parse()?,
             })
             .run(self.b, self.out)
             .await?;
         }
-        let offered = seats::waitlist(&self.pool, &self.workshop)
+        let offered = seats::waitlist(&self.pool, &self.workshop.parse()?)
             .await?
             .into_iter()
             .find(|e| e.status == RsvpStatus::Offered)
             .ok_or_else(|| unexpected("no offer was made"))?;
-        seats::rsvp(&self.pool, &self.workshop, &offered.user_id, false).await?;
+        seats::rsvp(&self.pool, &self.workshop.parse()?, &offered.user_id, false).await?;
         self.step(&format!(
             "{} accepted the offer by RSVPing again and is now confirmed.",
             offered.user_id
@@ -478,7 +489,8 @@ impl<'a> Demo<'a> {
             )));
         }
         self.step("Audit: every seat and presence invariant of the demo event holds.");
-        self.report.sessions = sessions::list_sessions(&self.pool, &self.report.event_id).await?;
+        self.report.sessions =
+            sessions::list_sessions(&self.pool, &self.report.event_id.parse()?).await?;
         Ok(())
     }
 
@@ -511,7 +523,7 @@ impl<'a> Demo<'a> {
             return Ok(());
         }
         SessionCommand::List(ListArgs {
-            event: self.report.event_id.clone(),
+            event: self.report.event_id.parse()?,
         })
         .run(self.b, self.out)
         .await

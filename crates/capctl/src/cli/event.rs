@@ -2,11 +2,12 @@ use chrono::{DateTime, Utc};
 use clap::{Args, Subcommand};
 
 use crate::cli::Output;
-use crate::cli::args::{id_arg, timestamp_arg};
+use crate::cli::args::timestamp_arg;
 use crate::cli::output::{or_dash, or_unlimited, table, ts};
 use capctl_core::Result;
 use capctl_core::backends::Backends;
 use capctl_core::catalog::events::{self, Event, NewEvent};
+use capctl_core::ids::{EventId, UserId};
 
 #[derive(Debug, Subcommand)]
 pub enum EventCommand {
@@ -47,8 +48,8 @@ pub struct CreateArgs {
     #[arg(long, value_parser = timestamp_arg, value_name = "TS")]
     pub ends_at: DateTime<Utc>,
     /// Your own id (default: evt_<random>)
-    #[arg(long, value_parser = id_arg)]
-    pub id: Option<String>,
+    #[arg(long)]
+    pub id: Option<EventId>,
     /// Cap on registrations (default: unlimited)
     #[arg(long, value_name = "N", allow_negative_numbers = true)]
     pub max_attendees: Option<i64>,
@@ -85,8 +86,7 @@ impl ListArgs {
 #[derive(Debug, Args)]
 pub struct ShowArgs {
     /// Event id
-    #[arg(value_parser = id_arg)]
-    pub event_id: String,
+    pub event_id: EventId,
 }
 
 impl ShowArgs {
@@ -110,7 +110,7 @@ fn render_events(list: &[Event]) -> String {
     ]);
     for e in list {
         t.add_row([
-            e.event_id.clone(),
+            e.event_id.to_string(),
             e.name.clone(),
             ts(&e.starts_at),
             ts(&e.ends_at),
@@ -131,11 +131,11 @@ fn render_events(list: &[Event]) -> String {
 #[derive(Debug, Args)]
 pub struct RegisterArgs {
     /// Event id
-    #[arg(long, value_parser = id_arg)]
-    pub event: String,
+    #[arg(long)]
+    pub event: EventId,
     /// User id
-    #[arg(long, value_parser = id_arg)]
-    pub user: String,
+    #[arg(long)]
+    pub user: UserId,
     /// Display name
     #[arg(long)]
     pub name: Option<String>,
@@ -163,11 +163,11 @@ impl RegisterArgs {
             };
             let mut t = table(["event", "user", "name", "email", "status"]);
             t.add_row([
-                r.event_id.clone(),
-                r.user_id.clone(),
+                r.event_id.to_string(),
+                r.user_id.to_string(),
                 or_dash(r.name.clone()),
                 or_dash(r.email.clone()),
-                r.status.clone(),
+                r.status.to_string(),
             ]);
             format!("{t}\n{} {what} for {}", r.user_id, r.event_id)
         })

@@ -119,8 +119,13 @@ impl ImportArgs {
         let bar = progress_bar(size, "bytes");
         let progress = bar.clone();
         let mut on_bytes = move |n: u64| progress.set_position(n);
-        let report =
-            import::import_file(b.pg().await?, &self.event, &self.file, &mut on_bytes).await;
+        let report = import::import_file(
+            b.pg().await?,
+            &self.event.parse()?,
+            &self.file,
+            &mut on_bytes,
+        )
+        .await;
         bar.finish_and_clear();
         let report = report?;
         out.emit(&report, || {
@@ -132,7 +137,7 @@ impl ImportArgs {
                 "duplicates in file",
             ]);
             t.add_row([
-                report.event_id.clone(),
+                report.event_id.to_string(),
                 report.rows.to_string(),
                 report.imported.to_string(),
                 report.already_registered.to_string(),

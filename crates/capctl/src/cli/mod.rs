@@ -278,10 +278,13 @@ fn chain_once<'a>(chain: impl Iterator<Item = &'a (dyn std::error::Error + 'stat
 }
 
 /// What the user can do about a refusal, in the CLI's own words (flags and commands).
-fn hint(err: &capctl_core::Error) -> &'static str {
-    use capctl_core::Error;
+fn hint(err: &capctl_core::Error) -> std::borrow::Cow<'static, str> {
     use capctl_core::error::{Backend, Wait};
-    match err {
+    use capctl_core::{Error, Missing};
+    if let Error::NotFound(Missing::EventIsSession { owner, .. }) = err {
+        return format!("; use --event {owner}").into();
+    }
+    let advice = match err {
         Error::NotRegistered { .. } => "; register first with `capctl event register`",
         Error::Overlap { .. } => "; pass --allow-overlap to confirm anyway",
         Error::BelowTaken { .. } => {
@@ -302,7 +305,8 @@ fn hint(err: &capctl_core::Error) -> &'static str {
             Wait::RedisResponse => "; set --redis-timeout (CAPCTL_REDIS_TIMEOUT) to wait longer",
         },
         _ => "",
-    }
+    };
+    advice.into()
 }
 
 #[cfg(test)]

@@ -20,12 +20,7 @@ impl Output {
         value: &T,
         human: impl FnOnce() -> String,
     ) -> Result<()> {
-        let text = if self.json {
-            serde_json::to_string_pretty(value).map_err(anyhow::Error::from)?
-        } else {
-            human()
-        };
-        print_line(&text)
+        self.print(value, human, serde_json::to_string_pretty)
     }
 
     /// One compact JSON object per line (watch modes), or the human rendering.
@@ -34,8 +29,17 @@ impl Output {
         value: &T,
         human: impl FnOnce() -> String,
     ) -> Result<()> {
+        self.print(value, human, serde_json::to_string)
+    }
+
+    fn print<T: Serialize + ?Sized>(
+        &self,
+        value: &T,
+        human: impl FnOnce() -> String,
+        to_json: fn(&T) -> serde_json::Result<String>,
+    ) -> Result<()> {
         let text = if self.json {
-            serde_json::to_string(value).map_err(anyhow::Error::from)?
+            to_json(value).map_err(anyhow::Error::from)?
         } else {
             human()
         };

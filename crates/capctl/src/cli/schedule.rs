@@ -1,20 +1,20 @@
 use clap::Args;
 
 use crate::cli::Output;
-use crate::cli::args::id_arg;
 use crate::cli::output::{or_dash, table, ts};
 use capctl_core::Result;
 use capctl_core::backends::Backends;
+use capctl_core::ids::{EventId, UserId};
 use capctl_core::seats::{self, ScheduleEntry};
 
 #[derive(Debug, Args)]
 pub struct ScheduleArgs {
     /// Event id
-    #[arg(long, value_parser = id_arg)]
-    pub event: String,
+    #[arg(long)]
+    pub event: EventId,
     /// User id
-    #[arg(long, value_parser = id_arg)]
-    pub user: String,
+    #[arg(long)]
+    pub user: UserId,
     /// Write an iCalendar (RFC 5545) file to stdout instead of a table
     #[arg(long)]
     pub ics: bool,
@@ -63,11 +63,15 @@ fn render_schedule(user: &str, entries: &[ScheduleEntry]) -> String {
         t.add_row([
             ts(&e.starts_at),
             ts(&e.ends_at),
-            e.session_id.clone(),
+            e.session_id.to_string(),
             e.title.clone(),
             or_dash(e.room.clone()),
             status,
-            e.overlaps.join(", "),
+            e.overlaps
+                .iter()
+                .map(|s| s.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
         ]);
     }
     format!("{t}\n{summary}")

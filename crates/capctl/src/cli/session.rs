@@ -3,11 +3,12 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use clap::{Args, Subcommand};
 
-use crate::cli::args::{duration_arg, id_arg, timestamp_arg};
+use crate::cli::args::{duration_arg, timestamp_arg};
 use crate::cli::output::{or_dash, or_unlimited, table, ts};
 use crate::cli::{LimitArgs, Output};
 use capctl_core::backends::Backends;
 use capctl_core::catalog::sessions::{self, NewSession, SessionSeats};
+use capctl_core::ids::{EventId, SessionId, UserId};
 use capctl_core::seats::{
     self, Cancellation, CapacityChange, RsvpOutcome, RsvpStatus, WaitlistEntry,
 };
@@ -46,8 +47,8 @@ impl SessionCommand {
 #[derive(Debug, Args)]
 pub struct CreateArgs {
     /// Event id
-    #[arg(long, value_parser = id_arg)]
-    pub event: String,
+    #[arg(long)]
+    pub event: EventId,
     /// Session title
     #[arg(long)]
     pub title: String,
@@ -58,8 +59,8 @@ pub struct CreateArgs {
     #[arg(long, value_parser = timestamp_arg, value_name = "TS")]
     pub ends_at: DateTime<Utc>,
     /// Your own id (default: ses_<random>)
-    #[arg(long, value_parser = id_arg)]
-    pub id: Option<String>,
+    #[arg(long)]
+    pub id: Option<SessionId>,
     /// Seats (default: unlimited)
     #[arg(long, value_name = "N", allow_negative_numbers = true)]
     pub max_participants: Option<i64>,
@@ -95,8 +96,8 @@ impl CreateArgs {
 #[derive(Debug, Args)]
 pub struct ListArgs {
     /// Event id
-    #[arg(long, value_parser = id_arg)]
-    pub event: String,
+    #[arg(long)]
+    pub event: EventId,
 }
 
 impl ListArgs {
@@ -125,7 +126,7 @@ pub fn render_sessions(list: &[SessionSeats]) -> String {
     ]);
     for s in list {
         t.add_row([
-            s.session_id.clone(),
+            s.session_id.to_string(),
             s.title.clone(),
             ts(&s.starts_at),
             ts(&s.ends_at),
@@ -152,8 +153,8 @@ pub fn render_sessions(list: &[SessionSeats]) -> String {
 #[derive(Debug, Args)]
 pub struct SetCapacityArgs {
     /// Session id
-    #[arg(long, value_parser = id_arg)]
-    pub session: String,
+    #[arg(long)]
+    pub session: SessionId,
     #[command(flatten)]
     pub limit: LimitArgs,
     /// Allow a capacity below the seats already taken (nobody is removed; nobody new admitted)
@@ -168,9 +169,10 @@ impl SetCapacityArgs {
         let change = match seats::set_capacity(pool, &self.session, limit, self.force).await {
             // At a terminal, a cut below what is taken is asked about (default No) instead of
             // refused outright; scripts without --force still get exit 6.
-            Err(err @ Error::BelowTaken { .. })
-                if !self.force && !out.json && confirm_force(&err.to_string())? =>
-            {
+            Err(err @ Error::BelowTaken { .. }) if !self.force && !out.json => {
+                if !confirm_force(err.to_string()).await? {
+                    return Err(err);
+                }
                 seats::set_capacity(pool, &self.session, limit, true).await?
             }
             other => other?,
@@ -180,25 +182,30 @@ impl SetCapacityArgs {
 }
 
 /// Asks on the terminal whether to force a capacity below the seats taken. False (no prompt)
-/// unless both stdin and stderr are terminals.
-fn confirm_force(reason: &str) -> Result<bool> {
+/// unless both stdin and stderr are terminals. The prompt blocks on the terminal, so it runs
+/// off the async threads: a signal meanwhile still ends the command at once.
+async fn confirm_force(reason: String) -> Result<bool> {
     use std::io::IsTerminal;
     if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
         return Ok(false);
     }
-    dialoguer::Confirm::new()
-        .with_prompt(format!(
-            "{reason}. Set it anyway? Nobody is removed; nobody new is admitted until below"
-        ))
-        .default(false)
-        .interact_on(&dialoguer::console::Term::stderr())
-        .map_err(|e| Error::Internal(anyhow::anyhow!("reading the answer: {e}")))
+    tokio::task::spawn_blocking(move || {
+        dialoguer::Confirm::new()
+            .with_prompt(format!(
+                "{reason}. Set it anyway? Nobody is removed; nobody new is admitted until below"
+            ))
+            .default(false)
+            .interact_on(&dialoguer::console::Term::stderr())
+    })
+    .await
+    .map_err(anyhow::Error::from)?
+    .map_err(|e| Error::Internal(anyhow::anyhow!("reading the answer: {e}")))
 }
 
 fn render_capacity_change(c: &CapacityChange) -> String {
     let mut t = table(["session", "capacity", "was", "taken", "offers sent"]);
     t.add_row([
-        c.session_id.clone(),
+        c.session_id.to_string(),
         or_unlimited(c.capacity),
         or_unlimited(c.previous_capacity),
         c.taken.to_string(),
@@ -228,11 +235,11 @@ fn render_capacity_change(c: &CapacityChange) -> String {
 #[derive(Debug, Args)]
 pub struct RsvpArgs {
     /// Session id
-    #[arg(long, value_parser = id_arg)]
-    pub session: String,
+    #[arg(long)]
+    pub session: SessionId,
     /// User id
-    #[arg(long, value_parser = id_arg)]
-    pub user: String,
+    #[arg(long)]
+    pub user: UserId,
     /// Confirm even if it overlaps another confirmed session of the user
     #[arg(long)]
     pub allow_overlap: bool,
@@ -259,8 +266,8 @@ impl RsvpArgs {
 fn render_rsvp(r: &RsvpOutcome) -> String {
     let mut t = table(["session", "user", "status", "position", "taken", "capacity"]);
     t.add_row([
-        r.session_id.clone(),
-        r.user_id.clone(),
+        r.session_id.to_string(),
+        r.user_id.to_string(),
         r.status.to_string(),
         or_dash(r.waitlist_position),
         or_dash(r.taken),
@@ -286,11 +293,11 @@ fn render_rsvp(r: &RsvpOutcome) -> String {
 #[derive(Debug, Args)]
 pub struct CancelArgs {
     /// Session id
-    #[arg(long, value_parser = id_arg)]
-    pub session: String,
+    #[arg(long)]
+    pub session: SessionId,
     /// User id
-    #[arg(long, value_parser = id_arg)]
-    pub user: String,
+    #[arg(long)]
+    pub user: UserId,
 }
 
 impl CancelArgs {
@@ -303,8 +310,8 @@ impl CancelArgs {
 fn render_cancellation(c: &Cancellation) -> String {
     let mut t = table(["session", "user", "status", "was", "offers sent"]);
     t.add_row([
-        c.session_id.clone(),
-        c.user_id.clone(),
+        c.session_id.to_string(),
+        c.user_id.to_string(),
         c.status.to_string(),
         c.previous_status.to_string(),
         c.offers_sent.to_string(),
@@ -328,8 +335,8 @@ fn render_cancellation(c: &Cancellation) -> String {
 #[derive(Debug, Args)]
 pub struct WaitlistArgs {
     /// Session id
-    #[arg(long, value_parser = id_arg)]
-    pub session: String,
+    #[arg(long)]
+    pub session: SessionId,
 }
 
 impl WaitlistArgs {
@@ -353,7 +360,7 @@ fn render_waitlist(session: &str, queue: &[WaitlistEntry]) -> String {
     for e in queue {
         t.add_row([
             or_dash(e.position),
-            e.user_id.clone(),
+            e.user_id.to_string(),
             e.status.to_string(),
             ts(&e.waitlisted_at),
             or_dash(e.offer_expires_at.as_ref().map(ts)),

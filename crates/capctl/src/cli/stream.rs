@@ -11,7 +11,7 @@ use capctl_core::ids::{EventId, UserId};
 use capctl_core::presence::{
     Admission, DEFAULT_TTL, LeaseStatus, LimitChange, Occupancy, Presence, PresenceScript, Room,
 };
-use capctl_core::{Error, Result};
+use capctl_core::{Error, Missing, Result};
 
 #[derive(Debug, Subcommand)]
 pub enum StreamCommand {
@@ -22,7 +22,7 @@ pub enum StreamCommand {
     /// Extend a viewer's lease; an expired lease is reported lost
     Heartbeat(HeartbeatArgs),
     /// A viewer leaves (idempotent)
-    Leave(LeaveArgs),
+    Leave(ViewerArgs),
     /// Viewers of streams now; --watch redraws until Ctrl-C
     Viewers(ViewersArgs),
     /// Print a presence Lua script as Redis receives it (for redis-benchmark and other services)
@@ -34,22 +34,9 @@ impl StreamCommand {
     pub async fn run(self, b: &Backends, out: Output) -> Result<()> {
         match self {
             Self::SetLimit(a) => a.run(b, out).await,
-            Self::Join(a) => {
-                let room = Room::Stream(a.event);
-                let ttl = a.ttl.unwrap_or(DEFAULT_TTL);
-                let adm = Presence::new(b).join(&room, &a.viewer, ttl).await?;
-                emit_admission(out, &room, &a.viewer, &adm)
-            }
-            Self::Heartbeat(a) => {
-                let room = Room::Stream(a.event);
-                let adm = Presence::new(b).heartbeat(&room, &a.viewer, a.ttl).await?;
-                emit_admission(out, &room, &a.viewer, &adm)
-            }
-            Self::Leave(a) => {
-                let room = Room::Stream(a.event);
-                let adm = Presence::new(b).leave(&room, &a.viewer).await?;
-                emit_admission(out, &room, &a.viewer, &adm)
-            }
+            Self::Join(a) => a.who.run(b, out, LeaseOp::Join(a.ttl)).await,
+            Self::Heartbeat(a) => a.who.run(b, out, LeaseOp::Heartbeat(a.ttl)).await,
+            Self::Leave(who) => who.run(b, out, LeaseOp::Leave).await,
             Self::Viewers(a) => a.run(b, out).await,
             Self::Script(a) => {
                 print!("{}", a.script.source());
@@ -100,7 +87,7 @@ pub(crate) fn emit_admission(
     out.emit(&answer, || match adm.status {
         LeaseStatus::Admitted => format!("{member} admitted to {room} ({count})"),
         LeaseStatus::Refreshed => format!("{member} already in {room}; lease renewed ({count})"),
-        LeaseStatus::Full => format!("{member} refused: {}", adm.full_message(room)),
+        LeaseStatus::Full => format!("{member} refused: {}", adm.refusal(room)),
         LeaseStatus::Extended => format!("lease of {member} in {room} extended ({count})"),
         LeaseStatus::Lost => {
             format!("lease of {member} in {room} had expired; rejoin ({count})")
@@ -109,10 +96,11 @@ pub(crate) fn emit_admission(
         LeaseStatus::Absent => format!("{member} was not in {room}; nothing changed ({count})"),
     })?;
     match adm.status {
-        LeaseStatus::Full => Err(Error::full(adm.full_message(room))),
-        LeaseStatus::Lost => Err(Error::not_found(format!(
-            "lease of {member:?} in {room} expired or does not exist; rejoin"
-        ))),
+        LeaseStatus::Full => Err(Error::Full(adm.refusal(room))),
+        LeaseStatus::Lost => Err(Error::NotFound(Missing::Lease {
+            room: room.clone(),
+            user: member.clone(),
+        })),
         _ => Ok(()),
     }
 }
@@ -272,14 +260,27 @@ pub struct SetLimitArgs {
     pub limit: LimitArgs,
 }
 
+/// Which viewer of which stream: the flags every viewer command takes.
 #[derive(Debug, Args)]
-pub struct JoinArgs {
+pub struct ViewerArgs {
     /// Event id
     #[arg(long)]
     pub event: EventId,
     /// Viewer id (a user id)
     #[arg(long)]
     pub viewer: UserId,
+}
+
+impl ViewerArgs {
+    async fn run(self, b: &Backends, out: Output, op: LeaseOp) -> Result<()> {
+        op.run(b, out, Room::Stream(self.event), &self.viewer).await
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct JoinArgs {
+    #[command(flatten)]
+    pub who: ViewerArgs,
     /// Lease length: the viewer counts as watching this long without a heartbeat [default: 60s]
     #[arg(long, value_parser = duration_arg, value_name = "DUR")]
     pub ttl: Option<Duration>,
@@ -287,25 +288,40 @@ pub struct JoinArgs {
 
 #[derive(Debug, Args)]
 pub struct HeartbeatArgs {
-    /// Event id
-    #[arg(long)]
-    pub event: EventId,
-    /// Viewer id (a user id)
-    #[arg(long)]
-    pub viewer: UserId,
+    #[command(flatten)]
+    pub who: ViewerArgs,
     /// New lease length (default: the lease keeps its own, the one it was granted)
     #[arg(long, value_parser = duration_arg, value_name = "DUR")]
     pub ttl: Option<Duration>,
 }
 
-#[derive(Debug, Args)]
-pub struct LeaveArgs {
-    /// Event id
-    #[arg(long)]
-    pub event: EventId,
-    /// Viewer id (a user id)
-    #[arg(long)]
-    pub viewer: UserId,
+/// One lease call of one person in one room (a stream or a booth), answered on stdout.
+pub(crate) enum LeaseOp {
+    Join(Option<Duration>),
+    Heartbeat(Option<Duration>),
+    Leave,
+}
+
+impl LeaseOp {
+    pub(crate) async fn run(
+        self,
+        b: &Backends,
+        out: Output,
+        room: Room,
+        who: &UserId,
+    ) -> Result<()> {
+        let presence = Presence::new(b);
+        let adm = match self {
+            Self::Join(ttl) => {
+                presence
+                    .join(&room, who, ttl.unwrap_or(DEFAULT_TTL))
+                    .await?
+            }
+            Self::Heartbeat(ttl) => presence.heartbeat(&room, who, ttl).await?,
+            Self::Leave => presence.leave(&room, who).await?,
+        };
+        emit_admission(out, &room, who, &adm)
+    }
 }
 
 #[derive(Debug, Args)]
