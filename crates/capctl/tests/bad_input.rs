@@ -26,6 +26,16 @@ fn case(args: &[&str], code: i32, mentions: &'static str) -> Case {
     }
 }
 
+/// A case given as a command line, split on whitespace.
+fn line(args: &str, code: i32, mentions: &'static str) -> Case {
+    Case {
+        args: args.split_whitespace().map(str::to_string).collect(),
+        code,
+        mentions,
+        stdin: None,
+    }
+}
+
 fn owned(args: Vec<String>, code: i32, mentions: &'static str) -> Case {
     Case {
         args,
@@ -49,23 +59,11 @@ fn event_create(extra: &[&str]) -> Vec<String> {
 }
 
 fn session_create(extra: &[&str]) -> Vec<String> {
-    let mut v: Vec<String> = [
-        "session",
-        "create",
-        "--event",
-        "evt_bad",
-        "--title",
-        "T",
-        "--starts-at",
-        TS1,
-        "--ends-at",
-        TS2,
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
-    v.extend(extra.iter().map(|s| s.to_string()));
-    v
+    format!("session create --event evt_bad --title T --starts-at {TS1} --ends-at {TS2}")
+        .split_whitespace()
+        .chain(extra.iter().copied())
+        .map(str::to_string)
+        .collect()
 }
 
 /// `event create` with one flag's value replaced (clap refuses a repeated flag).
@@ -157,23 +155,14 @@ fn argument_cases() -> Vec<Case> {
         owned(event_create(&["--max-viewers", "-1"]), 2, "negative"),
         // Lookups with broken ids never reach the database.
         case(&["event", "show", ""], 2, "empty"),
-        case(&["event", "show", "../../etc/passwd"], 2, "contains"),
+        line("event show ../../etc/passwd", 2, "contains"),
         case(
             &["event", "register", "--event", "evt_bad", "--user", "u 1"],
             2,
             "contains",
         ),
-        case(
-            &[
-                "event",
-                "register",
-                "--event",
-                "evt_bad",
-                "--user",
-                "u9",
-                "--email",
-                "not-an-email",
-            ],
+        line(
+            "event register --event evt_bad --user u9 --email not-an-email",
             2,
             "email",
         ),
@@ -204,36 +193,17 @@ fn argument_cases() -> Vec<Case> {
         ),
         owned(session_create(&["--max-participants", "-1"]), 2, "negative"),
         owned(session_create(&["--room", "a\nb"]), 2, "control"),
-        case(
-            &[
-                "session",
-                "set-capacity",
-                "--session",
-                "ses_bad",
-                "--max",
-                "-1",
-            ],
+        line(
+            "session set-capacity --session ses_bad --max -1",
             2,
             "negative",
         ),
-        case(
-            &[
-                "session",
-                "set-capacity",
-                "--session",
-                "ses_bad",
-                "--max",
-                "5",
-                "--unlimited",
-            ],
+        line(
+            "session set-capacity --session ses_bad --max 5 --unlimited",
             2,
             "cannot be used with",
         ),
-        case(
-            &["session", "set-capacity", "--session", "ses_bad"],
-            2,
-            "required",
-        ),
+        line("session set-capacity --session ses_bad", 2, "required"),
         case(
             &[
                 "session",
@@ -258,96 +228,57 @@ fn argument_cases() -> Vec<Case> {
             2,
             "contains",
         ),
-        case(&["session", "waitlist", "--session", "*"], 2, "contains"),
+        line("session waitlist --session *", 2, "contains"),
         case(
             &["schedule", "--event", "evt_bad", "--user", ""],
             2,
             "empty",
         ),
         // Booths and streams: ids that would break a Redis hash tag, absurd leases.
-        case(
-            &[
-                "booth",
-                "create",
-                "--event",
-                "evt_bad",
-                "--name",
-                "B",
-                "--max-visitors",
-                "-3",
-            ],
+        line(
+            "booth create --event evt_bad --name B --max-visitors -3",
             2,
             "negative",
         ),
-        case(
-            &[
-                "booth",
-                "enter",
-                "--booth",
-                "booth_bad",
-                "--user",
-                "u1",
-                "--ttl",
-                "0s",
-            ],
+        line(
+            "booth enter --booth booth_bad --user u1 --ttl 0s",
             2,
             "more than zero",
         ),
-        case(
-            &[
-                "booth",
-                "enter",
-                "--booth",
-                "booth_bad",
-                "--user",
-                "u1",
-                "--ttl",
-                "999999h",
-            ],
+        line(
+            "booth enter --booth booth_bad --user u1 --ttl 999999h",
             2,
             "30 days",
         ),
-        case(
-            &["booth", "heartbeat", "--booth", "a{b}", "--user", "u1"],
-            2,
-            "contains",
-        ),
-        case(
-            &["stream", "join", "--event", "evt_bad}", "--viewer", "v1"],
-            2,
-            "contains",
-        ),
+        line("booth heartbeat --booth a{b} --user u1", 2, "contains"),
+        line("stream join --event evt_bad} --viewer v1", 2, "contains"),
         case(
             &["stream", "join", "--event", "evt_bad", "--viewer", "v\n1"],
             2,
             "contains",
         ),
-        case(
-            &["stream", "set-limit", "--event", "evt_bad", "--max", "1e99"],
+        line(
+            "stream set-limit --event evt_bad --max 1e99",
             2,
             "invalid value",
         ),
-        case(
-            &["stream", "viewers", "--interval", "0s"],
-            2,
-            "more than zero",
-        ),
-        case(&["reconcile", "--interval=-1s"], 2, "duration"),
-        case(
-            &["reconcile", "--metrics-addr", "not-an-address"],
+        line("stream viewers --interval 0s", 2, "more than zero"),
+        line("reconcile --interval=-1s", 2, "duration"),
+        line(
+            "reconcile --metrics-addr not-an-address",
             2,
             "invalid value",
         ),
-        case(
-            &["export-rsvps", "--event", "evt_bad;rm", "--output", "x.csv"],
+        line(
+            "export-rsvps --event evt_bad;rm --output x.csv",
             2,
             "contains",
         ),
         // Benchmarks refuse nonsense sizes before touching anything.
-        case(&["bench", "rsvp", "--users=-1"], 2, "invalid value"),
-        case(&["bench", "rsvp", "--concurrency", "0"], 2, "at least 1"),
-        case(&["bench", "export", "--rows", "0"], 2, "at least 1"),
-        case(&["bench", "stream", "--drop", "1.5"], 2, "between 0 and 1"),
+        line("bench rsvp --users=-1", 2, "invalid value"),
+        line("bench rsvp --concurrency 0", 2, "at least 1"),
+        line("bench export --rows 0", 2, "at least 1"),
+        line("bench stream --drop 1.5", 2, "between 0 and 1"),
         // Global options and unknown things.
         case(
             &["--redis-prefix", "bad prefix", "event", "list"],
@@ -355,90 +286,43 @@ fn argument_cases() -> Vec<Case> {
             "prefix",
         ),
         case(&["--database-url", "not a url", "event", "list"], 2, "URL"),
-        case(&["completions", "klingon"], 2, "invalid value"),
-        case(&["session", "teleport"], 2, "unrecognized subcommand"),
-        case(&["event", "list", "--frobnicate"], 2, "unexpected argument"),
+        line("completions klingon", 2, "invalid value"),
+        line("session teleport", 2, "unrecognized subcommand"),
+        line("event list --frobnicate", 2, "unexpected argument"),
     ]
 }
 
 /// Cases that pass parsing and are refused by the library: nothing may be written either.
 fn request_cases() -> Vec<Case> {
     vec![
-        case(
-            &["session", "rsvp", "--session", "ses_nope", "--user", "u1"],
-            5,
-            "not found",
-        ),
-        case(
-            &[
-                "session",
-                "rsvp",
-                "--session",
-                "ses_bad",
-                "--user",
-                "stranger",
-            ],
+        line("session rsvp --session ses_nope --user u1", 5, "not found"),
+        line(
+            "session rsvp --session ses_bad --user stranger",
             6,
             "registered",
         ),
-        case(
-            &["session", "cancel", "--session", "ses_nope", "--user", "u1"],
+        line(
+            "session cancel --session ses_nope --user u1",
             5,
             "not found",
         ),
-        case(
-            &[
-                "session",
-                "set-capacity",
-                "--session",
-                "ses_bad",
-                "--max",
-                "99999999999",
-            ],
+        line(
+            "session set-capacity --session ses_bad --max 99999999999",
             2,
             "absurd",
         ),
-        case(&["event", "show", "evt_nope"], 5, "not found"),
-        case(
-            &[
-                "session",
-                "create",
-                "--event",
-                "evt_nope",
-                "--title",
-                "T",
-                "--starts-at",
-                TS1,
-                "--ends-at",
-                TS2,
-            ],
+        line("event show evt_nope", 5, "not found"),
+        line(
+            &format!("session create --event evt_nope --title T --starts-at {TS1} --ends-at {TS2}"),
             5,
             "not found",
         ),
-        case(
-            &["stream", "join", "--event", "evt_nope", "--viewer", "v1"],
-            5,
-            "not found",
-        ),
-        case(
-            &["booth", "enter", "--booth", "booth_nope", "--user", "u1"],
-            5,
-            "not found",
-        ),
-        case(&["export-rsvps", "--event", "evt_nope"], 5, "not found"),
-        case(
-            &["export-rsvps", "--event", "evt_bad", "--status", "BOGUS"],
-            2,
-            "BOGUS",
-        ),
-        case(
-            &[
-                "event",
-                "import-registrations",
-                "--event",
-                "evt_bad",
-                "/nonexistent/file.csv",
-            ],
+        line("stream join --event evt_nope --viewer v1", 5, "not found"),
+        line("booth enter --booth booth_nope --user u1", 5, "not found"),
+        line("export-rsvps --event evt_nope", 5, "not found"),
+        line("export-rsvps --event evt_bad --status BOGUS", 2, "BOGUS"),
+        line(
+            "event import-registrations --event evt_bad /nonexistent/file.csv",
             2,
             "file.csv",
         ),
@@ -493,19 +377,8 @@ async fn redis_keys(env: &TestEnv) -> Vec<String> {
 async fn fixture(env: &TestEnv) {
     env.event("evt_bad", &["--max-viewers", "5"]);
     env.session("evt_bad", "ses_bad", 9, 10, &["--max-participants", "2"]);
-    env.run(&[
-        "booth",
-        "create",
-        "--event",
-        "evt_bad",
-        "--id",
-        "booth_bad",
-        "--name",
-        "Booth",
-        "--max-visitors",
-        "3",
-    ])
-    .success();
+    env.capctl("booth create --event evt_bad --id booth_bad --name Booth --max-visitors 3")
+        .success();
     env.register_many("evt_bad", "u", 1).await;
 }
 
@@ -514,11 +387,11 @@ async fn check_cases(env: &TestEnv, cases: Vec<Case>) {
     let mut failures = Vec::new();
     for c in cases {
         let before = (env.snapshot().await, redis_keys(env).await);
-        let args: Vec<&str> = c.args.iter().map(String::as_str).collect();
-        let run = match &c.stdin {
-            Some(input) => env.run_with_stdin(&args, input),
-            None => env.run(&args),
-        };
+        let mut cmd = env.capctl("").args(&c.args);
+        if let Some(input) = &c.stdin {
+            cmd = cmd.stdin(input.as_str());
+        }
+        let run = cmd.run();
         let after = (env.snapshot().await, redis_keys(env).await);
         let shown: Vec<String> = c.args.iter().map(|a| common_shorten(a)).collect();
         let lines = run.stderr.lines().count();

@@ -8,7 +8,7 @@ use sqlx::PgPool;
 #[sqlx::test(migrator = "capctl_core::MIGRATOR")]
 async fn demo_walks_through_every_rule_and_reruns_without_collisions(pool: PgPool) {
     let env = TestEnv::new(pool).await;
-    let first = env.run(&["demo", "--json"]).success().json();
+    let first = env.capctl("demo --json").success().json();
     let ev = first["event_id"].as_str().unwrap().to_string();
     assert_eq!(first["registered"], 300);
     assert_eq!(first["rush"]["admitted"], 12);
@@ -38,16 +38,16 @@ async fn demo_walks_through_every_rule_and_reruns_without_collisions(pool: PgPoo
     assert_eq!(counts["WAITLISTED"], 10);
     assert_eq!(counts["CANCELLED"], 2);
     // Counters equal the truth everywhere, and Redis holds exactly the limits' worth of leases.
-    env.run(&["reconcile", "--check"]).success();
+    env.capctl("reconcile --check").success();
     let viewers = env
-        .run(&["stream", "viewers", "--event", &ev, "--json"])
+        .capctl(format!("stream viewers --event {ev} --json"))
         .success()
         .json();
     assert_eq!(viewers[0]["viewers"], 50);
     assert_eq!(viewers[0]["limit"], 50);
 
     // A second run makes a new event and new people: nothing collides with the first.
-    let human = env.run(&["demo"]).success().stdout;
+    let human = env.capctl("demo").success().stdout;
     for needle in [
         "RSVP rush",
         "Overlap rule",

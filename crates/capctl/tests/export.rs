@@ -19,37 +19,6 @@ fn records(csv_text: &str) -> Vec<Vec<String>> {
         .collect()
 }
 
-async fn register(env: &TestEnv, event: &str, user: &str, name: &str, email: Option<&str>) {
-    sqlx::query(
-        "INSERT INTO event_registrations (event_id, user_id, name, email) VALUES ($1, $2, $3, $4)",
-    )
-    .bind(event)
-    .bind(user)
-    .bind(name)
-    .bind(email)
-    .execute(&env.pool)
-    .await
-    .unwrap();
-}
-
-async fn rsvp(env: &TestEnv, session: &str, user: &str) -> String {
-    sqlx::query_scalar("SELECT status FROM capctl_rsvp($1, $2, true)")
-        .bind(session)
-        .bind(user)
-        .fetch_one(&env.pool)
-        .await
-        .unwrap()
-}
-
-async fn cancel(env: &TestEnv, session: &str, user: &str) {
-    sqlx::query("SELECT * FROM capctl_cancel($1, $2)")
-        .bind(session)
-        .bind(user)
-        .execute(&env.pool)
-        .await
-        .unwrap();
-}
-
 async fn set_title(env: &TestEnv, session: &str, title: &str) {
     sqlx::query("UPDATE sessions SET title = $2 WHERE id = $1")
         .bind(session)
@@ -67,17 +36,19 @@ async fn fixture(env: &TestEnv) {
     env.session("ev", "s-b", 9, 10, &[]);
     env.session("ev", "s-a", 9, 10, &["--max-participants", "2"]);
     set_title(env, "s-a", "Rust, \"fearless\" & Zoë's talk").await;
-    register(env, "ev", "u1", "Doe, Jane", Some("jane@example.com")).await;
-    register(env, "ev", "u2", "He said \"hi\"", None).await;
-    register(env, "ev", "u3", "Zoë Çelik 日本", Some("zoe@example.org")).await;
-    register(env, "ev", "u4", "Plain Four", None).await;
-    register(env, "ev", "u5", "Plain Five", None).await;
+    env.register_named("ev", "u1", "Doe, Jane", Some("jane@example.com"))
+        .await;
+    env.register_named("ev", "u2", "He said \"hi\"", None).await;
+    env.register_named("ev", "u3", "Zoë Çelik 日本", Some("zoe@example.org"))
+        .await;
+    env.register_named("ev", "u4", "Plain Four", None).await;
+    env.register_named("ev", "u5", "Plain Five", None).await;
     for u in ["u1", "u2", "u3", "u4", "u5"] {
-        rsvp(env, "s-a", u).await;
+        env.rsvp_in_sql("s-a", u).await;
     }
-    cancel(env, "s-a", "u2").await;
-    assert_eq!(rsvp(env, "s-late", "u1").await, "CONFIRMED");
-    assert_eq!(rsvp(env, "s-b", "u4").await, "CONFIRMED");
+    env.cancel_in_sql("s-a", "u2").await;
+    assert_eq!(env.rsvp_in_sql("s-late", "u1").await, "CONFIRMED");
+    assert_eq!(env.rsvp_in_sql("s-b", "u4").await, "CONFIRMED");
 }
 
 /// Files in `dir`, names only, sorted.
@@ -94,7 +65,7 @@ fn listing(dir: &Path) -> Vec<String> {
 async fn export_has_header_columns_rfc4180_quoting_and_stable_order(pool: PgPool) {
     let env = TestEnv::new(pool).await;
     fixture(&env).await;
-    let run = env.run(&["export-rsvps", "--event", "ev"]).success();
+    let run = env.capctl("export-rsvps --event ev").success();
     assert!(
         run.stderr.is_empty(),
         "nothing on stderr when piped: {:?}",
@@ -110,7 +81,13 @@ async fn export_has_header_columns_rfc4180_quoting_and_stable_order(pool: PgPool
     assert!(run.stdout.contains(r#""Doe, Jane""#));
     assert!(run.stdout.contains(r#""He said ""hi""""#));
     assert!(run.stdout.contains(",Zoë Çelik 日本,"));
+}
 
+#[sqlx::test(migrator = "capctl_core::MIGRATOR")]
+async fn export_orders_rows_by_session_start_then_status(pool: PgPool) {
+    let env = TestEnv::new(pool).await;
+    fixture(&env).await;
+    let run = env.capctl("export-rsvps --event ev").success();
     let rows = records(&run.stdout);
     assert_eq!(rows[0].join(","), HEADER);
     let got: Vec<(String, String, String, String)> = rows[1..]
@@ -132,8 +109,15 @@ async fn export_has_header_columns_rfc4180_quoting_and_stable_order(pool: PgPool
         .map(|(a, b, c, d)| (a.to_string(), b.to_string(), c.to_string(), d.to_string()))
         .collect();
     assert_eq!(got, want);
+}
 
+#[sqlx::test(migrator = "capctl_core::MIGRATOR")]
+async fn every_export_column_agrees_with_the_database(pool: PgPool) {
+    let env = TestEnv::new(pool).await;
+    fixture(&env).await;
+    let run = env.capctl("export-rsvps --event ev").success();
     // Every column agrees with the database.
+    let rows = records(&run.stdout);
     let u2 = &rows[5];
     let (id, rsvp_at, cancelled_at): (String, String, String) = sqlx::query_as(
         "SELECT id, to_char(rsvp_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),
@@ -161,20 +145,21 @@ async fn export_has_header_columns_rfc4180_quoting_and_stable_order(pool: PgPool
         ]
     );
     assert!(u2[10].ends_with('Z') && u2[11].ends_with('Z'));
+}
 
+#[sqlx::test(migrator = "capctl_core::MIGRATOR")]
+async fn export_is_stable_and_output_writes_the_same_bytes(pool: PgPool) {
+    let env = TestEnv::new(pool).await;
+    fixture(&env).await;
+    let run = env.capctl("export-rsvps --event ev").success();
     // Stable: a second export is byte for byte the same, and --output writes the same bytes.
-    let again = env.run(&["export-rsvps", "--event", "ev"]).success();
+    let again = env.capctl("export-rsvps --event ev").success();
     assert_eq!(again.stdout, run.stdout);
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("rsvps.csv");
     let run_file = env
-        .run(&[
-            "export-rsvps",
-            "--event",
-            "ev",
-            "--output",
-            file.to_str().unwrap(),
-        ])
+        .capctl("export-rsvps --event ev --output")
+        .arg(file.to_str().unwrap())
         .success();
     assert!(
         run_file.stdout.contains("exported 7 rows"),
@@ -190,7 +175,7 @@ async fn export_filters_by_session_and_status(pool: PgPool) {
     let env = TestEnv::new(pool).await;
     fixture(&env).await;
     let run = env
-        .run(&["export-rsvps", "--event", "ev", "--session", "s-a"])
+        .capctl("export-rsvps --event ev --session s-a")
         .success();
     let rows = records(&run.stdout);
     assert_eq!(rows.len(), 6);
@@ -199,13 +184,8 @@ async fn export_filters_by_session_and_status(pool: PgPool) {
     // Positions stay the waitlist places when only the waitlist is exported; the list is
     // case-insensitive and may repeat.
     let run = env
-        .run(&[
-            "export-rsvps",
-            "--event",
-            "ev",
-            "--status",
-            "waitlisted, WAITLISTED",
-        ])
+        .capctl("export-rsvps --event ev --status")
+        .arg("waitlisted, WAITLISTED")
         .success();
     let rows = records(&run.stdout);
     let got: Vec<(&str, &str)> = rows[1..]
@@ -215,15 +195,7 @@ async fn export_filters_by_session_and_status(pool: PgPool) {
     assert_eq!(got, [("u4", "1"), ("u5", "2")]);
 
     let run = env
-        .run(&[
-            "export-rsvps",
-            "--event",
-            "ev",
-            "--session",
-            "s-a",
-            "--status",
-            "CONFIRMED,CANCELLED",
-        ])
+        .capctl("export-rsvps --event ev --session s-a --status CONFIRMED,CANCELLED")
         .success();
     let got: Vec<(String, String)> = records(&run.stdout)[1..]
         .iter()
@@ -239,7 +211,7 @@ async fn export_filters_by_session_and_status(pool: PgPool) {
 
     // Status EXPIRED exists but nobody has it: header only.
     let run = env
-        .run(&["export-rsvps", "--event", "ev", "--status", "EXPIRED"])
+        .capctl("export-rsvps --event ev --status EXPIRED")
         .success();
     assert_eq!(run.stdout, format!("{HEADER}\n"));
 }
@@ -266,10 +238,10 @@ async fn export_neutralises_spreadsheet_formulas(pool: PgPool) {
         ("h7", "safe = fine", Some("a=b@example.com")),
     ];
     for (u, name, email) in hostile {
-        register(&env, "ev", u, name, email).await;
-        rsvp(&env, "s1", u).await;
+        env.register_named("ev", u, name, email).await;
+        env.rsvp_in_sql("s1", u).await;
     }
-    let run = env.run(&["export-rsvps", "--event", "ev"]).success();
+    let run = env.capctl("export-rsvps --event ev").success();
     let rows = records(&run.stdout);
     let by_user = |u: &str| rows.iter().find(|r| r[5] == u).unwrap().clone();
     assert_eq!(by_user("h1")[6], "'=cmd|' /C calc'!A0");
@@ -326,58 +298,61 @@ async fn export_output_is_atomic_and_bad_input_leaves_nothing(pool: PgPool) {
             "not found in event \"ev\"",
         ),
     ] {
-        let mut full = vec!["export-rsvps", "--output", f];
-        full.extend(args);
-        env.run(&full).code(code).error_mentions(needle);
+        let full = env.capctl("export-rsvps --output").arg(f).args(&args);
+        let shown = format!("{full:?}");
+        full.code(code).error_mentions(needle);
         assert!(
             listing(dir.path()).is_empty(),
-            "{full:?} left {:?}",
+            "{shown} left {:?}",
             listing(dir.path())
         );
     }
+}
 
+#[sqlx::test(migrator = "capctl_core::MIGRATOR")]
+async fn a_failed_export_leaves_an_existing_file_and_a_good_one_replaces_it(pool: PgPool) {
+    let env = TestEnv::new(pool).await;
+    fixture(&env).await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("out.csv");
+    let f = file.to_str().unwrap();
     // A failed export leaves an existing file exactly as it was.
     std::fs::write(&file, "precious\n").unwrap();
-    env.run(&["export-rsvps", "--output", f, "--event", "nope"])
+    env.capctl("export-rsvps --event nope --output")
+        .arg(f)
         .code(5);
     assert_eq!(std::fs::read_to_string(&file).unwrap(), "precious\n");
     assert_eq!(listing(dir.path()), ["out.csv"]);
     // A successful one replaces it whole.
-    env.run(&["--json", "export-rsvps", "--output", f, "--event", "ev"])
+    env.capctl("--json export-rsvps --event ev --output")
+        .arg(f)
         .success();
     assert_eq!(records(&std::fs::read_to_string(&file).unwrap()).len(), 8);
     assert_eq!(listing(dir.path()), ["out.csv"]);
+}
 
+#[sqlx::test(migrator = "capctl_core::MIGRATOR")]
+async fn unwritable_output_paths_are_refused_and_create_nothing(pool: PgPool) {
+    let env = TestEnv::new(pool).await;
+    fixture(&env).await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("out.csv");
+    std::fs::write(&file, "precious\n").unwrap();
     // Unwritable paths: invalid input (2), one line, nothing created.
     let missing = dir.path().join("no/such/dir/out.csv");
-    env.run(&[
-        "export-rsvps",
-        "--event",
-        "ev",
-        "--output",
-        missing.to_str().unwrap(),
-    ])
-    .code(2)
-    .error_mentions("does not exist");
+    env.capctl("export-rsvps --event ev --output")
+        .arg(missing.to_str().unwrap())
+        .code(2)
+        .error_mentions("does not exist");
     let under_file = dir.path().join("out.csv/x.csv");
-    env.run(&[
-        "export-rsvps",
-        "--event",
-        "ev",
-        "--output",
-        under_file.to_str().unwrap(),
-    ])
-    .code(2)
-    .error_mentions("cannot write --output");
-    env.run(&[
-        "export-rsvps",
-        "--event",
-        "ev",
-        "--output",
-        dir.path().to_str().unwrap(),
-    ])
-    .code(2)
-    .error_mentions("is a directory");
+    env.capctl("export-rsvps --event ev --output")
+        .arg(under_file.to_str().unwrap())
+        .code(2)
+        .error_mentions("cannot write --output");
+    env.capctl("export-rsvps --event ev --output")
+        .arg(dir.path().to_str().unwrap())
+        .code(2)
+        .error_mentions("is a directory");
     assert_eq!(listing(dir.path()), ["out.csv"]);
     #[cfg(unix)]
     {
@@ -387,15 +362,10 @@ async fn export_output_is_atomic_and_bad_input_leaves_nothing(pool: PgPool) {
         std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o555)).unwrap();
         // root ignores directory permissions; the check only means something for other users.
         if std::fs::write(locked.join("probe"), "").is_err() {
-            env.run(&[
-                "export-rsvps",
-                "--event",
-                "ev",
-                "--output",
-                locked.join("x.csv").to_str().unwrap(),
-            ])
-            .code(2)
-            .error_mentions("permission denied");
+            env.capctl("export-rsvps --event ev --output")
+                .arg(locked.join("x.csv").to_str().unwrap())
+                .code(2)
+                .error_mentions("permission denied");
             assert!(listing(&locked).is_empty());
         }
     }
@@ -407,21 +377,15 @@ async fn export_of_event_without_rsvps_is_header_only(pool: PgPool) {
     env.event("empty", &[]);
     env.session("empty", "s1", 9, 10, &[]);
     env.register_many("empty", "u", 3).await;
-    let run = env.run(&["export-rsvps", "--event", "empty"]).success();
+    let run = env.capctl("export-rsvps --event empty").success();
     assert_eq!(run.stdout, format!("{HEADER}\n"));
     assert!(run.stderr.is_empty());
 
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("empty.csv");
     let run = env
-        .run(&[
-            "--json",
-            "export-rsvps",
-            "--event",
-            "empty",
-            "-o",
-            file.to_str().unwrap(),
-        ])
+        .capctl("--json export-rsvps --event empty -o")
+        .arg(file.to_str().unwrap())
         .success();
     let json = run.json();
     assert_eq!(json["rows"], 0);
@@ -430,16 +394,6 @@ async fn export_of_event_without_rsvps_is_header_only(pool: PgPool) {
         std::fs::read_to_string(&file).unwrap(),
         format!("{HEADER}\n")
     );
-}
-
-/// The binary as a plain std command, pointed at this test's database.
-fn std_command(env: &TestEnv) -> std::process::Command {
-    let mut cmd = std::process::Command::new(BIN);
-    cmd.env("DATABASE_URL", &env.database_url)
-        .env("REDIS_URL", &env.redis_url)
-        .env("CAPCTL_REDIS_PREFIX", &env.prefix)
-        .env("NO_COLOR", "1");
-    cmd
 }
 
 /// Peak resident set of `capctl ARGS` in KiB, from `/usr/bin/time -v` when installed, else
@@ -484,6 +438,7 @@ fn peak_rss_kib(env: &TestEnv, args: &[&str]) -> (u64, std::process::Output) {
                     break;
                 };
                 peak.fetch_max(kib, std::sync::atomic::Ordering::Relaxed);
+                // The sampling interval of the measurement, not a wait for readiness.
                 std::thread::sleep(std::time::Duration::from_millis(5));
             }
         })
@@ -558,7 +513,8 @@ async fn export_of_200k_rows_streams_in_flat_memory(pool: PgPool) {
     assert_eq!(listing(dir.path()), ["big.csv"]);
 
     // `capctl export-rsvps … | head -1`: a reader that goes away early is not an error.
-    let mut child = std_command(&env)
+    let mut child = env
+        .std_command()
         .args(["export-rsvps", "--event", "big"])
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())

@@ -9,8 +9,9 @@ use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{BIN, TestEnv};
-use sqlx::PgPool;
+use capctl_core::presence::Room;
+use common::{BIN, Run, TestEnv, finish, free_port, wait_until};
+use sqlx::{Connection, PgPool};
 
 /// The server binaries of the newest PostgreSQL installed the Debian way
 /// (`/usr/lib/postgresql/<major>/bin`), whichever major version the machine has.
@@ -21,27 +22,6 @@ fn pg_bin() -> std::path::PathBuf {
         .max()
         .expect("a PostgreSQL major version under /usr/lib/postgresql");
     std::path::PathBuf::from(format!("/usr/lib/postgresql/{newest}/bin"))
-}
-
-/// A port nobody listens on right now.
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-/// Polls `ready` until it holds or `within` passes.
-fn wait_until(what: &str, within: Duration, mut ready: impl FnMut() -> bool) {
-    let deadline = Instant::now() + within;
-    while !ready() {
-        assert!(
-            Instant::now() < deadline,
-            "{what} not ready within {within:?}"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
 }
 
 fn listening(port: u16) -> bool {
@@ -215,41 +195,12 @@ async fn private_env(pg: &PrivatePg, redis_url: &str) -> TestEnv {
     }
 }
 
-/// Exit code and stderr of a finished child (`-1` when killed by a signal).
-async fn finish(child: tokio::process::Child) -> (i32, String) {
-    let out = child.wait_with_output().await.unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
 async fn assert_seats_hold(env: &TestEnv, event: &str) {
     let scope = capctl_core::audit::Scope::Event(event.parse().unwrap());
     let violations = capctl_core::audit::seat_violations(&env.pool, &scope)
         .await
         .unwrap();
     assert!(violations.is_empty(), "invariants broken: {violations:?}");
-}
-
-fn rsvp_args(session: &str, user: &str) -> Vec<String> {
-    [
-        "session",
-        "rsvp",
-        "--json",
-        "--session",
-        session,
-        "--user",
-        user,
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect()
-}
-
-fn spawn(env: &TestEnv, args: &[String]) -> tokio::process::Child {
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    env.spawn(&args)
 }
 
 /// Ok outcomes of `session rsvp`: confirmed (0) or waitlisted (4).
@@ -266,12 +217,13 @@ async fn kill_9_mid_rsvp_storm_leaves_no_half_written_rsvp(pool: PgPool) {
 
     let mut children: Vec<_> = users
         .iter()
-        .map(|u| spawn(&env, &rsvp_args(&session, u)))
+        .map(|u| env.rsvp(&session, u).spawn())
         .collect();
     // Kill every other process at a different moment, from "just started" to "probably done".
     let mut killed = Vec::new();
     for (i, child) in children.iter_mut().enumerate() {
         if i % 2 == 0 {
+            // The jitter is the scenario: each kill lands at another point of the write.
             tokio::time::sleep(Duration::from_millis((i as u64 * 7) % 40)).await;
             let _ = child.start_kill();
             killed.push(i);
@@ -279,7 +231,8 @@ async fn kill_9_mid_rsvp_storm_leaves_no_half_written_rsvp(pool: PgPool) {
     }
     let mut codes = Vec::new();
     for child in children {
-        codes.push(finish(child).await);
+        let Run { code, stderr, .. } = finish(child).await;
+        codes.push((code, stderr));
     }
     for (i, (code, stderr)) in codes.iter().enumerate() {
         if !killed.contains(&i) {
@@ -290,9 +243,7 @@ async fn kill_9_mid_rsvp_storm_leaves_no_half_written_rsvp(pool: PgPool) {
 
     // Rerunning the killed ones completes them; rerunning everyone then changes nothing.
     for &i in &killed {
-        let args = rsvp_args(&session, &users[i]);
-        let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        let run = env.run(&args);
+        let run = env.rsvp(&session, &users[i]).run();
         assert!(rsvp_ok(run.code), "rerun of {i}: {run:?}");
     }
     assert_seats_hold(&env, &event).await;
@@ -305,9 +256,7 @@ async fn kill_9_mid_rsvp_storm_leaves_no_half_written_rsvp(pool: PgPool) {
     assert_eq!((confirmed, waiting), (10, 30));
     let before = env.snapshot().await;
     for u in &users {
-        let args = rsvp_args(&session, u);
-        let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        assert!(rsvp_ok(env.run(&args).code));
+        assert!(rsvp_ok(env.rsvp(&session, u).run().code));
     }
     assert_eq!(
         env.snapshot().await,
@@ -327,13 +276,30 @@ async fn postgres_restart_mid_rsvp_storm_fails_cleanly_and_reruns_idempotently()
 
     let children: Vec<_> = users
         .iter()
-        .map(|u| spawn(&env, &rsvp_args(&session, u)))
+        .map(|u| env.rsvp(&session, u).spawn())
         .collect();
-    tokio::time::sleep(Duration::from_millis(30)).await;
+    // Stop the server once the storm is writing (the first RSVP row is there), not after a guess.
+    let mut watcher = sqlx::PgConnection::connect(&env.database_url)
+        .await
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while sqlx::query_scalar::<_, i64>(
+        "SELECT count(*) FROM session_rsvps WHERE session_id = 'ses_pgr'",
+    )
+    .fetch_one(&mut watcher)
+    .await
+    .unwrap()
+        == 0
+    {
+        assert!(Instant::now() < deadline, "the RSVP storm never wrote");
+        tokio::time::sleep(Duration::from_millis(2)).await; // poll interval, under the deadline
+    }
+    drop(watcher);
     pg.stop();
     let mut results = Vec::new();
     for child in children {
-        results.push(finish(child).await);
+        let Run { code, stderr, .. } = finish(child).await;
+        results.push((code, stderr));
     }
     pg.pg_ctl_start();
 
@@ -362,16 +328,12 @@ async fn postgres_restart_mid_rsvp_storm_fails_cleanly_and_reruns_idempotently()
     };
     assert_seats_hold(&env, &event).await;
     for &i in &failed {
-        let args = rsvp_args(&session, &users[i]);
-        let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        let run = env.run(&args);
+        let run = env.rsvp(&session, &users[i]).run();
         assert!(rsvp_ok(run.code), "rerun of {i}: {run:?}");
     }
     // Anyone never reached (killed before connecting) still gets exactly one RSVP.
     for u in &users {
-        let args = rsvp_args(&session, u);
-        let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        assert!(rsvp_ok(env.run(&args).code));
+        assert!(rsvp_ok(env.rsvp(&session, u).run().code));
     }
     assert_seats_hold(&env, &event).await;
     assert_eq!(
@@ -388,48 +350,35 @@ async fn postgres_restart_mid_rsvp_storm_fails_cleanly_and_reruns_idempotently()
 
 /// Commands and whether they need a backend. Those that do must fail with exit 7, quickly.
 fn commands_needing_a_backend() -> Vec<Vec<&'static str>> {
-    vec![
-        vec!["migrate"],
-        vec!["event", "list"],
-        vec!["event", "show", "evt_x"],
-        vec![
-            "event",
-            "create",
-            "--name",
-            "X",
-            "--starts-at",
-            "2030-06-01T09:00:00Z",
-            "--ends-at",
-            "2030-06-01T10:00:00Z",
-        ],
-        vec!["event", "register", "--event", "evt_x", "--user", "u1"],
-        vec!["session", "list", "--event", "evt_x"],
-        vec!["session", "rsvp", "--session", "ses_x", "--user", "u1"],
-        vec!["session", "cancel", "--session", "ses_x", "--user", "u1"],
-        vec!["session", "waitlist", "--session", "ses_x"],
-        vec![
-            "session",
-            "set-capacity",
-            "--session",
-            "ses_x",
-            "--max",
-            "3",
-        ],
-        vec!["schedule", "--event", "evt_x", "--user", "u1"],
-        vec!["booth", "visitors", "--event", "evt_x"],
-        vec!["booth", "enter", "--booth", "booth_x", "--user", "u1"],
-        vec!["booth", "leave", "--booth", "booth_x", "--user", "u1"],
-        vec!["stream", "join", "--event", "evt_x", "--viewer", "v1"],
-        vec!["stream", "heartbeat", "--event", "evt_x", "--viewer", "v1"],
-        vec!["stream", "leave", "--event", "evt_x", "--viewer", "v1"],
-        vec!["stream", "viewers"],
-        vec!["stream", "set-limit", "--event", "evt_x", "--max", "3"],
-        vec!["export-rsvps", "--event", "evt_x"],
-        vec!["reconcile"],
-        vec!["reconcile", "--check"],
-        vec!["bench", "rsvp", "--users", "10"],
-        vec!["bench", "export", "--rows", "10"],
+    [
+        "migrate",
+        "event list",
+        "event show evt_x",
+        "event create --name X --starts-at 2030-06-01T09:00:00Z --ends-at 2030-06-01T10:00:00Z",
+        "event register --event evt_x --user u1",
+        "session list --event evt_x",
+        "session rsvp --session ses_x --user u1",
+        "session cancel --session ses_x --user u1",
+        "session waitlist --session ses_x",
+        "session set-capacity --session ses_x --max 3",
+        "schedule --event evt_x --user u1",
+        "booth visitors --event evt_x",
+        "booth enter --booth booth_x --user u1",
+        "booth leave --booth booth_x --user u1",
+        "stream join --event evt_x --viewer v1",
+        "stream heartbeat --event evt_x --viewer v1",
+        "stream leave --event evt_x --viewer v1",
+        "stream viewers",
+        "stream set-limit --event evt_x --max 3",
+        "export-rsvps --event evt_x",
+        "reconcile",
+        "reconcile --check",
+        "bench rsvp --users 10",
+        "bench export --rows 10",
     ]
+    .iter()
+    .map(|line| line.split_whitespace().collect())
+    .collect()
 }
 
 fn unreachable(args: &[&str]) -> (i32, String, String, Duration) {
@@ -494,22 +443,40 @@ async fn redis_restart_mid_viewer_storm_converges_under_the_limit(pool: PgPool) 
     };
     let event = env.event("evt_rr", &["--max-viewers", "5"]);
     let viewers: Vec<String> = (0..30).map(|i| format!("v{i}")).collect();
-    let join = |v: &str| -> Vec<String> {
-        [
-            "stream", "join", "--json", "--event", &event, "--viewer", v, "--ttl", "60s",
-        ]
-        .iter()
-        .map(|s| s.to_string())
-        .collect()
+    let join = |v: &str| {
+        env.capctl(format!(
+            "stream join --json --event {event} --viewer {v} --ttl 60s"
+        ))
     };
-    let children: Vec<_> = viewers.iter().map(|v| spawn(&env, &join(v))).collect();
-    tokio::time::sleep(Duration::from_millis(30)).await;
+    let children: Vec<_> = viewers.iter().map(|v| join(v).spawn()).collect();
+    // Kill Redis once the storm is admitting viewers (a lease is there), not after a guess.
+    let leases = Room::stream(&event).unwrap().keys(&env.prefix).leases;
+    let mut conn = redis::Client::open(redis.url())
+        .unwrap()
+        .get_multiplexed_async_connection()
+        .await
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while redis::cmd("ZCARD")
+        .arg(&leases)
+        .query_async::<i64>(&mut conn)
+        .await
+        .unwrap()
+        == 0
+    {
+        assert!(
+            Instant::now() < deadline,
+            "the join storm never admitted anyone"
+        );
+        tokio::time::sleep(Duration::from_millis(2)).await; // poll interval, under the deadline
+    }
+    drop(conn);
     let port = redis.port;
     redis.kill();
     let redis = PrivateRedis::start_on(port);
     let mut admitted_during = 0;
     for child in children {
-        let (code, stderr) = finish(child).await;
+        let Run { code, stderr, .. } = finish(child).await;
         match code {
             0 => admitted_during += 1,
             3 => {}
@@ -523,9 +490,7 @@ async fn redis_restart_mid_viewer_storm_converges_under_the_limit(pool: PgPool) 
     // Clients rejoin through the capacity check: exactly the limit is admitted.
     let mut admitted = 0;
     for v in &viewers {
-        let args = join(v);
-        let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        let run = env.run(&args);
+        let run = join(v).run();
         match run.code {
             0 => admitted += 1,
             3 => {}
@@ -535,14 +500,14 @@ async fn redis_restart_mid_viewer_storm_converges_under_the_limit(pool: PgPool) 
     assert_eq!(admitted, 5, "rejoins admitted");
     let viewers_now = |env: &TestEnv| {
         let list = env
-            .run(&["stream", "viewers", "--json", "--event", &event])
+            .capctl(format!("stream viewers --json --event {event}"))
             .success()
             .json();
         list[0]["viewers"].as_i64().unwrap()
     };
     assert_eq!(viewers_now(&env), 5);
-    env.run(&["reconcile", "--json"]).success();
-    env.run(&["reconcile", "--check"]).success();
+    env.capctl("reconcile --json").success();
+    env.capctl("reconcile --check").success();
     assert_eq!(viewers_now(&env), 5);
     drop(redis);
 }

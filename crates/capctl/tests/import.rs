@@ -27,14 +27,10 @@ async fn registrations(
 }
 
 fn import(env: &TestEnv, event: &str, file: &Path) -> common::Run {
-    env.run(&[
-        "--json",
-        "event",
-        "import-registrations",
-        "--event",
-        event,
-        file.to_str().unwrap(),
-    ])
+    env.capctl("--json event import-registrations --event")
+        .arg(event)
+        .arg(file.to_str().unwrap())
+        .run()
 }
 
 #[sqlx::test(migrator = "capctl_core::MIGRATOR")]
@@ -83,13 +79,8 @@ async fn import_registers_every_row(pool: PgPool) {
     );
     // The human rendering says the same.
     let run = env
-        .run(&[
-            "event",
-            "import-registrations",
-            "--event",
-            "ev",
-            file.to_str().unwrap(),
-        ])
+        .capctl("event import-registrations --event ev")
+        .arg(file.to_str().unwrap())
         .success();
     assert!(
         run.stdout.contains("imported 0 registrations for ev"),
@@ -101,7 +92,13 @@ async fn import_registers_every_row(pool: PgPool) {
         "no progress bar when stderr is not a terminal: {:?}",
         run.stderr
     );
+}
 
+#[sqlx::test(migrator = "capctl_core::MIGRATOR")]
+async fn a_header_alone_is_a_valid_empty_file(pool: PgPool) {
+    let env = TestEnv::new(pool).await;
+    env.event("ev", &[]);
+    let dir = tempfile::tempdir().unwrap();
     // A header alone is a valid, empty file.
     let empty = write(dir.path(), "header-only.csv", b"user_id,name,email\n");
     let json = import(&env, "ev", &empty).success().json();
@@ -115,19 +112,10 @@ async fn import_registers_every_row(pool: PgPool) {
 async fn import_is_idempotent_and_reports_duplicates_and_already_registered(pool: PgPool) {
     let env = TestEnv::new(pool).await;
     env.event("ev", &["--max-attendees", "5"]);
-    env.run(&[
-        "event",
-        "register",
-        "--event",
-        "ev",
-        "--user",
-        "u1",
-        "--name",
-        "Kept Name",
-    ])
-    .success();
-    env.run(&["event", "register", "--event", "ev", "--user", "u9"])
+    env.capctl("event register --event ev --user u1 --name")
+        .arg("Kept Name")
         .success();
+    env.capctl("event register --event ev --user u9").success();
     sqlx::query("UPDATE event_registrations SET status = 'CANCELLED' WHERE user_id = 'u9'")
         .execute(&env.pool)
         .await
@@ -358,8 +346,7 @@ async fn import_of_100k_rows_in_one_go(pool: PgPool) {
         100_000
     );
     // The event is now full: a register is refused, a re-import is a no-op.
-    env.run(&["event", "register", "--event", "ev", "--user", "late"])
-        .code(3);
+    env.capctl("event register --event ev --user late").code(3);
     let json = import(&env, "ev", &file).success().json();
     assert_eq!(
         (
@@ -381,10 +368,17 @@ async fn import_and_concurrent_registers_never_overshoot_max_attendees(pool: PgP
     let dir = tempfile::tempdir().unwrap();
     let file = write(dir.path(), "f.csv", text.as_bytes());
     let file = file.to_str().unwrap().to_string();
-    let mut children = vec![env.spawn(&["event", "import-registrations", "--event", "ev", &file])];
+    let mut children = vec![
+        env.capctl("event import-registrations --event ev")
+            .arg(&file)
+            .spawn(),
+    ];
     for i in 0..30 {
         let user = format!("reg-{i}");
-        children.push(env.spawn(&["event", "register", "--event", "ev", "--user", &user]));
+        children.push(
+            env.capctl(format!("event register --event ev --user {user}"))
+                .spawn(),
+        );
     }
     let mut codes = Vec::new();
     for c in children {

@@ -35,7 +35,7 @@ async fn forcing_a_capacity_cut_is_asked_at_a_terminal(pool: PgPool) {
     env.event("evt_i", &[]);
     env.session("evt_i", "ses_i", 9, 10, &["--max-participants", "2"]);
     for u in env.register_many("evt_i", "u", 2).await {
-        env.run(&["session", "rsvp", "--session", "ses_i", "--user", &u])
+        env.capctl(format!("session rsvp --session ses_i --user {u}"))
             .success();
     }
     let cmd = format!(
@@ -67,14 +67,7 @@ async fn forcing_a_capacity_cut_is_asked_at_a_terminal(pool: PgPool) {
     );
 
     // Without a terminal nothing is asked: the documented exit 6.
-    env.run(&[
-        "session",
-        "set-capacity",
-        "--session",
-        "ses_i",
-        "--max",
-        "0",
-    ])
-    .code(6)
-    .error_mentions("--force");
+    env.capctl("session set-capacity --session ses_i --max 0")
+        .code(6)
+        .error_mentions("--force");
 }

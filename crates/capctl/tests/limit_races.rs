@@ -3,21 +3,18 @@
 //! the limit that was set last.
 
 mod common;
-mod presence_support;
 
 use capctl_core::presence::{Presence, Room, limit_value};
 use common::TestEnv;
-use presence_support::room_state;
+use common::redis::room_state;
 use sqlx::PgPool;
 
 #[sqlx::test(migrator = "capctl_core::MIGRATOR")]
 async fn racing_limit_changes_leave_the_cache_equal_to_postgres(pool: PgPool) {
     let env = TestEnv::new(pool).await;
     env.event("e1", &[]);
-    env.run(&[
-        "booth", "create", "--event", "e1", "--id", "b1", "--name", "B",
-    ])
-    .success();
+    env.capctl("booth create --event e1 --id b1 --name B")
+        .success();
     let b = env.backends();
     for room in [Room::stream("e1").unwrap(), Room::booth("b1").unwrap()] {
         for round in 0..25_i64 {
@@ -50,7 +47,10 @@ async fn racing_set_limit_processes_leave_the_cache_equal_to_postgres(pool: PgPo
         let limits: Vec<String> = (0..8).map(|i| (round * 10 + i).to_string()).collect();
         let children: Vec<_> = limits
             .iter()
-            .map(|l| env.spawn(&["stream", "set-limit", "--event", "e1", "--max", l]))
+            .map(|l| {
+                env.capctl(format!("stream set-limit --event e1 --max {l}"))
+                    .spawn()
+            })
             .collect();
         for child in children {
             assert!(child.wait_with_output().await.unwrap().status.success());

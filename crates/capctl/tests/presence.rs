@@ -1,7 +1,6 @@
 //! Live presence limits: stream viewers and booth visitors on Redis, limits from PostgreSQL.
 
 mod common;
-mod presence_support;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -9,7 +8,7 @@ use std::time::{Duration, Instant};
 use capctl_core::presence::{LeaseStatus, Presence, Room};
 use capctl_core::reconcile::{ReconcileOptions, reconcile_pass};
 use common::TestEnv;
-use presence_support::{eventually, flush_prefix, redis, room_state, run_all};
+use common::redis::{eventually, flush_prefix, redis, room_state, run_all};
 use sqlx::PgPool;
 
 const MINUTE: Duration = Duration::from_secs(60);
@@ -61,23 +60,20 @@ async fn concurrent_stream_joins_admit_exactly_the_limit(pool: PgPool) {
         room_state(&env, &room).await,
         (Some(20), 20, Some("20".into()))
     );
+}
 
+#[sqlx::test(migrator = "capctl_core::MIGRATOR")]
+async fn concurrent_stream_join_processes_admit_exactly_the_limit(pool: PgPool) {
+    let env = TestEnv::new(pool).await;
     // 5 + 6 separate processes on another stream
     env.event("ev2", &["--max-viewers", "5"]);
     let room2 = Room::stream("ev2").unwrap();
     let argv = (0..11)
         .map(|i| {
-            [
-                "stream",
-                "join",
-                "--json",
-                "--event",
-                "ev2",
-                "--viewer",
-                &format!("proc-{i}"),
-            ]
-            .map(String::from)
-            .to_vec()
+            format!("stream join --json --event ev2 --viewer proc-{i}")
+                .split_whitespace()
+                .map(String::from)
+                .collect()
         })
         .collect();
     let runs = run_all(&env, argv).await;
@@ -100,19 +96,8 @@ async fn concurrent_stream_joins_admit_exactly_the_limit(pool: PgPool) {
 async fn concurrent_booth_entries_admit_exactly_the_limit(pool: PgPool) {
     let env = TestEnv::new(pool).await;
     env.event("ev1", &[]);
-    env.run(&[
-        "booth",
-        "create",
-        "--event",
-        "ev1",
-        "--id",
-        "b1",
-        "--name",
-        "Acme",
-        "--max-visitors",
-        "12",
-    ])
-    .success();
+    env.capctl("booth create --event ev1 --id b1 --name Acme --max-visitors 12")
+        .success();
     let room = Room::booth("b1").unwrap();
 
     let statuses =
@@ -122,33 +107,20 @@ async fn concurrent_booth_entries_admit_exactly_the_limit(pool: PgPool) {
         room_state(&env, &room).await,
         (Some(12), 12, Some("12".into()))
     );
+}
 
-    env.run(&[
-        "booth",
-        "create",
-        "--event",
-        "ev1",
-        "--id",
-        "b2",
-        "--name",
-        "Beta",
-        "--max-visitors",
-        "4",
-    ])
-    .success();
+#[sqlx::test(migrator = "capctl_core::MIGRATOR")]
+async fn concurrent_booth_entry_processes_admit_exactly_the_limit(pool: PgPool) {
+    let env = TestEnv::new(pool).await;
+    env.event("ev1", &[]);
+    env.capctl("booth create --event ev1 --id b2 --name Beta --max-visitors 4")
+        .success();
     let argv = (0..9)
         .map(|i| {
-            [
-                "booth",
-                "enter",
-                "--json",
-                "--booth",
-                "b2",
-                "--user",
-                &format!("u-{i}"),
-            ]
-            .map(String::from)
-            .to_vec()
+            format!("booth enter --json --booth b2 --user u-{i}")
+                .split_whitespace()
+                .map(String::from)
+                .collect()
         })
         .collect();
     let runs = run_all(&env, argv).await;
@@ -159,9 +131,20 @@ async fn concurrent_booth_entries_admit_exactly_the_limit(pool: PgPool) {
         room_state(&env, &Room::booth("b2").unwrap()).await,
         (Some(4), 4, Some("4".into()))
     );
+}
 
+#[sqlx::test(migrator = "capctl_core::MIGRATOR")]
+async fn booth_visitors_lists_every_booth_of_the_event_or_one(pool: PgPool) {
+    let env = TestEnv::new(pool).await;
+    env.event("ev1", &[]);
+    env.booth("ev1", "b1", Some(12));
+    env.booth("ev1", "b2", Some(4));
+    let b1 = Room::booth("b1").unwrap();
+    let b2 = Room::booth("b2").unwrap();
+    join_concurrently(&env, &b1, (0..12).map(|i| format!("task-{i}")).collect()).await;
+    join_concurrently(&env, &b2, (0..4).map(|i| format!("u-{i}")).collect()).await;
     let visitors = env
-        .run(&["booth", "visitors", "--event", "ev1", "--json"])
+        .capctl("booth visitors --event ev1 --json")
         .success()
         .json();
     let rows = visitors.as_array().unwrap();
@@ -177,7 +160,7 @@ async fn concurrent_booth_entries_admit_exactly_the_limit(pool: PgPool) {
         assert_eq!(row["max_visitors"], expected.1);
     }
     let one = env
-        .run(&["booth", "visitors", "--booth", "b2", "--json"])
+        .capctl("booth visitors --booth b2 --json")
         .success()
         .json();
     assert_eq!(one.as_array().unwrap().len(), 1);
@@ -188,7 +171,10 @@ async fn join_and_leave_are_idempotent(pool: PgPool) {
     let env = TestEnv::new(pool).await;
     env.event("ev1", &["--max-viewers", "3"]);
     let room = Room::stream("ev1").unwrap();
-    let join = |v: &str| env.run(&["stream", "join", "--json", "--event", "ev1", "--viewer", v]);
+    let join = |v: &str| {
+        env.capctl(format!("stream join --json --event ev1 --viewer {v}"))
+            .run()
+    };
 
     let first = join("alice").success().json();
     assert_eq!(
@@ -208,7 +194,10 @@ async fn join_and_leave_are_idempotent(pool: PgPool) {
         (Some(2), 2, Some("3".into()))
     );
 
-    let leave = |v: &str| env.run(&["stream", "leave", "--json", "--event", "ev1", "--viewer", v]);
+    let leave = |v: &str| {
+        env.capctl(format!("stream leave --json --event ev1 --viewer {v}"))
+            .run()
+    };
     let left = leave("alice").success().json();
     assert_eq!(
         (left["status"].clone(), left["count"].clone()),
@@ -223,7 +212,23 @@ async fn join_and_leave_are_idempotent(pool: PgPool) {
         room_state(&env, &room).await,
         (Some(1), 1, Some("3".into()))
     );
+}
 
+#[sqlx::test(migrator = "capctl_core::MIGRATOR")]
+async fn leaving_without_having_been_admitted_changes_nothing(pool: PgPool) {
+    let env = TestEnv::new(pool).await;
+    env.event("ev1", &["--max-viewers", "3"]);
+    let room = Room::stream("ev1").unwrap();
+    let join = |v: &str| {
+        env.capctl(format!("stream join --json --event ev1 --viewer {v}"))
+            .run()
+    };
+
+    let leave = |v: &str| {
+        env.capctl(format!("stream leave --json --event ev1 --viewer {v}"))
+            .run()
+    };
+    join("bob").success();
     // someone never admitted: refused at the limit, then leaves; nothing changes
     join("carol").success();
     join("dave").success();
@@ -234,29 +239,24 @@ async fn join_and_leave_are_idempotent(pool: PgPool) {
     assert_eq!(leave("erin").success().json()["status"], "ABSENT");
     assert_eq!(leave("nobody").success().json()["count"], 3);
     assert_eq!(room_state(&env, &room).await, before);
+}
 
+#[sqlx::test(migrator = "capctl_core::MIGRATOR")]
+async fn booth_enter_and_leave_are_idempotent(pool: PgPool) {
+    let env = TestEnv::new(pool).await;
+    env.event("ev1", &[]);
     // booths behave the same
-    env.run(&[
-        "booth",
-        "create",
-        "--event",
-        "ev1",
-        "--id",
-        "b1",
-        "--name",
-        "B",
-        "--max-visitors",
-        "1",
-    ])
-    .success();
-    let enter = |u: &str| env.run(&["booth", "enter", "--json", "--booth", "b1", "--user", u]);
+    env.capctl("booth create --event ev1 --id b1 --name B --max-visitors 1")
+        .success();
+    let enter = |u: &str| {
+        env.capctl(format!("booth enter --json --booth b1 --user {u}"))
+            .run()
+    };
     enter("u1").success();
     assert_eq!(enter("u1").success().json()["count"], 1);
     assert_eq!(enter("u2").code(3).json()["admitted"], false);
-    env.run(&["booth", "leave", "--booth", "b1", "--user", "u1"])
-        .success();
-    env.run(&["booth", "leave", "--booth", "b1", "--user", "u1"])
-        .success();
+    env.capctl("booth leave --booth b1 --user u1").success();
+    env.capctl("booth leave --booth b1 --user u1").success();
     assert_eq!(
         room_state(&env, &Room::booth("b1").unwrap()).await,
         (Some(0), 0, Some("1".into()))
@@ -327,15 +327,7 @@ async fn disconnect_storm_frees_places_without_overshoot(pool: PgPool) {
 
     // a heartbeat of an expired lease reports it lost and does not revive it
     let lost = env
-        .run(&[
-            "stream",
-            "heartbeat",
-            "--json",
-            "--event",
-            "ev1",
-            "--viewer",
-            "gone-0",
-        ])
+        .capctl("stream heartbeat --json --event ev1 --viewer gone-0")
         .code(5);
     assert_eq!(lost.json()["lost"], true);
     assert!(lost.stderr.contains("rejoin"), "{}", lost.stderr);
@@ -359,23 +351,10 @@ async fn disconnect_storm_frees_places_without_overshoot(pool: PgPool) {
     );
 }
 
-#[sqlx::test(migrator = "capctl_core::MIGRATOR")]
-async fn redis_flush_never_means_unlimited(pool: PgPool) {
-    let env = TestEnv::new(pool).await;
+/// ev1 (three viewers) with booth b1 (two visitors); v0, v1, v2 watching ev1's stream.
+async fn three_watching(env: &TestEnv) -> (Room, Room) {
     env.event("ev1", &["--max-viewers", "3"]);
-    env.run(&[
-        "booth",
-        "create",
-        "--event",
-        "ev1",
-        "--id",
-        "b1",
-        "--name",
-        "B",
-        "--max-visitors",
-        "2",
-    ])
-    .success();
+    env.booth("ev1", "b1", Some(2));
     let stream = Room::stream("ev1").unwrap();
     let booth = Room::booth("b1").unwrap();
     let b = env.backends();
@@ -388,14 +367,29 @@ async fn redis_flush_never_means_unlimited(pool: PgPool) {
                 .admitted
         );
     }
+    (stream, booth)
+}
+
+#[sqlx::test(migrator = "capctl_core::MIGRATOR")]
+async fn redis_flush_never_means_unlimited(pool: PgPool) {
+    let env = TestEnv::new(pool).await;
+    let (stream, _) = three_watching(&env).await;
+    let b = env.backends();
+    let p = Presence::new(&b);
 
     flush_prefix(&env).await;
     // the old viewers' heartbeats find their leases gone
     let hb = p.heartbeat(&stream, "v0", MINUTE).await.unwrap();
     assert!(hb.lost && !hb.admitted);
     assert_eq!(hb.limit, Some(3), "limit reloaded from PostgreSQL");
+}
 
-    // reconcile restores every limit, for rooms nobody has touched yet as well
+#[sqlx::test(migrator = "capctl_core::MIGRATOR")]
+async fn reconcile_restores_every_limit_after_a_flush(pool: PgPool) {
+    // for rooms nobody has touched yet as well; rejoining then goes through the capacity check
+    let env = TestEnv::new(pool).await;
+    let (stream, booth) = three_watching(&env).await;
+    let b = env.backends();
     flush_prefix(&env).await;
     let report = reconcile_pass(&b, &ReconcileOptions::default())
         .await
@@ -404,26 +398,23 @@ async fn redis_flush_never_means_unlimited(pool: PgPool) {
     assert_eq!(room_state(&env, &stream).await.2.as_deref(), Some("3"));
     assert_eq!(room_state(&env, &booth).await.2.as_deref(), Some("2"));
 
-    // rejoining goes through the capacity check
     let statuses =
         join_concurrently(&env, &stream, (0..6).map(|i| format!("v{i}")).collect()).await;
     assert_eq!(tally(&statuses), (3, 3));
+}
 
-    // flushed again with nothing to restore it: the scripts reload and the limit comes from
-    // PostgreSQL, for processes too
+#[sqlx::test(migrator = "capctl_core::MIGRATOR")]
+async fn after_a_flush_processes_reload_the_scripts_and_the_limit(pool: PgPool) {
+    // flushed with nothing to restore it: the scripts reload and the limit comes from PostgreSQL
+    let env = TestEnv::new(pool).await;
+    let (_, booth) = three_watching(&env).await;
     flush_prefix(&env).await;
     let argv = (0..5)
         .map(|i| {
-            [
-                "booth",
-                "enter",
-                "--booth",
-                "b1",
-                "--user",
-                &format!("u{i}"),
-            ]
-            .map(String::from)
-            .to_vec()
+            format!("booth enter --booth b1 --user u{i}")
+                .split_whitespace()
+                .map(String::from)
+                .collect()
         })
         .collect();
     let codes: Vec<i32> = run_all(&env, argv)
@@ -437,8 +428,15 @@ async fn redis_flush_never_means_unlimited(pool: PgPool) {
         room_state(&env, &booth).await,
         (Some(2), 2, Some("2".into()))
     );
+}
 
-    // and pipelined joins survive a script flush (NOSCRIPT inside a pipeline)
+#[sqlx::test(migrator = "capctl_core::MIGRATOR")]
+async fn pipelined_joins_survive_a_script_flush(pool: PgPool) {
+    // NOSCRIPT inside a pipeline
+    let env = TestEnv::new(pool).await;
+    let (stream, _) = three_watching(&env).await;
+    let b = env.backends();
+    let p = Presence::new(&b);
     flush_prefix(&env).await;
     let requests: Vec<(Room, String)> = (0..5).map(|i| (stream.clone(), format!("w{i}"))).collect();
     let answers = p.join_many(&requests, MINUTE).await.unwrap();
@@ -447,8 +445,15 @@ async fn redis_flush_never_means_unlimited(pool: PgPool) {
         room_state(&env, &stream).await,
         (Some(3), 3, Some("3".into()))
     );
+}
 
-    // a cached limit that is not a number (someone else's writer) is reloaded, never trusted
+#[sqlx::test(migrator = "capctl_core::MIGRATOR")]
+async fn a_cached_limit_that_is_not_a_number_is_reloaded_never_trusted(pool: PgPool) {
+    // someone else's writer put it there
+    let env = TestEnv::new(pool).await;
+    let (stream, _) = three_watching(&env).await;
+    let b = env.backends();
+    let p = Presence::new(&b);
     let mut conn = redis(&env).await;
     let _: () = redis::cmd("SET")
         .arg(stream.keys(&env.prefix).limit)
@@ -467,29 +472,26 @@ async fn redis_flush_never_means_unlimited(pool: PgPool) {
 #[sqlx::test(migrator = "capctl_core::MIGRATOR")]
 async fn unknown_rooms_are_not_found_and_never_cached(pool: PgPool) {
     let env = TestEnv::new(pool).await;
-    env.run(&["stream", "join", "--event", "nope", "--viewer", "v"])
+    env.capctl("stream join --event nope --viewer v")
         .code(5)
         .error_mentions("event \"nope\" not found");
-    env.run(&["stream", "heartbeat", "--event", "nope", "--viewer", "v"])
+    env.capctl("stream heartbeat --event nope --viewer v")
         .code(5);
-    env.run(&["stream", "leave", "--event", "nope", "--viewer", "v"])
-        .code(5);
-    env.run(&["booth", "enter", "--booth", "nope", "--user", "u"])
+    env.capctl("stream leave --event nope --viewer v").code(5);
+    env.capctl("booth enter --booth nope --user u")
         .code(5)
         .error_mentions("booth \"nope\" not found");
-    env.run(&["stream", "set-limit", "--event", "nope", "--max", "3"])
+    env.capctl("stream set-limit --event nope --max 3").code(5);
+    env.capctl("booth set-capacity --booth nope --unlimited")
         .code(5);
-    env.run(&["booth", "set-capacity", "--booth", "nope", "--unlimited"])
-        .code(5);
-    env.run(&["stream", "viewers", "--event", "nope"]).code(5);
+    env.capctl("stream viewers --event nope").code(5);
     let mut conn = redis(&env).await;
-    let keys = presence_support::keys_under(&mut conn, &format!("{}:*", env.prefix)).await;
+    let keys = common::redis::keys_under(&mut conn, &format!("{}:*", env.prefix)).await;
     assert!(
         keys.is_empty(),
         "nothing cached for rooms that do not exist: {keys:?}"
     );
-    env.run(&["stream", "join", "--event", "bad{id}", "--viewer", "v"])
-        .code(2);
+    env.capctl("stream join --event bad{id} --viewer v").code(2);
 }
 
 #[sqlx::test(migrator = "capctl_core::MIGRATOR")]
@@ -498,19 +500,11 @@ async fn lowering_a_limit_evicts_nobody_and_admits_nobody_until_below(pool: PgPo
     env.event("ev1", &["--max-viewers", "5"]);
     let room = Room::stream("ev1").unwrap();
     for v in ["a", "b", "c", "d"] {
-        env.run(&["stream", "join", "--event", "ev1", "--viewer", v])
+        env.capctl(format!("stream join --event ev1 --viewer {v}"))
             .success();
     }
     let set = env
-        .run(&[
-            "stream",
-            "set-limit",
-            "--json",
-            "--event",
-            "ev1",
-            "--max",
-            "2",
-        ])
+        .capctl("stream set-limit --json --event ev1 --max 2")
         .success()
         .json();
     assert_eq!(set["limit"], 2);
@@ -535,7 +529,10 @@ async fn lowering_a_limit_evicts_nobody_and_admits_nobody_until_below(pool: PgPo
         (Some(4), 4, Some("2".into()))
     );
 
-    let join = |v: &str| env.run(&["stream", "join", "--json", "--event", "ev1", "--viewer", v]);
+    let join = |v: &str| {
+        env.capctl(format!("stream join --json --event ev1 --viewer {v}"))
+            .run()
+    };
     let refused = join("e").code(3);
     assert!(
         refused.stderr.contains("over its limit"),
@@ -543,26 +540,30 @@ async fn lowering_a_limit_evicts_nobody_and_admits_nobody_until_below(pool: PgPo
         refused.stderr
     );
     // existing viewers keep their place
-    env.run(&["stream", "heartbeat", "--event", "ev1", "--viewer", "a"])
+    env.capctl("stream heartbeat --event ev1 --viewer a")
         .success();
-    env.run(&["stream", "leave", "--event", "ev1", "--viewer", "a"])
-        .success();
-    env.run(&["stream", "leave", "--event", "ev1", "--viewer", "b"])
-        .success();
+    env.capctl("stream leave --event ev1 --viewer a").success();
+    env.capctl("stream leave --event ev1 --viewer b").success();
     join("e").code(3); // 2 of 2: still full
-    env.run(&["stream", "leave", "--event", "ev1", "--viewer", "c"])
-        .success();
+    env.capctl("stream leave --event ev1 --viewer c").success();
     assert_eq!(join("e").success().json()["count"], 2);
+}
 
+#[sqlx::test(migrator = "capctl_core::MIGRATOR")]
+async fn removing_a_stream_limit_caches_unlimited(pool: PgPool) {
+    let env = TestEnv::new(pool).await;
+    env.event("ev1", &["--max-viewers", "5"]);
+    let room = Room::stream("ev1").unwrap();
+    for v in ["d", "e"] {
+        env.capctl(format!("stream join --event ev1 --viewer {v}"))
+            .success();
+    }
+    let join = |v: &str| {
+        env.capctl(format!("stream join --json --event ev1 --viewer {v}"))
+            .run()
+    };
     let unl = env
-        .run(&[
-            "stream",
-            "set-limit",
-            "--json",
-            "--event",
-            "ev1",
-            "--unlimited",
-        ])
+        .capctl("stream set-limit --json --event ev1 --unlimited")
         .success()
         .json();
     assert_eq!(unl["limit"], serde_json::Value::Null);
@@ -571,31 +572,24 @@ async fn lowering_a_limit_evicts_nobody_and_admits_nobody_until_below(pool: PgPo
         Some("unlimited")
     );
     assert_eq!(join("f").success().json()["limit"], serde_json::Value::Null);
-    let viewers = env.run(&["stream", "viewers", "--json"]).success().json();
+    let viewers = env.capctl("stream viewers --json").success().json();
     assert_eq!(
         viewers,
         serde_json::json!([{"event_id": "ev1", "viewers": 3, "limit": null, "full_percent": null}])
     );
+}
 
+#[sqlx::test(migrator = "capctl_core::MIGRATOR")]
+async fn lowering_a_booth_capacity_evicts_nobody_and_admits_nobody_until_below(pool: PgPool) {
+    let env = TestEnv::new(pool).await;
+    env.event("ev1", &[]);
     // booths: set-capacity writes expo_booths.max_visitors and the cache
-    env.run(&[
-        "booth", "create", "--event", "ev1", "--id", "b1", "--name", "B",
-    ])
-    .success();
-    env.run(&["booth", "enter", "--booth", "b1", "--user", "u1"])
+    env.capctl("booth create --event ev1 --id b1 --name B")
         .success();
-    env.run(&["booth", "enter", "--booth", "b1", "--user", "u2"])
-        .success();
+    env.capctl("booth enter --booth b1 --user u1").success();
+    env.capctl("booth enter --booth b1 --user u2").success();
     let cap = env
-        .run(&[
-            "booth",
-            "set-capacity",
-            "--json",
-            "--booth",
-            "b1",
-            "--max",
-            "1",
-        ])
+        .capctl("booth set-capacity --json --booth b1 --max 1")
         .success()
         .json();
     assert_eq!(
@@ -608,10 +602,8 @@ async fn lowering_a_limit_evicts_nobody_and_admits_nobody_until_below(pool: PgPo
             .await
             .unwrap();
     assert_eq!(max, Some(1));
-    env.run(&["booth", "enter", "--booth", "b1", "--user", "u3"])
-        .code(3);
-    env.run(&["booth", "set-capacity", "--booth", "b1", "--max", "-1"])
-        .code(2);
+    env.capctl("booth enter --booth b1 --user u3").code(3);
+    env.capctl("booth set-capacity --booth b1 --max -1").code(2);
 }
 
 #[sqlx::test(migrator = "capctl_core::MIGRATOR")]
@@ -619,16 +611,9 @@ async fn unreachable_redis_is_exit_7_quickly(pool: PgPool) {
     let env = TestEnv::new(pool).await;
     env.event("ev1", &["--max-viewers", "3"]);
     let started = Instant::now();
-    let run = env.run(&[
-        "--redis-url",
-        "redis://127.0.0.1:1",
-        "stream",
-        "join",
-        "--event",
-        "ev1",
-        "--viewer",
-        "v",
-    ]);
+    let run = env
+        .capctl("--redis-url redis://127.0.0.1:1 stream join --event ev1 --viewer v")
+        .run();
     // generous bound: the promise is about 5 seconds, a loaded machine may add some
     assert!(
         started.elapsed() < Duration::from_secs(15),
@@ -671,16 +656,10 @@ async fn viewers_watch_prints_a_line_per_tick_until_ctrl_c(pool: PgPool) {
     use tokio::io::AsyncBufReadExt;
     let env = TestEnv::new(pool).await;
     env.event("ev1", &["--max-viewers", "4"]);
-    env.run(&["stream", "join", "--event", "ev1", "--viewer", "v1"])
-        .success();
-    let mut child = env.spawn(&[
-        "stream",
-        "viewers",
-        "--watch",
-        "--json",
-        "--interval",
-        "100ms",
-    ]);
+    env.capctl("stream join --event ev1 --viewer v1").success();
+    let mut child = env
+        .capctl("stream viewers --watch --json --interval 100ms")
+        .spawn();
     let mut lines = tokio::io::BufReader::new(child.stdout.take().unwrap()).lines();
     for _ in 0..2 {
         let line = tokio::time::timeout(Duration::from_secs(30), lines.next_line())

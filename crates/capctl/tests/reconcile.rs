@@ -2,15 +2,14 @@
 //! by `--check` (exit 8, nothing changed) and fixed by a pass; `--watch` runs as a daemon.
 
 mod common;
-mod presence_support;
 
 use std::io::{Read, Write};
 use std::time::{Duration, Instant};
 
 use capctl_core::presence::{Presence, Room};
 use capctl_core::reconcile::{ReconcileOptions, reconcile_pass};
-use common::TestEnv;
-use presence_support::{keys_under, redis, room_state};
+use common::redis::{keys_under, redis, room_state};
+use common::{TestEnv, free_port};
 use sqlx::PgPool;
 use tokio::io::AsyncBufReadExt;
 
@@ -22,10 +21,10 @@ async fn naive_counter_writer_is_found_and_fixed(pool: PgPool) {
     env.event("ev1", &["--max-viewers", "10"]);
     let room = Room::stream("ev1").unwrap();
     for v in ["a", "b"] {
-        env.run(&["stream", "join", "--event", "ev1", "--viewer", v])
+        env.capctl(format!("stream join --event ev1 --viewer {v}"))
             .success();
     }
-    env.run(&["reconcile", "--check"]).success();
+    env.capctl("reconcile --check").success();
 
     // someone INCRs the counter behind capctl's back
     let mut conn = redis(&env).await;
@@ -34,7 +33,7 @@ async fn naive_counter_writer_is_found_and_fixed(pool: PgPool) {
         .query_async(&mut conn)
         .await
         .unwrap();
-    let check = env.run(&["reconcile", "--check", "--json"]).code(8);
+    let check = env.capctl("reconcile --check --json").code(8);
     assert_eq!(check.json()["counters_fixed"], 1);
     assert!(check.stderr.contains("drift"), "{}", check.stderr);
     assert_eq!(
@@ -43,7 +42,7 @@ async fn naive_counter_writer_is_found_and_fixed(pool: PgPool) {
         "--check changed nothing"
     );
 
-    let fixed = env.run(&["reconcile", "--json"]).success().json();
+    let fixed = env.capctl("reconcile --json").success().json();
     assert_eq!(fixed["counters_fixed"], 1);
     for field in [
         "leases_expired",
@@ -57,7 +56,7 @@ async fn naive_counter_writer_is_found_and_fixed(pool: PgPool) {
         room_state(&env, &room).await,
         (Some(2), 2, Some("10".into()))
     );
-    env.run(&["reconcile", "--check"]).success();
+    env.capctl("reconcile --check").success();
 
     // a cached limit that disagrees with PostgreSQL is drift too, fixed the same way
     let _: () = redis::cmd("SET")
@@ -67,12 +66,12 @@ async fn naive_counter_writer_is_found_and_fixed(pool: PgPool) {
         .await
         .unwrap();
     assert_eq!(
-        env.run(&["reconcile", "--check", "--json"]).code(8).json()["limits_fixed"],
+        env.capctl("reconcile --check --json").code(8).json()["limits_fixed"],
         1
     );
-    env.run(&["reconcile"]).success();
+    env.capctl("reconcile").success();
     assert_eq!(room_state(&env, &room).await.2.as_deref(), Some("10"));
-    env.run(&["reconcile", "--check"]).success();
+    env.capctl("reconcile --check").success();
 }
 
 #[sqlx::test(migrator = "capctl_core::MIGRATOR")]
@@ -88,7 +87,7 @@ async fn corrupted_session_attendance_is_found_and_fixed(pool: PgPool) {
             .await
             .unwrap();
     }
-    env.run(&["reconcile", "--check"]).success();
+    env.capctl("reconcile --check").success();
 
     sqlx::query("UPDATE session_capacity SET current_attendance = 7 WHERE session_id = 's1'")
         .execute(&env.pool)
@@ -96,23 +95,17 @@ async fn corrupted_session_attendance_is_found_and_fixed(pool: PgPool) {
         .unwrap();
     let before = env.snapshot().await;
     assert_eq!(
-        env.run(&["reconcile", "--check", "--json"]).code(8).json()["sessions_fixed"],
+        env.capctl("reconcile --check --json").code(8).json()["sessions_fixed"],
         1
     );
     assert_eq!(env.snapshot().await, before, "--check wrote nothing");
 
     assert_eq!(
-        env.run(&["reconcile", "--json"]).success().json()["sessions_fixed"],
+        env.capctl("reconcile --json").success().json()["sessions_fixed"],
         1
     );
-    assert_eq!(
-        env.count(
-            "SELECT current_attendance::bigint FROM session_capacity WHERE session_id = 's1'"
-        )
-        .await,
-        2
-    );
-    env.run(&["reconcile", "--check"]).success();
+    assert_eq!(env.attendance("s1").await, 2);
+    env.capctl("reconcile --check").success();
 }
 
 #[sqlx::test(migrator = "capctl_core::MIGRATOR")]
@@ -133,19 +126,7 @@ async fn overdue_offer_is_expired_and_passed_on(pool: PgPool) {
         .execute(&env.pool)
         .await
         .unwrap();
-    let status = |u: &'static str| {
-        let pool = env.pool.clone();
-        async move {
-            sqlx::query_scalar::<_, String>(
-                "SELECT status FROM session_rsvps WHERE session_id = 's1' AND user_id = $1",
-            )
-            .bind(u)
-            .fetch_one(&pool)
-            .await
-            .unwrap()
-        }
-    };
-    assert_eq!(status("u-1").await, "OFFERED");
+    assert_eq!(env.status_of("s1", "u-1").await.unwrap(), "OFFERED");
     sqlx::query("UPDATE session_rsvps SET offer_expires_at = now() - interval '1 minute' WHERE user_id = 'u-1'")
         .execute(&env.pool)
         .await
@@ -153,12 +134,12 @@ async fn overdue_offer_is_expired_and_passed_on(pool: PgPool) {
 
     let before = env.snapshot().await;
     assert_eq!(
-        env.run(&["reconcile", "--check", "--json"]).code(8).json()["offers_expired"],
+        env.capctl("reconcile --check --json").code(8).json()["offers_expired"],
         1
     );
     assert_eq!(env.snapshot().await, before, "--check wrote nothing");
 
-    let fixed = env.run(&["reconcile", "--json"]).success().json();
+    let fixed = env.capctl("reconcile --json").success().json();
     assert_eq!(
         (
             fixed["offers_expired"].clone(),
@@ -166,20 +147,14 @@ async fn overdue_offer_is_expired_and_passed_on(pool: PgPool) {
         ),
         (1.into(), 1.into())
     );
-    assert_eq!(status("u-1").await, "EXPIRED");
+    assert_eq!(env.status_of("s1", "u-1").await.unwrap(), "EXPIRED");
     assert_eq!(
-        status("u-2").await,
+        env.status_of("s1", "u-2").await.unwrap(),
         "OFFERED",
         "the seat went to the next in line"
     );
-    assert_eq!(
-        env.count(
-            "SELECT current_attendance::bigint FROM session_capacity WHERE session_id = 's1'"
-        )
-        .await,
-        1
-    );
-    env.run(&["reconcile", "--check"]).success();
+    assert_eq!(env.attendance("s1").await, 1);
+    env.capctl("reconcile --check").success();
 }
 
 #[sqlx::test(migrator = "capctl_core::MIGRATOR")]
@@ -272,29 +247,23 @@ async fn expired_lease_storm_is_reaped_in_bounded_batches(pool: PgPool) {
         room_state(&env, &live).await,
         (Some(5), 5, Some("50".into()))
     );
-    env.run(&["reconcile", "--check"]).success();
-    presence_support::delete_prefix(&env).await; // 1000 rooms' counters: don't leave them behind
+    env.capctl("reconcile --check").success();
+    common::redis::delete_prefix(&env).await; // 1000 rooms' counters: don't leave them behind
 }
 
 #[sqlx::test(migrator = "capctl_core::MIGRATOR")]
 async fn unreachable_redis_is_exit_7(pool: PgPool) {
     let env = TestEnv::new(pool).await;
     let started = Instant::now();
-    let run = env.run(&["--redis-url", "redis://127.0.0.1:1", "reconcile", "--check"]);
+    let run = env
+        .capctl("--redis-url redis://127.0.0.1:1 reconcile --check")
+        .run();
     assert!(
         started.elapsed() < Duration::from_secs(15),
         "{:?}",
         started.elapsed()
     );
     run.code(7).error_mentions("redis");
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 fn scrape(port: u16) -> String {
@@ -310,19 +279,14 @@ fn scrape(port: u16) -> String {
 async fn watch_stops_cleanly_on(signal: &str, pool: PgPool) {
     let env = TestEnv::new(pool).await;
     env.event("ev1", &["--max-viewers", "4"]);
-    env.run(&["stream", "join", "--event", "ev1", "--viewer", "v1"])
-        .success();
+    env.capctl("stream join --event ev1 --viewer v1").success();
     let port = free_port();
     let addr = format!("127.0.0.1:{port}");
-    let mut child = env.spawn(&[
-        "reconcile",
-        "--watch",
-        "--json",
-        "--interval",
-        "100ms",
-        "--metrics-addr",
-        &addr,
-    ]);
+    let mut child = env
+        .capctl(format!(
+            "reconcile --watch --json --interval 100ms --metrics-addr {addr}"
+        ))
+        .spawn();
     let mut lines = tokio::io::BufReader::new(child.stdout.take().unwrap()).lines();
     for _ in 0..2 {
         let line = tokio::time::timeout(Duration::from_secs(30), lines.next_line())

@@ -142,18 +142,7 @@ async fn rush_of_60_processes_fills_exactly_the_capacity(pool: PgPool) {
     );
     let users = env.register_many("e1", "u", PROCS).await;
 
-    let args = |u: &str| -> Vec<String> {
-        ["session", "rsvp", "--json", "--session", "hot", "--user", u]
-            .map(String::from)
-            .to_vec()
-    };
-    let children: Vec<_> = users
-        .iter()
-        .map(|u| {
-            let a = args(u);
-            env.spawn(&a.iter().map(String::as_str).collect::<Vec<_>>())
-        })
-        .collect();
+    let children: Vec<_> = users.iter().map(|u| env.rsvp("hot", u).spawn()).collect();
     let mut outputs = Vec::new();
     for c in children {
         outputs.push(c.wait_with_output().await.unwrap());
@@ -166,12 +155,7 @@ async fn rush_of_60_processes_fills_exactly_the_capacity(pool: PgPool) {
         let mut out = out;
         while out.status.code() == Some(7) {
             retried += 1;
-            let a = args(u);
-            out = env
-                .spawn(&a.iter().map(String::as_str).collect::<Vec<_>>())
-                .wait_with_output()
-                .await
-                .unwrap();
+            out = env.rsvp("hot", u).spawn().wait_with_output().await.unwrap();
         }
         results.push((u.clone(), out));
     }

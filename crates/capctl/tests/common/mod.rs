@@ -1,89 +1,30 @@
 //! Test harness: every test gets a fresh database (`#[sqlx::test(migrator = "capctl_core::MIGRATOR")]`)
-//! and its own Redis key prefix, and drives the real `capctl` binary through [`TestEnv::run`].
-#![allow(dead_code)]
+//! and its own Redis key prefix, and drives the real `capctl` binary through the fluent
+//! [`TestEnv::capctl`] builder.
+//!
+//! - [`cli`]: the builder (`env.capctl("session rsvp --session s1 --user u1").code(4).json()`)
+//! - [`fixtures`]: events, sessions, booths, registrations and the seat commands, through the binary
+//! - [`db`]: what PostgreSQL holds (RSVP statuses, queue, counters, a snapshot of every row)
+//! - [`redis`]: what Redis holds under the test's prefix, and polling with a deadline
+#![allow(dead_code, unused_imports)]
 
-use std::process::Output;
+pub mod cli;
+pub mod db;
+pub mod fixtures;
+pub mod redis;
 
 use capctl_core::backends::Backends;
 use capctl_core::config::Settings;
-use serde_json::Value;
 use sqlx::PgPool;
 
-pub const BIN: &str = env!("CARGO_BIN_EXE_capctl");
+pub use cli::{BIN, Capctl, Run, finish};
+pub use db::{pairs, rfc3339};
 
 pub struct TestEnv {
     pub pool: PgPool,
     pub database_url: String,
     pub redis_url: String,
     pub prefix: String,
-}
-
-/// What one run of the binary left: exit code, stdout, stderr.
-#[derive(Debug)]
-pub struct Run {
-    pub code: i32,
-    pub stdout: String,
-    pub stderr: String,
-}
-
-impl Run {
-    fn from_output(out: Output) -> Self {
-        Self {
-            code: out.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        }
-    }
-
-    /// Asserts the exit code, showing both streams when it differs.
-    #[track_caller]
-    pub fn code(self, expected: i32) -> Self {
-        assert_eq!(
-            self.code, expected,
-            "exit code {} (expected {expected})\nstdout: {}\nstderr: {}",
-            self.code, self.stdout, self.stderr
-        );
-        self
-    }
-
-    #[track_caller]
-    pub fn success(self) -> Self {
-        self.code(0)
-    }
-
-    /// stdout parsed as the one JSON document `--json` promises.
-    #[track_caller]
-    pub fn json(&self) -> Value {
-        serde_json::from_str(&self.stdout).unwrap_or_else(|e| {
-            panic!(
-                "stdout is not one JSON document ({e}):\n{}\nstderr: {}",
-                self.stdout, self.stderr
-            )
-        })
-    }
-
-    /// Asserts a failure: exactly one line on stderr mentioning `needle`, nothing on stdout.
-    #[track_caller]
-    pub fn error_mentions(self, needle: &str) -> Self {
-        let lines: Vec<&str> = self.stderr.lines().collect();
-        assert_eq!(
-            lines.len(),
-            1,
-            "expected a one-line error, got: {:?}",
-            self.stderr
-        );
-        assert!(
-            self.stderr.to_lowercase().contains(&needle.to_lowercase()),
-            "error {:?} does not mention {needle:?}",
-            self.stderr
-        );
-        assert!(
-            self.stdout.is_empty(),
-            "stdout should be empty on error, got {:?}",
-            self.stdout
-        );
-        self
-    }
 }
 
 impl TestEnv {
@@ -132,118 +73,42 @@ impl TestEnv {
             .timeout(std::time::Duration::from_secs(120));
         cmd
     }
+}
 
-    /// Runs `capctl ARGS…` to completion.
-    pub fn run(&self, args: &[&str]) -> Run {
-        Run::from_output(self.command().args(args).output().expect("capctl runs"))
+/// Polls `check` every 50 ms until it holds or `secs` pass (the wait for readiness: never a
+/// fixed sleep).
+pub async fn eventually<F, Fut>(secs: u64, what: &str, mut check: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(secs);
+    while !check().await {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "timed out waiting for: {what}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
+}
 
-    /// Same, with stdin.
-    pub fn run_with_stdin(&self, args: &[&str], stdin: &str) -> Run {
-        Run::from_output(
-            self.command()
-                .args(args)
-                .write_stdin(stdin.to_string())
-                .output()
-                .expect("capctl runs"),
-        )
+/// The blocking form of [`eventually`], for tests without a runtime.
+pub fn wait_until(what: &str, within: std::time::Duration, mut ready: impl FnMut() -> bool) {
+    let deadline = std::time::Instant::now() + within;
+    while !ready() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{what} not ready within {within:?}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
     }
+}
 
-    /// An async child process, for tests that fire many processes at once.
-    pub fn spawn(&self, args: &[&str]) -> tokio::process::Child {
-        tokio::process::Command::new(BIN)
-            .args(args)
-            .env("DATABASE_URL", &self.database_url)
-            .env("REDIS_URL", &self.redis_url)
-            .env("CAPCTL_REDIS_PREFIX", &self.prefix)
-            .env("NO_COLOR", "1")
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .kill_on_drop(true)
-            .spawn()
-            .expect("spawn capctl")
-    }
-
-    pub async fn count(&self, sql: &str) -> i64 {
-        sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_string()))
-            .fetch_one(&self.pool)
-            .await
-            .unwrap()
-    }
-
-    /// A fingerprint of every row capctl can write, to prove a refused command wrote nothing.
-    pub async fn snapshot(&self) -> String {
-        sqlx::query_scalar(
-            "SELECT md5(string_agg(t, '|' ORDER BY t)) FROM (
-                SELECT 'e' || to_jsonb(e)::text AS t FROM events e
-                UNION ALL SELECT 'r' || to_jsonb(r)::text FROM event_registrations r
-                UNION ALL SELECT 's' || to_jsonb(s)::text FROM sessions s
-                UNION ALL SELECT 'c' || to_jsonb(c)::text FROM session_capacity c
-                UNION ALL SELECT 'v' || to_jsonb(v)::text FROM session_rsvps v
-                UNION ALL SELECT 'b' || to_jsonb(b)::text FROM expo_booths b) x",
-        )
-        .fetch_one(&self.pool)
-        .await
-        .map(|h: Option<String>| h.unwrap_or_default())
+/// A port nobody listens on right now.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
-    }
-
-    /// Creates an event through the binary and returns its id.
-    pub fn event(&self, id: &str, extra: &[&str]) -> String {
-        let mut args = vec![
-            "event",
-            "create",
-            "--json",
-            "--id",
-            id,
-            "--name",
-            "Test event",
-            "--starts-at",
-            "2030-06-01T08:00:00Z",
-            "--ends-at",
-            "2030-06-03T18:00:00Z",
-        ];
-        args.extend_from_slice(extra);
-        self.run(&args).success();
-        id.to_string()
-    }
-
-    /// Creates a session through the binary. `start`/`end` are hours on 2030-06-01 (e.g. 9, 10).
-    pub fn session(&self, event: &str, id: &str, start: u32, end: u32, extra: &[&str]) -> String {
-        let starts = format!("2030-06-01T{start:02}:00:00Z");
-        let ends = format!("2030-06-01T{end:02}:00:00Z");
-        let mut args = vec![
-            "session",
-            "create",
-            "--json",
-            "--event",
-            event,
-            "--id",
-            id,
-            "--title",
-            "Test session",
-            "--starts-at",
-            &starts,
-            "--ends-at",
-            &ends,
-        ];
-        args.extend_from_slice(extra);
-        self.run(&args).success();
-        id.to_string()
-    }
-
-    /// Registers users `prefix-0 … prefix-(n-1)` for an event straight in the database.
-    pub async fn register_many(&self, event: &str, prefix: &str, n: usize) -> Vec<String> {
-        let users: Vec<String> = (0..n).map(|i| format!("{prefix}-{i}")).collect();
-        sqlx::query(
-            "INSERT INTO event_registrations (event_id, user_id, name, status)
-             SELECT $1, u, 'User ' || u, 'REGISTERED' FROM unnest($2::text[]) u",
-        )
-        .bind(event)
-        .bind(&users)
-        .execute(&self.pool)
-        .await
-        .unwrap();
-        users
-    }
+        .local_addr()
+        .unwrap()
+        .port()
 }

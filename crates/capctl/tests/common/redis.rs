@@ -1,0 +1,146 @@
+//! Redis helpers for the presence and reconcile tests. Everything stays under the test's own
+//! prefix: the shared server is never flushed as a whole.
+
+use std::collections::BTreeMap;
+
+use capctl_core::presence::Room;
+use redis::aio::ConnectionManager;
+
+use super::{Run, TestEnv, finish};
+
+pub async fn redis(env: &TestEnv) -> ConnectionManager {
+    let client = redis::Client::open(env.redis_url.as_str()).unwrap();
+    client.get_connection_manager().await.unwrap()
+}
+
+/// "Redis flushed": every key under this test's prefix deleted, and the script cache emptied
+/// (the latter is server-wide, which the other tests must survive too: they reload on NOSCRIPT).
+pub async fn flush_prefix(env: &TestEnv) {
+    delete_prefix(env).await;
+    let mut conn = redis(env).await;
+    let _: () = redis::cmd("SCRIPT")
+        .arg("FLUSH")
+        .query_async(&mut conn)
+        .await
+        .unwrap();
+}
+
+/// Deletes every key under this test's prefix (SCAN + DEL).
+pub async fn delete_prefix(env: &TestEnv) {
+    delete_keys(env, &env.prefix).await;
+}
+
+/// Deletes every key under `prefix` (SCAN + DEL).
+pub async fn delete_keys(env: &TestEnv, prefix: &str) {
+    let mut conn = redis(env).await;
+    let keys = keys_under(&mut conn, &format!("{prefix}:*")).await;
+    for chunk in keys.chunks(500) {
+        let _: () = redis::cmd("DEL")
+            .arg(chunk)
+            .query_async(&mut conn)
+            .await
+            .unwrap();
+    }
+}
+
+pub async fn keys_under(conn: &mut ConnectionManager, pattern: &str) -> Vec<String> {
+    let mut cursor: u64 = 0;
+    let mut all = Vec::new();
+    loop {
+        let (next, keys): (u64, Vec<String>) = redis::cmd("SCAN")
+            .arg(cursor)
+            .arg("MATCH")
+            .arg(pattern)
+            .arg("COUNT")
+            .arg(1000)
+            .query_async(conn)
+            .await
+            .unwrap();
+        all.extend(keys);
+        if next == 0 {
+            return all;
+        }
+        cursor = next;
+    }
+}
+
+/// (counter key as a number, ZCARD of the lease set, cached limit).
+pub async fn room_state(env: &TestEnv, room: &Room) -> (Option<i64>, i64, Option<String>) {
+    let mut conn = redis(env).await;
+    let k = room.keys(&env.prefix);
+    let (count, card, limit): (Option<i64>, i64, Option<String>) = redis::pipe()
+        .cmd("GET")
+        .arg(&k.count)
+        .cmd("ZCARD")
+        .arg(&k.leases)
+        .cmd("GET")
+        .arg(&k.limit)
+        .query_async(&mut conn)
+        .await
+        .unwrap();
+    (count, card, limit)
+}
+
+/// Every key under `prefix`, with its type, value and whether it expires, to compare before
+/// and after.
+pub async fn redis_state(env: &TestEnv, prefix: &str) -> BTreeMap<String, String> {
+    let mut conn = redis(env).await;
+    let mut state = BTreeMap::new();
+    for key in keys_under(&mut conn, &format!("{prefix}:*")).await {
+        let kind: String = redis::cmd("TYPE")
+            .arg(&key)
+            .query_async(&mut conn)
+            .await
+            .unwrap();
+        let value = match kind.as_str() {
+            "string" => redis::cmd("GET")
+                .arg(&key)
+                .query_async::<String>(&mut conn)
+                .await
+                .unwrap(),
+            "zset" => format!(
+                "{:?}",
+                redis::cmd("ZRANGE")
+                    .arg(&key)
+                    .arg(0)
+                    .arg(-1)
+                    .arg("WITHSCORES")
+                    .query_async::<Vec<String>>(&mut conn)
+                    .await
+                    .unwrap()
+            ),
+            "hash" => format!(
+                "{:?}",
+                redis::cmd("HGETALL")
+                    .arg(&key)
+                    .query_async::<BTreeMap<String, String>>(&mut conn)
+                    .await
+                    .unwrap()
+            ),
+            other => panic!("unexpected {other} key {key}"),
+        };
+        let ttl: i64 = redis::cmd("PTTL")
+            .arg(&key)
+            .query_async(&mut conn)
+            .await
+            .unwrap();
+        state.insert(key, format!("{kind} {value} ttl={}", ttl.signum()));
+    }
+    state
+}
+
+pub use super::eventually;
+
+/// Runs `n` capctl processes at once; returns (exit code, stdout) of each.
+pub async fn run_all(env: &TestEnv, argv: Vec<Vec<String>>) -> Vec<(i32, String)> {
+    let children: Vec<_> = argv
+        .iter()
+        .map(|a| env.capctl("").args(a).spawn())
+        .collect();
+    let mut out = Vec::new();
+    for child in children {
+        let Run { code, stdout, .. } = finish(child).await;
+        out.push((code, stdout));
+    }
+    out
+}
