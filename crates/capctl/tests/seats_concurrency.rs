@@ -8,6 +8,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use capctl_core::Error;
+use capctl_core::audit::{self, Rule, Scope, Violation};
+use capctl_core::ids::EventId;
 use capctl_core::seats::{self, RsvpStatus};
 use common::TestEnv;
 use sqlx::PgPool;
@@ -22,28 +24,37 @@ async fn wide_pool(env: &TestEnv, n: u32) -> PgPool {
         .unwrap()
 }
 
-/// (confirmed, offered, waitlisted) rows, after checking session_capacity equals them.
+/// (confirmed, offered, waitlisted) rows of a session, after the audit found its counters equal
+/// to them (`audit::seat_counts`, the one home of that check).
 async fn truth(pool: &PgPool, session: &str) -> (i64, i64, i64) {
-    let (confirmed, offered, waitlisted, attendance, waiting): (i64, i64, i64, i32, i32) =
-        sqlx::query_as(
-            "SELECT count(*) FILTER (WHERE r.status = 'CONFIRMED'),
-                    count(*) FILTER (WHERE r.status = 'OFFERED'),
-                    count(*) FILTER (WHERE r.status = 'WAITLISTED'),
-                    (SELECT current_attendance FROM session_capacity WHERE session_id = $1),
-                    (SELECT waitlist_length FROM session_capacity WHERE session_id = $1)
-               FROM session_rsvps r WHERE r.session_id = $1",
-        )
+    let event: EventId = sqlx::query_scalar("SELECT event_id FROM sessions WHERE id = $1")
         .bind(session)
         .fetch_one(pool)
         .await
         .unwrap();
-    assert_eq!(
-        attendance as i64,
-        confirmed + offered,
-        "current_attendance of {session}"
-    );
-    assert_eq!(waiting as i64, waitlisted, "waitlist_length of {session}");
-    (confirmed, offered, waitlisted)
+    let drift: Vec<Violation> = audit::seat_violations(pool, &Scope::Event(event))
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|v| v.rule == Rule::SeatCounterDrift && v.subject == format!("session {session}"))
+        .collect();
+    assert!(drift.is_empty(), "counters of {session}: {drift:?}");
+    let counts = audit::seat_counts(pool, &Scope::All).await.unwrap();
+    let c = counts
+        .iter()
+        .find(|c| c.session_id == session)
+        .expect("session counted");
+    (c.confirmed, c.offered, c.waitlisted)
+}
+
+/// The audit's findings for an event, but for the rules in `except`.
+async fn violations(pool: &PgPool, event: &str, except: &[Rule]) -> Vec<Violation> {
+    audit::seat_violations(pool, &Scope::Event(event.parse().unwrap()))
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|v| !except.contains(&v.rule))
+        .collect()
 }
 
 /// user → 1-based rank in the queue, from the rows.
@@ -263,23 +274,17 @@ async fn interleave(env: &TestEnv, pool: &PgPool, seed: u64) {
 
     // Watches the counters while everything runs: each look is one statement, one snapshot.
     let sampler = {
-        let (pool, done, sessions) = (pool.clone(), done.clone(), sessions.clone());
+        let (pool, done) = (pool.clone(), done.clone());
+        let scope = Scope::Event(event.parse().unwrap());
         tokio::spawn(async move {
             let mut looks = 0;
             while !done.load(Ordering::Relaxed) {
-                let off: Vec<(String, i32, i64, i32, i64)> = sqlx::query_as(
-                    "SELECT sc.session_id, sc.current_attendance, count(r.*) FILTER (WHERE r.status IN ('CONFIRMED', 'OFFERED')),
-                            sc.waitlist_length, count(r.*) FILTER (WHERE r.status = 'WAITLISTED')
-                       FROM session_capacity sc LEFT JOIN session_rsvps r ON r.session_id = sc.session_id
-                      WHERE sc.session_id = ANY($1)
-                      GROUP BY sc.session_id, sc.current_attendance, sc.waitlist_length
-                     HAVING sc.current_attendance <> count(r.*) FILTER (WHERE r.status IN ('CONFIRMED', 'OFFERED'))
-                         OR sc.waitlist_length <> count(r.*) FILTER (WHERE r.status = 'WAITLISTED')",
-                )
-                .bind(&sessions)
-                .fetch_all(&pool)
-                .await
-                .unwrap();
+                let off: Vec<Violation> = audit::seat_violations(&pool, &scope)
+                    .await
+                    .unwrap()
+                    .into_iter()
+                    .filter(|v| v.rule == Rule::SeatCounterDrift)
+                    .collect();
                 assert!(off.is_empty(), "counters drifted mid-run: {off:?}");
                 looks += 1;
                 tokio::task::yield_now().await;
@@ -431,26 +436,30 @@ async fn interleave(env: &TestEnv, pool: &PgPool, seed: u64) {
     }
 
     // Capacity never exceeded (or, forced below, never grew past what was taken then).
-    for s in &sessions {
-        let cap: Option<i32> = sqlx::query_scalar(
-            "SELECT COALESCE(sc.maximum_capacity, se.max_participants)
-               FROM session_capacity sc JOIN sessions se ON se.id = sc.session_id WHERE sc.session_id = $1",
-        )
-        .bind(s)
-        .fetch_one(pool)
+    // The audit may report OverCapacity only for a session the test forced below, and then the
+    // seats must not have grown past what was taken at the cut.
+    let forced = capacity_ops.lock().unwrap().clone();
+    let over = audit::seat_violations(pool, &Scope::Event(event.parse().unwrap()))
         .await
-        .unwrap();
-        let (confirmed, offered, _) = truth(pool, s).await;
-        let bound = match capacity_ops.lock().unwrap().get(s) {
-            Some(&(c, taken, true)) => c.map(|c| c.max(taken)),
-            _ => cap,
-        };
-        if let Some(bound) = bound {
-            assert!(
-                confirmed + offered <= bound as i64,
-                "seed {seed}: {s}: {confirmed}+{offered} taken, bound {bound}"
-            );
-        }
+        .unwrap()
+        .into_iter()
+        .filter(|v| v.rule == Rule::OverCapacity);
+    for v in over {
+        let s = sessions
+            .iter()
+            .find(|s| v.subject == format!("session {s}"));
+        let cut = s.and_then(|s| forced.get(s)).filter(|op| op.2);
+        assert!(
+            v.rule == Rule::OverCapacity && cut.is_some(),
+            "seed {seed}: {v}"
+        );
+        let (confirmed, offered, _) = truth(pool, s.unwrap()).await;
+        let &(c, taken, _) = cut.unwrap();
+        let bound = c.map(|c| c.max(taken)).unwrap_or(i32::MAX);
+        assert!(
+            confirmed + offered <= bound as i64,
+            "seed {seed}: {v}: bound {bound}"
+        );
     }
 
     // One write per session settles what the test expired; then no seat may stay free while
@@ -466,23 +475,6 @@ async fn interleave(env: &TestEnv, pool: &PgPool, seed: u64) {
         seats::set_capacity(pool, &s.parse().unwrap(), cap.map(i64::from), true)
             .await
             .unwrap();
-        let stuck: i64 = sqlx::query_scalar(
-            "SELECT count(*) FROM session_rsvps r
-               JOIN sessions se ON se.id = r.session_id
-               JOIN session_capacity sc ON sc.session_id = r.session_id
-              WHERE r.session_id = $1 AND r.status = 'WAITLISTED'
-                AND (COALESCE(sc.maximum_capacity, se.max_participants) IS NULL
-                     OR sc.current_attendance < COALESCE(sc.maximum_capacity, se.max_participants))
-                AND (r.allow_overlap OR cardinality(capctl_clashes(r.user_id, r.session_id, se.starts_at, se.ends_at)) = 0)",
-        )
-        .bind(s)
-        .fetch_one(pool)
-        .await
-        .unwrap();
-        assert_eq!(
-            stuck, 0,
-            "seed {seed}: {s}: a seat is free while someone who could take it waits"
-        );
         let (_, _, waitlisted) = truth(pool, s).await;
         let queue = seats::waitlist(pool, &s.parse().unwrap()).await.unwrap();
         let positions: Vec<i64> = queue.iter().filter_map(|e| e.position).collect();
@@ -492,14 +484,11 @@ async fn interleave(env: &TestEnv, pool: &PgPool, seed: u64) {
             "seed {seed}: {s}: gapless queue"
         );
     }
-    let (no_waitlist_queued,): (i64,) = sqlx::query_as(
-        "SELECT count(*) FROM session_rsvps WHERE session_id = $1 AND status = 'WAITLISTED'",
-    )
-    .bind(&sessions[3])
-    .fetch_one(pool)
-    .await
-    .unwrap();
-    assert_eq!(no_waitlist_queued, 0);
+    // Every seat invariant of the audit (a seat free while someone who could take it waits, a
+    // gap in a queue, a queue on a session without a waitlist, two rows for one person, a
+    // half-written row, counters off), but the cuts the test forced.
+    let broken = violations(pool, &event, &[Rule::OverCapacity]).await;
+    assert!(broken.is_empty(), "seed {seed}: {broken:?}");
 
     // One row per user and session, and every place the test holds is still held.
     let rows: Vec<(String, String, String)> =
@@ -508,13 +497,8 @@ async fn interleave(env: &TestEnv, pool: &PgPool, seed: u64) {
             .fetch_all(pool)
             .await
             .unwrap();
-    let mut actual = HashMap::new();
-    for (s, u, st) in rows {
-        assert!(
-            actual.insert((s.clone(), u.clone()), st).is_none(),
-            "seed {seed}: two rows for {u} in {s}"
-        );
-    }
+    let actual: HashMap<(String, String), String> =
+        rows.into_iter().map(|(s, u, st)| ((s, u), st)).collect();
     let known = known.lock().unwrap();
     let expired_by_test = expired_by_test.lock().unwrap();
     for (key, k) in known.iter() {
