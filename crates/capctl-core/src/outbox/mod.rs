@@ -76,8 +76,6 @@ impl OutboxFilter {
     }
 }
 
-const ROW_COLUMNS: &str = "id, kind, event_id, session_id, user_id, created_at, payload, \
-                           delivered_at, state, attempts, last_error";
 
 /// Rows matching `filter`, in id order.
 pub async fn list(pool: &PgPool, filter: &OutboxFilter) -> Result<Vec<OutboxRow>> {
@@ -92,16 +90,17 @@ async fn list_excluding(
     floor: i64,
     seen: &[i64],
 ) -> Result<Vec<OutboxRow>> {
-    let sql = format!(
-        "SELECT {ROW_COLUMNS} FROM capctl_outbox
+    let rows = sqlx::query_as::<_, OutboxRow>(
+        "SELECT id, kind, event_id, session_id, user_id, created_at, payload,
+                delivered_at, state, attempts, last_error
+           FROM capctl_outbox
           WHERE id > $1 AND NOT (id = ANY($2))
             AND ($3::text IS NULL OR event_id = $3)
             AND ($4::text IS NULL OR session_id = $4)
             AND (cardinality($5::text[]) = 0 OR kind = ANY($5))
           ORDER BY id
-          LIMIT $6"
-    );
-    let rows = sqlx::query_as::<_, OutboxRow>(&sql)
+          LIMIT $6",
+    )
         .bind(floor)
         .bind(seen)
         .bind(&filter.event_id)

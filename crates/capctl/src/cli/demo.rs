@@ -510,6 +510,7 @@ impl<'a> Demo<'a> {
                 interval: Duration::from_secs(5),
                 check: false,
                 metrics_addr: None,
+                reminders_within: None,
             }
             .run(self.b, self.out)
             .await?;
