@@ -40,10 +40,14 @@ async fn every_transition_writes_one_row_of_its_kind(pool: PgPool) {
     cli.run(&rsvp("u1")).await.code(0);
     cli.run(&rsvp("u2")).await.code(4);
     cli.run(&rsvp("u3")).await.code(4);
-    cli.run(&["session", "cancel", "--session", s, "--user", "u1"]).await.code(0);
+    cli.run(&["session", "cancel", "--session", s, "--user", "u1"])
+        .await
+        .code(0);
     // An offer accepted is `confirmed`.
     cli.run(&rsvp("u2")).await.code(0);
-    cli.run(&["session", "set-capacity", "--session", s, "--max", "2"]).await.code(0);
+    cli.run(&["session", "set-capacity", "--session", s, "--max", "2"])
+        .await
+        .code(0);
     // u3 holds an offer now; it lapses and reconcile passes it on (nobody else waits).
     cli.run(&rsvp("u4")).await.code(4);
     sqlx::query("UPDATE session_rsvps SET offer_expires_at = now() - interval '1 second' WHERE user_id = 'u3'")
@@ -58,10 +62,12 @@ async fn every_transition_writes_one_row_of_its_kind(pool: PgPool) {
         .unwrap();
     cli.run(&rsvp("u5")).await.code(0);
     // A status changed by raw SQL, and a change rolled back (no row).
-    sqlx::query("UPDATE session_rsvps SET status = 'CANCELLED', cancelled_at = now() WHERE user_id = 'u2'")
-        .execute(&pool)
-        .await
-        .unwrap();
+    sqlx::query(
+        "UPDATE session_rsvps SET status = 'CANCELLED', cancelled_at = now() WHERE user_id = 'u2'",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
     let mut tx = pool.begin().await.unwrap();
     sqlx::query("SELECT * FROM capctl_cancel($1, 'u5')")
         .bind(s)
@@ -99,7 +105,16 @@ async fn every_transition_writes_one_row_of_its_kind(pool: PgPool) {
     let ids: Vec<i64> = rows.iter().map(|r| r["id"].as_i64().unwrap()).collect();
     assert!(ids.windows(2).all(|w| w[0] < w[1]), "id order: {ids:?}");
     for r in rows {
-        for field in ["id", "kind", "event_id", "session_id", "user_id", "created_at", "payload", "delivered_at"] {
+        for field in [
+            "id",
+            "kind",
+            "event_id",
+            "session_id",
+            "user_id",
+            "created_at",
+            "payload",
+            "delivered_at",
+        ] {
             assert!(r.get(field).is_some(), "field {field} in {r}");
         }
         assert_eq!(r["event_id"], "ev");
@@ -125,21 +140,53 @@ async fn every_transition_writes_one_row_of_its_kind(pool: PgPool) {
 
     // Filters.
     let only = cli
-        .run(&["outbox", "list", "--json", "--kind", "offer_made,offer_expired", "--after", &ids[4].to_string(), "--limit", "2"])
+        .run(&[
+            "outbox",
+            "list",
+            "--json",
+            "--kind",
+            "offer_made,offer_expired",
+            "--after",
+            &ids[4].to_string(),
+            "--limit",
+            "2",
+        ])
         .await
         .code(0)
         .json();
-    assert_eq!(kinds(&only), pairs(&[("offer_made", "u3"), ("offer_expired", "u3")]));
-    let other = cli.run(&["outbox", "list", "--json", "--session", "nope"]).await.code(0).json();
+    assert_eq!(
+        kinds(&only),
+        pairs(&[("offer_made", "u3"), ("offer_expired", "u3")])
+    );
+    let other = cli
+        .run(&["outbox", "list", "--json", "--session", "nope"])
+        .await
+        .code(0)
+        .json();
     assert_eq!(other, serde_json::json!([]));
     let table = cli.run(&["outbox", "list"]).await.code(0);
-    assert!(table.stdout.contains("14 notifications"), "{}", table.stdout);
+    assert!(
+        table.stdout.contains("14 notifications"),
+        "{}",
+        table.stdout
+    );
     // Bad input: one line, exit 2.
-    let bad = cli.run(&["outbox", "list", "--kind", "confirmed,bogus"]).await.code(2);
-    assert!(bad.stderr.contains("bogus") && bad.stderr.lines().count() == 1, "{}", bad.stderr);
+    let bad = cli
+        .run(&["outbox", "list", "--kind", "confirmed,bogus"])
+        .await
+        .code(2);
+    assert!(
+        bad.stderr.contains("bogus") && bad.stderr.lines().count() == 1,
+        "{}",
+        bad.stderr
+    );
 
     // The dashboard shows what is still to deliver.
-    let dash = cli.run(&["session", "list", "--json", "--event", "ev"]).await.code(0).json();
+    let dash = cli
+        .run(&["session", "list", "--json", "--event", "ev"])
+        .await
+        .code(0)
+        .json();
     assert_eq!(dash[0]["notifications_pending"], 14);
     assert_eq!(dash[0]["notifications_failed"], 0);
     let dash = cli.run(&["session", "list", "--event", "ev"]).await.code(0);
@@ -151,7 +198,8 @@ async fn every_transition_writes_one_row_of_its_kind(pool: PgPool) {
 #[sqlx::test(migrator = "capctl_core::MIGRATOR")]
 async fn a_storm_of_rsvps_and_cancels_writes_one_row_per_transition(pool: PgPool) {
     let cli = Capctl::new(&pool).await;
-    let (sessions, users) = world(&pool, "storm", 3, Some(4), 40, Duration::from_secs(86_400)).await;
+    let (sessions, users) =
+        world(&pool, "storm", 3, Some(4), 40, Duration::from_secs(86_400)).await;
     log_transitions(&pool).await;
     let mut tasks = tokio::task::JoinSet::new();
     for (i, user) in users.iter().enumerate() {
@@ -195,10 +243,11 @@ async fn a_storm_of_rsvps_and_cancels_writes_one_row_per_transition(pool: PgPool
     cli.run(&["reconcile", "--json"]).await.code(0);
     let n = assert_outbox_matches_log(&pool).await;
     assert!(n > 160, "a real storm: {n} transitions");
-    let offers: i64 = sqlx::query_scalar("SELECT count(*) FROM capctl_outbox WHERE kind = 'offer_made'")
-        .fetch_one(&pool)
-        .await
-        .unwrap();
+    let offers: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM capctl_outbox WHERE kind = 'offer_made'")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
     assert!(offers > 0, "cancels passed seats on");
 }
 
@@ -213,7 +262,11 @@ async fn kill_9_mid_storm_leaves_rows_and_changes_one_to_one(pool: PgPool) {
     for (i, user) in users.iter().enumerate() {
         let s = &sessions[i % 2];
         let verb = if i % 4 == 3 { "cancel" } else { "rsvp" };
-        children.push(cli.command(&["session", verb, "--session", s, "--user", user]).spawn().unwrap());
+        children.push(
+            cli.command(&["session", verb, "--session", s, "--user", user])
+                .spawn()
+                .unwrap(),
+        );
     }
     // Kill half of them as soon as the first changes land.
     eventually("the first rows", Duration::from_secs(60), || async {
@@ -227,42 +280,59 @@ async fn kill_9_mid_storm_leaves_rows_and_changes_one_to_one(pool: PgPool) {
     for child in children.iter_mut().step_by(2) {
         let _ = child.start_kill();
     }
+    let mut killed = 0;
     for mut child in children {
-        let _ = child.wait().await;
+        let status = child.wait().await.unwrap();
+        killed += usize::from(std::os::unix::process::ExitStatusExt::signal(&status) == Some(9));
     }
+    assert!(
+        killed > 0,
+        "some capctl processes were killed while running"
+    );
     // And library writers cut off mid-flight: their futures dropped by a timeout.
     let mut cut = tokio::task::JoinSet::new();
     for user in users.iter().take(30) {
         let pool = pool.clone();
         let (s, user) = (sessions[1].clone(), user.clone());
         cut.spawn(async move {
-            let _ = tokio::time::timeout(Duration::from_millis(3), seats::cancel(&pool, &s, &user)).await;
+            let _ = tokio::time::timeout(Duration::from_millis(3), seats::cancel(&pool, &s, &user))
+                .await;
         });
     }
     while cut.join_next().await.is_some() {}
     // Connections of dropped futures are closed or reused; wait until no transaction is open.
-    eventually("no open capctl transactions", Duration::from_secs(30), || async {
-        sqlx::query_scalar::<_, i64>(
-            "SELECT count(*) FROM pg_stat_activity
+    eventually(
+        "no open capctl transactions",
+        Duration::from_secs(30),
+        || async {
+            sqlx::query_scalar::<_, i64>(
+                "SELECT count(*) FROM pg_stat_activity
               WHERE datname = current_database() AND pid <> pg_backend_pid()
                 AND state IN ('active', 'idle in transaction')",
-        )
-        .fetch_one(&pool)
-        .await
-        .unwrap()
-            == 0
-    })
+            )
+            .fetch_one(&pool)
+            .await
+            .unwrap()
+                == 0
+        },
+    )
     .await;
     let n = assert_outbox_matches_log(&pool).await;
     assert!(n > 0);
-    let rsvps: i64 = sqlx::query_scalar("SELECT count(*) FROM session_rsvps").fetch_one(&pool).await.unwrap();
+    let rsvps: i64 = sqlx::query_scalar("SELECT count(*) FROM session_rsvps")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
     let firsts: i64 = sqlx::query_scalar(
         "SELECT count(DISTINCT (session_id, user_id)) FROM capctl_outbox WHERE user_id IS NOT NULL",
     )
     .fetch_one(&pool)
     .await
     .unwrap();
-    assert_eq!(rsvps, firsts, "every RSVP row has its rows, and no row lacks its RSVP");
+    assert_eq!(
+        rsvps, firsts,
+        "every RSVP row has its rows, and no row lacks its RSVP"
+    );
 }
 
 /// `outbox list --follow` prints new rows as JSON lines as they commit, and exits 0 on SIGTERM.
@@ -273,7 +343,15 @@ async fn follow_prints_new_rows_until_sigterm(pool: PgPool) {
     let (sessions, _) = world(&pool, "fol", 1, Some(1), 4, Duration::from_secs(86_400)).await;
     seats::rsvp(&pool, &sessions[0], "u0", false).await.unwrap();
     let mut child = cli
-        .command(&["outbox", "list", "--follow", "--after", "1", "--kind", "waitlisted,offer_made"])
+        .command(&[
+            "outbox",
+            "list",
+            "--follow",
+            "--after",
+            "1",
+            "--kind",
+            "waitlisted,offer_made",
+        ])
         .spawn()
         .unwrap();
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
@@ -288,12 +366,32 @@ async fn follow_prints_new_rows_until_sigterm(pool: PgPool) {
             .unwrap()
             .expect("still running");
         let v: Value = serde_json::from_str(&line).unwrap();
-        got.push((v["kind"].as_str().unwrap().to_string(), v["user_id"].as_str().unwrap().to_string()));
+        got.push((
+            v["kind"].as_str().unwrap().to_string(),
+            v["user_id"].as_str().unwrap().to_string(),
+        ));
     }
-    assert_eq!(got, pairs(&[("waitlisted", "u1"), ("waitlisted", "u2"), ("offer_made", "u1")]));
+    assert_eq!(
+        got,
+        pairs(&[
+            ("waitlisted", "u1"),
+            ("waitlisted", "u2"),
+            ("offer_made", "u1")
+        ])
+    );
     let pid = child.id().unwrap() as i32;
-    std::process::Command::new("kill").args(["-TERM", &pid.to_string()]).status().unwrap();
-    let status = tokio::time::timeout(Duration::from_secs(30), child.wait()).await.unwrap().unwrap();
+    std::process::Command::new("kill")
+        .args(["-TERM", &pid.to_string()])
+        .status()
+        .unwrap();
+    let status = tokio::time::timeout(Duration::from_secs(30), child.wait())
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(status.code(), Some(0));
-    assert_eq!(lines.next_line().await.unwrap(), None, "nothing more printed");
+    assert_eq!(
+        lines.next_line().await.unwrap(),
+        None,
+        "nothing more printed"
+    );
 }

@@ -226,8 +226,10 @@ async fn pending(pool: &PgPool) -> Result<i64> {
     )
 }
 
-/// Batches until nothing is claimable. Sessions with a row left pending, or waiting for another
-/// deliverer, are not claimed again in this drain.
+/// Batches until nothing is claimable. Sessions with a row left pending are not claimed again
+/// in this drain. A session waiting behind another deliverer's claim is left out of the next
+/// claim only; when nothing else is claimable, the drain waits a moment for that claim to end
+/// (the holder of a session's lowest pending row is always free to send it, so this ends).
 async fn drain(
     pool: &PgPool,
     client: &reqwest::Client,
@@ -235,12 +237,14 @@ async fn drain(
     stop: &watch::Receiver<bool>,
 ) -> Result<DeliverReport> {
     let mut report = DeliverReport::default();
-    let mut skip: HashSet<String> = HashSet::new();
+    let mut left: HashSet<String> = HashSet::new();
+    let mut waiting: HashSet<String> = HashSet::new();
     loop {
         if *stop.borrow() {
             return Ok(report);
         }
-        let skip_list: Vec<String> = skip.iter().cloned().collect();
+        let skip_list: Vec<String> = left.union(&waiting).cloned().collect();
+        waiting.clear();
         let mut tx = pool.begin().await?;
         let rows: Vec<Message> = sqlx::query_as(CLAIM)
             .bind(opts.batch)
@@ -249,14 +253,18 @@ async fn drain(
             .await?;
         if rows.is_empty() {
             tx.commit().await?;
+            if skip_list.len() > left.len() {
+                tokio::time::sleep(Duration::from_millis(25)).await;
+                continue;
+            }
             return Ok(report);
         }
         // Each session's ready rows, in id order; sessions in order of their first row.
         let mut chains: Vec<Vec<Message>> = Vec::new();
         let mut chain_of: HashMap<String, usize> = HashMap::new();
         for row in rows {
-            if !row.ready || skip.contains(&row.session_id) {
-                skip.insert(row.session_id.clone());
+            if !row.ready || waiting.contains(&row.session_id) {
+                waiting.insert(row.session_id.clone());
                 continue;
             }
             let i = *chain_of.entry(row.session_id.clone()).or_insert_with(|| {
@@ -283,7 +291,7 @@ async fn drain(
                 }
                 Outcome::Pending(e) => {
                     report.left_pending += 1;
-                    skip.insert(session);
+                    left.insert(session);
                     ("pending", Some(e))
                 }
             };

@@ -76,7 +76,6 @@ impl OutboxFilter {
     }
 }
 
-
 /// Rows matching `filter`, in id order.
 pub async fn list(pool: &PgPool, filter: &OutboxFilter) -> Result<Vec<OutboxRow>> {
     filter.validate()?;
@@ -101,14 +100,14 @@ async fn list_excluding(
           ORDER BY id
           LIMIT $6",
     )
-        .bind(floor)
-        .bind(seen)
-        .bind(&filter.event_id)
-        .bind(&filter.session_id)
-        .bind(&filter.kinds)
-        .bind(filter.limit)
-        .fetch_all(pool)
-        .await?;
+    .bind(floor)
+    .bind(seen)
+    .bind(&filter.event_id)
+    .bind(&filter.session_id)
+    .bind(&filter.kinds)
+    .bind(filter.limit)
+    .fetch_all(pool)
+    .await?;
     Ok(rows)
 }
 

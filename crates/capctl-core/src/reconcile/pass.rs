@@ -164,8 +164,9 @@ pub async fn reconcile_pass(b: &Backends, opts: &ReconcileOptions) -> Result<Rec
     report.offers_expired = offers_expired.max(0) as u64;
     report.offers_sent = offers_sent.max(0) as u64;
     if let (Some(within), false) = (opts.reminders_within, opts.check) {
-        report.reminders_queued =
-            crate::outbox::queue_reminders(pool, within, None).await?.queued as u64;
+        report.reminders_queued = crate::outbox::queue_reminders(pool, within, None)
+            .await?
+            .queued as u64;
     }
 
     report.drift = report.has_drift();

@@ -364,7 +364,11 @@ impl<'a> Demo<'a> {
             ..Default::default()
         };
         for row in outbox::list(&self.pool, &filter).await? {
-            *self.report.notifications_after_cancel.entry(row.kind).or_default() += 1;
+            *self
+                .report
+                .notifications_after_cancel
+                .entry(row.kind)
+                .or_default() += 1;
         }
         self.step(
             "Each of those changes wrote one outbox row in its own transaction: what \

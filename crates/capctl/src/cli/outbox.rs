@@ -109,7 +109,9 @@ impl<'a> From<&'a OutboxRow> for ListedRow<'a> {
 }
 
 fn render(rows: &[OutboxRow]) -> String {
-    let mut t = table(["id", "kind", "session", "user", "created", "state", "detail"]);
+    let mut t = table([
+        "id", "kind", "session", "user", "created", "state", "detail",
+    ]);
     for r in rows {
         let detail = match r.kind.as_str() {
             "waitlisted" => format!("position {}", r.payload["waitlist_position"]),
@@ -142,7 +144,12 @@ pub struct DeliverArgs {
     #[arg(long, value_name = "URL")]
     pub webhook: url::Url,
     /// Sign each body: X-Capctl-Signature: sha256=<hex HMAC-SHA256(secret, body)>
-    #[arg(long, env = "CAPCTL_WEBHOOK_SECRET", hide_env_values = true, value_name = "S")]
+    #[arg(
+        long,
+        env = "CAPCTL_WEBHOOK_SECRET",
+        hide_env_values = true,
+        value_name = "S"
+    )]
     pub secret: Option<String>,
     /// Keep delivering new notifications until SIGINT/SIGTERM
     #[arg(long)]

@@ -110,8 +110,15 @@ impl ListArgs {
         let rows: Vec<ListedSession> = list
             .iter()
             .map(|seats| {
-                let (pending, failed) = undelivered.get(&seats.session_id).copied().unwrap_or_default();
-                ListedSession { seats, notifications_pending: pending, notifications_failed: failed }
+                let (pending, failed) = undelivered
+                    .get(&seats.session_id)
+                    .copied()
+                    .unwrap_or_default();
+                ListedSession {
+                    seats,
+                    notifications_pending: pending,
+                    notifications_failed: failed,
+                }
             })
             .collect();
         out.emit(&rows, || {
@@ -124,12 +131,19 @@ impl ListArgs {
                         "{} {} pending{}",
                         r.seats.session_id,
                         r.notifications_pending,
-                        if r.notifications_failed > 0 { format!(", {} failed", r.notifications_failed) } else { String::new() }
+                        if r.notifications_failed > 0 {
+                            format!(", {} failed", r.notifications_failed)
+                        } else {
+                            String::new()
+                        }
                     )
                 })
                 .collect();
             if !waiting.is_empty() {
-                text.push_str(&format!("\nnotifications to deliver (capctl outbox deliver): {}", waiting.join("; ")));
+                text.push_str(&format!(
+                    "\nnotifications to deliver (capctl outbox deliver): {}",
+                    waiting.join("; ")
+                ));
             }
             text
         })

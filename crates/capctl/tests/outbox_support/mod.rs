@@ -86,13 +86,10 @@ impl Capctl {
     }
 
     pub async fn run(&self, args: &[&str]) -> Ran {
-        let out = tokio::time::timeout(
-            Duration::from_secs(120),
-            self.command(args).output(),
-        )
-        .await
-        .expect("capctl finishes within 2 minutes")
-        .expect("capctl runs");
+        let out = tokio::time::timeout(Duration::from_secs(120), self.command(args).output())
+            .await
+            .expect("capctl finishes within 2 minutes")
+            .expect("capctl runs");
         Ran {
             code: out.status.code().unwrap_or(-1),
             stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -184,12 +181,11 @@ pub fn kind_of(status: &str) -> &'static str {
 /// Asserts the outbox's RSVP rows equal the logged transitions one to one, in the same order
 /// per (session, user); returns the number of transitions.
 pub async fn assert_outbox_matches_log(pool: &PgPool) -> usize {
-    let logged: Vec<(String, String, String)> = sqlx::query_as(
-        "SELECT session_id, user_id, new_status FROM test_transitions ORDER BY id",
-    )
-    .fetch_all(pool)
-    .await
-    .unwrap();
+    let logged: Vec<(String, String, String)> =
+        sqlx::query_as("SELECT session_id, user_id, new_status FROM test_transitions ORDER BY id")
+            .fetch_all(pool)
+            .await
+            .unwrap();
     let rows: Vec<(String, String, String)> = sqlx::query_as(
         "SELECT session_id, user_id, kind FROM capctl_outbox
           WHERE kind NOT IN ('capacity_changed', 'reminder') ORDER BY id",
@@ -199,11 +195,15 @@ pub async fn assert_outbox_matches_log(pool: &PgPool) -> usize {
     .unwrap();
     let mut want: BTreeMap<(String, String), Vec<&'static str>> = BTreeMap::new();
     for (s, u, status) in &logged {
-        want.entry((s.clone(), u.clone())).or_default().push(kind_of(status));
+        want.entry((s.clone(), u.clone()))
+            .or_default()
+            .push(kind_of(status));
     }
     let mut got: BTreeMap<(String, String), Vec<&str>> = BTreeMap::new();
     for (s, u, kind) in &rows {
-        got.entry((s.clone(), u.clone())).or_default().push(kind.as_str());
+        got.entry((s.clone(), u.clone()))
+            .or_default()
+            .push(kind.as_str());
     }
     assert_eq!(rows.len(), logged.len(), "one outbox row per transition");
     for (key, kinds) in &want {
@@ -331,11 +331,7 @@ async fn receive(State(st): State<ReceiverState>, headers: HeaderMap, body: Byte
     if !st.delay.is_zero() {
         tokio::time::sleep(st.delay).await;
     }
-    let header = |name: &str| {
-        headers
-            .get(name)
-            .map(|v| v.to_str().unwrap().to_string())
-    };
+    let header = |name: &str| headers.get(name).map(|v| v.to_str().unwrap().to_string());
     let id = serde_json::from_slice::<Value>(&body)
         .ok()
         .and_then(|v| v["id"].as_i64())
