@@ -22,10 +22,10 @@ CREATE TABLE capctl_outbox (
     CONSTRAINT capctl_outbox_delivered CHECK ((state = 'delivered') = (delivered_at IS NOT NULL)),
     CONSTRAINT capctl_outbox_failed CHECK ((state = 'failed') = (failed_at IS NOT NULL))
 );
--- Deliverers claim pending rows in id order, and check a row's session for earlier pending rows.
+-- Deliverers claim pending rows in id order, and look for earlier pending rows of a claimed
+-- row's session: those sit at the head of this index (other claims in flight), so no index on
+-- (session_id, id) is kept. Each index here costs every seat change an insert.
 CREATE INDEX capctl_outbox_pending ON capctl_outbox (id) WHERE state = 'pending';
-CREATE INDEX capctl_outbox_pending_session ON capctl_outbox (session_id, id) WHERE state = 'pending';
-CREATE INDEX capctl_outbox_event ON capctl_outbox (event_id, id);
 -- Exactly one reminder per (session, user), however many `reminders` run at once.
 CREATE UNIQUE INDEX capctl_outbox_one_reminder ON capctl_outbox (session_id, user_id) WHERE kind = 'reminder';
 
@@ -36,16 +36,13 @@ RETURN to_char(t AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"');
 
 -- One RSVP row's transition to its outbox row. Runs after session_rsvps_counts (AFTER triggers
 -- fire in name order), so the session's counters, waitlist_length included, are already current.
--- Cost per transition: primary-key reads of sessions, event_registrations (and session_capacity
--- for a waitlisted row) and one INSERT.
+-- Cost per transition: one INSERT ... SELECT of primary-key reads, two index inserts (primary
+-- key, pending) and one notification per transaction.
 CREATE FUNCTION capctl_outbox_rsvp() RETURNS trigger
 LANGUAGE plpgsql AS $$
 DECLARE
     k    text;
     prev text;
-    se   record;
-    g    record;
-    pos  integer;
 BEGIN
     k := CASE NEW.status
              WHEN 'CONFIRMED' THEN 'confirmed'
@@ -67,21 +64,24 @@ BEGIN
             PERFORM 1 FROM session_capacity sc WHERE sc.session_id = NEW.session_id FOR UPDATE;
         END IF;
     END IF;
-    IF NEW.status = 'WAITLISTED' THEN
-        -- A waitlisted row is always the last of the queue: its place is the queue's length.
-        SELECT sc.waitlist_length INTO pos FROM session_capacity sc WHERE sc.session_id = NEW.session_id;
-    END IF;
-    SELECT s.title, s.starts_at, s.ends_at, s.room INTO se FROM sessions s WHERE s.id = NEW.session_id;
-    SELECT r.name, r.email INTO g FROM event_registrations r
-     WHERE r.event_id = NEW.event_id AND r.user_id = NEW.user_id;
+    -- One statement (each plpgsql statement is a round through the executor, and this runs
+    -- under the session's lock): primary-key reads and the INSERT. A waitlisted row is always
+    -- the last of the queue, so its place is the queue's length.
     INSERT INTO capctl_outbox (kind, event_id, session_id, user_id, payload)
-    VALUES (k, NEW.event_id, NEW.session_id, NEW.user_id,
-            jsonb_build_object(
-                'rsvp_id', NEW.id, 'status', NEW.status, 'previous_status', prev,
-                'title', se.title, 'starts_at', capctl_utc(se.starts_at),
-                'ends_at', capctl_utc(se.ends_at), 'room', se.room,
-                'name', g.name, 'email', g.email,
-                'offer_expires_at', capctl_utc(NEW.offer_expires_at), 'waitlist_position', pos));
+    SELECT k, NEW.event_id, NEW.session_id, NEW.user_id,
+           jsonb_build_object(
+               'rsvp_id', NEW.id, 'status', NEW.status, 'previous_status', prev,
+               'title', s.title, 'starts_at', capctl_utc(s.starts_at),
+               'ends_at', capctl_utc(s.ends_at), 'room', s.room,
+               'name', g.name, 'email', g.email,
+               'offer_expires_at', capctl_utc(NEW.offer_expires_at),
+               'waitlist_position',
+               CASE WHEN NEW.status = 'WAITLISTED' THEN
+                   (SELECT sc.waitlist_length FROM session_capacity sc WHERE sc.session_id = NEW.session_id)
+               END)
+      FROM sessions s
+      LEFT JOIN event_registrations g ON g.event_id = NEW.event_id AND g.user_id = NEW.user_id
+     WHERE s.id = NEW.session_id;
     -- One notification per transaction (same channel and payload are folded at commit).
     PERFORM pg_notify('capctl_outbox', '');
     RETURN NULL;
@@ -122,7 +122,8 @@ CREATE TRIGGER session_capacity_outbox
     FOR EACH ROW WHEN (OLD.maximum_capacity IS DISTINCT FROM NEW.maximum_capacity)
     EXECUTE FUNCTION capctl_outbox_capacity();
 
--- An event deleted takes its undelivered notifications with it (bench events, demo resets).
+-- An event deleted takes its notifications with it (bench events, demo resets). Rare, so a
+-- sequential scan: an index on event_id would cost every seat change an index insert.
 CREATE FUNCTION capctl_outbox_event_gone() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN

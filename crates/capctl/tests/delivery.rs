@@ -315,3 +315,57 @@ async fn bad_webhook_is_refused_with_exit_2(pool: PgPool) {
         .await
         .code(2);
 }
+
+/// The delivery figure: 100k pending rows over 100 sessions to a local receiver. Ignored in the
+/// suite; run with `scripts/test --test delivery --run-ignored only` (add `--release` for the
+/// release figure). Prints rows/s.
+#[sqlx::test(migrator = "capctl_core::MIGRATOR")]
+#[ignore = "a measurement, not a check of behaviour"]
+async fn measure_delivery_of_100k_rows(pool: PgPool) {
+    let n: i64 = std::env::var("OUTBOX_BENCH_ROWS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(100_000);
+    let cli = Capctl::new(&pool).await;
+    sqlx::query(
+        "INSERT INTO capctl_outbox (kind, event_id, session_id, user_id, payload)
+         SELECT 'confirmed', 'ev', 's' || (i % 100), 'u' || i,
+                jsonb_build_object('title', 'Talk', 'name', 'User ' || i, 'email', 'u' || i || '@example.org')
+           FROM generate_series(1, $1) i",
+    )
+    .bind(n)
+    .execute(&pool)
+    .await
+    .unwrap();
+    sqlx::query("VACUUM ANALYZE capctl_outbox")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let rx = Receiver::start(Arc::new(|_, _| 200), Duration::ZERO).await;
+    let started = std::time::Instant::now();
+    let report = cli
+        .run(&[
+            "outbox",
+            "deliver",
+            "--json",
+            "--webhook",
+            &rx.url,
+            "--secret",
+            "s",
+            "--batch",
+            "1000",
+        ])
+        .await
+        .code(0)
+        .json();
+    let secs = started.elapsed().as_secs_f64();
+    assert_eq!(report["delivered"], n);
+    assert_eq!(rx.received().len() as i64, n);
+    eprintln!(
+        "outbox deliver: {n} rows in {secs:.1} s = {:.0} rows/s (load {})",
+        n as f64 / secs,
+        std::fs::read_to_string("/proc/loadavg")
+            .unwrap_or_default()
+            .trim()
+    );
+}
