@@ -7,7 +7,6 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 use std::time::Duration;
 
-use capctl_core::seats;
 use outbox_support::{Capctl, Received, Receiver, eventually, expected_signature, states, world};
 use sqlx::PgPool;
 
@@ -26,7 +25,7 @@ async fn rows(pool: &PgPool, sessions: usize, per_session: usize) -> Vec<i64> {
     .await;
     for s in &sids {
         for u in &users {
-            seats::rsvp(pool, s, u, true).await.unwrap();
+            outbox_support::rsvp(pool, s, u, true).await.unwrap();
         }
     }
     sqlx::query_scalar("SELECT id FROM capctl_outbox ORDER BY id")
@@ -166,7 +165,7 @@ async fn a_receiver_that_is_down_leaves_rows_pending_and_exits_7(pool: PgPool) {
         assert!(error.unwrap().to_lowercase().contains("connect"));
     }
     // Seat changes go on while the webhook is down.
-    seats::cancel(&pool, "dl-s0", "u0").await.unwrap();
+    outbox_support::cancel(&pool, "dl-s0", "u0").await.unwrap();
 }
 
 #[sqlx::test(migrator = "capctl_core::MIGRATOR")]
@@ -270,7 +269,7 @@ async fn watch_delivers_new_rows_and_stops_on_sigterm(pool: PgPool) {
     })
     .await;
     // A new change is delivered without polling in a tight loop: the trigger notifies.
-    seats::cancel(&pool, "dl-s0", "u0").await.unwrap();
+    outbox_support::cancel(&pool, "dl-s0", "u0").await.unwrap();
     eventually("the new rows", Duration::from_secs(4), || async {
         rx.accepted().len() == ids.len() + 2
     })

@@ -6,7 +6,6 @@ mod outbox_support;
 
 use std::time::Duration;
 
-use capctl_core::seats;
 use outbox_support::{Capctl, assert_outbox_matches_log, eventually, log_transitions, world};
 use serde_json::Value;
 use sqlx::PgPool;
@@ -209,9 +208,9 @@ async fn a_storm_of_rsvps_and_cancels_writes_one_row_per_transition(pool: PgPool
         tasks.spawn(async move {
             for round in 0..4 {
                 let s = &sessions[(i + round) % sessions.len()];
-                let _ = seats::rsvp(&pool, s, &user, true).await;
+                let _ = outbox_support::rsvp(&pool, s, &user, true).await;
                 if (i + round) % 3 == 0 {
-                    let _ = seats::cancel(&pool, s, &user).await;
+                    let _ = outbox_support::cancel(&pool, s, &user).await;
                 }
             }
         });
@@ -295,8 +294,11 @@ async fn kill_9_mid_storm_leaves_rows_and_changes_one_to_one(pool: PgPool) {
         let pool = pool.clone();
         let (s, user) = (sessions[1].clone(), user.clone());
         cut.spawn(async move {
-            let _ = tokio::time::timeout(Duration::from_millis(3), seats::cancel(&pool, &s, &user))
-                .await;
+            let _ = tokio::time::timeout(
+                Duration::from_millis(3),
+                outbox_support::cancel(&pool, &s, &user),
+            )
+            .await;
         });
     }
     while cut.join_next().await.is_some() {}
@@ -341,7 +343,9 @@ async fn follow_prints_new_rows_until_sigterm(pool: PgPool) {
     use tokio::io::{AsyncBufReadExt, BufReader};
     let cli = Capctl::new(&pool).await;
     let (sessions, _) = world(&pool, "fol", 1, Some(1), 4, Duration::from_secs(86_400)).await;
-    seats::rsvp(&pool, &sessions[0], "u0", false).await.unwrap();
+    outbox_support::rsvp(&pool, &sessions[0], "u0", false)
+        .await
+        .unwrap();
     let mut child = cli
         .command(&[
             "outbox",
@@ -355,9 +359,15 @@ async fn follow_prints_new_rows_until_sigterm(pool: PgPool) {
         .spawn()
         .unwrap();
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    seats::rsvp(&pool, &sessions[0], "u1", false).await.unwrap(); // waitlisted
-    seats::rsvp(&pool, &sessions[0], "u2", false).await.unwrap(); // waitlisted
-    seats::cancel(&pool, &sessions[0], "u0").await.unwrap(); // cancelled (filtered), offer_made u1
+    outbox_support::rsvp(&pool, &sessions[0], "u1", false)
+        .await
+        .unwrap(); // waitlisted
+    outbox_support::rsvp(&pool, &sessions[0], "u2", false)
+        .await
+        .unwrap(); // waitlisted
+    outbox_support::cancel(&pool, &sessions[0], "u0")
+        .await
+        .unwrap(); // cancelled (filtered), offer_made u1
     let mut got = Vec::new();
     while got.len() < 3 {
         let line = tokio::time::timeout(Duration::from_secs(30), lines.next_line())

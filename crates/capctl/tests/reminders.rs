@@ -7,7 +7,6 @@ use std::collections::BTreeSet;
 use std::time::Duration;
 
 use capctl_core::outbox::queue_reminders;
-use capctl_core::seats;
 use outbox_support::{Capctl, world};
 use sqlx::PgPool;
 
@@ -17,13 +16,13 @@ async fn setup(pool: &PgPool) -> String {
     let (sessions, _) = world(pool, "rem", 1, Some(3), 8, Duration::from_secs(3600)).await;
     let s = sessions[0].clone();
     for u in ["u0", "u1", "u2", "u3", "u4", "u5"] {
-        seats::rsvp(pool, &s, u, false).await.unwrap();
+        outbox_support::rsvp(pool, &s, u, false).await.unwrap();
     }
-    seats::cancel(pool, &s, "u2").await.unwrap(); // u3 gets an offer
-    seats::rsvp(pool, &s, "u2", false).await.unwrap(); // waitlisted at the back
-    seats::cancel(pool, &s, "u5").await.unwrap();
-    seats::rsvp(pool, &s, "u3", false).await.unwrap(); // accepts the offer: confirmed
-    seats::cancel(pool, &s, "u1").await.unwrap(); // u4 gets an offer
+    outbox_support::cancel(pool, &s, "u2").await.unwrap(); // u3 gets an offer
+    outbox_support::rsvp(pool, &s, "u2", false).await.unwrap(); // waitlisted at the back
+    outbox_support::cancel(pool, &s, "u5").await.unwrap();
+    outbox_support::rsvp(pool, &s, "u3", false).await.unwrap(); // accepts the offer: confirmed
+    outbox_support::cancel(pool, &s, "u1").await.unwrap(); // u4 gets an offer
     sqlx::query(
         "INSERT INTO sessions (id, event_id, title, starts_at, ends_at, max_participants)
          VALUES ('later', 'rem', 'Later', now() + interval '3 days', now() + interval '3 days 1 hour', 10),
@@ -32,8 +31,12 @@ async fn setup(pool: &PgPool) -> String {
     .execute(pool)
     .await
     .unwrap();
-    seats::rsvp(pool, "later", "u0", true).await.unwrap();
-    seats::rsvp(pool, "past", "u6", true).await.unwrap();
+    outbox_support::rsvp(pool, "later", "u0", true)
+        .await
+        .unwrap();
+    outbox_support::rsvp(pool, "past", "u6", true)
+        .await
+        .unwrap();
     let statuses: Vec<(String, String)> = sqlx::query_as(
         "SELECT user_id, status FROM session_rsvps WHERE session_id = $1 ORDER BY user_id",
     )
@@ -135,8 +138,8 @@ async fn reminders_go_once_to_each_confirmed_attendee(pool: PgPool) {
     assert_eq!(payload["email"], "u3@example.org");
     assert_eq!(payload["title"], format!("Talk {s}"));
     // Cancelling and coming back does not earn a second reminder.
-    seats::cancel(&pool, &s, "u0").await.unwrap();
-    seats::rsvp(&pool, &s, "u0", false).await.unwrap();
+    outbox_support::cancel(&pool, &s, "u0").await.unwrap();
+    outbox_support::rsvp(&pool, &s, "u0", false).await.unwrap();
     let last = cli
         .run(&["reminders", "--within", "4d", "--json"])
         .await

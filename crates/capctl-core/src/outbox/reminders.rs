@@ -5,6 +5,8 @@ use std::time::Duration;
 use serde::Serialize;
 use sqlx::PgPool;
 
+use crate::catalog::events::require_event;
+use crate::ids::EventId;
 use crate::{Error, Result};
 
 #[derive(Debug, Clone, Copy, Default, Serialize, PartialEq, Eq)]
@@ -21,23 +23,17 @@ pub struct ReminderReport {
 pub async fn queue_reminders(
     pool: &PgPool,
     within: Duration,
-    event: Option<&str>,
+    event: Option<&EventId>,
 ) -> Result<ReminderReport> {
     if let Some(event) = event {
-        let exists: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM events WHERE id = $1)")
-            .bind(event)
-            .fetch_one(pool)
-            .await?;
-        if !exists {
-            return Err(Error::not_found(format!("event {event:?} not found")));
-        }
+        require_event(pool, event).await?;
     }
     let within = sqlx::postgres::types::PgInterval::try_from(within)
         .map_err(|_| Error::invalid("the reminder window is too long"))?;
     let (queued, sessions): (i32, i32) =
         sqlx::query_as("SELECT queued, sessions FROM capctl_queue_reminders($1, $2)")
             .bind(within)
-            .bind(event)
+            .bind(event.map(EventId::as_str))
             .fetch_one(pool)
             .await?;
     Ok(ReminderReport {

@@ -141,6 +141,8 @@ impl Cli {
         match &self.command {
             Command::Reconcile(args) => args.watch,
             Command::Stream(stream::StreamCommand::Viewers(args)) => args.watch,
+            Command::Outbox(outbox::OutboxCommand::List(args)) => args.follow,
+            Command::Outbox(outbox::OutboxCommand::Deliver(args)) => args.watch,
             _ => false,
         }
     }

@@ -1,7 +1,6 @@
 use std::time::Duration;
 
 use clap::{Args, Subcommand};
-use tokio::signal::unix::{SignalKind, signal};
 
 use crate::cli::Output;
 use crate::cli::args::{duration_arg, id_arg};
@@ -62,7 +61,7 @@ impl ListArgs {
         filter.validate()?;
         let pool = b.pg().await?;
         if self.follow {
-            let stop = stop_signal()?;
+            let stop = stop_signal();
             return outbox::follow(pool, &filter, stop, |row| {
                 Output { json: true }.emit_line(&ListedRow::from(row), String::new)
             })
@@ -190,7 +189,7 @@ impl DeliverArgs {
         opts.validate()?;
         let pool = b.pg().await?;
         let report = if self.watch {
-            let stop = stop_signal()?;
+            let stop = stop_signal();
             outbox::deliver_watch(pool, &opts, stop, |round| {
                 out.emit_line(round, || round.summary())
             })
@@ -221,14 +220,8 @@ fn finish(report: &DeliverReport) -> Result<()> {
     }
 }
 
-/// Resolves on SIGINT or SIGTERM; listening starts now, so a signal from here on counts.
-pub fn stop_signal() -> Result<impl std::future::Future<Output = ()>> {
-    let mut interrupt = signal(SignalKind::interrupt()).map_err(anyhow::Error::from)?;
-    let mut terminate = signal(SignalKind::terminate()).map_err(anyhow::Error::from)?;
-    Ok(async move {
-        tokio::select! {
-            _ = interrupt.recv() => {}
-            _ = terminate.recv() => {}
-        }
-    })
+/// Resolves on the first SIGINT, SIGTERM or SIGHUP: the run loop listens from the start, and
+/// lets these watchers finish the step under way (see `Cli::stops_by_itself`).
+async fn stop_signal() {
+    crate::cli::signals::received().await;
 }

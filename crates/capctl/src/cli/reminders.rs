@@ -6,6 +6,7 @@ use crate::cli::Output;
 use crate::cli::args::{duration_arg, id_arg};
 use capctl_core::Result;
 use capctl_core::backends::Backends;
+use capctl_core::ids::EventId;
 use capctl_core::outbox::queue_reminders;
 
 #[derive(Debug, Args)]
@@ -20,7 +21,8 @@ pub struct RemindersArgs {
 
 impl RemindersArgs {
     pub async fn run(self, b: &Backends, out: Output) -> Result<()> {
-        let report = queue_reminders(b.pg().await?, self.within, self.event.as_deref()).await?;
+        let event: Option<EventId> = self.event.map(|e| e.parse()).transpose()?;
+        let report = queue_reminders(b.pg().await?, self.within, event.as_ref()).await?;
         out.emit(&report, || {
             format!(
                 "{} reminders queued for {} sessions",

@@ -105,13 +105,13 @@ impl ListArgs {
         let pool = b.pg().await?;
         let list = sessions::list_sessions(pool, &self.event).await?;
         // Notifications not yet delivered, per session: what the last changes still have to tell.
-        let ids: Vec<String> = list.iter().map(|s| s.session_id.clone()).collect();
+        let ids: Vec<String> = list.iter().map(|s| s.session_id.to_string()).collect();
         let undelivered = capctl_core::outbox::undelivered_by_session(pool, &ids).await?;
         let rows: Vec<ListedSession> = list
             .iter()
             .map(|seats| {
                 let (pending, failed) = undelivered
-                    .get(&seats.session_id)
+                    .get(seats.session_id.as_str())
                     .copied()
                     .unwrap_or_default();
                 ListedSession {

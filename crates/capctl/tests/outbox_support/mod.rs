@@ -364,3 +364,22 @@ pub async fn states(pool: &PgPool) -> BTreeMap<String, i64> {
         .into_iter()
         .collect()
 }
+
+/// The library's RSVP with plain strings (the tests name sessions and users as text).
+pub async fn rsvp(
+    pool: &PgPool,
+    session: &str,
+    user: &str,
+    allow_overlap: bool,
+) -> capctl_core::Result<()> {
+    capctl_core::seats::rsvp(pool, &session.parse()?, &user.parse()?, allow_overlap)
+        .await
+        .map(drop)
+}
+
+/// The library's cancel with plain strings.
+pub async fn cancel(pool: &PgPool, session: &str, user: &str) -> capctl_core::Result<()> {
+    capctl_core::seats::cancel(pool, &session.parse()?, &user.parse()?)
+        .await
+        .map(drop)
+}
