@@ -182,10 +182,18 @@ pub async fn deliver_watch(
         let mut total = DeliverReport::default();
         let mut stopped = stopped.clone();
         loop {
-            let round = drain(pool, &client, opts, &stopped).await?;
-            if round != DeliverReport::default() {
-                total.add(&round);
-                each(&round)?;
+            match drain(pool, &client, opts, &stopped).await {
+                Ok(round) if round != DeliverReport::default() => {
+                    total.add(&round);
+                    each(&round)?;
+                }
+                Ok(_) => {}
+                // The watcher outlives a database outage, as reconcile --watch does; the
+                // claim under way rolled back, so its rows are sent again later.
+                Err(e @ Error::Unavailable(_)) => {
+                    tracing::warn!("outbox delivery round failed: {e}");
+                }
+                Err(e) => return Err(e),
             }
             if *stopped.borrow() {
                 break;

@@ -120,3 +120,37 @@ impl Window {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn set(ids: &[i64]) -> BTreeSet<i64> {
+        ids.iter().copied().collect()
+    }
+
+    #[test]
+    fn the_floor_passes_committed_ids_and_waits_at_a_hole() {
+        let mut w = Window::new(0);
+        w.seen.extend([1, 2, 4]);
+        // 3 is not committed yet (in flight, or rolled back): the floor stops before it.
+        w.advance(&set(&[1, 2, 4]));
+        assert_eq!(w.floor, 2);
+        assert_eq!(w.seen, set(&[4]));
+        assert!(w.holes.contains_key(&3));
+        // 3 commits (the follower printed it, or the filter left it out): the floor moves on.
+        w.advance(&set(&[3, 4]));
+        assert_eq!(w.floor, 4);
+        assert!(w.seen.is_empty() && w.holes.is_empty());
+    }
+
+    #[test]
+    fn an_old_hole_is_taken_for_a_rollback() {
+        let mut w = Window::new(10);
+        w.seen.insert(12);
+        w.holes.insert(11, Instant::now() - GAP_WAIT);
+        w.advance(&set(&[12]));
+        assert_eq!(w.floor, 12);
+        assert!(w.holes.is_empty());
+    }
+}
