@@ -368,3 +368,58 @@ async fn measure_delivery_of_100k_rows(pool: PgPool) {
             .trim()
     );
 }
+
+/// A signal during a retry wait ends `--watch` at once and cleanly: exit 0, rows still pending.
+#[sqlx::test(migrator = "capctl_core::MIGRATOR")]
+async fn watch_stops_at_once_during_a_retry_wait(pool: PgPool) {
+    let cli = Capctl::new(&pool).await;
+    let ids = rows(&pool, 1, 2).await;
+    let rx = Receiver::start(Arc::new(|_, _| 503), Duration::ZERO).await;
+    let child = cli
+        .command(&[
+            "outbox",
+            "deliver",
+            "--watch",
+            "--webhook",
+            &rx.url,
+            "--backoff",
+            "20s",
+            "--retry-for",
+            "60s",
+        ])
+        .spawn()
+        .unwrap();
+    eventually("the first try", Duration::from_secs(30), || async {
+        !rx.received().is_empty()
+    })
+    .await;
+    let started = std::time::Instant::now();
+    let pid = child.id().unwrap().to_string();
+    std::process::Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap();
+    let out = tokio::time::timeout(Duration::from_secs(10), child.wait_with_output())
+        .await
+        .expect("stops well before the 20 s wait is over")
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(started.elapsed() < Duration::from_secs(10));
+    assert_eq!(rx.received().len(), 1);
+    assert_eq!(
+        states(&pool).await,
+        BTreeMap::from([("pending".to_string(), ids.len() as i64)])
+    );
+    let (attempts, error): (i32, String) =
+        sqlx::query_as("SELECT attempts, last_error FROM capctl_outbox ORDER BY id LIMIT 1")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(attempts, 1);
+    assert!(error.contains("503"), "{error}");
+}

@@ -188,15 +188,16 @@ impl DeliverArgs {
         };
         opts.validate()?;
         let pool = b.pg().await?;
-        let report = if self.watch {
-            let stop = stop_signal();
-            outbox::deliver_watch(pool, &opts, stop, |round| {
+        if self.watch {
+            // One line per round that did something; a signal ends it cleanly (exit 0), and
+            // rows it left pending are tried again by the next deliverer.
+            outbox::deliver_watch(pool, &opts, stop_signal(), |round| {
                 out.emit_line(round, || round.summary())
             })
-            .await?
-        } else {
-            outbox::deliver(pool, &opts).await?
-        };
+            .await?;
+            return Ok(());
+        }
+        let report = outbox::deliver(pool, &opts).await?;
         out.emit(&report, || report.summary())?;
         finish(&report)
     }
