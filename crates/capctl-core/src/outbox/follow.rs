@@ -15,6 +15,8 @@ const FALLBACK_WAKE: Duration = Duration::from_secs(5);
 /// Ids are taken at insert and committed in any order, so a smaller id may appear after a larger
 /// one. A hole in the ids is waited for this long, then taken for a rolled-back insert.
 const GAP_WAIT: Duration = Duration::from_secs(30);
+/// Most committed ids read per round to move the floor.
+const COMMITTED_WINDOW: i64 = 10_000;
 
 /// Hands every row matching `filter` with an id after `filter.after` to `each`, in id order as
 /// they commit, until `stop` resolves. Listens before the first read, so nothing committed in
@@ -68,8 +70,9 @@ pub async fn follow(
 /// Ids committed above `floor`, whatever their kind (a bounded window).
 async fn committed_after(pool: &PgPool, floor: i64) -> Result<BTreeSet<i64>> {
     let ids: Vec<i64> =
-        sqlx::query_scalar("SELECT id FROM capctl_outbox WHERE id > $1 ORDER BY id LIMIT 10000")
+        sqlx::query_scalar("SELECT id FROM capctl_outbox WHERE id > $1 ORDER BY id LIMIT $2")
             .bind(floor)
+            .bind(COMMITTED_WINDOW)
             .fetch_all(pool)
             .await?;
     Ok(ids.into_iter().collect())
@@ -94,11 +97,13 @@ impl Window {
 
     /// Moves the floor over ids committed (and so handled) and over holes older than GAP_WAIT.
     fn advance(&mut self, committed: &BTreeSet<i64>) {
-        let top = committed
-            .last()
-            .copied()
-            .unwrap_or(self.floor)
-            .max(self.seen.last().copied().unwrap_or(self.floor));
+        let last_committed = committed.last().copied().unwrap_or(self.floor);
+        // A full window says nothing of the ids past its end: judge holes up to it only.
+        let top = if committed.len() >= COMMITTED_WINDOW as usize {
+            last_committed
+        } else {
+            last_committed.max(self.seen.last().copied().unwrap_or(self.floor))
+        };
         let now = Instant::now();
         while self.floor < top {
             let next = self.floor + 1;
