@@ -393,6 +393,20 @@ async fn watch_stops_at_once_during_a_retry_wait(pool: PgPool) {
         !rx.received().is_empty()
     })
     .await;
+    // The deliverer holds its claim (rows locked) through the retry wait: seat changes of the
+    // same session, and their new outbox rows, go through at once all the same.
+    tokio::time::timeout(Duration::from_secs(5), async {
+        outbox_support::cancel(&pool, "dl-s0", "u0").await.unwrap();
+        outbox_support::rsvp(&pool, "dl-s0", "u0", false)
+            .await
+            .unwrap();
+    })
+    .await
+    .expect("a seat change is not blocked by a deliverer's claim");
+    let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM capctl_outbox ORDER BY id")
+        .fetch_all(&pool)
+        .await
+        .unwrap();
     let started = std::time::Instant::now();
     let pid = child.id().unwrap().to_string();
     std::process::Command::new("kill")
