@@ -373,7 +373,7 @@ async fn measure_delivery_of_100k_rows(pool: PgPool) {
 #[sqlx::test(migrator = "capctl_core::MIGRATOR")]
 async fn watch_stops_at_once_during_a_retry_wait(pool: PgPool) {
     let cli = Capctl::new(&pool).await;
-    let ids = rows(&pool, 1, 2).await;
+    rows(&pool, 1, 2).await;
     let rx = Receiver::start(Arc::new(|_, _| 503), Duration::ZERO).await;
     let child = cli
         .command(&[
