@@ -172,7 +172,9 @@ async fn a_receiver_that_is_down_leaves_rows_pending_and_exits_7(pool: PgPool) {
 async fn two_deliverers_at_once_deliver_each_row_once(pool: PgPool) {
     let cli = Capctl::new(&pool).await;
     let ids = rows(&pool, 8, 30).await;
-    let rx = Receiver::start(Arc::new(|_, _| 200), Duration::from_millis(5)).await;
+    // Slow answers (240 rows x 20 ms over 8 sessions: 0.6 s at least) keep both deliverers busy at
+    // once, however late the second process starts.
+    let rx = Receiver::start(Arc::new(|_, _| 200), Duration::from_millis(20)).await;
     let args = [
         "outbox",
         "deliver",
