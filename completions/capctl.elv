@@ -40,6 +40,8 @@ set edit:completion:arg-completer[capctl] = {|@words|
             cand stream 'Viewers of an event''s live stream'
             cand export-rsvps 'Export RSVPs as CSV'
             cand reconcile 'Repair counters, expire leases and offers; --check only reports'
+            cand outbox 'Notifications of seat changes: list them, deliver them to a webhook'
+            cand reminders 'Queue one reminder per confirmed RSVP of sessions starting soon (once each)'
             cand demo 'Build a demo event and walk through every rule'
             cand bench 'Measure throughput and latency, then check invariants'
             cand completions 'Print a shell completion script'
@@ -716,6 +718,7 @@ set edit:completion:arg-completer[capctl] = {|@words|
         &'capctl;reconcile'= {
             cand --interval 'Time between passes with --watch'
             cand --metrics-addr 'Serve Prometheus metrics on this address with --watch (e.g. 127.0.0.1:9187)'
+            cand --reminders-within 'Each pass also queues reminders for sessions starting within DUR (see `reminders`)'
             cand --database-url 'PostgreSQL URL'
             cand --redis-url 'Redis URL'
             cand --redis-prefix 'Prefix of every Redis key capctl writes'
@@ -725,6 +728,100 @@ set edit:completion:arg-completer[capctl] = {|@words|
             cand --redis-timeout 'Longest wait for Redis to answer one command'
             cand --watch 'Run as a daemon, one pass every --interval, until SIGINT/SIGTERM/SIGHUP'
             cand --check 'Change nothing; exit 8 when anything is off'
+            cand --json 'Print one JSON document on stdout instead of tables'
+            cand -v 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+            cand --verbose 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'capctl;outbox'= {
+            cand --database-url 'PostgreSQL URL'
+            cand --redis-url 'Redis URL'
+            cand --redis-prefix 'Prefix of every Redis key capctl writes'
+            cand --connect-timeout 'Longest wait for a connection to PostgreSQL or Redis'
+            cand --statement-timeout 'Longest a PostgreSQL statement may run (bulk import and export are exempt)'
+            cand --lock-timeout 'Longest wait for a row another PostgreSQL client has locked'
+            cand --redis-timeout 'Longest wait for Redis to answer one command'
+            cand --json 'Print one JSON document on stdout instead of tables'
+            cand -v 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+            cand --verbose 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand list 'Notifications of seat changes, in id order; --follow prints new ones as they commit'
+            cand deliver 'POST undelivered notifications to a webhook (signed with --secret); --watch follows'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'capctl;outbox;list'= {
+            cand --event 'Only this event''s notifications'
+            cand --session 'Only this session''s notifications'
+            cand --kind 'Only these kinds (comma-separated): confirmed, waitlisted, offer_made, offer_expired, cancelled, capacity_changed, reminder'
+            cand --after 'Only notifications with a larger id'
+            cand --limit 'At most this many'
+            cand --database-url 'PostgreSQL URL'
+            cand --redis-url 'Redis URL'
+            cand --redis-prefix 'Prefix of every Redis key capctl writes'
+            cand --connect-timeout 'Longest wait for a connection to PostgreSQL or Redis'
+            cand --statement-timeout 'Longest a PostgreSQL statement may run (bulk import and export are exempt)'
+            cand --lock-timeout 'Longest wait for a row another PostgreSQL client has locked'
+            cand --redis-timeout 'Longest wait for Redis to answer one command'
+            cand --follow 'Keep printing new notifications as JSON lines until SIGINT/SIGTERM'
+            cand --json 'Print one JSON document on stdout instead of tables'
+            cand -v 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+            cand --verbose 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'capctl;outbox;deliver'= {
+            cand --webhook 'Where to POST each notification (http or https)'
+            cand --secret 'Sign each body: X-Capctl-Signature: sha256=<hex HMAC-SHA256(secret, body)>'
+            cand --batch 'Notifications claimed per transaction'
+            cand --attempts 'Tries per notification in one run before it is left pending'
+            cand --backoff 'Wait before the first retry, doubled after each (with jitter)'
+            cand --retry-for 'Stop retrying a notification after this long'
+            cand --timeout 'Time limit of one request'
+            cand --database-url 'PostgreSQL URL'
+            cand --redis-url 'Redis URL'
+            cand --redis-prefix 'Prefix of every Redis key capctl writes'
+            cand --connect-timeout 'Longest wait for a connection to PostgreSQL or Redis'
+            cand --statement-timeout 'Longest a PostgreSQL statement may run (bulk import and export are exempt)'
+            cand --lock-timeout 'Longest wait for a row another PostgreSQL client has locked'
+            cand --redis-timeout 'Longest wait for Redis to answer one command'
+            cand --watch 'Keep delivering new notifications until SIGINT/SIGTERM'
+            cand --json 'Print one JSON document on stdout instead of tables'
+            cand -v 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+            cand --verbose 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'capctl;outbox;help'= {
+            cand list 'Notifications of seat changes, in id order; --follow prints new ones as they commit'
+            cand deliver 'POST undelivered notifications to a webhook (signed with --secret); --watch follows'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'capctl;outbox;help;list'= {
+        }
+        &'capctl;outbox;help;deliver'= {
+        }
+        &'capctl;outbox;help;help'= {
+        }
+        &'capctl;reminders'= {
+            cand --within 'Remind confirmed attendees of sessions starting within this long (e.g. 24h)'
+            cand --event 'Only this event''s sessions'
+            cand --database-url 'PostgreSQL URL'
+            cand --redis-url 'Redis URL'
+            cand --redis-prefix 'Prefix of every Redis key capctl writes'
+            cand --connect-timeout 'Longest wait for a connection to PostgreSQL or Redis'
+            cand --statement-timeout 'Longest a PostgreSQL statement may run (bulk import and export are exempt)'
+            cand --lock-timeout 'Longest wait for a row another PostgreSQL client has locked'
+            cand --redis-timeout 'Longest wait for Redis to answer one command'
             cand --json 'Print one JSON document on stdout instead of tables'
             cand -v 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
             cand --verbose 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
@@ -898,6 +995,8 @@ set edit:completion:arg-completer[capctl] = {|@words|
             cand stream 'Viewers of an event''s live stream'
             cand export-rsvps 'Export RSVPs as CSV'
             cand reconcile 'Repair counters, expire leases and offers; --check only reports'
+            cand outbox 'Notifications of seat changes: list them, deliver them to a webhook'
+            cand reminders 'Queue one reminder per confirmed RSVP of sessions starting soon (once each)'
             cand demo 'Build a demo event and walk through every rule'
             cand bench 'Measure throughput and latency, then check invariants'
             cand completions 'Print a shell completion script'
@@ -987,6 +1086,16 @@ set edit:completion:arg-completer[capctl] = {|@words|
         &'capctl;help;export-rsvps'= {
         }
         &'capctl;help;reconcile'= {
+        }
+        &'capctl;help;outbox'= {
+            cand list 'Notifications of seat changes, in id order; --follow prints new ones as they commit'
+            cand deliver 'POST undelivered notifications to a webhook (signed with --secret); --watch follows'
+        }
+        &'capctl;help;outbox;list'= {
+        }
+        &'capctl;help;outbox;deliver'= {
+        }
+        &'capctl;help;reminders'= {
         }
         &'capctl;help;demo'= {
         }

@@ -43,6 +43,8 @@ complete -c capctl -n "__fish_capctl_needs_command" -f -a "booth" -d 'Expo booth
 complete -c capctl -n "__fish_capctl_needs_command" -f -a "stream" -d 'Viewers of an event\'s live stream'
 complete -c capctl -n "__fish_capctl_needs_command" -f -a "export-rsvps" -d 'Export RSVPs as CSV'
 complete -c capctl -n "__fish_capctl_needs_command" -f -a "reconcile" -d 'Repair counters, expire leases and offers; --check only reports'
+complete -c capctl -n "__fish_capctl_needs_command" -f -a "outbox" -d 'Notifications of seat changes: list them, deliver them to a webhook'
+complete -c capctl -n "__fish_capctl_needs_command" -f -a "reminders" -d 'Queue one reminder per confirmed RSVP of sessions starting soon (once each)'
 complete -c capctl -n "__fish_capctl_needs_command" -f -a "demo" -d 'Build a demo event and walk through every rule'
 complete -c capctl -n "__fish_capctl_needs_command" -f -a "bench" -d 'Measure throughput and latency, then check invariants'
 complete -c capctl -n "__fish_capctl_needs_command" -f -a "completions" -d 'Print a shell completion script'
@@ -504,6 +506,7 @@ complete -c capctl -n "__fish_capctl_using_subcommand export-rsvps" -s h -l help
 complete -c capctl -n "__fish_capctl_using_subcommand export-rsvps" -s V -l version -d 'Print version'
 complete -c capctl -n "__fish_capctl_using_subcommand reconcile" -l interval -d 'Time between passes with --watch' -r
 complete -c capctl -n "__fish_capctl_using_subcommand reconcile" -l metrics-addr -d 'Serve Prometheus metrics on this address with --watch (e.g. 127.0.0.1:9187)' -r
+complete -c capctl -n "__fish_capctl_using_subcommand reconcile" -l reminders-within -d 'Each pass also queues reminders for sessions starting within DUR (see `reminders`)' -r
 complete -c capctl -n "__fish_capctl_using_subcommand reconcile" -l database-url -d 'PostgreSQL URL' -r
 complete -c capctl -n "__fish_capctl_using_subcommand reconcile" -l redis-url -d 'Redis URL' -r
 complete -c capctl -n "__fish_capctl_using_subcommand reconcile" -l redis-prefix -d 'Prefix of every Redis key capctl writes' -r
@@ -517,6 +520,72 @@ complete -c capctl -n "__fish_capctl_using_subcommand reconcile" -l json -d 'Pri
 complete -c capctl -n "__fish_capctl_using_subcommand reconcile" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
 complete -c capctl -n "__fish_capctl_using_subcommand reconcile" -s h -l help -d 'Print help'
 complete -c capctl -n "__fish_capctl_using_subcommand reconcile" -s V -l version -d 'Print version'
+complete -c capctl -n "__fish_capctl_using_subcommand outbox; and not __fish_seen_subcommand_from list deliver help" -l database-url -d 'PostgreSQL URL' -r
+complete -c capctl -n "__fish_capctl_using_subcommand outbox; and not __fish_seen_subcommand_from list deliver help" -l redis-url -d 'Redis URL' -r
+complete -c capctl -n "__fish_capctl_using_subcommand outbox; and not __fish_seen_subcommand_from list deliver help" -l redis-prefix -d 'Prefix of every Redis key capctl writes' -r
+complete -c capctl -n "__fish_capctl_using_subcommand outbox; and not __fish_seen_subcommand_from list deliver help" -l connect-timeout -d 'Longest wait for a connection to PostgreSQL or Redis' -r
+complete -c capctl -n "__fish_capctl_using_subcommand outbox; and not __fish_seen_subcommand_from list deliver help" -l statement-timeout -d 'Longest a PostgreSQL statement may run (bulk import and export are exempt)' -r
+complete -c capctl -n "__fish_capctl_using_subcommand outbox; and not __fish_seen_subcommand_from list deliver help" -l lock-timeout -d 'Longest wait for a row another PostgreSQL client has locked' -r
+complete -c capctl -n "__fish_capctl_using_subcommand outbox; and not __fish_seen_subcommand_from list deliver help" -l redis-timeout -d 'Longest wait for Redis to answer one command' -r
+complete -c capctl -n "__fish_capctl_using_subcommand outbox; and not __fish_seen_subcommand_from list deliver help" -l json -d 'Print one JSON document on stdout instead of tables'
+complete -c capctl -n "__fish_capctl_using_subcommand outbox; and not __fish_seen_subcommand_from list deliver help" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+complete -c capctl -n "__fish_capctl_using_subcommand outbox; and not __fish_seen_subcommand_from list deliver help" -s h -l help -d 'Print help'
+complete -c capctl -n "__fish_capctl_using_subcommand outbox; and not __fish_seen_subcommand_from list deliver help" -s V -l version -d 'Print version'
+complete -c capctl -n "__fish_capctl_using_subcommand outbox; and not __fish_seen_subcommand_from list deliver help" -f -a "list" -d 'Notifications of seat changes, in id order; --follow prints new ones as they commit'
+complete -c capctl -n "__fish_capctl_using_subcommand outbox; and not __fish_seen_subcommand_from list deliver help" -f -a "deliver" -d 'POST undelivered notifications to a webhook (signed with --secret); --watch follows'
+complete -c capctl -n "__fish_capctl_using_subcommand outbox; and not __fish_seen_subcommand_from list deliver help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c capctl -n "__fish_capctl_using_subcommand outbox; and __fish_seen_subcommand_from list" -l event -d 'Only this event\'s notifications' -r
+complete -c capctl -n "__fish_capctl_using_subcommand outbox; and __fish_seen_subcommand_from list" -l session -d 'Only this session\'s notifications' -r
+complete -c capctl -n "__fish_capctl_using_subcommand outbox; and __fish_seen_subcommand_from list" -l kind -d 'Only these kinds (comma-separated): confirmed, waitlisted, offer_made, offer_expired, cancelled, capacity_changed, reminder' -r
+complete -c capctl -n "__fish_capctl_using_subcommand outbox; and __fish_seen_subcommand_from list" -l after -d 'Only notifications with a larger id' -r
+complete -c capctl -n "__fish_capctl_using_subcommand outbox; and __fish_seen_subcommand_from list" -l limit -d 'At most this many' -r
+complete -c capctl -n "__fish_capctl_using_subcommand outbox; and __fish_seen_subcommand_from list" -l database-url -d 'PostgreSQL URL' -r
+complete -c capctl -n "__fish_capctl_using_subcommand outbox; and __fish_seen_subcommand_from list" -l redis-url -d 'Redis URL' -r
+complete -c capctl -n "__fish_capctl_using_subcommand outbox; and __fish_seen_subcommand_from list" -l redis-prefix -d 'Prefix of every Redis key capctl writes' -r
+complete -c capctl -n "__fish_capctl_using_subcommand outbox; and __fish_seen_subcommand_from list" -l connect-timeout -d 'Longest wait for a connection to PostgreSQL or Redis' -r
+complete -c capctl -n "__fish_capctl_using_subcommand outbox; and __fish_seen_subcommand_from list" -l statement-timeout -d 'Longest a PostgreSQL statement may run (bulk import and export are exempt)' -r
+complete -c capctl -n "__fish_capctl_using_subcommand outbox; and __fish_seen_subcommand_from list" -l lock-timeout -d 'Longest wait for a row another PostgreSQL client has locked' -r
+complete -c capctl -n "__fish_capctl_using_subcommand outbox; and __fish_seen_subcommand_from list" -l redis-timeout -d 'Longest wait for Redis to answer one command' -r
+complete -c capctl -n "__fish_capctl_using_subcommand outbox; and __fish_seen_subcommand_from list" -l follow -d 'Keep printing new notifications as JSON lines until SIGINT/SIGTERM'
+complete -c capctl -n "__fish_capctl_using_subcommand outbox; and __fish_seen_subcommand_from list" -l json -d 'Print one JSON document on stdout instead of tables'
+complete -c capctl -n "__fish_capctl_using_subcommand outbox; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+complete -c capctl -n "__fish_capctl_using_subcommand outbox; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c capctl -n "__fish_capctl_using_subcommand outbox; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c capctl -n "__fish_capctl_using_subcommand outbox; and __fish_seen_subcommand_from deliver" -l webhook -d 'Where to POST each notification (http or https)' -r
+complete -c capctl -n "__fish_capctl_using_subcommand outbox; and __fish_seen_subcommand_from deliver" -l secret -d 'Sign each body: X-Capctl-Signature: sha256=<hex HMAC-SHA256(secret, body)>' -r
+complete -c capctl -n "__fish_capctl_using_subcommand outbox; and __fish_seen_subcommand_from deliver" -l batch -d 'Notifications claimed per transaction' -r
+complete -c capctl -n "__fish_capctl_using_subcommand outbox; and __fish_seen_subcommand_from deliver" -l attempts -d 'Tries per notification in one run before it is left pending' -r
+complete -c capctl -n "__fish_capctl_using_subcommand outbox; and __fish_seen_subcommand_from deliver" -l backoff -d 'Wait before the first retry, doubled after each (with jitter)' -r
+complete -c capctl -n "__fish_capctl_using_subcommand outbox; and __fish_seen_subcommand_from deliver" -l retry-for -d 'Stop retrying a notification after this long' -r
+complete -c capctl -n "__fish_capctl_using_subcommand outbox; and __fish_seen_subcommand_from deliver" -l timeout -d 'Time limit of one request' -r
+complete -c capctl -n "__fish_capctl_using_subcommand outbox; and __fish_seen_subcommand_from deliver" -l database-url -d 'PostgreSQL URL' -r
+complete -c capctl -n "__fish_capctl_using_subcommand outbox; and __fish_seen_subcommand_from deliver" -l redis-url -d 'Redis URL' -r
+complete -c capctl -n "__fish_capctl_using_subcommand outbox; and __fish_seen_subcommand_from deliver" -l redis-prefix -d 'Prefix of every Redis key capctl writes' -r
+complete -c capctl -n "__fish_capctl_using_subcommand outbox; and __fish_seen_subcommand_from deliver" -l connect-timeout -d 'Longest wait for a connection to PostgreSQL or Redis' -r
+complete -c capctl -n "__fish_capctl_using_subcommand outbox; and __fish_seen_subcommand_from deliver" -l statement-timeout -d 'Longest a PostgreSQL statement may run (bulk import and export are exempt)' -r
+complete -c capctl -n "__fish_capctl_using_subcommand outbox; and __fish_seen_subcommand_from deliver" -l lock-timeout -d 'Longest wait for a row another PostgreSQL client has locked' -r
+complete -c capctl -n "__fish_capctl_using_subcommand outbox; and __fish_seen_subcommand_from deliver" -l redis-timeout -d 'Longest wait for Redis to answer one command' -r
+complete -c capctl -n "__fish_capctl_using_subcommand outbox; and __fish_seen_subcommand_from deliver" -l watch -d 'Keep delivering new notifications until SIGINT/SIGTERM'
+complete -c capctl -n "__fish_capctl_using_subcommand outbox; and __fish_seen_subcommand_from deliver" -l json -d 'Print one JSON document on stdout instead of tables'
+complete -c capctl -n "__fish_capctl_using_subcommand outbox; and __fish_seen_subcommand_from deliver" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+complete -c capctl -n "__fish_capctl_using_subcommand outbox; and __fish_seen_subcommand_from deliver" -s h -l help -d 'Print help'
+complete -c capctl -n "__fish_capctl_using_subcommand outbox; and __fish_seen_subcommand_from deliver" -s V -l version -d 'Print version'
+complete -c capctl -n "__fish_capctl_using_subcommand outbox; and __fish_seen_subcommand_from help" -f -a "list" -d 'Notifications of seat changes, in id order; --follow prints new ones as they commit'
+complete -c capctl -n "__fish_capctl_using_subcommand outbox; and __fish_seen_subcommand_from help" -f -a "deliver" -d 'POST undelivered notifications to a webhook (signed with --secret); --watch follows'
+complete -c capctl -n "__fish_capctl_using_subcommand outbox; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c capctl -n "__fish_capctl_using_subcommand reminders" -l within -d 'Remind confirmed attendees of sessions starting within this long (e.g. 24h)' -r
+complete -c capctl -n "__fish_capctl_using_subcommand reminders" -l event -d 'Only this event\'s sessions' -r
+complete -c capctl -n "__fish_capctl_using_subcommand reminders" -l database-url -d 'PostgreSQL URL' -r
+complete -c capctl -n "__fish_capctl_using_subcommand reminders" -l redis-url -d 'Redis URL' -r
+complete -c capctl -n "__fish_capctl_using_subcommand reminders" -l redis-prefix -d 'Prefix of every Redis key capctl writes' -r
+complete -c capctl -n "__fish_capctl_using_subcommand reminders" -l connect-timeout -d 'Longest wait for a connection to PostgreSQL or Redis' -r
+complete -c capctl -n "__fish_capctl_using_subcommand reminders" -l statement-timeout -d 'Longest a PostgreSQL statement may run (bulk import and export are exempt)' -r
+complete -c capctl -n "__fish_capctl_using_subcommand reminders" -l lock-timeout -d 'Longest wait for a row another PostgreSQL client has locked' -r
+complete -c capctl -n "__fish_capctl_using_subcommand reminders" -l redis-timeout -d 'Longest wait for Redis to answer one command' -r
+complete -c capctl -n "__fish_capctl_using_subcommand reminders" -l json -d 'Print one JSON document on stdout instead of tables'
+complete -c capctl -n "__fish_capctl_using_subcommand reminders" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+complete -c capctl -n "__fish_capctl_using_subcommand reminders" -s h -l help -d 'Print help'
+complete -c capctl -n "__fish_capctl_using_subcommand reminders" -s V -l version -d 'Print version'
 complete -c capctl -n "__fish_capctl_using_subcommand demo" -l attendees -d 'Attendees to register (imported from a generated CSV)' -r
 complete -c capctl -n "__fish_capctl_using_subcommand demo" -l database-url -d 'PostgreSQL URL' -r
 complete -c capctl -n "__fish_capctl_using_subcommand demo" -l redis-url -d 'Redis URL' -r
@@ -626,18 +695,20 @@ complete -c capctl -n "__fish_capctl_using_subcommand completions" -l json -d 'P
 complete -c capctl -n "__fish_capctl_using_subcommand completions" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
 complete -c capctl -n "__fish_capctl_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c capctl -n "__fish_capctl_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c capctl -n "__fish_capctl_using_subcommand help; and not __fish_seen_subcommand_from migrate event session schedule booth stream export-rsvps reconcile demo bench completions help" -f -a "migrate" -d 'Create or upgrade the database schema'
-complete -c capctl -n "__fish_capctl_using_subcommand help; and not __fish_seen_subcommand_from migrate event session schedule booth stream export-rsvps reconcile demo bench completions help" -f -a "event" -d 'Events and their registrations'
-complete -c capctl -n "__fish_capctl_using_subcommand help; and not __fish_seen_subcommand_from migrate event session schedule booth stream export-rsvps reconcile demo bench completions help" -f -a "session" -d 'Sessions, RSVPs, waitlists and capacities'
-complete -c capctl -n "__fish_capctl_using_subcommand help; and not __fish_seen_subcommand_from migrate event session schedule booth stream export-rsvps reconcile demo bench completions help" -f -a "schedule" -d 'A user\'s personal schedule for an event'
-complete -c capctl -n "__fish_capctl_using_subcommand help; and not __fish_seen_subcommand_from migrate event session schedule booth stream export-rsvps reconcile demo bench completions help" -f -a "booth" -d 'Expo booths and their visitors'
-complete -c capctl -n "__fish_capctl_using_subcommand help; and not __fish_seen_subcommand_from migrate event session schedule booth stream export-rsvps reconcile demo bench completions help" -f -a "stream" -d 'Viewers of an event\'s live stream'
-complete -c capctl -n "__fish_capctl_using_subcommand help; and not __fish_seen_subcommand_from migrate event session schedule booth stream export-rsvps reconcile demo bench completions help" -f -a "export-rsvps" -d 'Export RSVPs as CSV'
-complete -c capctl -n "__fish_capctl_using_subcommand help; and not __fish_seen_subcommand_from migrate event session schedule booth stream export-rsvps reconcile demo bench completions help" -f -a "reconcile" -d 'Repair counters, expire leases and offers; --check only reports'
-complete -c capctl -n "__fish_capctl_using_subcommand help; and not __fish_seen_subcommand_from migrate event session schedule booth stream export-rsvps reconcile demo bench completions help" -f -a "demo" -d 'Build a demo event and walk through every rule'
-complete -c capctl -n "__fish_capctl_using_subcommand help; and not __fish_seen_subcommand_from migrate event session schedule booth stream export-rsvps reconcile demo bench completions help" -f -a "bench" -d 'Measure throughput and latency, then check invariants'
-complete -c capctl -n "__fish_capctl_using_subcommand help; and not __fish_seen_subcommand_from migrate event session schedule booth stream export-rsvps reconcile demo bench completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c capctl -n "__fish_capctl_using_subcommand help; and not __fish_seen_subcommand_from migrate event session schedule booth stream export-rsvps reconcile demo bench completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c capctl -n "__fish_capctl_using_subcommand help; and not __fish_seen_subcommand_from migrate event session schedule booth stream export-rsvps reconcile outbox reminders demo bench completions help" -f -a "migrate" -d 'Create or upgrade the database schema'
+complete -c capctl -n "__fish_capctl_using_subcommand help; and not __fish_seen_subcommand_from migrate event session schedule booth stream export-rsvps reconcile outbox reminders demo bench completions help" -f -a "event" -d 'Events and their registrations'
+complete -c capctl -n "__fish_capctl_using_subcommand help; and not __fish_seen_subcommand_from migrate event session schedule booth stream export-rsvps reconcile outbox reminders demo bench completions help" -f -a "session" -d 'Sessions, RSVPs, waitlists and capacities'
+complete -c capctl -n "__fish_capctl_using_subcommand help; and not __fish_seen_subcommand_from migrate event session schedule booth stream export-rsvps reconcile outbox reminders demo bench completions help" -f -a "schedule" -d 'A user\'s personal schedule for an event'
+complete -c capctl -n "__fish_capctl_using_subcommand help; and not __fish_seen_subcommand_from migrate event session schedule booth stream export-rsvps reconcile outbox reminders demo bench completions help" -f -a "booth" -d 'Expo booths and their visitors'
+complete -c capctl -n "__fish_capctl_using_subcommand help; and not __fish_seen_subcommand_from migrate event session schedule booth stream export-rsvps reconcile outbox reminders demo bench completions help" -f -a "stream" -d 'Viewers of an event\'s live stream'
+complete -c capctl -n "__fish_capctl_using_subcommand help; and not __fish_seen_subcommand_from migrate event session schedule booth stream export-rsvps reconcile outbox reminders demo bench completions help" -f -a "export-rsvps" -d 'Export RSVPs as CSV'
+complete -c capctl -n "__fish_capctl_using_subcommand help; and not __fish_seen_subcommand_from migrate event session schedule booth stream export-rsvps reconcile outbox reminders demo bench completions help" -f -a "reconcile" -d 'Repair counters, expire leases and offers; --check only reports'
+complete -c capctl -n "__fish_capctl_using_subcommand help; and not __fish_seen_subcommand_from migrate event session schedule booth stream export-rsvps reconcile outbox reminders demo bench completions help" -f -a "outbox" -d 'Notifications of seat changes: list them, deliver them to a webhook'
+complete -c capctl -n "__fish_capctl_using_subcommand help; and not __fish_seen_subcommand_from migrate event session schedule booth stream export-rsvps reconcile outbox reminders demo bench completions help" -f -a "reminders" -d 'Queue one reminder per confirmed RSVP of sessions starting soon (once each)'
+complete -c capctl -n "__fish_capctl_using_subcommand help; and not __fish_seen_subcommand_from migrate event session schedule booth stream export-rsvps reconcile outbox reminders demo bench completions help" -f -a "demo" -d 'Build a demo event and walk through every rule'
+complete -c capctl -n "__fish_capctl_using_subcommand help; and not __fish_seen_subcommand_from migrate event session schedule booth stream export-rsvps reconcile outbox reminders demo bench completions help" -f -a "bench" -d 'Measure throughput and latency, then check invariants'
+complete -c capctl -n "__fish_capctl_using_subcommand help; and not __fish_seen_subcommand_from migrate event session schedule booth stream export-rsvps reconcile outbox reminders demo bench completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c capctl -n "__fish_capctl_using_subcommand help; and not __fish_seen_subcommand_from migrate event session schedule booth stream export-rsvps reconcile outbox reminders demo bench completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c capctl -n "__fish_capctl_using_subcommand help; and __fish_seen_subcommand_from event" -f -a "create" -d 'Create an event'
 complete -c capctl -n "__fish_capctl_using_subcommand help; and __fish_seen_subcommand_from event" -f -a "list" -d 'List events'
 complete -c capctl -n "__fish_capctl_using_subcommand help; and __fish_seen_subcommand_from event" -f -a "show" -d 'Show one event'
@@ -661,6 +732,8 @@ complete -c capctl -n "__fish_capctl_using_subcommand help; and __fish_seen_subc
 complete -c capctl -n "__fish_capctl_using_subcommand help; and __fish_seen_subcommand_from stream" -f -a "leave" -d 'A viewer leaves (idempotent)'
 complete -c capctl -n "__fish_capctl_using_subcommand help; and __fish_seen_subcommand_from stream" -f -a "viewers" -d 'Viewers of streams now; --watch redraws until Ctrl-C'
 complete -c capctl -n "__fish_capctl_using_subcommand help; and __fish_seen_subcommand_from stream" -f -a "script" -d 'Print a presence Lua script as Redis receives it (for redis-benchmark and other services)'
+complete -c capctl -n "__fish_capctl_using_subcommand help; and __fish_seen_subcommand_from outbox" -f -a "list" -d 'Notifications of seat changes, in id order; --follow prints new ones as they commit'
+complete -c capctl -n "__fish_capctl_using_subcommand help; and __fish_seen_subcommand_from outbox" -f -a "deliver" -d 'POST undelivered notifications to a webhook (signed with --secret); --watch follows'
 complete -c capctl -n "__fish_capctl_using_subcommand help; and __fish_seen_subcommand_from bench" -f -a "rsvp" -d 'RSVP rush on one hot session (and spread over --sessions)'
 complete -c capctl -n "__fish_capctl_using_subcommand help; and __fish_seen_subcommand_from bench" -f -a "stream" -d 'Concurrent stream joins, heartbeats, a disconnect storm and the reconcile after it'
 complete -c capctl -n "__fish_capctl_using_subcommand help; and __fish_seen_subcommand_from bench" -f -a "export" -d 'Export RSVPs to CSV'

@@ -11,6 +11,7 @@ pub mod config;
 pub mod error;
 pub mod ids;
 pub mod io;
+pub mod outbox;
 pub mod presence;
 pub mod reconcile;
 pub mod seats;

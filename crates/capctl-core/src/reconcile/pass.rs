@@ -25,6 +25,8 @@ pub struct ReconcileOptions {
     pub prune_chunk: usize,
     /// Rooms per pipeline.
     pub room_batch: usize,
+    /// Queue reminders for sessions starting within this long (not with `check`).
+    pub reminders_within: Option<std::time::Duration>,
 }
 
 impl Default for ReconcileOptions {
@@ -34,6 +36,7 @@ impl Default for ReconcileOptions {
             scan_count: 5000,
             prune_chunk: 500,
             room_batch: 100,
+            reminders_within: None,
         }
     }
 }
@@ -65,6 +68,8 @@ pub struct ReconcileReport {
     pub offers_expired: u64,
     /// Freed seats offered to the next in line (with check: offers a pass would send).
     pub offers_sent: u64,
+    /// Reminder rows queued in the outbox (with `reminders_within`).
+    pub reminders_queued: u64,
     /// Rooms with keys in Redis.
     pub rooms: u64,
     /// Live leases over all rooms.
@@ -158,6 +163,11 @@ pub async fn reconcile_pass(b: &Backends, opts: &ReconcileOptions) -> Result<Rec
     report.sessions_fixed = sessions_fixed.max(0) as u64;
     report.offers_expired = offers_expired.max(0) as u64;
     report.offers_sent = offers_sent.max(0) as u64;
+    if let (Some(within), false) = (opts.reminders_within, opts.check) {
+        report.reminders_queued = crate::outbox::queue_reminders(pool, within, None)
+            .await?
+            .queued as u64;
+    }
 
     report.drift = report.has_drift();
     report.duration_ms = started.elapsed().as_millis() as u64;

@@ -11,6 +11,7 @@ use tokio::task::JoinSet;
 
 use crate::cli::Output;
 use crate::cli::booth::{BoothCommand, VisitorsArgs};
+use crate::cli::outbox::{ListArgs as OutboxListArgs, OutboxCommand};
 use crate::cli::reconcile::ReconcileArgs;
 use crate::cli::session::{ListArgs, SessionCommand, WaitlistArgs};
 use crate::cli::stream::{StreamCommand, ViewersArgs};
@@ -21,6 +22,7 @@ use capctl_core::catalog::events::{self, NewEvent};
 use capctl_core::catalog::sessions::{self, NewSession, SessionSeats};
 use capctl_core::ids::{SessionId, UserId};
 use capctl_core::io::import;
+use capctl_core::outbox;
 use capctl_core::presence::{Presence, Room};
 use capctl_core::reconcile::{self, ReconcileOptions, ReconcileReport};
 use capctl_core::seats::{self, RsvpStatus};
@@ -50,6 +52,8 @@ struct DemoReport {
     booth_id: String,
     booth: Tally,
     sessions: Vec<SessionSeats>,
+    /// Outbox rows the cancel-and-offer step wrote, per kind.
+    notifications_after_cancel: std::collections::BTreeMap<String, u64>,
 }
 
 #[derive(Debug, Default, Serialize)]
@@ -320,6 +324,7 @@ impl<'a> Demo<'a> {
 
     /// Two cancel: the next in line get offers that hold the seat; one accepts.
     async fn cancel_and_offer(&mut self) -> Result<()> {
+        let mark = outbox::last_id(&self.pool).await?;
         let leaving: Vec<String> = self.workshop_confirmed.drain(..2).collect();
         for user in &leaving {
             let c = seats::cancel(&self.pool, &self.workshop.parse()?, &user.parse()?).await?;
@@ -347,7 +352,41 @@ impl<'a> Demo<'a> {
             "{} accepted the offer by RSVPing again and is now confirmed.",
             offered.user_id
         ));
+        self.show_notifications(mark).await?;
         self.show_sessions().await
+    }
+
+    /// The outbox rows the workshop's changes wrote since `mark`: what attendees are told.
+    async fn show_notifications(&mut self, mark: i64) -> Result<()> {
+        let filter = outbox::OutboxFilter {
+            session_id: Some(self.workshop.clone()),
+            after: Some(mark),
+            ..Default::default()
+        };
+        for row in outbox::list(&self.pool, &filter).await? {
+            *self
+                .report
+                .notifications_after_cancel
+                .entry(row.kind)
+                .or_default() += 1;
+        }
+        self.step(
+            "Each of those changes wrote one outbox row in its own transaction: what \
+             `capctl outbox deliver --webhook URL` posts to the notification service.",
+        );
+        if self.out.json {
+            return Ok(());
+        }
+        OutboxCommand::List(OutboxListArgs {
+            event: None,
+            session: Some(self.workshop.clone()),
+            kind: vec![],
+            after: Some(mark),
+            limit: None,
+            follow: false,
+        })
+        .run(self.b, self.out)
+        .await
     }
 
     fn stream(&self) -> Result<Room> {
@@ -475,6 +514,7 @@ impl<'a> Demo<'a> {
                 interval: Duration::from_secs(5),
                 check: false,
                 metrics_addr: None,
+                reminders_within: None,
             }
             .run(self.b, self.out)
             .await?;

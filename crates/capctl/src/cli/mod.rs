@@ -18,8 +18,10 @@ pub mod demo;
 pub mod event;
 pub mod export;
 pub mod migrate;
+pub mod outbox;
 pub mod output;
 pub mod reconcile;
+pub mod reminders;
 pub mod schedule;
 pub mod session;
 pub mod signals;
@@ -106,6 +108,11 @@ pub enum Command {
     ExportRsvps(export::ExportArgs),
     /// Repair counters, expire leases and offers; --check only reports
     Reconcile(reconcile::ReconcileArgs),
+    /// Notifications of seat changes: list them, deliver them to a webhook
+    #[command(subcommand)]
+    Outbox(outbox::OutboxCommand),
+    /// Queue one reminder per confirmed RSVP of sessions starting soon (once each)
+    Reminders(reminders::RemindersArgs),
     /// Build a demo event and walk through every rule
     Demo(demo::DemoArgs),
     /// Measure throughput and latency, then check invariants
@@ -134,6 +141,8 @@ impl Cli {
         match &self.command {
             Command::Reconcile(args) => args.watch,
             Command::Stream(stream::StreamCommand::Viewers(args)) => args.watch,
+            Command::Outbox(outbox::OutboxCommand::List(args)) => args.follow,
+            Command::Outbox(outbox::OutboxCommand::Deliver(args)) => args.watch,
             _ => false,
         }
     }
@@ -184,6 +193,8 @@ impl Cli {
                     Command::Stream(cmd) => cmd.run(&backends, out).await,
                     Command::ExportRsvps(args) => args.run(&backends, out).await,
                     Command::Reconcile(args) => args.run(&backends, out).await,
+                    Command::Outbox(cmd) => cmd.run(&backends, out).await,
+                    Command::Reminders(args) => args.run(&backends, out).await,
                     Command::Demo(args) => args.run(&backends, out).await,
                     Command::Bench(cmd) => cmd.run(&backends, out).await,
                     Command::Completions(_) | Command::Migrate(_) => unreachable!("handled above"),

@@ -27,12 +27,16 @@ pub struct ReconcileArgs {
     /// Serve Prometheus metrics on this address with --watch (e.g. 127.0.0.1:9187)
     #[arg(long, value_name = "ADDR")]
     pub metrics_addr: Option<std::net::SocketAddr>,
+    /// Each pass also queues reminders for sessions starting within DUR (see `reminders`)
+    #[arg(long, value_parser = duration_arg, value_name = "DUR")]
+    pub reminders_within: Option<Duration>,
 }
 
 impl ReconcileArgs {
     pub async fn run(self, b: &Backends, out: Output) -> Result<()> {
         let opts = ReconcileOptions {
             check: self.check,
+            reminders_within: self.reminders_within,
             ..ReconcileOptions::default()
         };
         if !self.watch {
@@ -84,6 +88,7 @@ fn render(r: &ReconcileReport) -> String {
         ("limits loaded into cache", r.limits_cached),
         ("session counters", r.sessions_fixed),
         ("overdue offers", r.offers_expired),
+        ("reminders queued", r.reminders_queued),
         (
             if r.check {
                 "offers to send"
@@ -108,7 +113,7 @@ fn render(r: &ReconcileReport) -> String {
 
 fn render_line(r: &ReconcileReport) -> String {
     format!(
-        "{} leases expired, {} counters ({} drifted), {} lease lengths, {} limits, {} sessions fixed, {} offers expired, {} sent ({} rooms, {} live, {} ms)",
+        "{} leases expired, {} counters ({} drifted), {} lease lengths, {} limits, {} sessions fixed, {} offers expired, {} sent, {} reminders ({} rooms, {} live, {} ms)",
         r.leases_expired,
         r.counters_fixed,
         r.counters_drifted,
@@ -117,6 +122,7 @@ fn render_line(r: &ReconcileReport) -> String {
         r.sessions_fixed,
         r.offers_expired,
         r.offers_sent,
+        r.reminders_queued,
         r.rooms,
         r.live,
         r.duration_ms

@@ -102,9 +102,61 @@ pub struct ListArgs {
 
 impl ListArgs {
     async fn run(self, b: &Backends, out: Output) -> Result<()> {
-        let list = sessions::list_sessions(b.pg().await?, &self.event).await?;
-        out.emit(&list, || render_sessions(&list))
+        let pool = b.pg().await?;
+        let list = sessions::list_sessions(pool, &self.event).await?;
+        // Notifications not yet delivered, per session: what the last changes still have to tell.
+        let ids: Vec<String> = list.iter().map(|s| s.session_id.to_string()).collect();
+        let undelivered = capctl_core::outbox::undelivered_by_session(pool, &ids).await?;
+        let rows: Vec<ListedSession> = list
+            .iter()
+            .map(|seats| {
+                let (pending, failed) = undelivered
+                    .get(seats.session_id.as_str())
+                    .copied()
+                    .unwrap_or_default();
+                ListedSession {
+                    seats,
+                    notifications_pending: pending,
+                    notifications_failed: failed,
+                }
+            })
+            .collect();
+        out.emit(&rows, || {
+            let mut text = render_sessions(&list);
+            let waiting: Vec<String> = rows
+                .iter()
+                .filter(|r| r.notifications_pending + r.notifications_failed > 0)
+                .map(|r| {
+                    format!(
+                        "{} {} pending{}",
+                        r.seats.session_id,
+                        r.notifications_pending,
+                        if r.notifications_failed > 0 {
+                            format!(", {} failed", r.notifications_failed)
+                        } else {
+                            String::new()
+                        }
+                    )
+                })
+                .collect();
+            if !waiting.is_empty() {
+                text.push_str(&format!(
+                    "\nnotifications to deliver (capctl outbox deliver): {}",
+                    waiting.join("; ")
+                ));
+            }
+            text
+        })
     }
+}
+
+/// A dashboard row: the seats plus the session's undelivered notifications.
+#[derive(serde::Serialize)]
+struct ListedSession<'a> {
+    #[serde(flatten)]
+    seats: &'a SessionSeats,
+    notifications_pending: i64,
+    notifications_failed: i64,
 }
 
 pub fn render_sessions(list: &[SessionSeats]) -> String {
