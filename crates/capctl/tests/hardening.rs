@@ -14,26 +14,15 @@ use sqlx::PgPool;
 
 /// `capctl` pointed at this test's backends, as a plain process that can be signalled.
 fn capctl(env: &TestEnv) -> Command {
-    let mut cmd = Command::new(BIN);
-    cmd.env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("DATABASE_URL", &env.database_url)
-        .env("REDIS_URL", &env.redis_url)
-        .env("CAPCTL_REDIS_PREFIX", &env.prefix)
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::null())
+    let mut cmd = env.std_command();
+    cmd.stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
     cmd
 }
 
 fn finish(child: Child) -> Run {
-    let out = child.wait_with_output().expect("capctl exits");
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    Run::from_output(child.wait_with_output().expect("capctl exits"))
 }
 
 fn kill(child: &Child, signal: &str) {

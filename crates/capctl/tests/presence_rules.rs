@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use capctl_core::presence::{PresenceScript, Room};
 use common::{BIN, TestEnv};
-use presence_support::{eventually, redis, room_state};
+use presence_support::{assert_room, eventually, redis, room_state};
 use redis::aio::ConnectionManager;
 use serde_json::Value;
 use sqlx::PgPool;
@@ -35,6 +35,17 @@ async fn lease(env: &TestEnv, room: &Room, member: &str) -> (Option<i64>, Option
         .query_async(&mut conn)
         .await
         .unwrap()
+}
+
+/// Polls the server's clock until `member`'s lease in `room` has run out (never a fixed sleep).
+async fn wait_until_lease_ran_out(env: &TestEnv, room: &Room, member: &str) {
+    let until = lease(env, room, member).await.0.unwrap();
+    let conn = redis(env).await;
+    eventually(10, &format!("{member}'s lease runs out"), || {
+        let mut conn = conn.clone();
+        async move { server_ms(&mut conn).await > until }
+    })
+    .await;
 }
 
 /// Milliseconds from the server's now until the lease's expiry in a `--json` answer.
@@ -162,12 +173,7 @@ async fn an_expired_lease_reaped_by_a_join_takes_its_length_along(pool: PgPool) 
     join(&env, "v1", &["--ttl", "200ms"]).success();
     let mut conn = redis(&env).await;
     let k = room.keys(&env.prefix);
-    let until = lease(&env, &room, "v1").await.0.unwrap();
-    eventually(10, "the lease runs out", || {
-        let mut conn = conn.clone();
-        async move { server_ms(&mut conn).await > until }
-    })
-    .await;
+    wait_until_lease_ran_out(&env, &room, "v1").await;
     join(&env, "v2", &[]).success();
     let lengths: Vec<String> = redis::cmd("HKEYS")
         .arg(&k.ttl)
@@ -175,10 +181,7 @@ async fn an_expired_lease_reaped_by_a_join_takes_its_length_along(pool: PgPool) 
         .await
         .unwrap();
     assert_eq!(lengths, ["v2"]);
-    assert_eq!(
-        room_state(&env, &room).await,
-        (Some(1), 1, Some("5".into()))
-    );
+    assert_room(&env, &room, 1, "5").await;
 }
 
 #[sqlx::test(migrator = "capctl_core::MIGRATOR")]
@@ -188,13 +191,7 @@ async fn reconcile_check_does_not_call_an_unreaped_expired_lease_drift(pool: PgP
     let room = Room::stream("e1").unwrap();
     join(&env, "v1", &[]).success();
     join(&env, "v2", &["--ttl", "200ms"]).success();
-    let until = lease(&env, &room, "v2").await.0.unwrap();
-    let conn = redis(&env).await;
-    eventually(10, "v2's lease runs out", || {
-        let mut conn = conn.clone();
-        async move { server_ms(&mut conn).await > until }
-    })
-    .await;
+    wait_until_lease_ran_out(&env, &room, "v2").await;
     // the counter still counts v2: behind, not drift
     let check = env
         .run(&["reconcile", "--check", "--json"])
@@ -215,10 +212,7 @@ async fn reconcile_check_does_not_call_an_unreaped_expired_lease_drift(pool: PgP
         ),
         "{check}"
     );
-    assert_eq!(
-        room_state(&env, &room).await,
-        (Some(2), 2, Some("5".into()))
-    );
+    assert_room(&env, &room, 2, "5").await;
 }
 
 #[sqlx::test(migrator = "capctl_core::MIGRATOR")]
@@ -228,14 +222,8 @@ async fn reconcile_check_calls_a_counter_beyond_what_expiry_explains_drift(pool:
     let room = Room::stream("e1").unwrap();
     join(&env, "v1", &[]).success();
     join(&env, "v2", &["--ttl", "200ms"]).success();
-    let until = lease(&env, &room, "v2").await.0.unwrap();
+    wait_until_lease_ran_out(&env, &room, "v2").await;
     let mut conn = redis(&env).await;
-    let c2 = conn.clone();
-    eventually(10, "v2's lease runs out", || {
-        let mut conn = c2.clone();
-        async move { server_ms(&mut conn).await > until }
-    })
-    .await;
     // one live lease, one expired: a counter of 3 is more than expiry explains
     let _: i64 = redis::cmd("INCR")
         .arg(room.keys(&env.prefix).count)
@@ -248,10 +236,7 @@ async fn reconcile_check_calls_a_counter_beyond_what_expiry_explains_drift(pool:
     assert_eq!(room_state(&env, &room).await.0, Some(3), "--check wrote");
 
     env.run(&["reconcile"]).success();
-    assert_eq!(
-        room_state(&env, &room).await,
-        (Some(1), 1, Some("5".into()))
-    );
+    assert_room(&env, &room, 1, "5").await;
     env.run(&["reconcile", "--check"]).success();
 }
 
@@ -470,10 +455,7 @@ async fn plain_redis_commands_join_with_the_same_enforcement(pool: PgPool) {
             ("FULL".to_string(), 2, 2)
         ]
     );
-    assert_eq!(
-        room_state(&env, &room).await,
-        (Some(2), 2, Some("2".into()))
-    );
+    assert_room(&env, &room, 2, "2").await;
 
     // capctl sees the same room: full at 2
     let refused = join(&env, "v4", &[]).code(3).json();

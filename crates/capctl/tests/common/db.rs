@@ -31,7 +31,7 @@ impl TestEnv {
 
     /// Registers users `prefix-0 … prefix-(n-1)` for an event straight in the database.
     pub async fn register_many(&self, event: &str, prefix: &str, n: usize) -> Vec<String> {
-        let users: Vec<String> = (0..n).map(|i| format!("{prefix}-{i}")).collect();
+        let users = super::numbered(prefix, n);
         sqlx::query(
             "INSERT INTO event_registrations (event_id, user_id, name, status)
              SELECT $1, u, 'User ' || u, 'REGISTERED' FROM unnest($2::text[]) u",
