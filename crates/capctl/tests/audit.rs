@@ -64,8 +64,14 @@ async fn presence_violations(env: &TestEnv) -> Vec<Violation> {
     presence_violations(&env).await
 }
 
-async fn export_violations(env: &TestEnv, filter: &ExportFilter, path: &std::path::Path) -> Vec<Violation> {
-    audit::export_violations(&env.pool, filter, path).await.unwrap()
+async fn export_violations(
+    env: &TestEnv,
+    filter: &ExportFilter,
+    path: &std::path::Path,
+) -> Vec<Violation> {
+    audit::export_violations(&env.pool, filter, path)
+        .await
+        .unwrap()
 }
 
 async fn exec(pool: &PgPool, sql: &'static str) {
@@ -80,10 +86,7 @@ async fn seats_written_by_the_ledger_pass(pool: PgPool) {
     cancel(&env, "s1", &users[0]).await;
     env.session("e1", "s2", 9, 10, &["--no-waitlist"]);
     assert_eq!(seat_rules(&env).await, vec![]);
-    assert_eq!(
-        seat_violations(&env, &Scope::All).await,
-        vec![]
-    );
+    assert_eq!(seat_violations(&env, &Scope::All).await, vec![]);
     let counts = audit::seat_counts(&env.pool, &event_scope("e1"))
         .await
         .unwrap();
@@ -268,19 +271,8 @@ async fn join(b: &capctl_core::backends::Backends, room: &Room, viewers: &[&str]
 async fn leases_written_by_the_limiter_pass(pool: PgPool) {
     let env = TestEnv::new(pool).await;
     let room = stream_with_viewers(&env).await;
-    env.run(&[
-        "booth",
-        "create",
-        "--event",
-        "e1",
-        "--id",
-        "b1",
-        "--name",
-        "Acme",
-        "--max-visitors",
-        "1",
-    ])
-    .success();
+    env.capctl("booth create --event e1 --id b1 --name Acme --max-visitors 1")
+        .success();
     let b = env.backends();
     let booth = Room::booth("b1").unwrap();
     join(&b, &booth, &["v1", "v2"]).await;
@@ -377,10 +369,7 @@ async fn an_export_missing_or_adding_records_is_found(pool: PgPool) {
     export_to_file(&env.pool, &filter, &path, &mut |_| {})
         .await
         .unwrap();
-    assert_eq!(
-        export_violations(&env, &filter, &path).await,
-        vec![]
-    );
+    assert_eq!(export_violations(&env, &filter, &path).await, vec![]);
     assert_eq!(audit::count_csv_records(&path).unwrap(), 5);
 
     // One more RSVP in the database than in the file.

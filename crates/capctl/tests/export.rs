@@ -332,17 +332,14 @@ async fn unwritable_output_paths_are_refused_and_create_nothing(pool: PgPool) {
     let missing = dir.path().join("no/such/dir/out.csv");
     env.capctl("export-rsvps --event ev --output")
         .arg(missing.to_str().unwrap())
-        .code(2)
-        .error_mentions("does not exist");
+        .refused(2, "does not exist");
     let under_file = dir.path().join("out.csv/x.csv");
     env.capctl("export-rsvps --event ev --output")
         .arg(under_file.to_str().unwrap())
-        .code(2)
-        .error_mentions("cannot write --output");
+        .refused(2, "cannot write --output");
     env.capctl("export-rsvps --event ev --output")
         .arg(dir.path().to_str().unwrap())
-        .code(2)
-        .error_mentions("is a directory");
+        .refused(2, "is a directory");
     assert_eq!(file_names(dir.path()), ["out.csv"]);
     #[cfg(unix)]
     {
@@ -354,8 +351,7 @@ async fn unwritable_output_paths_are_refused_and_create_nothing(pool: PgPool) {
         if std::fs::write(locked.join("probe"), "").is_err() {
             env.capctl("export-rsvps --event ev --output")
                 .arg(locked.join("x.csv").to_str().unwrap())
-                .code(2)
-                .error_mentions("permission denied");
+                .refused(2, "permission denied");
             assert!(file_names(&locked).is_empty());
         }
     }

@@ -686,7 +686,14 @@ fn postgres_that_never_answers_is_the_connect_wait_exit_7() {
     let url = format!("postgres://u@127.0.0.1:{port}/db");
     wait_ran_out(
         &[],
-        &["--connect-timeout", "700ms", "--database-url", &url, "event", "list"],
+        &[
+            "--connect-timeout",
+            "700ms",
+            "--database-url",
+            &url,
+            "event",
+            "list",
+        ],
         "PostgreSQL connect timeout (700ms) ran out",
         Duration::from_secs(5),
     );
@@ -698,7 +705,16 @@ fn redis_that_never_answers_is_the_connect_wait_exit_7() {
     let url = format!("redis://127.0.0.1:{port}");
     wait_ran_out(
         &[("CAPCTL_CONNECT_TIMEOUT", "700ms")],
-        &["--redis-url", &url, "stream", "join", "--event", "e", "--viewer", "v"],
+        &[
+            "--redis-url",
+            &url,
+            "stream",
+            "join",
+            "--event",
+            "e",
+            "--viewer",
+            "v",
+        ],
         "Redis connect timeout (700ms) ran out",
         // No bound was asked of this one: the 120 s default of the harness is the only limit.
         Duration::from_secs(120),
@@ -710,7 +726,18 @@ fn redis_that_stops_answering_is_the_response_wait_exit_7() {
     let url = format!("redis://127.0.0.1:{}", stalling_redis());
     wait_ran_out(
         &[],
-        &["--redis-timeout", "400ms", "--redis-url", &url, "stream", "leave", "--event", "e", "--viewer", "v"],
+        &[
+            "--redis-timeout",
+            "400ms",
+            "--redis-url",
+            &url,
+            "stream",
+            "leave",
+            "--event",
+            "e",
+            "--viewer",
+            "v",
+        ],
         "Redis response timeout (400ms) ran out",
         Duration::from_secs(4),
     );
@@ -721,7 +748,16 @@ fn refused_redis_connection_fails_fast_with_exit_7() {
     // The connection manager's retries used to make this about 0.55 s.
     wait_ran_out(
         &[],
-        &["--redis-url", "redis://127.0.0.1:1", "stream", "join", "--event", "e", "--viewer", "v"],
+        &[
+            "--redis-url",
+            "redis://127.0.0.1:1",
+            "stream",
+            "join",
+            "--event",
+            "e",
+            "--viewer",
+            "v",
+        ],
         "refused",
         Duration::from_millis(450),
     );
@@ -738,12 +774,10 @@ fn a_bad_wait_value_is_exit_2() {
 async fn json_export_without_output_is_refused(pool: PgPool) {
     let env = TestEnv::new(pool).await;
     env.event("ev", &[]);
-    env.run(&["--json", "export-rsvps", "--event", "ev"])
-        .code(2)
-        .error_mentions("--output FILE");
-    env.run(&["--json", "export-rsvps", "--event", "ev", "--output", "-"])
-        .code(2)
-        .error_mentions("stdout carries the CSV");
+    env.capctl("--json export-rsvps --event ev")
+        .refused(2, "--output FILE");
+    env.capctl("--json export-rsvps --event ev --output -")
+        .refused(2, "stdout carries the CSV");
 }
 
 #[sqlx::test(migrator = "capctl_core::MIGRATOR")]
@@ -751,7 +785,7 @@ async fn piped_tables_are_plain_ascii(pool: PgPool) {
     let env = TestEnv::new(pool).await;
     env.event("ev", &[]);
     env.session("ev", "s1", 9, 10, &[]);
-    let run = env.run(&["session", "list", "--event", "ev"]).success();
+    let run = env.capctl("session list --event ev").success();
     assert!(run.stdout.contains("s1"), "{}", run.stdout);
     assert!(
         run.stdout.is_ascii(),
@@ -796,8 +830,7 @@ async fn export_into_a_file_that_cannot_hold_a_temporary_file_says_why(pool: PgP
     let env = TestEnv::new(pool).await;
     env.event("ev", &[]);
     let run = env
-        .run(&["export-rsvps", "--event", "ev", "--output", "/proc/version"])
-        .code(2)
-        .error_mentions("cannot create a temporary file in /proc");
+        .capctl("export-rsvps --event ev --output /proc/version")
+        .refused(2, "cannot create a temporary file in /proc");
     assert!(!run.stderr.contains("does not exist"), "{}", run.stderr);
 }

@@ -242,15 +242,7 @@ async fn cancel_json_carries_event_capacity_and_taken(pool: PgPool) {
     }
 
     let out = env
-        .run(&[
-            "session",
-            "cancel",
-            "--json",
-            "--session",
-            "s1",
-            "--user",
-            "u-0",
-        ])
+        .capctl("session cancel --json --session s1 --user u-0")
         .success()
         .json();
     assert_eq!(out["event_id"], "e1");
@@ -270,25 +262,13 @@ async fn cancel_json_carries_event_capacity_and_taken(pool: PgPool) {
 #[sqlx::test(migrator = "capctl_core::MIGRATOR")]
 async fn a_repeat_rsvp_while_waitlisted_exits_4_as_a_repeat(pool: PgPool) {
     let env = TestEnv::new(pool.clone()).await;
-    env.event("e1", &[]);
-    env.session("e1", "s1", 9, 10, &["--max-participants", "1"]);
-    env.register_many("e1", "u", 2).await;
-    env.run(&["session", "rsvp", "--session", "s1", "--user", "u-0"])
-        .success();
-    env.run(&["session", "rsvp", "--session", "s1", "--user", "u-1"])
-        .code(4);
+    env.one_seat(2).await;
+    env.capctl("session rsvp --session s1 --user u-0").success();
+    env.capctl("session rsvp --session s1 --user u-1").code(4);
     let before = env.snapshot().await;
 
     let again = env
-        .run(&[
-            "session",
-            "rsvp",
-            "--json",
-            "--session",
-            "s1",
-            "--user",
-            "u-1",
-        ])
+        .capctl("session rsvp --json --session s1 --user u-1")
         .code(4)
         .json();
     assert_eq!(again["repeat"], true);

@@ -7,9 +7,11 @@ use std::time::Duration;
 
 use capctl_core::presence::{LeaseStatus, Presence, Room};
 use capctl_core::reconcile::{ReconcileOptions, reconcile_pass};
-use common::{Run, TestEnv, next_line, stop_with};
 use common::numbered;
-use common::redis::{assert_room, eventually, exits, flush_prefix, redis, room_state, run_numbered};
+use common::redis::{
+    assert_room, eventually, exits, flush_prefix, redis, room_state, run_numbered,
+};
+use common::{Run, TestEnv, next_line, stop_with};
 use sqlx::PgPool;
 
 const MINUTE: Duration = Duration::from_secs(60);
@@ -47,8 +49,10 @@ async fn admit_each(p: &Presence<'_>, room: &Room, viewers: &[String], ttl: Dura
 
 /// `stream VERB --json --event ev1 --viewer VIEWER`, run.
 fn ev1_stream(env: &TestEnv, verb: &str, viewer: &str) -> Run {
-    env.capctl(format!("stream {verb} --json --event ev1 --viewer {viewer}"))
-        .run()
+    env.capctl(format!(
+        "stream {verb} --json --event ev1 --viewer {viewer}"
+    ))
+    .run()
 }
 
 fn tally(statuses: &[LeaseStatus]) -> (usize, usize) {
@@ -67,8 +71,7 @@ async fn concurrent_stream_joins_admit_exactly_the_limit(pool: PgPool) {
     let room = Room::stream("ev1").unwrap();
 
     // 20 + 15 tasks in this process
-    let statuses =
-        join_concurrently(&env, &room, numbered("task", 35)).await;
+    let statuses = join_concurrently(&env, &room, numbered("task", 35)).await;
     assert_eq!(tally(&statuses), (20, 15));
     assert_room(&env, &room, 20, "20").await;
 }
@@ -101,8 +104,7 @@ async fn concurrent_booth_entries_admit_exactly_the_limit(pool: PgPool) {
         .success();
     let room = Room::booth("b1").unwrap();
 
-    let statuses =
-        join_concurrently(&env, &room, numbered("task", 20)).await;
+    let statuses = join_concurrently(&env, &room, numbered("task", 20)).await;
     assert_eq!(tally(&statuses), (12, 8));
     assert_room(&env, &room, 12, "12").await;
 }
@@ -113,7 +115,10 @@ async fn concurrent_booth_entry_processes_admit_exactly_the_limit(pool: PgPool) 
     env.event("ev1", &[]);
     env.capctl("booth create --event ev1 --id b2 --name Beta --max-visitors 4")
         .success();
-    let runs = run_numbered(&env, 9, |i| format!("booth enter --json --booth b2 --user u-{i}")).await;
+    let runs = run_numbered(&env, 9, |i| {
+        format!("booth enter --json --booth b2 --user u-{i}")
+    })
+    .await;
     assert_eq!(exits(&runs, 0), 4, "{runs:?}");
     assert_eq!(exits(&runs, 3), 5, "{runs:?}");
     assert_room(&env, &Room::booth("b2").unwrap(), 4, "4").await;
@@ -279,8 +284,7 @@ async fn disconnect_storm_frees_places_without_overshoot(pool: PgPool) {
     assert_room(&env, &room, 6, "9").await;
 
     // new viewers fill up to the limit and never beyond
-    let statuses =
-        join_concurrently(&env, &room, numbered("new", 7)).await;
+    let statuses = join_concurrently(&env, &room, numbered("new", 7)).await;
     assert_eq!(tally(&statuses), (3, 4));
     assert_room(&env, &room, 9, "9").await;
     // a vanished viewer coming back goes through the capacity check
@@ -298,7 +302,13 @@ async fn three_watching(env: &TestEnv) -> (Room, Room) {
     let booth = Room::booth("b1").unwrap();
     let b = env.backends();
     let p = Presence::new(&b);
-    admit_each(&p, &stream, &(0..3).map(|i| format!("v{i}")).collect::<Vec<_>>(), MINUTE).await;
+    admit_each(
+        &p,
+        &stream,
+        &(0..3).map(|i| format!("v{i}")).collect::<Vec<_>>(),
+        MINUTE,
+    )
+    .await;
     (stream, booth)
 }
 
@@ -387,14 +397,12 @@ async fn a_cached_limit_that_is_not_a_number_is_reloaded_never_trusted(pool: PgP
 async fn unknown_rooms_are_not_found_and_never_cached(pool: PgPool) {
     let env = TestEnv::new(pool).await;
     env.capctl("stream join --event nope --viewer v")
-        .code(5)
-        .error_mentions("event \"nope\" not found");
+        .refused(5, "event \"nope\" not found");
     env.capctl("stream heartbeat --event nope --viewer v")
         .code(5);
     env.capctl("stream leave --event nope --viewer v").code(5);
     env.capctl("booth enter --booth nope --user u")
-        .code(5)
-        .error_mentions("booth \"nope\" not found");
+        .refused(5, "booth \"nope\" not found");
     env.capctl("stream set-limit --event nope --max 3").code(5);
     env.capctl("booth set-capacity --booth nope --unlimited")
         .code(5);

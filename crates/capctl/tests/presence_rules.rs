@@ -134,10 +134,8 @@ async fn join_without_ttl_grants_the_default_60s(pool: PgPool) {
 async fn booth_heartbeat_without_ttl_keeps_the_leases_own_length(pool: PgPool) {
     let env = TestEnv::new(pool).await;
     env.event("e1", &[]);
-    env.run(&[
-        "booth", "create", "--event", "e1", "--id", "b1", "--name", "B",
-    ])
-    .success();
+    env.capctl("booth create --event e1 --id b1 --name B")
+        .success();
     let booth = ["--booth", "b1", "--user", "u1", "--json"];
     env.run(&[&["booth", "enter"][..], &booth, &["--ttl", "30s"]].concat())
         .success();
@@ -159,8 +157,7 @@ async fn leave_drops_the_lease_length_with_the_lease(pool: PgPool) {
     let room = Room::stream("e1").unwrap();
     join(&env, "v1", &["--ttl", "20s"]).success();
     join(&env, "v2", &[]).success();
-    env.run(&["stream", "leave", "--event", "e1", "--viewer", "v1"])
-        .success();
+    env.capctl("stream leave --event e1 --viewer v1").success();
     assert_eq!(lease(&env, &room, "v1").await, (None, None));
     assert_eq!(lease(&env, &room, "v2").await.1, Some(60_000));
 }
@@ -193,10 +190,7 @@ async fn reconcile_check_does_not_call_an_unreaped_expired_lease_drift(pool: PgP
     join(&env, "v2", &["--ttl", "200ms"]).success();
     wait_until_lease_ran_out(&env, &room, "v2").await;
     // the counter still counts v2: behind, not drift
-    let check = env
-        .run(&["reconcile", "--check", "--json"])
-        .success()
-        .json();
+    let check = env.capctl("reconcile --check --json").success().json();
     assert_eq!(
         (
             &check["leases_expired"],
@@ -230,14 +224,14 @@ async fn reconcile_check_calls_a_counter_beyond_what_expiry_explains_drift(pool:
         .query_async(&mut conn)
         .await
         .unwrap();
-    let check = env.run(&["reconcile", "--check", "--json"]).code(8);
+    let check = env.capctl("reconcile --check --json").code(8);
     assert_eq!(check.stderr.lines().count(), 1, "{}", check.stderr);
     assert_eq!(check.json()["counters_drifted"], 1);
     assert_eq!(room_state(&env, &room).await.0, Some(3), "--check wrote");
 
-    env.run(&["reconcile"]).success();
+    env.capctl("reconcile").success();
     assert_room(&env, &room, 1, "5").await;
-    env.run(&["reconcile", "--check"]).success();
+    env.capctl("reconcile --check").success();
 }
 
 #[sqlx::test(migrator = "capctl_core::MIGRATOR")]
@@ -256,9 +250,9 @@ async fn reconcile_drops_lease_lengths_of_members_without_a_lease(pool: PgPool) 
         .await
         .unwrap();
 
-    let check = env.run(&["reconcile", "--check", "--json"]).code(8).json();
+    let check = env.capctl("reconcile --check --json").code(8).json();
     assert_eq!(check["lease_ttls_fixed"], 1, "{check}");
-    let fixed = env.run(&["reconcile", "--json"]).success().json();
+    let fixed = env.capctl("reconcile --json").success().json();
     assert_eq!(fixed["lease_ttls_fixed"], 1, "{fixed}");
     let lengths: Vec<String> = redis::cmd("HKEYS")
         .arg(&k.ttl)
@@ -266,7 +260,7 @@ async fn reconcile_drops_lease_lengths_of_members_without_a_lease(pool: PgPool) 
         .await
         .unwrap();
     assert_eq!(lengths, ["v1"]);
-    env.run(&["reconcile", "--check"]).success();
+    env.capctl("reconcile --check").success();
 }
 
 /// A redis-server child of this test at `maxmemory` with noeviction; killed by its PID.
@@ -347,7 +341,7 @@ async fn redis_at_maxmemory_admits_nothing_and_says_so(pool: PgPool) {
         assert!(run.stdout.is_empty(), "{}", run.stdout);
     }
     // a lease still live is extended or refused, never half-written
-    let beat = env.run(&["stream", "heartbeat", "--event", "e1", "--viewer", "v1"]);
+    let beat = env.capctl("stream heartbeat --event e1 --viewer v1").run();
     assert!(matches!(beat.code, 0 | 7), "{beat:?}");
 
     // every room's counter equals its live leases, and each lease has its length

@@ -20,8 +20,7 @@ async fn overlap_is_refused_unless_allowed(pool: PgPool) {
 
     let before = env.snapshot().await;
     env.rsvp("keynote", "u-0")
-        .code(6)
-        .error_mentions("overlaps session \"morning\"");
+        .refused(6, "overlaps session \"morning\"");
     assert_eq!(env.snapshot().await, before);
 
     let out = env
@@ -102,8 +101,7 @@ async fn schedule_lists_the_users_sessions_by_start(pool: PgPool) {
         json!([])
     );
     env.capctl("schedule --json --event nope --user u-0")
-        .code(5)
-        .error_mentions("event \"nope\" not found");
+        .refused(5, "event \"nope\" not found");
 }
 
 /// e1 with s1 (09:00, "Hall A", one seat), s2 (11:00, one seat, u-1's), s3 (13:00): u-0 has s1,

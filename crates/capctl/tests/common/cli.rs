@@ -192,6 +192,13 @@ impl<'a> Capctl<'a> {
         self.run().code(expected)
     }
 
+    /// Runs and asserts a refusal: exit `code`, one line on stderr mentioning `says`, nothing
+    /// on stdout.
+    #[track_caller]
+    pub fn refused(self, code: i32, says: &str) -> Run {
+        self.run().refused(code, says)
+    }
+
     /// Runs and asserts exit 0.
     #[track_caller]
     pub fn success(self) -> Run {
@@ -288,6 +295,12 @@ impl Run {
             self.stderr
         );
         self
+    }
+
+    /// Asserts exit `code` and [`Run::error_mentions`] `says`.
+    #[track_caller]
+    pub fn refused(self, code: i32, says: &str) -> Self {
+        self.code(code).error_mentions(says)
     }
 
     /// Asserts a failure: exactly one line on stderr mentioning `needle`, nothing on stdout.

@@ -80,13 +80,12 @@ impl TestEnv {
 
     /// `user → status` of every RSVP row of a session, sorted by user.
     pub async fn statuses(&self, session: &str) -> Vec<(String, String)> {
-        sqlx::query_as(
-            "SELECT user_id, status FROM session_rsvps WHERE session_id = $1 ORDER BY user_id",
-        )
-        .bind(session)
-        .fetch_all(&self.pool)
-        .await
-        .unwrap()
+        statuses(&self.pool, session).await
+    }
+
+    /// [`TestEnv::statuses`] as one line, `"u-0 CONFIRMED, u-1 WAITLISTED"`.
+    pub async fn status_line(&self, session: &str) -> String {
+        status_line(&self.pool, session).await
     }
 
     pub async fn status_of(&self, session: &str, user: &str) -> Option<String> {
@@ -161,4 +160,26 @@ pub fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
 
 pub fn rfc3339(t: chrono::DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+/// `user → status` of every RSVP row of a session, sorted by user (for tests holding a pool
+/// only).
+pub async fn statuses(pool: &sqlx::PgPool, session: &str) -> Vec<(String, String)> {
+    sqlx::query_as(
+        "SELECT user_id, status FROM session_rsvps WHERE session_id = $1 ORDER BY user_id",
+    )
+    .bind(session)
+    .fetch_all(pool)
+    .await
+    .unwrap()
+}
+
+/// [`statuses`] as one line, `"u-0 CONFIRMED, u-1 WAITLISTED"`.
+pub async fn status_line(pool: &sqlx::PgPool, session: &str) -> String {
+    statuses(pool, session)
+        .await
+        .iter()
+        .map(|(user, status)| format!("{user} {status}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
