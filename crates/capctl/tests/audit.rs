@@ -12,7 +12,7 @@ use capctl_core::io::export::{ExportFilter, export_to_file};
 use capctl_core::presence::{Presence, Room};
 use capctl_core::seats;
 use common::TestEnv;
-use presence_support::redis;
+use presence_support::{redis, write_behind};
 use sqlx::PgPool;
 
 fn event_scope(event: &str) -> Scope {
@@ -323,12 +323,11 @@ async fn a_counter_that_differs_from_the_live_leases_is_found(pool: PgPool) {
     let env = TestEnv::new(pool).await;
     let room = stream_with_viewers(&env).await;
     let mut conn = redis(&env).await;
-    let _: () = redis::cmd("SET")
-        .arg(room.keys(&env.prefix).count)
-        .arg(7)
-        .query_async(&mut conn)
-        .await
-        .unwrap();
+    write_behind(
+        &env,
+        redis::cmd("SET").arg(room.keys(&env.prefix).count).arg(7),
+    )
+    .await;
     assert_eq!(presence_rules(&env).await, vec![Rule::PresenceCounterDrift]);
 }
 

@@ -555,13 +555,12 @@ async fn session_env(pool: PgPool) -> TestEnv {
     env
 }
 
-#[sqlx::test(migrator = "capctl_core::MIGRATOR")]
-async fn lock_held_beyond_lock_timeout_is_exit_7_naming_the_wait(pool: PgPool) {
+/// Runs `session rsvp --session s1 --user u-0` (after `flags`, with `vars` set) while the
+/// row is locked, and asserts exit 7 whose one error names the wait that `ran_out`, and no RSVP.
+async fn held_lock_runs_out(pool: PgPool, vars: &[(&str, &str)], flags: &[&str], ran_out: &str) {
     let env = session_env(pool).await;
     let mut cmd = capctl(&env);
-    cmd.args([
-        "--lock-timeout",
-        "300ms",
+    cmd.envs(vars.iter().copied()).args(flags).args([
         "session",
         "rsvp",
         "--session",
@@ -571,37 +570,32 @@ async fn lock_held_beyond_lock_timeout_is_exit_7_naming_the_wait(pool: PgPool) {
     ]);
     let run = rsvp_under_held_lock(&env, cmd).await;
     assert_eq!(run.code, 7, "{run:?}");
-    assert!(
-        run.stderr.contains("lock timeout (300ms) ran out"),
-        "{run:?}"
-    );
+    assert!(run.stderr.contains(ran_out), "{run:?}");
     assert!(run.stdout.is_empty());
     assert_said_once(&run.stderr);
     assert_eq!(env.count("SELECT count(*) FROM session_rsvps").await, 0);
 }
 
 #[sqlx::test(migrator = "capctl_core::MIGRATOR")]
+async fn lock_held_beyond_lock_timeout_is_exit_7_naming_the_wait(pool: PgPool) {
+    held_lock_runs_out(
+        pool,
+        &[],
+        &["--lock-timeout", "300ms"],
+        "lock timeout (300ms) ran out",
+    )
+    .await;
+}
+
+#[sqlx::test(migrator = "capctl_core::MIGRATOR")]
 async fn statement_timeout_from_the_environment_is_exit_7_naming_the_wait(pool: PgPool) {
-    let env = session_env(pool).await;
-    let mut cmd = capctl(&env);
-    cmd.env("CAPCTL_STATEMENT_TIMEOUT", "400ms").args([
-        "--json",
-        "session",
-        "rsvp",
-        "--session",
-        "s1",
-        "--user",
-        "u-0",
-    ]);
-    let run = rsvp_under_held_lock(&env, cmd).await;
-    assert_eq!(run.code, 7, "{run:?}");
-    assert!(
-        run.stderr.contains("statement timeout (400ms) ran out"),
-        "{run:?}"
-    );
-    assert!(run.stdout.is_empty());
-    assert_said_once(&run.stderr);
-    assert_eq!(env.count("SELECT count(*) FROM session_rsvps").await, 0);
+    held_lock_runs_out(
+        pool,
+        &[("CAPCTL_STATEMENT_TIMEOUT", "400ms")],
+        &["--json"],
+        "statement timeout (400ms) ran out",
+    )
+    .await;
 }
 
 /// A TCP port that accepts connections and never says a word.

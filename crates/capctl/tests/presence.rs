@@ -379,12 +379,13 @@ async fn a_cached_limit_that_is_not_a_number_is_reloaded_never_trusted(pool: PgP
     let b = env.backends();
     let p = Presence::new(&b);
     let mut conn = redis(&env).await;
-    let _: () = redis::cmd("SET")
-        .arg(stream.keys(&env.prefix).limit)
-        .arg("lots")
-        .query_async(&mut conn)
-        .await
-        .unwrap();
+    write_behind(
+        &env,
+        redis::cmd("SET")
+            .arg(stream.keys(&env.prefix).limit)
+            .arg("lots"),
+    )
+    .await;
     let refused = p.join(&stream, "x", MINUTE).await.unwrap();
     assert_eq!(
         (refused.status, refused.limit),

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use capctl_core::presence::{PresenceScript, Room};
 use common::{BIN, TestEnv};
-use presence_support::{assert_room, eventually, redis, room_state};
+use presence_support::{assert_room, eventually, redis, room_state, write_behind};
 use redis::aio::ConnectionManager;
 use serde_json::Value;
 use sqlx::PgPool;
@@ -57,6 +57,15 @@ async fn remaining_ms(env: &TestEnv, answer: &Value) -> i64 {
     expires - server_ms(&mut redis(env).await).await
 }
 
+/// Asserts the lease in a `--json` answer has between `secs - 5` and `secs` seconds left.
+async fn assert_lease_left(env: &TestEnv, answer: &Value, secs: i64) {
+    let left = remaining_ms(env, answer).await;
+    assert!(
+        ((secs - 5) * 1000..=secs * 1000).contains(&left),
+        "{left} ms left, not {secs} s"
+    );
+}
+
 fn join(env: &TestEnv, viewer: &str, extra: &[&str]) -> common::Run {
     let mut args = vec![
         "stream", "join", "--json", "--event", "e1", "--viewer", viewer,
@@ -88,11 +97,7 @@ async fn heartbeat_without_ttl_keeps_the_leases_own_length(pool: PgPool) {
 
     let beat = heartbeat(&env, "v1", &[]).success().json();
     assert_eq!(beat["status"], "EXTENDED");
-    let left = remaining_ms(&env, &beat).await;
-    assert!(
-        (15_000..=20_000).contains(&left),
-        "{left} ms left, not 20 s"
-    );
+    assert_lease_left(&env, &beat, 20).await;
     assert_eq!(lease(&env, &room, "v1").await.1, Some(20_000));
 }
 
@@ -107,11 +112,7 @@ async fn heartbeat_with_ttl_changes_the_leases_length(pool: PgPool) {
     assert_eq!(lease(&env, &room, "v1").await.1, Some(90_000));
     // later heartbeats without --ttl keep the new length
     let beat = heartbeat(&env, "v1", &[]).success().json();
-    let left = remaining_ms(&env, &beat).await;
-    assert!(
-        (85_000..=90_000).contains(&left),
-        "{left} ms left, not 90 s"
-    );
+    assert_lease_left(&env, &beat, 90).await;
 }
 
 #[sqlx::test(migrator = "capctl_core::MIGRATOR")]
@@ -119,11 +120,7 @@ async fn join_without_ttl_grants_the_default_60s(pool: PgPool) {
     let env = TestEnv::new(pool).await;
     env.event("e1", &["--max-viewers", "5"]);
     let joined = join(&env, "v1", &[]).success().json();
-    let left = remaining_ms(&env, &joined).await;
-    assert!(
-        (55_000..=60_000).contains(&left),
-        "{left} ms left, not 60 s"
-    );
+    assert_lease_left(&env, &joined, 60).await;
     assert_eq!(
         lease(&env, &Room::stream("e1").unwrap(), "v1").await.1,
         Some(60_000)
@@ -143,11 +140,7 @@ async fn booth_heartbeat_without_ttl_keeps_the_leases_own_length(pool: PgPool) {
         .run(&[&["booth", "heartbeat"][..], &booth].concat())
         .success()
         .json();
-    let left = remaining_ms(&env, &beat).await;
-    assert!(
-        (25_000..=30_000).contains(&left),
-        "{left} ms left, not 30 s"
-    );
+    assert_lease_left(&env, &beat, 30).await;
 }
 
 #[sqlx::test(migrator = "capctl_core::MIGRATOR")]
@@ -219,11 +212,7 @@ async fn reconcile_check_calls_a_counter_beyond_what_expiry_explains_drift(pool:
     wait_until_lease_ran_out(&env, &room, "v2").await;
     let mut conn = redis(&env).await;
     // one live lease, one expired: a counter of 3 is more than expiry explains
-    let _: i64 = redis::cmd("INCR")
-        .arg(room.keys(&env.prefix).count)
-        .query_async(&mut conn)
-        .await
-        .unwrap();
+    write_behind(&env, redis::cmd("INCR").arg(room.keys(&env.prefix).count)).await;
     let check = env.capctl("reconcile --check --json").code(8);
     assert_eq!(check.stderr.lines().count(), 1, "{}", check.stderr);
     assert_eq!(check.json()["counters_drifted"], 1);
@@ -242,13 +231,7 @@ async fn reconcile_drops_lease_lengths_of_members_without_a_lease(pool: PgPool) 
     let k = room.keys(&env.prefix);
     join(&env, "v1", &[]).success();
     let mut conn = redis(&env).await;
-    let _: () = redis::cmd("HSET")
-        .arg(&k.ttl)
-        .arg("ghost")
-        .arg(5000)
-        .query_async(&mut conn)
-        .await
-        .unwrap();
+    write_behind(&env, redis::cmd("HSET").arg(&k.ttl).arg("ghost").arg(5000)).await;
 
     let check = env.capctl("reconcile --check --json").code(8).json();
     assert_eq!(check["lease_ttls_fixed"], 1, "{check}");
@@ -429,13 +412,14 @@ async fn plain_redis_commands_join_with_the_same_enforcement(pool: PgPool) {
     .fetch_one(&env.pool)
     .await
     .unwrap();
-    let _: () = redis::cmd("SET")
-        .arg(&k.limit)
-        .arg(limit.map_or("unlimited".to_string(), |l| l.to_string()))
-        .arg("NX")
-        .query_async(&mut conn)
-        .await
-        .unwrap();
+    write_behind(
+        &env,
+        redis::cmd("SET")
+            .arg(&k.limit)
+            .arg(limit.map_or("unlimited".to_string(), |l| l.to_string()))
+            .arg("NX"),
+    )
+    .await;
     let mut seen = Vec::new();
     for v in ["v1", "v2", "v3"] {
         let (status, count, limit, _) = evalsha_join(&mut conn, &sha, &room, &env.prefix, v).await;

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use capctl_core::presence::{Presence, Room};
 use capctl_core::reconcile::{ReconcileOptions, reconcile_pass};
-use common::redis::{assert_room, keys_under, redis, room_state};
+use common::redis::{assert_room, keys_under, redis, room_state, write_behind};
 use common::{TestEnv, free_port, next_line, stop_with};
 use sqlx::PgPool;
 use tokio::io::AsyncBufReadExt;
@@ -28,11 +28,7 @@ async fn naive_counter_writer_is_found_and_fixed(pool: PgPool) {
 
     // someone INCRs the counter behind capctl's back
     let mut conn = redis(&env).await;
-    let _: i64 = redis::cmd("INCR")
-        .arg(room.keys(&env.prefix).count)
-        .query_async(&mut conn)
-        .await
-        .unwrap();
+    write_behind(&env, redis::cmd("INCR").arg(room.keys(&env.prefix).count)).await;
     let check = env.capctl("reconcile --check --json").code(8);
     assert_eq!(check.json()["counters_fixed"], 1);
     assert!(check.stderr.contains("drift"), "{}", check.stderr);
@@ -56,12 +52,13 @@ async fn naive_counter_writer_is_found_and_fixed(pool: PgPool) {
     env.capctl("reconcile --check").success();
 
     // a cached limit that disagrees with PostgreSQL is drift too, fixed the same way
-    let _: () = redis::cmd("SET")
-        .arg(room.keys(&env.prefix).limit)
-        .arg("unlimited")
-        .query_async(&mut conn)
-        .await
-        .unwrap();
+    write_behind(
+        &env,
+        redis::cmd("SET")
+            .arg(room.keys(&env.prefix).limit)
+            .arg("unlimited"),
+    )
+    .await;
     assert_eq!(
         env.capctl("reconcile --check --json").code(8).json()["limits_fixed"],
         1
@@ -191,12 +188,7 @@ async fn expired_lease_storm_is_reaped_in_bounded_batches(pool: PgPool) {
     }
     let k = live.keys(&env.prefix);
     let old: Vec<(i64, String)> = (0..1500).map(|j| (2_000 + j, format!("old{j}"))).collect();
-    let _: () = redis::cmd("ZADD")
-        .arg(&k.leases)
-        .arg(&old)
-        .query_async(&mut conn)
-        .await
-        .unwrap();
+    write_behind(&env, redis::cmd("ZADD").arg(&k.leases).arg(&old)).await;
 
     let opts = ReconcileOptions {
         prune_chunk: 40, // each script call drops at most 40 leases

@@ -50,6 +50,11 @@ pub async fn keys_under(conn: &mut ConnectionManager, pattern: &str) -> Vec<Stri
         .unwrap()
 }
 
+/// Runs one Redis command as a writer behind capctl's back would (`SET`, `INCR`, `HSET`…).
+pub async fn write_behind(env: &TestEnv, cmd: &redis::Cmd) {
+    let _: redis::Value = cmd.query_async(&mut redis(env).await).await.unwrap();
+}
+
 /// (counter key as a number, ZCARD of the lease set, cached limit).
 pub async fn room_state(env: &TestEnv, room: &Room) -> (Option<i64>, i64, Option<String>) {
     let mut conn = redis(env).await;
