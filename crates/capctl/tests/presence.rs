@@ -9,7 +9,7 @@ use capctl_core::presence::{LeaseStatus, Presence, Room};
 use capctl_core::reconcile::{ReconcileOptions, reconcile_pass};
 use common::numbered;
 use common::redis::{
-    assert_room, eventually, exits, flush_prefix, redis, room_state, run_numbered,
+    assert_room, eventually, exits, flush_prefix, redis, room_state, run_numbered, write_behind,
 };
 use common::{Run, TestEnv, next_line, stop_with};
 use sqlx::PgPool;
