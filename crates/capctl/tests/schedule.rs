@@ -125,6 +125,24 @@ async fn calendar_fixture(env: &TestEnv) {
     env.cancel("s3", "u-0").success();
 }
 
+/// `schedule --event e1 --user u-0 --ics`: u-0's calendar.
+fn u0_calendar(env: &TestEnv) -> String {
+    env.capctl("schedule --event e1 --user u-0 --ics")
+        .success()
+        .stdout
+}
+
+/// The ids of u-0's RSVPs to s1 and s2, in that order (a calendar UID is `ID@capctl`).
+async fn u0_rsvp_ids(env: &TestEnv) -> Vec<String> {
+    sqlx::query_scalar(
+        "SELECT id FROM session_rsvps WHERE user_id = 'u-0' AND session_id IN ('s1', 's2')
+          ORDER BY session_id",
+    )
+    .fetch_all(&env.pool)
+    .await
+    .unwrap()
+}
+
 /// The value of `key` in one VEVENT of a calendar.
 fn ics_prop(ev: &str, key: &str) -> String {
     ev.lines()
@@ -138,11 +156,7 @@ fn ics_prop(ev: &str, key: &str) -> String {
 async fn schedule_ics_is_a_stable_calendar(pool: PgPool) {
     let env = TestEnv::new(pool).await;
     calendar_fixture(&env).await;
-    let ics = || {
-        env.capctl("schedule --event e1 --user u-0 --ics")
-            .success()
-            .stdout
-    };
+    let ics = || u0_calendar(&env);
     let first = ics();
     let second = ics();
     assert_eq!(first, second, "same RSVPs, same calendar");
@@ -158,11 +172,7 @@ async fn schedule_ics_is_a_stable_calendar(pool: PgPool) {
         "one VEVENT per listed session"
     );
 
-    let ids: Vec<String> =
-        sqlx::query_scalar("SELECT id FROM session_rsvps WHERE user_id = 'u-0' AND session_id IN ('s1', 's2') ORDER BY session_id")
-            .fetch_all(&env.pool)
-            .await
-            .unwrap();
+    let ids = u0_rsvp_ids(&env).await;
     let events: Vec<&str> = first.split("BEGIN:VEVENT").skip(1).collect();
     assert_eq!(ics_prop(events[0], "UID"), format!("{}@capctl", ids[0]));
     assert_eq!(ics_prop(events[1], "UID"), format!("{}@capctl", ids[1]));
@@ -180,16 +190,8 @@ async fn schedule_ics_is_a_stable_calendar(pool: PgPool) {
 async fn a_promoted_rsvp_keeps_its_calendar_uid(pool: PgPool) {
     let env = TestEnv::new(pool).await;
     calendar_fixture(&env).await;
-    let ics = || {
-        env.capctl("schedule --event e1 --user u-0 --ics")
-            .success()
-            .stdout
-    };
-    let ids: Vec<String> =
-        sqlx::query_scalar("SELECT id FROM session_rsvps WHERE user_id = 'u-0' AND session_id IN ('s1', 's2') ORDER BY session_id")
-            .fetch_all(&env.pool)
-            .await
-            .unwrap();
+    let ics = || u0_calendar(&env);
+    let ids = u0_rsvp_ids(&env).await;
     // Promoted from the waitlist: same UID, now confirmed.
     env.cancel("s2", "u-1").success();
     env.rsvp("s2", "u-0").success();

@@ -316,6 +316,28 @@ impl Run {
     }
 }
 
+/// The fields every row of `session list --json` carries (CLI.md).
+pub const SESSION_LIST_FIELDS: &[&str] = &[
+    "session_id",
+    "title",
+    "starts_at",
+    "ends_at",
+    "capacity",
+    "confirmed",
+    "offered",
+    "waitlisted",
+    "available",
+    "is_full",
+];
+
+/// Asserts `v` has every one of `fields` (null counts as present).
+#[track_caller]
+pub fn has_fields(v: &Value, fields: &[&str]) {
+    for f in fields {
+        assert!(v.get(f).is_some(), "missing {f:?} in {v}");
+    }
+}
+
 /// The next line a spawned capctl prints, within 30 s (`what` names the line for the failure).
 pub async fn next_line(
     lines: &mut tokio::io::Lines<tokio::io::BufReader<tokio::process::ChildStdout>>,

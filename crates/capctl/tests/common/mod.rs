@@ -17,7 +17,7 @@ use capctl_core::backends::Backends;
 use capctl_core::config::Settings;
 use sqlx::PgPool;
 
-pub use cli::{BIN, Capctl, Run, finish, next_line, stop_with};
+pub use cli::{BIN, Capctl, Run, SESSION_LIST_FIELDS, finish, has_fields, next_line, stop_with};
 pub use db::{pairs, rfc3339};
 
 pub struct TestEnv {
