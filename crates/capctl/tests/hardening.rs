@@ -337,19 +337,23 @@ async fn interrupted_export_leaves_nothing(pool: PgPool, signal: &str, code: i32
     );
 }
 
-#[sqlx::test(migrator = "capctl_core::MIGRATOR")]
-async fn sigint_during_export_leaves_no_file_and_exits_130(pool: PgPool) {
-    interrupted_export_leaves_nothing(pool, "INT", 130).await;
+/// One test per signal and scenario (test names as before), each with its documented code.
+macro_rules! per_signal {
+    ($($test:ident => $scenario:ident($signal:literal, $code:literal);)*) => {$(
+        #[sqlx::test(migrator = "capctl_core::MIGRATOR")]
+        async fn $test(pool: PgPool) {
+            $scenario(pool, $signal, $code).await;
+        }
+    )*};
 }
 
-#[sqlx::test(migrator = "capctl_core::MIGRATOR")]
-async fn sigterm_during_export_leaves_no_file_and_exits_143(pool: PgPool) {
-    interrupted_export_leaves_nothing(pool, "TERM", 143).await;
-}
-
-#[sqlx::test(migrator = "capctl_core::MIGRATOR")]
-async fn sighup_during_export_leaves_no_file_and_exits_129(pool: PgPool) {
-    interrupted_export_leaves_nothing(pool, "HUP", 129).await;
+per_signal! {
+    sigint_during_export_leaves_no_file_and_exits_130 => interrupted_export_leaves_nothing("INT", 130);
+    sigterm_during_export_leaves_no_file_and_exits_143 => interrupted_export_leaves_nothing("TERM", 143);
+    sighup_during_export_leaves_no_file_and_exits_129 => interrupted_export_leaves_nothing("HUP", 129);
+    sigint_during_import_writes_nothing_and_exits_130 => interrupted_import_writes_nothing("INT", 130);
+    sigterm_during_import_writes_nothing_and_exits_143 => interrupted_import_writes_nothing("TERM", 143);
+    sighup_during_import_writes_nothing_and_exits_129 => interrupted_import_writes_nothing("HUP", 129);
 }
 
 #[sqlx::test(migrator = "capctl_core::MIGRATOR")]
@@ -447,21 +451,6 @@ async fn interrupted_import_writes_nothing(pool: PgPool, signal: &str, code: i32
         assert_eq!(env.snapshot().await, before);
     }
     assert_eq!(file_names(dir.path()), vec!["attendees.csv".to_string()]);
-}
-
-#[sqlx::test(migrator = "capctl_core::MIGRATOR")]
-async fn sigint_during_import_writes_nothing_and_exits_130(pool: PgPool) {
-    interrupted_import_writes_nothing(pool, "INT", 130).await;
-}
-
-#[sqlx::test(migrator = "capctl_core::MIGRATOR")]
-async fn sigterm_during_import_writes_nothing_and_exits_143(pool: PgPool) {
-    interrupted_import_writes_nothing(pool, "TERM", 143).await;
-}
-
-#[sqlx::test(migrator = "capctl_core::MIGRATOR")]
-async fn sighup_during_import_writes_nothing_and_exits_129(pool: PgPool) {
-    interrupted_import_writes_nothing(pool, "HUP", 129).await;
 }
 
 /// An import blocked opening a FIFO with no writer never reaches a point where it could be

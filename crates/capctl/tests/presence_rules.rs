@@ -48,6 +48,26 @@ async fn wait_until_lease_ran_out(env: &TestEnv, room: &Room, member: &str) {
     .await;
 }
 
+/// Stream `e1` (five viewers) where v1 holds a live lease and v2's 200 ms lease has run out,
+/// unreaped.
+async fn v2_lease_ran_out(env: &TestEnv) -> Room {
+    env.event("e1", &["--max-viewers", "5"]);
+    let room = Room::stream("e1").unwrap();
+    join(env, "v1", &[]).success();
+    join(env, "v2", &["--ttl", "200ms"]).success();
+    wait_until_lease_ran_out(env, &room, "v2").await;
+    room
+}
+
+/// The members whose lease length `room` stores.
+async fn lease_lengths(env: &TestEnv, room: &Room) -> Vec<String> {
+    redis::cmd("HKEYS")
+        .arg(room.keys(&env.prefix).ttl)
+        .query_async(&mut redis(env).await)
+        .await
+        .unwrap()
+}
+
 /// Milliseconds from the server's now until the lease's expiry in a `--json` answer.
 async fn remaining_ms(env: &TestEnv, answer: &Value) -> i64 {
     let expires =
@@ -161,27 +181,16 @@ async fn an_expired_lease_reaped_by_a_join_takes_its_length_along(pool: PgPool) 
     env.event("e1", &["--max-viewers", "5"]);
     let room = Room::stream("e1").unwrap();
     join(&env, "v1", &["--ttl", "200ms"]).success();
-    let mut conn = redis(&env).await;
-    let k = room.keys(&env.prefix);
     wait_until_lease_ran_out(&env, &room, "v1").await;
     join(&env, "v2", &[]).success();
-    let lengths: Vec<String> = redis::cmd("HKEYS")
-        .arg(&k.ttl)
-        .query_async(&mut conn)
-        .await
-        .unwrap();
-    assert_eq!(lengths, ["v2"]);
+    assert_eq!(lease_lengths(&env, &room).await, ["v2"]);
     assert_room(&env, &room, 1, "5").await;
 }
 
 #[sqlx::test(migrator = "capctl_core::MIGRATOR")]
 async fn reconcile_check_does_not_call_an_unreaped_expired_lease_drift(pool: PgPool) {
     let env = TestEnv::new(pool).await;
-    env.event("e1", &["--max-viewers", "5"]);
-    let room = Room::stream("e1").unwrap();
-    join(&env, "v1", &[]).success();
-    join(&env, "v2", &["--ttl", "200ms"]).success();
-    wait_until_lease_ran_out(&env, &room, "v2").await;
+    let room = v2_lease_ran_out(&env).await;
     // the counter still counts v2: behind, not drift
     let check = env.capctl("reconcile --check --json").success().json();
     assert_eq!(
@@ -205,12 +214,7 @@ async fn reconcile_check_does_not_call_an_unreaped_expired_lease_drift(pool: PgP
 #[sqlx::test(migrator = "capctl_core::MIGRATOR")]
 async fn reconcile_check_calls_a_counter_beyond_what_expiry_explains_drift(pool: PgPool) {
     let env = TestEnv::new(pool).await;
-    env.event("e1", &["--max-viewers", "5"]);
-    let room = Room::stream("e1").unwrap();
-    join(&env, "v1", &[]).success();
-    join(&env, "v2", &["--ttl", "200ms"]).success();
-    wait_until_lease_ran_out(&env, &room, "v2").await;
-    let mut conn = redis(&env).await;
+    let room = v2_lease_ran_out(&env).await;
     // one live lease, one expired: a counter of 3 is more than expiry explains
     write_behind(&env, redis::cmd("INCR").arg(room.keys(&env.prefix).count)).await;
     let check = env.capctl("reconcile --check --json").code(8);
@@ -230,19 +234,13 @@ async fn reconcile_drops_lease_lengths_of_members_without_a_lease(pool: PgPool) 
     let room = Room::stream("e1").unwrap();
     let k = room.keys(&env.prefix);
     join(&env, "v1", &[]).success();
-    let mut conn = redis(&env).await;
     write_behind(&env, redis::cmd("HSET").arg(&k.ttl).arg("ghost").arg(5000)).await;
 
     let check = env.capctl("reconcile --check --json").code(8).json();
     assert_eq!(check["lease_ttls_fixed"], 1, "{check}");
     let fixed = env.capctl("reconcile --json").success().json();
     assert_eq!(fixed["lease_ttls_fixed"], 1, "{fixed}");
-    let lengths: Vec<String> = redis::cmd("HKEYS")
-        .arg(&k.ttl)
-        .query_async(&mut conn)
-        .await
-        .unwrap();
-    assert_eq!(lengths, ["v1"]);
+    assert_eq!(lease_lengths(&env, &room).await, ["v1"]);
     env.capctl("reconcile --check").success();
 }
 
