@@ -61,7 +61,9 @@ async fn cancel(env: &TestEnv, session: &str, user: &str) {
 }
 
 async fn presence_violations(env: &TestEnv) -> Vec<Violation> {
-    presence_violations(&env).await
+    audit::presence_violations(&env.backends(), &event_scope("e1"))
+        .await
+        .unwrap()
 }
 
 async fn export_violations(
@@ -261,7 +263,7 @@ async fn presence_rules(env: &TestEnv) -> Vec<Rule> {
 async fn join(b: &capctl_core::backends::Backends, room: &Room, viewers: &[&str]) {
     for v in viewers {
         Presence::new(b)
-            .join(room, v, Duration::from_secs(60))
+            .join(room, *v, Duration::from_secs(60))
             .await
             .unwrap();
     }
@@ -322,7 +324,6 @@ async fn leases_above_the_limit_are_found(pool: PgPool) {
 async fn a_counter_that_differs_from_the_live_leases_is_found(pool: PgPool) {
     let env = TestEnv::new(pool).await;
     let room = stream_with_viewers(&env).await;
-    let mut conn = redis(&env).await;
     write_behind(
         &env,
         redis::cmd("SET").arg(room.keys(&env.prefix).count).arg(7),

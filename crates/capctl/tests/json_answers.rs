@@ -10,9 +10,6 @@ use common::{Run, SESSION_LIST_FIELDS, TestEnv, has_fields};
 use serde_json::Value;
 use sqlx::PgPool;
 
-/// The object has every one of `fields`.
-#[track_caller]
-
 /// `--json` output: one JSON document, its times in RFC 3339 with Z.
 #[track_caller]
 fn doc(run: &Run) -> Value {

@@ -378,7 +378,6 @@ async fn a_cached_limit_that_is_not_a_number_is_reloaded_never_trusted(pool: PgP
     let (stream, _) = three_watching(&env).await;
     let b = env.backends();
     let p = Presence::new(&b);
-    let mut conn = redis(&env).await;
     write_behind(
         &env,
         redis::cmd("SET")

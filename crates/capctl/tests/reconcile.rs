@@ -27,7 +27,6 @@ async fn naive_counter_writer_is_found_and_fixed(pool: PgPool) {
     env.capctl("reconcile --check").success();
 
     // someone INCRs the counter behind capctl's back
-    let mut conn = redis(&env).await;
     write_behind(&env, redis::cmd("INCR").arg(room.keys(&env.prefix).count)).await;
     let check = env.capctl("reconcile --check --json").code(8);
     assert_eq!(check.json()["counters_fixed"], 1);

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{TestEnv, pairs};
+use common::TestEnv;
 use serde_json::{Value, json};
 use sqlx::PgPool;
 

@@ -5,7 +5,7 @@
 mod common;
 
 use chrono::{Duration, Utc};
-use common::{TestEnv, pairs, rfc3339};
+use common::{TestEnv, rfc3339};
 use serde_json::{Value, json};
 use sqlx::PgPool;
 
