@@ -151,13 +151,6 @@ impl TestEnv {
     }
 }
 
-/// `[("u-0", "CONFIRMED")]` as the owned pairs [`TestEnv::statuses`] returns.
-pub fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
-    list.iter()
-        .map(|(u, s)| (u.to_string(), s.to_string()))
-        .collect()
-}
-
 pub fn rfc3339(t: chrono::DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Secs, true)
 }

@@ -18,7 +18,7 @@ use capctl_core::config::Settings;
 use sqlx::PgPool;
 
 pub use cli::{BIN, Capctl, Run, SESSION_LIST_FIELDS, finish, has_fields, next_line, stop_with};
-pub use db::{pairs, rfc3339};
+pub use db::rfc3339;
 
 pub struct TestEnv {
     pub pool: PgPool,
