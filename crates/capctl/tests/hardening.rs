@@ -639,14 +639,14 @@ fn stalling_redis() -> u16 {
     port
 }
 
-/// Runs the binary with no environment but `vars`, and asserts the failure said once with
+/// Runs the binary (`line` split on whitespace) with no environment but `vars`, and asserts the failure said once with
 /// `code`; returns stderr and how long the run took.
-fn bare(vars: &[(&str, &str)], args: &[&str], code: i32) -> (String, Duration) {
+fn bare(vars: &[(&str, &str)], line: &str, code: i32) -> (String, Duration) {
     let started = Instant::now();
     let out = Command::new(BIN)
         .env_clear()
         .envs(vars.iter().copied())
-        .args(args)
+        .args(line.split_whitespace())
         .output()
         .unwrap();
     let elapsed = started.elapsed();
@@ -657,8 +657,8 @@ fn bare(vars: &[(&str, &str)], args: &[&str], code: i32) -> (String, Duration) {
 }
 
 /// [`bare`] expecting exit 7 whose error says `says`, within `within`.
-fn wait_ran_out(vars: &[(&str, &str)], args: &[&str], says: &str, within: Duration) {
-    let (stderr, elapsed) = bare(vars, args, 7);
+fn wait_ran_out(vars: &[(&str, &str)], line: &str, says: &str, within: Duration) {
+    let (stderr, elapsed) = bare(vars, line, 7);
     assert!(stderr.contains(says), "{stderr}");
     assert!(elapsed < within, "took {elapsed:?}");
 }
@@ -669,14 +669,7 @@ fn postgres_that_never_answers_is_the_connect_wait_exit_7() {
     let url = format!("postgres://u@127.0.0.1:{port}/db");
     wait_ran_out(
         &[],
-        &[
-            "--connect-timeout",
-            "700ms",
-            "--database-url",
-            &url,
-            "event",
-            "list",
-        ],
+        &format!("--connect-timeout 700ms --database-url {url} event list"),
         "PostgreSQL connect timeout (700ms) ran out",
         Duration::from_secs(5),
     );
@@ -688,16 +681,7 @@ fn redis_that_never_answers_is_the_connect_wait_exit_7() {
     let url = format!("redis://127.0.0.1:{port}");
     wait_ran_out(
         &[("CAPCTL_CONNECT_TIMEOUT", "700ms")],
-        &[
-            "--redis-url",
-            &url,
-            "stream",
-            "join",
-            "--event",
-            "e",
-            "--viewer",
-            "v",
-        ],
+        &format!("--redis-url {url} stream join --event e --viewer v"),
         "Redis connect timeout (700ms) ran out",
         // No bound was asked of this one: the 120 s default of the harness is the only limit.
         Duration::from_secs(120),
@@ -709,18 +693,7 @@ fn redis_that_stops_answering_is_the_response_wait_exit_7() {
     let url = format!("redis://127.0.0.1:{}", stalling_redis());
     wait_ran_out(
         &[],
-        &[
-            "--redis-timeout",
-            "400ms",
-            "--redis-url",
-            &url,
-            "stream",
-            "leave",
-            "--event",
-            "e",
-            "--viewer",
-            "v",
-        ],
+        &format!("--redis-timeout 400ms --redis-url {url} stream leave --event e --viewer v"),
         "Redis response timeout (400ms) ran out",
         Duration::from_secs(4),
     );
@@ -731,16 +704,7 @@ fn refused_redis_connection_fails_fast_with_exit_7() {
     // The connection manager's retries used to make this about 0.55 s.
     wait_ran_out(
         &[],
-        &[
-            "--redis-url",
-            "redis://127.0.0.1:1",
-            "stream",
-            "join",
-            "--event",
-            "e",
-            "--viewer",
-            "v",
-        ],
+        "--redis-url redis://127.0.0.1:1 stream join --event e --viewer v",
         "refused",
         Duration::from_millis(450),
     );
@@ -748,7 +712,7 @@ fn refused_redis_connection_fails_fast_with_exit_7() {
 
 #[test]
 fn a_bad_wait_value_is_exit_2() {
-    bare(&[], &["--lock-timeout", "soon", "event", "list"], 2);
+    bare(&[], "--lock-timeout soon event list", 2);
 }
 
 // ---------------------------------------------------------------- README claims

@@ -3,6 +3,10 @@
 //! as another service would.
 
 mod common;
+
+use serde_json::json;
+
+use common::pick;
 mod presence_support;
 
 use std::process::{Command, Stdio};
@@ -194,18 +198,11 @@ async fn reconcile_check_does_not_call_an_unreaped_expired_lease_drift(pool: PgP
     // the counter still counts v2: behind, not drift
     let check = env.capctl("reconcile --check --json").success().json();
     assert_eq!(
-        (
-            &check["leases_expired"],
-            &check["counters_fixed"],
-            &check["counters_drifted"],
-            &check["drift"]
+        pick(
+            &check,
+            "leases_expired counters_fixed counters_drifted drift"
         ),
-        (
-            &Value::from(1),
-            &Value::from(1),
-            &Value::from(0),
-            &Value::from(false)
-        ),
+        json!({"leases_expired": 1, "counters_fixed": 1, "counters_drifted": 0, "drift": false}),
         "{check}"
     );
     assert_room(&env, &room, 2, "5").await;
@@ -436,7 +433,7 @@ async fn plain_redis_commands_join_with_the_same_enforcement(pool: PgPool) {
     // capctl sees the same room: full at 2
     let refused = join(&env, "v4", &[]).code(3).json();
     assert_eq!(
-        (&refused["count"], &refused["admitted"]),
-        (&Value::from(2), &Value::from(false))
+        pick(&refused, "count admitted"),
+        json!({"count": 2, "admitted": false})
     );
 }

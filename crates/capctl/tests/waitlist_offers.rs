@@ -4,6 +4,8 @@
 
 mod common;
 
+use common::pick;
+
 use chrono::{Duration, Utc};
 use common::{TestEnv, rfc3339};
 use serde_json::{Value, json};
@@ -338,14 +340,11 @@ async fn raising_capacity_offers_seats_at_once(pool: PgPool) {
     }
     let out = env.set_capacity("s1", &["--max", "3"]).success().json();
     assert_eq!(
-        (
-            &out["capacity"],
-            &out["previous_capacity"],
-            &out["taken"],
-            &out["offers_sent"],
-            &out["over_capacity"]
+        pick(
+            &out,
+            "capacity previous_capacity taken offers_sent over_capacity"
         ),
-        (&json!(3), &json!(1), &json!(3), &json!(2), &json!(false))
+        json!({"capacity": 3, "previous_capacity": 1, "taken": 3, "offers_sent": 2, "over_capacity": false})
     );
     assert_eq!(
         env.status_line("s1").await,

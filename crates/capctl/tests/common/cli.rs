@@ -338,6 +338,16 @@ pub fn has_fields(v: &Value, fields: &[&str]) {
     }
 }
 
+/// The object of `fields` (names split on whitespace) picked from `v`, a missing one as null:
+/// several fields of an answer compared with one `json!({…})`.
+pub fn pick(v: &Value, fields: &str) -> Value {
+    fields
+        .split_whitespace()
+        .map(|f| (f.to_string(), v[f].clone()))
+        .collect::<serde_json::Map<_, _>>()
+        .into()
+}
+
 /// The next line a spawned capctl prints, within 30 s (`what` names the line for the failure).
 pub async fn next_line(
     lines: &mut tokio::io::Lines<tokio::io::BufReader<tokio::process::ChildStdout>>,

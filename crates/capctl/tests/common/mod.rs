@@ -17,7 +17,9 @@ use capctl_core::backends::Backends;
 use capctl_core::config::Settings;
 use sqlx::PgPool;
 
-pub use cli::{BIN, Capctl, Run, SESSION_LIST_FIELDS, finish, has_fields, next_line, stop_with};
+pub use cli::{
+    BIN, Capctl, Run, SESSION_LIST_FIELDS, finish, has_fields, next_line, pick, stop_with,
+};
 pub use db::rfc3339;
 
 pub struct TestEnv {
