@@ -76,10 +76,6 @@ async fn export_violations(
         .unwrap()
 }
 
-async fn exec(pool: &PgPool, sql: &'static str) {
-    sqlx::query(sql).execute(pool).await.unwrap();
-}
-
 #[sqlx::test(migrator = "capctl_core::MIGRATOR")]
 async fn seats_written_by_the_ledger_pass(pool: PgPool) {
     let env = TestEnv::new(pool).await;
@@ -101,11 +97,8 @@ async fn seats_written_by_the_ledger_pass(pool: PgPool) {
 async fn a_counter_changed_behind_the_ledger_is_drift(pool: PgPool) {
     let env = TestEnv::new(pool).await;
     full_session(&env).await;
-    exec(
-        &env.pool,
-        "UPDATE session_capacity SET current_attendance = 1 WHERE session_id = 's1'",
-    )
-    .await;
+    env.exec("UPDATE session_capacity SET current_attendance = 1 WHERE session_id = 's1'")
+        .await;
     let found = seat_violations(&env, &event_scope("e1")).await;
     assert_eq!(rules(&found), vec![Rule::SeatCounterDrift]);
     assert_eq!(
@@ -126,11 +119,8 @@ async fn a_counter_changed_behind_the_ledger_is_drift(pool: PgPool) {
 async fn more_seats_taken_than_capacity_is_found(pool: PgPool) {
     let env = TestEnv::new(pool).await;
     full_session(&env).await;
-    exec(
-        &env.pool,
-        "UPDATE session_capacity SET maximum_capacity = 2 WHERE session_id = 's1'",
-    )
-    .await;
+    env.exec("UPDATE session_capacity SET maximum_capacity = 2 WHERE session_id = 's1'")
+        .await;
     assert_eq!(seat_rules(&env).await, vec![Rule::OverCapacity]);
 }
 
@@ -149,11 +139,8 @@ async fn a_capacity_forced_below_the_taken_seats_shows_as_over_capacity_only(poo
 async fn a_free_seat_while_someone_eligible_waits_is_found(pool: PgPool) {
     let env = TestEnv::new(pool).await;
     full_session(&env).await;
-    exec(
-        &env.pool,
-        "UPDATE session_capacity SET maximum_capacity = 4 WHERE session_id = 's1'",
-    )
-    .await;
+    env.exec("UPDATE session_capacity SET maximum_capacity = 4 WHERE session_id = 's1'")
+        .await;
     let found = seat_violations(&env, &event_scope("e1")).await;
     assert_eq!(rules(&found), vec![Rule::SeatFreeWhileWaiting]);
     assert!(found[0].detail.contains("2 people"), "{}", found[0]);
@@ -171,8 +158,7 @@ async fn a_waiting_user_whose_schedule_clashes_is_not_owed_the_free_seat(pool: P
     cancel(&env, "s1", &users[0]).await;
     // users[1] holds the offer; confirm them at the same time elsewhere instead, by raw SQL,
     // and free the seat: they wait, but their schedule clashes, so no seat is owed.
-    exec(
-        &env.pool,
+    env.exec(
         "UPDATE session_rsvps SET status = 'WAITLISTED', waitlist_seq = 1, offered_at = NULL,
                 offer_expires_at = NULL WHERE session_id = 's1' AND status = 'OFFERED'",
     )
@@ -185,8 +171,7 @@ async fn a_waiting_user_whose_schedule_clashes_is_not_owed_the_free_seat(pool: P
 async fn a_row_contradicting_its_status_is_found(pool: PgPool) {
     let env = TestEnv::new(pool).await;
     full_session(&env).await;
-    exec(
-        &env.pool,
+    env.exec(
         "UPDATE session_rsvps SET confirmed_at = NULL
           WHERE id = (SELECT min(id) FROM session_rsvps WHERE status = 'CONFIRMED')",
     )
@@ -198,11 +183,8 @@ async fn a_row_contradicting_its_status_is_found(pool: PgPool) {
 async fn people_waiting_for_a_session_without_waitlist_are_found(pool: PgPool) {
     let env = TestEnv::new(pool).await;
     full_session(&env).await;
-    exec(
-        &env.pool,
-        "UPDATE sessions SET waitlist_enabled = false WHERE id = 's1'",
-    )
-    .await;
+    env.exec("UPDATE sessions SET waitlist_enabled = false WHERE id = 's1'")
+        .await;
     assert_eq!(seat_rules(&env).await, vec![Rule::WaitlistDisabled]);
 }
 
@@ -211,12 +193,9 @@ async fn duplicate_rows_and_queue_places_are_found_once_the_constraints_are_gone
     let env = TestEnv::new(pool).await;
     let users = full_session(&env).await;
     // The schema refuses both; an audit must still see them if a constraint is ever lost.
-    exec(
-        &env.pool,
-        "ALTER TABLE session_rsvps DROP CONSTRAINT session_rsvps_one_per_user",
-    )
-    .await;
-    exec(&env.pool, "DROP INDEX session_rsvps_waitlist_order").await;
+    env.exec("ALTER TABLE session_rsvps DROP CONSTRAINT session_rsvps_one_per_user")
+        .await;
+    env.exec("DROP INDEX session_rsvps_waitlist_order").await;
     sqlx::query(
         "INSERT INTO session_rsvps (id, session_id, user_id, event_id, status, waitlist_seq)
          SELECT 'srsvp_' || md5(random()::text), session_id, user_id, event_id, status, waitlist_seq
@@ -235,11 +214,8 @@ async fn the_scope_limits_what_is_audited(pool: PgPool) {
     let env = TestEnv::new(pool).await;
     full_session(&env).await;
     env.event("e2", &[]);
-    exec(
-        &env.pool,
-        "UPDATE session_capacity SET waitlist_length = 0 WHERE session_id = 's1'",
-    )
-    .await;
+    env.exec("UPDATE session_capacity SET waitlist_length = 0 WHERE session_id = 's1'")
+        .await;
     let other = seat_violations(&env, &event_scope("e2")).await;
     assert_eq!(other, vec![]);
     let all = seat_violations(&env, &Scope::All).await;
