@@ -93,13 +93,14 @@ async fn moving_an_event_away_from_its_sessions_is_refused_by_the_database(pool:
     env.session("e1", "s1", 9, 10, &[]);
     let before = env.snapshot().await;
 
-    let err = sqlx::query("UPDATE events SET starts_at = '2030-06-01T09:30:00Z' WHERE id = 'e1'")
-        .execute(&pool)
-        .await
-        .unwrap_err();
-    let db = err.as_database_error().expect("a database error");
-    assert_eq!(db.code().as_deref(), Some("CP002"), "{db}");
-    assert!(db.message().contains("must lie within event"), "{db}");
+    let err = env
+        .refused_sql(
+            "UPDATE events SET starts_at = '2030-06-01T09:30:00Z' WHERE id = 'e1'",
+            "CP002",
+        )
+        .await;
+    let message = err.as_database_error().unwrap().message();
+    assert!(message.contains("must lie within event"), "{err}");
 
     assert_eq!(env.snapshot().await, before);
 }
@@ -111,17 +112,12 @@ async fn moving_a_session_out_of_its_event_is_refused_by_the_database(pool: PgPo
     env.session("e1", "s1", 9, 10, &[]);
     let before = env.snapshot().await;
 
-    let err = sqlx::query(
+    env.refused_sql(
         "UPDATE sessions SET starts_at = starts_at + interval '3 days', ends_at = ends_at + interval '3 days'
           WHERE id = 's1'",
+        "CP002",
     )
-    .execute(&pool)
-    .await
-    .unwrap_err();
-    assert_eq!(
-        err.as_database_error().and_then(|d| d.code()).as_deref(),
-        Some("CP002")
-    );
+    .await;
 
     assert_eq!(env.snapshot().await, before);
 }

@@ -92,15 +92,12 @@ async fn raw_insert_beyond_capacity_is_refused_by_the_guard(pool: PgPool) {
     sql_rsvp(&pool, "s1", "u-0").await;
     let before = env.snapshot().await;
 
-    let err = sqlx::query(
+    env.refused_sql(
         "INSERT INTO session_rsvps (id, session_id, user_id, event_id, status)
          VALUES ('srsvp_' || gen_random_uuid(), 's1', 'u-1', 'e1', 'CONFIRMED')",
+        "CP001",
     )
-    .execute(&pool)
-    .await
-    .unwrap_err();
-    let db = err.as_database_error().expect("a database error");
-    assert_eq!(db.code().as_deref(), Some("CP001"), "{db}");
+    .await;
 
     assert_eq!(env.snapshot().await, before);
     assert_eq!(counters(&pool, "s1").await, (1, 0));

@@ -303,35 +303,24 @@ async fn database_refuses_an_oversell_from_a_raw_writer(pool: PgPool) {
     env.rsvp("s1", "u-1").code(4);
     let before = env.snapshot().await;
 
-    let err = sqlx::query(
-        "INSERT INTO session_rsvps (id, session_id, user_id, event_id, status)
-         VALUES ('srsvp_' || gen_random_uuid(), 's1', 'u-2', 'e1', 'CONFIRMED')",
-    )
-    .execute(&env.pool)
-    .await
-    .unwrap_err();
-    assert_eq!(
-        err.as_database_error().and_then(|e| e.code()).as_deref(),
-        Some("CP001"),
-        "{err}"
-    );
+    let err = env
+        .refused_sql(
+            "INSERT INTO session_rsvps (id, session_id, user_id, event_id, status)
+             VALUES ('srsvp_' || gen_random_uuid(), 's1', 'u-2', 'e1', 'CONFIRMED')",
+            "CP001",
+        )
+        .await;
     assert!(matches!(
         capctl_core::Error::from(err),
         capctl_core::Error::Full(_)
     ));
 
     // Promoting someone by hand past the queue is refused the same way.
-    let err = sqlx::query(
+    env.refused_sql(
         "UPDATE session_rsvps SET status = 'CONFIRMED', waitlist_seq = NULL WHERE user_id = 'u-1'",
+        "CP001",
     )
-    .execute(&env.pool)
-    .await
-    .unwrap_err();
-    assert_eq!(
-        err.as_database_error().and_then(|e| e.code()).as_deref(),
-        Some("CP001"),
-        "{err}"
-    );
+    .await;
 
     assert_eq!(env.snapshot().await, before, "nothing left behind");
     assert_eq!(env.counters("s1").await, (1, 1));

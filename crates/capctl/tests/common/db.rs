@@ -142,6 +142,21 @@ impl TestEnv {
         .unwrap()
     }
 
+    /// Sends one raw statement as another writer would and asserts PostgreSQL refuses it with
+    /// SQLSTATE `code`; returns the error for the caller's further checks.
+    pub async fn refused_sql(&self, sql: &str, code: &str) -> sqlx::Error {
+        let err = sqlx::query(sqlx::AssertSqlSafe(sql.to_string()))
+            .execute(&self.pool)
+            .await
+            .unwrap_err();
+        assert_eq!(
+            err.as_database_error().and_then(|e| e.code()).as_deref(),
+            Some(code),
+            "{err}"
+        );
+        err
+    }
+
     /// Runs one statement the platform (not capctl) would write: drift, raw writers, settings.
     pub async fn exec(&self, sql: &str) {
         sqlx::query(sqlx::AssertSqlSafe(sql.to_string()))
