@@ -276,11 +276,7 @@ async fn watch_delivers_new_rows_and_stops_on_sigterm(pool: PgPool) {
         rx.accepted().len() == ids.len() + 2
     })
     .await;
-    let pid = child.id().unwrap().to_string();
-    std::process::Command::new("kill")
-        .args(["-TERM", &pid])
-        .status()
-        .unwrap();
+    outbox_support::terminate(&child);
     let out = tokio::time::timeout(Duration::from_secs(30), child.wait_with_output())
         .await
         .unwrap()
@@ -410,11 +406,7 @@ async fn watch_stops_at_once_during_a_retry_wait(pool: PgPool) {
         .await
         .unwrap();
     let started = std::time::Instant::now();
-    let pid = child.id().unwrap().to_string();
-    std::process::Command::new("kill")
-        .args(["-TERM", &pid])
-        .status()
-        .unwrap();
+    outbox_support::terminate(&child);
     let out = tokio::time::timeout(Duration::from_secs(10), child.wait_with_output())
         .await
         .expect("stops well before the 20 s wait is over")

@@ -389,16 +389,7 @@ async fn follow_prints_new_rows_until_sigterm(pool: PgPool) {
             ("offer_made", "u1")
         ])
     );
-    let pid = child.id().unwrap() as i32;
-    std::process::Command::new("kill")
-        .args(["-TERM", &pid.to_string()])
-        .status()
-        .unwrap();
-    let status = tokio::time::timeout(Duration::from_secs(30), child.wait())
-        .await
-        .unwrap()
-        .unwrap();
-    assert_eq!(status.code(), Some(0));
+    outbox_support::stop(&mut child).await;
     assert_eq!(
         lines.next_line().await.unwrap(),
         None,

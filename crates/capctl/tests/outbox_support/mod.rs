@@ -383,3 +383,23 @@ pub async fn cancel(pool: &PgPool, session: &str, user: &str) -> capctl_core::Re
         .await
         .map(drop)
 }
+
+/// Sends SIGTERM to a spawned capctl (a watcher), which the test then waits for.
+pub fn terminate(child: &tokio::process::Child) {
+    let pid = child.id().unwrap().to_string();
+    let sent = std::process::Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap();
+    assert!(sent.success(), "kill -TERM {pid}");
+}
+
+/// [`terminate`], then asserts the watcher stops with exit 0 within 30 s.
+pub async fn stop(child: &mut tokio::process::Child) {
+    terminate(child);
+    let status = tokio::time::timeout(Duration::from_secs(30), child.wait())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(status.code(), Some(0));
+}
