@@ -103,15 +103,7 @@ async fn a_flaky_receiver_gets_every_row_once_with_key_and_signature(pool: PgPoo
             r.signature.as_deref(),
             Some(expected_signature("s3cret", &r.body).as_str())
         );
-        for field in [
-            "id",
-            "kind",
-            "event_id",
-            "session_id",
-            "user_id",
-            "created_at",
-            "payload",
-        ] {
+        for field in outbox_support::EVENT_FIELDS {
             assert!(v.get(field).is_some(), "{field} in {v}");
         }
     }

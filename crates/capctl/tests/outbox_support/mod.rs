@@ -403,3 +403,14 @@ pub async fn stop(child: &mut tokio::process::Child) {
         .unwrap();
     assert_eq!(status.code(), Some(0));
 }
+
+/// The fields of every outbox event, in `outbox list --json` and in a webhook body alike.
+pub const EVENT_FIELDS: [&str; 7] = [
+    "id",
+    "kind",
+    "event_id",
+    "session_id",
+    "user_id",
+    "created_at",
+    "payload",
+];
