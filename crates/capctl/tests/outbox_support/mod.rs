@@ -394,6 +394,23 @@ pub fn terminate(child: &tokio::process::Child) {
     assert!(sent.success(), "kill -TERM {pid}");
 }
 
+/// [`terminate`], then asserts the watcher stops with exit 0 within `within`; returns what it
+/// printed.
+pub async fn stop_within(child: tokio::process::Child, within: Duration) -> std::process::Output {
+    terminate(&child);
+    let out = tokio::time::timeout(within, child.wait_with_output())
+        .await
+        .unwrap_or_else(|_| panic!("stops within {within:?}"))
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
 /// [`terminate`], then asserts the watcher stops with exit 0 within 30 s.
 pub async fn stop(child: &mut tokio::process::Child) {
     terminate(child);
