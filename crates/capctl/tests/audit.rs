@@ -12,7 +12,7 @@ use capctl_core::io::export::{ExportFilter, export_to_file};
 use capctl_core::presence::{Presence, Room};
 use capctl_core::seats;
 use common::TestEnv;
-use presence_support::redis;
+use presence_support::{redis, write_behind};
 use sqlx::PgPool;
 
 fn event_scope(event: &str) -> Scope {
@@ -29,28 +29,51 @@ async fn full_session(env: &TestEnv) -> Vec<String> {
     env.session("e1", "s1", 9, 10, &["--max-participants", "3"]);
     let users = env.register_many("e1", "u", 5).await;
     for u in &users {
-        seats::rsvp(
-            &env.pool,
-            &"s1".parse().unwrap(),
-            &u.parse().unwrap(),
-            false,
-        )
-        .await
-        .unwrap();
+        rsvp(env, "s1", u, false).await;
     }
     users
 }
 
-async fn seat_rules(env: &TestEnv) -> Vec<Rule> {
-    rules(
-        &audit::seat_violations(&env.pool, &event_scope("e1"))
-            .await
-            .unwrap(),
-    )
+async fn seat_violations(env: &TestEnv, scope: &Scope) -> Vec<Violation> {
+    audit::seat_violations(&env.pool, scope).await.unwrap()
 }
 
-async fn exec(pool: &PgPool, sql: &'static str) {
-    sqlx::query(sql).execute(pool).await.unwrap();
+async fn seat_rules(env: &TestEnv) -> Vec<Rule> {
+    rules(&seat_violations(env, &event_scope("e1")).await)
+}
+
+/// An RSVP through the library (`overlap` allows a schedule clash).
+async fn rsvp(env: &TestEnv, session: &str, user: &str, overlap: bool) {
+    seats::rsvp(
+        &env.pool,
+        &session.parse().unwrap(),
+        &user.parse().unwrap(),
+        overlap,
+    )
+    .await
+    .unwrap();
+}
+
+async fn cancel(env: &TestEnv, session: &str, user: &str) {
+    seats::cancel(&env.pool, &session.parse().unwrap(), &user.parse().unwrap())
+        .await
+        .unwrap();
+}
+
+async fn presence_violations(env: &TestEnv) -> Vec<Violation> {
+    audit::presence_violations(&env.backends(), &event_scope("e1"))
+        .await
+        .unwrap()
+}
+
+async fn export_violations(
+    env: &TestEnv,
+    filter: &ExportFilter,
+    path: &std::path::Path,
+) -> Vec<Violation> {
+    audit::export_violations(&env.pool, filter, path)
+        .await
+        .unwrap()
 }
 
 #[sqlx::test(migrator = "capctl_core::MIGRATOR")]
@@ -58,21 +81,10 @@ async fn seats_written_by_the_ledger_pass(pool: PgPool) {
     let env = TestEnv::new(pool).await;
     let users = full_session(&env).await;
     // A cancellation passes the seat on as an offer: still consistent.
-    seats::cancel(
-        &env.pool,
-        &"s1".parse().unwrap(),
-        &users[0].parse().unwrap(),
-    )
-    .await
-    .unwrap();
+    cancel(&env, "s1", &users[0]).await;
     env.session("e1", "s2", 9, 10, &["--no-waitlist"]);
     assert_eq!(seat_rules(&env).await, vec![]);
-    assert_eq!(
-        audit::seat_violations(&env.pool, &Scope::All)
-            .await
-            .unwrap(),
-        vec![]
-    );
+    assert_eq!(seat_violations(&env, &Scope::All).await, vec![]);
     let counts = audit::seat_counts(&env.pool, &event_scope("e1"))
         .await
         .unwrap();
@@ -85,14 +97,9 @@ async fn seats_written_by_the_ledger_pass(pool: PgPool) {
 async fn a_counter_changed_behind_the_ledger_is_drift(pool: PgPool) {
     let env = TestEnv::new(pool).await;
     full_session(&env).await;
-    exec(
-        &env.pool,
-        "UPDATE session_capacity SET current_attendance = 1 WHERE session_id = 's1'",
-    )
-    .await;
-    let found = audit::seat_violations(&env.pool, &event_scope("e1"))
-        .await
-        .unwrap();
+    env.exec("UPDATE session_capacity SET current_attendance = 1 WHERE session_id = 's1'")
+        .await;
+    let found = seat_violations(&env, &event_scope("e1")).await;
     assert_eq!(rules(&found), vec![Rule::SeatCounterDrift]);
     assert_eq!(
         found[0].to_string(),
@@ -112,11 +119,8 @@ async fn a_counter_changed_behind_the_ledger_is_drift(pool: PgPool) {
 async fn more_seats_taken_than_capacity_is_found(pool: PgPool) {
     let env = TestEnv::new(pool).await;
     full_session(&env).await;
-    exec(
-        &env.pool,
-        "UPDATE session_capacity SET maximum_capacity = 2 WHERE session_id = 's1'",
-    )
-    .await;
+    env.exec("UPDATE session_capacity SET maximum_capacity = 2 WHERE session_id = 's1'")
+        .await;
     assert_eq!(seat_rules(&env).await, vec![Rule::OverCapacity]);
 }
 
@@ -135,14 +139,9 @@ async fn a_capacity_forced_below_the_taken_seats_shows_as_over_capacity_only(poo
 async fn a_free_seat_while_someone_eligible_waits_is_found(pool: PgPool) {
     let env = TestEnv::new(pool).await;
     full_session(&env).await;
-    exec(
-        &env.pool,
-        "UPDATE session_capacity SET maximum_capacity = 4 WHERE session_id = 's1'",
-    )
-    .await;
-    let found = audit::seat_violations(&env.pool, &event_scope("e1"))
-        .await
-        .unwrap();
+    env.exec("UPDATE session_capacity SET maximum_capacity = 4 WHERE session_id = 's1'")
+        .await;
+    let found = seat_violations(&env, &event_scope("e1")).await;
     assert_eq!(rules(&found), vec![Rule::SeatFreeWhileWaiting]);
     assert!(found[0].detail.contains("2 people"), "{}", found[0]);
 }
@@ -154,45 +153,17 @@ async fn a_waiting_user_whose_schedule_clashes_is_not_owed_the_free_seat(pool: P
     env.session("e1", "s1", 9, 10, &["--max-participants", "1"]);
     env.session("e1", "s2", 9, 10, &[]);
     let users = env.register_many("e1", "u", 2).await;
-    seats::rsvp(
-        &env.pool,
-        &"s1".parse().unwrap(),
-        &users[0].parse().unwrap(),
-        false,
-    )
-    .await
-    .unwrap();
-    seats::rsvp(
-        &env.pool,
-        &"s1".parse().unwrap(),
-        &users[1].parse().unwrap(),
-        false,
-    )
-    .await
-    .unwrap();
-    seats::cancel(
-        &env.pool,
-        &"s1".parse().unwrap(),
-        &users[0].parse().unwrap(),
-    )
-    .await
-    .unwrap();
+    rsvp(&env, "s1", &users[0], false).await;
+    rsvp(&env, "s1", &users[1], false).await;
+    cancel(&env, "s1", &users[0]).await;
     // users[1] holds the offer; confirm them at the same time elsewhere instead, by raw SQL,
     // and free the seat: they wait, but their schedule clashes, so no seat is owed.
-    exec(
-        &env.pool,
+    env.exec(
         "UPDATE session_rsvps SET status = 'WAITLISTED', waitlist_seq = 1, offered_at = NULL,
                 offer_expires_at = NULL WHERE session_id = 's1' AND status = 'OFFERED'",
     )
     .await;
-    seats::rsvp(
-        &env.pool,
-        &"s2".parse().unwrap(),
-        &users[1].parse().unwrap(),
-        true,
-    )
-    .await
-    .unwrap();
+    rsvp(&env, "s2", &users[1], true).await;
     assert_eq!(seat_rules(&env).await, vec![]);
 }
 
@@ -200,8 +171,7 @@ async fn a_waiting_user_whose_schedule_clashes_is_not_owed_the_free_seat(pool: P
 async fn a_row_contradicting_its_status_is_found(pool: PgPool) {
     let env = TestEnv::new(pool).await;
     full_session(&env).await;
-    exec(
-        &env.pool,
+    env.exec(
         "UPDATE session_rsvps SET confirmed_at = NULL
           WHERE id = (SELECT min(id) FROM session_rsvps WHERE status = 'CONFIRMED')",
     )
@@ -213,11 +183,8 @@ async fn a_row_contradicting_its_status_is_found(pool: PgPool) {
 async fn people_waiting_for_a_session_without_waitlist_are_found(pool: PgPool) {
     let env = TestEnv::new(pool).await;
     full_session(&env).await;
-    exec(
-        &env.pool,
-        "UPDATE sessions SET waitlist_enabled = false WHERE id = 's1'",
-    )
-    .await;
+    env.exec("UPDATE sessions SET waitlist_enabled = false WHERE id = 's1'")
+        .await;
     assert_eq!(seat_rules(&env).await, vec![Rule::WaitlistDisabled]);
 }
 
@@ -226,12 +193,9 @@ async fn duplicate_rows_and_queue_places_are_found_once_the_constraints_are_gone
     let env = TestEnv::new(pool).await;
     let users = full_session(&env).await;
     // The schema refuses both; an audit must still see them if a constraint is ever lost.
-    exec(
-        &env.pool,
-        "ALTER TABLE session_rsvps DROP CONSTRAINT session_rsvps_one_per_user",
-    )
-    .await;
-    exec(&env.pool, "DROP INDEX session_rsvps_waitlist_order").await;
+    env.exec("ALTER TABLE session_rsvps DROP CONSTRAINT session_rsvps_one_per_user")
+        .await;
+    env.exec("DROP INDEX session_rsvps_waitlist_order").await;
     sqlx::query(
         "INSERT INTO session_rsvps (id, session_id, user_id, event_id, status, waitlist_seq)
          SELECT 'srsvp_' || md5(random()::text), session_id, user_id, event_id, status, waitlist_seq
@@ -250,18 +214,11 @@ async fn the_scope_limits_what_is_audited(pool: PgPool) {
     let env = TestEnv::new(pool).await;
     full_session(&env).await;
     env.event("e2", &[]);
-    exec(
-        &env.pool,
-        "UPDATE session_capacity SET waitlist_length = 0 WHERE session_id = 's1'",
-    )
-    .await;
-    let other = audit::seat_violations(&env.pool, &event_scope("e2"))
-        .await
-        .unwrap();
+    env.exec("UPDATE session_capacity SET waitlist_length = 0 WHERE session_id = 's1'")
+        .await;
+    let other = seat_violations(&env, &event_scope("e2")).await;
     assert_eq!(other, vec![]);
-    let all = audit::seat_violations(&env.pool, &Scope::All)
-        .await
-        .unwrap();
+    let all = seat_violations(&env, &Scope::All).await;
     assert_eq!(rules(&all), vec![Rule::SeatCounterDrift]);
 }
 
@@ -270,48 +227,33 @@ async fn stream_with_viewers(env: &TestEnv) -> Room {
     env.event("e1", &["--max-viewers", "3"]);
     let room = Room::stream("e1").unwrap();
     let b = env.backends();
-    for v in ["v1", "v2"] {
-        Presence::new(&b)
-            .join(&room, v, Duration::from_secs(60))
-            .await
-            .unwrap();
-    }
+    join(&b, &room, &["v1", "v2"]).await;
     room
 }
 
 async fn presence_rules(env: &TestEnv) -> Vec<Rule> {
-    rules(
-        &audit::presence_violations(&env.backends(), &event_scope("e1"))
+    rules(&presence_violations(env).await)
+}
+
+/// Each viewer joins `room` with a 60 s lease.
+async fn join(b: &capctl_core::backends::Backends, room: &Room, viewers: &[&str]) {
+    for v in viewers {
+        Presence::new(b)
+            .join(room, *v, Duration::from_secs(60))
             .await
-            .unwrap(),
-    )
+            .unwrap();
+    }
 }
 
 #[sqlx::test(migrator = "capctl_core::MIGRATOR")]
 async fn leases_written_by_the_limiter_pass(pool: PgPool) {
     let env = TestEnv::new(pool).await;
     let room = stream_with_viewers(&env).await;
-    env.run(&[
-        "booth",
-        "create",
-        "--event",
-        "e1",
-        "--id",
-        "b1",
-        "--name",
-        "Acme",
-        "--max-visitors",
-        "1",
-    ])
-    .success();
+    env.capctl("booth create --event e1 --id b1 --name Acme --max-visitors 1")
+        .success();
     let b = env.backends();
     let booth = Room::booth("b1").unwrap();
-    for v in ["v1", "v2"] {
-        Presence::new(&b)
-            .join(&booth, v, Duration::from_secs(60))
-            .await
-            .unwrap();
-    }
+    join(&b, &booth, &["v1", "v2"]).await;
     assert_eq!(presence_rules(&env).await, vec![]);
     let states = audit::room_states(&b, &[room, booth]).await.unwrap();
     assert_eq!(
@@ -346,9 +288,7 @@ async fn leases_above_the_limit_are_found(pool: PgPool) {
         .query_async(&mut conn)
         .await
         .unwrap();
-    let found = audit::presence_violations(&env.backends(), &event_scope("e1"))
-        .await
-        .unwrap();
+    let found = presence_violations(&env).await;
     assert_eq!(rules(&found), vec![Rule::OverLimit]);
     assert_eq!(
         found[0].to_string(),
@@ -360,13 +300,11 @@ async fn leases_above_the_limit_are_found(pool: PgPool) {
 async fn a_counter_that_differs_from_the_live_leases_is_found(pool: PgPool) {
     let env = TestEnv::new(pool).await;
     let room = stream_with_viewers(&env).await;
-    let mut conn = redis(&env).await;
-    let _: () = redis::cmd("SET")
-        .arg(room.keys(&env.prefix).count)
-        .arg(7)
-        .query_async(&mut conn)
-        .await
-        .unwrap();
+    write_behind(
+        &env,
+        redis::cmd("SET").arg(room.keys(&env.prefix).count).arg(7),
+    )
+    .await;
     assert_eq!(presence_rules(&env).await, vec![Rule::PresenceCounterDrift]);
 }
 
@@ -407,27 +345,13 @@ async fn an_export_missing_or_adding_records_is_found(pool: PgPool) {
     export_to_file(&env.pool, &filter, &path, &mut |_| {})
         .await
         .unwrap();
-    assert_eq!(
-        audit::export_violations(&env.pool, &filter, &path)
-            .await
-            .unwrap(),
-        vec![]
-    );
+    assert_eq!(export_violations(&env, &filter, &path).await, vec![]);
     assert_eq!(audit::count_csv_records(&path).unwrap(), 5);
 
     // One more RSVP in the database than in the file.
     let extra = env.register_many("e1", "late", 1).await;
-    seats::rsvp(
-        &env.pool,
-        &"s1".parse().unwrap(),
-        &extra[0].parse().unwrap(),
-        false,
-    )
-    .await
-    .unwrap();
-    let found = audit::export_violations(&env.pool, &filter, &path)
-        .await
-        .unwrap();
+    rsvp(&env, "s1", &extra[0], false).await;
+    let found = export_violations(&env, &filter, &path).await;
     assert_eq!(rules(&found), vec![Rule::ExportRecords]);
     assert_eq!(
         found[0].to_string(),
@@ -436,8 +360,6 @@ async fn an_export_missing_or_adding_records_is_found(pool: PgPool) {
 
     // A file that is not CSV any more.
     std::fs::write(&path, "a,b\n\"unterminated\n1,2,3\n").unwrap();
-    let found = audit::export_violations(&env.pool, &filter, &path)
-        .await
-        .unwrap();
+    let found = export_violations(&env, &filter, &path).await;
     assert_eq!(rules(&found), vec![Rule::ExportRecords]);
 }

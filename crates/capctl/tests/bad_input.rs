@@ -5,6 +5,7 @@
 mod common;
 
 use common::TestEnv;
+use common::redis::{keys_under, redis};
 use sqlx::PgPool;
 
 const HUGE: usize = 100 * 1024;
@@ -18,22 +19,16 @@ struct Case {
 }
 
 fn case(args: &[&str], code: i32, mentions: &'static str) -> Case {
-    Case {
-        args: args.iter().map(|s| s.to_string()).collect(),
-        code,
-        mentions,
-        stdin: None,
-    }
+    owned(args.iter().map(|s| s.to_string()).collect(), code, mentions)
 }
 
 /// A case given as a command line, split on whitespace.
 fn line(args: &str, code: i32, mentions: &'static str) -> Case {
-    Case {
-        args: args.split_whitespace().map(str::to_string).collect(),
+    owned(
+        args.split_whitespace().map(str::to_string).collect(),
         code,
         mentions,
-        stdin: None,
-    }
+    )
 }
 
 fn owned(args: Vec<String>, code: i32, mentions: &'static str) -> Case {
@@ -85,6 +80,8 @@ fn event_create_with(flag: &str, value: &str) -> Vec<String> {
     v
 }
 
+// One case a line, as a table reads.
+#[rustfmt::skip]
 fn argument_cases() -> Vec<Case> {
     let huge = "x".repeat(HUGE);
     let huge_id = "a".repeat(129);
@@ -95,11 +92,7 @@ fn argument_cases() -> Vec<Case> {
         owned(event_create_with("--name", &huge), 2, "at most 200"),
         owned(event_create_with("--name", "tab\there"), 2, "control"),
         owned(event_create_with("--name", "bell\u{7}"), 2, "control"),
-        owned(
-            event_create(&["--id", "'; DROP TABLE events; --"]),
-            2,
-            "contains",
-        ),
+        owned(event_create(&["--id", "'; DROP TABLE events; --"]), 2, "contains"),
         owned(event_create(&["--id", "$(rm -rf /)"]), 2, "contains"),
         owned(event_create(&["--id", "`reboot`"]), 2, "contains"),
         owned(event_create(&["--id", "évt_1"]), 2, "contains"),
@@ -110,62 +103,22 @@ fn argument_cases() -> Vec<Case> {
         owned(event_create(&["--id", &huge_id]), 2, "at most 128"),
         owned(event_create(&["--id", "{stream:x}"]), 2, "contains"),
         owned(event_create_with("--starts-at", "tomorrow"), 2, "RFC 3339"),
-        owned(
-            event_create_with("--starts-at", "2030-13-01T09:00:00Z"),
-            2,
-            "RFC 3339",
-        ),
-        owned(
-            event_create_with("--starts-at", "2030-02-30T09:00:00Z"),
-            2,
-            "RFC 3339",
-        ),
-        owned(
-            event_create_with("--starts-at", "2030-06-01 09:00"),
-            2,
-            "RFC 3339",
-        ),
-        owned(
-            event_create_with("--starts-at", "99999-01-01T00:00:00Z"),
-            2,
-            "RFC 3339",
-        ),
-        owned(
-            event_create_with("--ends-at", "2030-06-01T08:00:00Z"),
-            2,
-            "after",
-        ),
+        owned(event_create_with("--starts-at", "2030-13-01T09:00:00Z"), 2, "RFC 3339"),
+        owned(event_create_with("--starts-at", "2030-02-30T09:00:00Z"), 2, "RFC 3339"),
+        owned(event_create_with("--starts-at", "2030-06-01 09:00"), 2, "RFC 3339"),
+        owned(event_create_with("--starts-at", "99999-01-01T00:00:00Z"), 2, "RFC 3339"),
+        owned(event_create_with("--ends-at", "2030-06-01T08:00:00Z"), 2, "after"),
         owned(event_create(&["--max-attendees", "-5"]), 2, "negative"),
-        owned(
-            event_create(&["--max-attendees", "99999999999"]),
-            2,
-            "absurd",
-        ),
-        owned(
-            event_create(&["--max-attendees", "99999999999999999999999"]),
-            2,
-            "invalid value",
-        ),
-        owned(
-            event_create(&["--max-attendees", "1e9"]),
-            2,
-            "invalid value",
-        ),
+        owned(event_create(&["--max-attendees", "99999999999"]), 2, "absurd"),
+        owned(event_create(&["--max-attendees", "99999999999999999999999"]), 2, "invalid value"),
+        owned(event_create(&["--max-attendees", "1e9"]), 2, "invalid value"),
         owned(event_create(&["--max-viewers", "１０"]), 2, "invalid value"),
         owned(event_create(&["--max-viewers", "-1"]), 2, "negative"),
         // Lookups with broken ids never reach the database.
         case(&["event", "show", ""], 2, "empty"),
         line("event show ../../etc/passwd", 2, "contains"),
-        case(
-            &["event", "register", "--event", "evt_bad", "--user", "u 1"],
-            2,
-            "contains",
-        ),
-        line(
-            "event register --event evt_bad --user u9 --email not-an-email",
-            2,
-            "email",
-        ),
+        case(&["event", "register", "--event", "evt_bad", "--user", "u 1"], 2, "contains"),
+        line("event register --event evt_bad --user u9 --email not-an-email", 2, "email"),
         owned(
             vec![
                 "event".into(),
@@ -186,23 +139,11 @@ fn argument_cases() -> Vec<Case> {
         owned(session_create(&["--offer-ttl=-5m"]), 2, "duration"),
         owned(session_create(&["--offer-ttl", "forever"]), 2, "duration"),
         owned(session_create(&["--offer-ttl", "1e3s"]), 2, "duration"),
-        owned(
-            session_create(&["--offer-ttl", "99999999999999999999h"]),
-            2,
-            "duration",
-        ),
+        owned(session_create(&["--offer-ttl", "99999999999999999999h"]), 2, "duration"),
         owned(session_create(&["--max-participants", "-1"]), 2, "negative"),
         owned(session_create(&["--room", "a\nb"]), 2, "control"),
-        line(
-            "session set-capacity --session ses_bad --max -1",
-            2,
-            "negative",
-        ),
-        line(
-            "session set-capacity --session ses_bad --max 5 --unlimited",
-            2,
-            "cannot be used with",
-        ),
+        line("session set-capacity --session ses_bad --max -1", 2, "negative"),
+        line("session set-capacity --session ses_bad --max 5 --unlimited", 2, "cannot be used with"),
         line("session set-capacity --session ses_bad", 2, "required"),
         case(
             &[
@@ -229,62 +170,26 @@ fn argument_cases() -> Vec<Case> {
             "contains",
         ),
         line("session waitlist --session *", 2, "contains"),
-        case(
-            &["schedule", "--event", "evt_bad", "--user", ""],
-            2,
-            "empty",
-        ),
+        case(&["schedule", "--event", "evt_bad", "--user", ""], 2, "empty"),
         // Booths and streams: ids that would break a Redis hash tag, absurd leases.
-        line(
-            "booth create --event evt_bad --name B --max-visitors -3",
-            2,
-            "negative",
-        ),
-        line(
-            "booth enter --booth booth_bad --user u1 --ttl 0s",
-            2,
-            "more than zero",
-        ),
-        line(
-            "booth enter --booth booth_bad --user u1 --ttl 999999h",
-            2,
-            "30 days",
-        ),
+        line("booth create --event evt_bad --name B --max-visitors -3", 2, "negative"),
+        line("booth enter --booth booth_bad --user u1 --ttl 0s", 2, "more than zero"),
+        line("booth enter --booth booth_bad --user u1 --ttl 999999h", 2, "30 days"),
         line("booth heartbeat --booth a{b} --user u1", 2, "contains"),
         line("stream join --event evt_bad} --viewer v1", 2, "contains"),
-        case(
-            &["stream", "join", "--event", "evt_bad", "--viewer", "v\n1"],
-            2,
-            "contains",
-        ),
-        line(
-            "stream set-limit --event evt_bad --max 1e99",
-            2,
-            "invalid value",
-        ),
+        case(&["stream", "join", "--event", "evt_bad", "--viewer", "v\n1"], 2, "contains"),
+        line("stream set-limit --event evt_bad --max 1e99", 2, "invalid value"),
         line("stream viewers --interval 0s", 2, "more than zero"),
         line("reconcile --interval=-1s", 2, "duration"),
-        line(
-            "reconcile --metrics-addr not-an-address",
-            2,
-            "invalid value",
-        ),
-        line(
-            "export-rsvps --event evt_bad;rm --output x.csv",
-            2,
-            "contains",
-        ),
+        line("reconcile --metrics-addr not-an-address", 2, "invalid value"),
+        line("export-rsvps --event evt_bad;rm --output x.csv", 2, "contains"),
         // Benchmarks refuse nonsense sizes before touching anything.
         line("bench rsvp --users=-1", 2, "invalid value"),
         line("bench rsvp --concurrency 0", 2, "at least 1"),
         line("bench export --rows 0", 2, "at least 1"),
         line("bench stream --drop 1.5", 2, "between 0 and 1"),
         // Global options and unknown things.
-        case(
-            &["--redis-prefix", "bad prefix", "event", "list"],
-            2,
-            "prefix",
-        ),
+        case(&["--redis-prefix", "bad prefix", "event", "list"], 2, "prefix"),
         case(&["--database-url", "not a url", "event", "list"], 2, "URL"),
         line("completions klingon", 2, "invalid value"),
         line("session teleport", 2, "unrecognized subcommand"),
@@ -293,39 +198,21 @@ fn argument_cases() -> Vec<Case> {
 }
 
 /// Cases that pass parsing and are refused by the library: nothing may be written either.
+// One case a line, as a table reads.
+#[rustfmt::skip]
 fn request_cases() -> Vec<Case> {
     vec![
         line("session rsvp --session ses_nope --user u1", 5, "not found"),
-        line(
-            "session rsvp --session ses_bad --user stranger",
-            6,
-            "registered",
-        ),
-        line(
-            "session cancel --session ses_nope --user u1",
-            5,
-            "not found",
-        ),
-        line(
-            "session set-capacity --session ses_bad --max 99999999999",
-            2,
-            "absurd",
-        ),
+        line("session rsvp --session ses_bad --user stranger", 6, "registered"),
+        line("session cancel --session ses_nope --user u1", 5, "not found"),
+        line("session set-capacity --session ses_bad --max 99999999999", 2, "absurd"),
         line("event show evt_nope", 5, "not found"),
-        line(
-            &format!("session create --event evt_nope --title T --starts-at {TS1} --ends-at {TS2}"),
-            5,
-            "not found",
-        ),
+        line(&format!("session create --event evt_nope --title T --starts-at {TS1} --ends-at {TS2}"), 5, "not found"),
         line("stream join --event evt_nope --viewer v1", 5, "not found"),
         line("booth enter --booth booth_nope --user u1", 5, "not found"),
         line("export-rsvps --event evt_nope", 5, "not found"),
         line("export-rsvps --event evt_bad --status BOGUS", 2, "BOGUS"),
-        line(
-            "event import-registrations --event evt_bad /nonexistent/file.csv",
-            2,
-            "file.csv",
-        ),
+        line("event import-registrations --event evt_bad /nonexistent/file.csv", 2, "file.csv"),
     ]
 }
 
@@ -363,13 +250,7 @@ fn csv_cases() -> Vec<(&'static str, String)> {
 
 /// Every key under this test's Redis prefix, sorted.
 async fn redis_keys(env: &TestEnv) -> Vec<String> {
-    let client = redis::Client::open(env.redis_url.as_str()).unwrap();
-    let mut conn = client.get_multiplexed_async_connection().await.unwrap();
-    let mut keys: Vec<String> = redis::cmd("KEYS")
-        .arg(format!("{}*", env.prefix))
-        .query_async(&mut conn)
-        .await
-        .unwrap();
+    let mut keys = keys_under(&mut redis(env).await, &format!("{}*", env.prefix)).await;
     keys.sort();
     keys
 }

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{Capctl, TestEnv};
+use common::{Capctl, SESSION_LIST_FIELDS, TestEnv, has_fields};
 use sqlx::PgPool;
 
 #[sqlx::test(migrator = "capctl_core::MIGRATOR")]
@@ -50,20 +50,7 @@ async fn session_create_and_list_show_real_zeros(pool: PgPool) {
     ] {
         assert_eq!(keynote[field], want, "{field}");
     }
-    for field in [
-        "session_id",
-        "title",
-        "starts_at",
-        "ends_at",
-        "capacity",
-        "confirmed",
-        "offered",
-        "waitlisted",
-        "available",
-        "is_full",
-    ] {
-        assert!(keynote.get(field).is_some(), "missing {field}");
-    }
+    has_fields(keynote, SESSION_LIST_FIELDS);
     let (cap, attendance): (Option<i32>, i32) =
         sqlx::query_as("SELECT maximum_capacity, current_attendance FROM session_capacity WHERE session_id = 'ses_1'")
             .fetch_one(&env.pool)

@@ -33,8 +33,7 @@ async fn migrate_creates_missing_database(pool: PgPool) {
 
     // Without --create-database a missing database is a clear exit 7 that names the fix.
     env.capctl(format!("--database-url {url} migrate"))
-        .code(7)
-        .error_mentions("--create-database");
+        .refused(7, "--create-database");
 
     let report = env
         .capctl(format!(
@@ -81,7 +80,7 @@ async fn unreachable_database_fails_fast_without_leaking_the_password(pool: PgPo
             "took {:?}",
             started.elapsed()
         );
-        let run = run.code(7).error_mentions("PostgreSQL");
+        let run = run.refused(7, "PostgreSQL");
         assert!(!run.stderr.contains("hunter2"), "{}", run.stderr);
     }
 }

@@ -49,6 +49,13 @@ fn assert_session_order(accepted: &[Received]) {
     }
 }
 
+/// `outbox deliver --webhook URL` and the flags in `rest` (split on whitespace).
+fn deliver<'a>(url: &'a str, rest: &'a str) -> Vec<&'a str> {
+    let mut args = vec!["outbox", "deliver", "--webhook", url];
+    args.extend(rest.split_whitespace());
+    args
+}
+
 #[sqlx::test(migrator = "capctl_core::MIGRATOR")]
 async fn a_flaky_receiver_gets_every_row_once_with_key_and_signature(pool: PgPool) {
     let cli = Capctl::new(&pool).await;
@@ -61,19 +68,7 @@ async fn a_flaky_receiver_gets_every_row_once_with_key_and_signature(pool: PgPoo
         Duration::ZERO,
     )
     .await;
-    let mut args = vec![
-        "outbox",
-        "deliver",
-        "--json",
-        "--webhook",
-        &rx.url,
-        "--secret",
-        "s3cret",
-        "--batch",
-        "7",
-        "--attempts",
-        "8",
-    ];
+    let mut args = deliver(&rx.url, "--json --secret s3cret --batch 7 --attempts 8");
     args.extend(FAST);
     let report = cli.run(&args).await.code(0).json();
     assert_eq!(report["delivered"], 30);
@@ -103,15 +98,7 @@ async fn a_flaky_receiver_gets_every_row_once_with_key_and_signature(pool: PgPoo
             r.signature.as_deref(),
             Some(expected_signature("s3cret", &r.body).as_str())
         );
-        for field in [
-            "id",
-            "kind",
-            "event_id",
-            "session_id",
-            "user_id",
-            "created_at",
-            "payload",
-        ] {
+        for field in outbox_support::EVENT_FIELDS {
             assert!(v.get(field).is_some(), "{field} in {v}");
         }
     }
@@ -142,7 +129,7 @@ async fn a_receiver_that_is_down_leaves_rows_pending_and_exits_7(pool: PgPool) {
     };
     let url = format!("http://127.0.0.1:{port}/hook");
     let started = std::time::Instant::now();
-    let mut args = vec!["outbox", "deliver", "--webhook", &url, "--attempts", "3"];
+    let mut args = deliver(&url, "--attempts 3");
     args.extend(FAST);
     let run = cli.run(&args).await.code(7);
     assert!(started.elapsed() < Duration::from_secs(20));
@@ -175,15 +162,7 @@ async fn two_deliverers_at_once_deliver_each_row_once(pool: PgPool) {
     // Slow answers (240 rows x 20 ms over 8 sessions: 0.6 s at least) keep both deliverers busy at
     // once, however late the second process starts.
     let rx = Receiver::start(Arc::new(|_, _| 200), Duration::from_millis(20)).await;
-    let args = [
-        "outbox",
-        "deliver",
-        "--json",
-        "--webhook",
-        &rx.url,
-        "--batch",
-        "10",
-    ];
+    let args = deliver(&rx.url, "--json --batch 10");
     let (a, b) = tokio::join!(cli.run(&args), cli.run(&args));
     let (a, b) = (a.code(0).json(), b.code(0).json());
     let (da, db) = (
@@ -219,7 +198,7 @@ async fn a_400_marks_the_row_failed_and_exits_6(pool: PgPool) {
         Duration::ZERO,
     )
     .await;
-    let mut args = vec!["outbox", "deliver", "--webhook", &rx.url];
+    let mut args = deliver(&rx.url, "");
     args.extend(FAST);
     let run = cli.run(&args).await.code(6);
     assert!(run.stderr.contains("1 failed"), "{}", run.stderr);
@@ -256,14 +235,7 @@ async fn watch_delivers_new_rows_and_stops_on_sigterm(pool: PgPool) {
     let ids = rows(&pool, 1, 2).await;
     let rx = Receiver::start(Arc::new(|_, _| 200), Duration::ZERO).await;
     let secret_env = "from-env";
-    let mut cmd = cli.command(&[
-        "outbox",
-        "deliver",
-        "--watch",
-        "--json",
-        "--webhook",
-        &rx.url,
-    ]);
+    let mut cmd = cli.command(&deliver(&rx.url, "--watch --json"));
     cmd.env("CAPCTL_WEBHOOK_SECRET", secret_env);
     let child = cmd.spawn().unwrap();
     eventually("the pending rows", Duration::from_secs(30), || async {
@@ -276,21 +248,7 @@ async fn watch_delivers_new_rows_and_stops_on_sigterm(pool: PgPool) {
         rx.accepted().len() == ids.len() + 2
     })
     .await;
-    let pid = child.id().unwrap().to_string();
-    std::process::Command::new("kill")
-        .args(["-TERM", &pid])
-        .status()
-        .unwrap();
-    let out = tokio::time::timeout(Duration::from_secs(30), child.wait_with_output())
-        .await
-        .unwrap()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    outbox_support::stop_within(child, Duration::from_secs(30)).await;
     for r in rx.received() {
         assert_eq!(
             r.signature.as_deref(),
@@ -345,17 +303,7 @@ async fn measure_delivery_of_100k_rows(pool: PgPool) {
     let rx = Receiver::start(Arc::new(|_, _| 200), Duration::ZERO).await;
     let started = std::time::Instant::now();
     let report = cli
-        .run(&[
-            "outbox",
-            "deliver",
-            "--json",
-            "--webhook",
-            &rx.url,
-            "--secret",
-            "s",
-            "--batch",
-            "1000",
-        ])
+        .run(&deliver(&rx.url, "--json --secret s --batch 1000"))
         .await
         .code(0)
         .json();
@@ -410,21 +358,8 @@ async fn watch_stops_at_once_during_a_retry_wait(pool: PgPool) {
         .await
         .unwrap();
     let started = std::time::Instant::now();
-    let pid = child.id().unwrap().to_string();
-    std::process::Command::new("kill")
-        .args(["-TERM", &pid])
-        .status()
-        .unwrap();
-    let out = tokio::time::timeout(Duration::from_secs(10), child.wait_with_output())
-        .await
-        .expect("stops well before the 20 s wait is over")
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    // Well before the 20 s retry wait is over.
+    outbox_support::stop_within(child, Duration::from_secs(10)).await;
     assert!(started.elapsed() < Duration::from_secs(10));
     assert_eq!(rx.received().len(), 1);
     assert_eq!(

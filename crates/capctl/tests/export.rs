@@ -5,7 +5,7 @@ mod common;
 
 use std::path::Path;
 
-use common::{BIN, TestEnv};
+use common::{BIN, TestEnv, file_names};
 use sqlx::PgPool;
 
 const HEADER: &str = "rsvp_id,event_id,session_id,session_title,session_starts_at,user_id,name,email,status,waitlist_position,rsvp_at,cancelled_at";
@@ -49,16 +49,6 @@ async fn fixture(env: &TestEnv) {
     env.cancel_in_sql("s-a", "u2").await;
     assert_eq!(env.rsvp_in_sql("s-late", "u1").await, "CONFIRMED");
     assert_eq!(env.rsvp_in_sql("s-b", "u4").await, "CONFIRMED");
-}
-
-/// Files in `dir`, names only, sorted.
-fn listing(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
 }
 
 #[sqlx::test(migrator = "capctl_core::MIGRATOR")]
@@ -167,7 +157,7 @@ async fn export_is_stable_and_output_writes_the_same_bytes(pool: PgPool) {
         run_file.stdout
     );
     assert_eq!(std::fs::read_to_string(&file).unwrap(), run.stdout);
-    assert_eq!(listing(dir.path()), ["rsvps.csv"]);
+    assert_eq!(file_names(dir.path()), ["rsvps.csv"]);
 }
 
 #[sqlx::test(migrator = "capctl_core::MIGRATOR")]
@@ -302,9 +292,9 @@ async fn export_output_is_atomic_and_bad_input_leaves_nothing(pool: PgPool) {
         let shown = format!("{full:?}");
         full.code(code).error_mentions(needle);
         assert!(
-            listing(dir.path()).is_empty(),
+            file_names(dir.path()).is_empty(),
             "{shown} left {:?}",
-            listing(dir.path())
+            file_names(dir.path())
         );
     }
 }
@@ -322,13 +312,13 @@ async fn a_failed_export_leaves_an_existing_file_and_a_good_one_replaces_it(pool
         .arg(f)
         .code(5);
     assert_eq!(std::fs::read_to_string(&file).unwrap(), "precious\n");
-    assert_eq!(listing(dir.path()), ["out.csv"]);
+    assert_eq!(file_names(dir.path()), ["out.csv"]);
     // A successful one replaces it whole.
     env.capctl("--json export-rsvps --event ev --output")
         .arg(f)
         .success();
     assert_eq!(records(&std::fs::read_to_string(&file).unwrap()).len(), 8);
-    assert_eq!(listing(dir.path()), ["out.csv"]);
+    assert_eq!(file_names(dir.path()), ["out.csv"]);
 }
 
 #[sqlx::test(migrator = "capctl_core::MIGRATOR")]
@@ -342,18 +332,15 @@ async fn unwritable_output_paths_are_refused_and_create_nothing(pool: PgPool) {
     let missing = dir.path().join("no/such/dir/out.csv");
     env.capctl("export-rsvps --event ev --output")
         .arg(missing.to_str().unwrap())
-        .code(2)
-        .error_mentions("does not exist");
+        .refused(2, "does not exist");
     let under_file = dir.path().join("out.csv/x.csv");
     env.capctl("export-rsvps --event ev --output")
         .arg(under_file.to_str().unwrap())
-        .code(2)
-        .error_mentions("cannot write --output");
+        .refused(2, "cannot write --output");
     env.capctl("export-rsvps --event ev --output")
         .arg(dir.path().to_str().unwrap())
-        .code(2)
-        .error_mentions("is a directory");
-    assert_eq!(listing(dir.path()), ["out.csv"]);
+        .refused(2, "is a directory");
+    assert_eq!(file_names(dir.path()), ["out.csv"]);
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -364,9 +351,8 @@ async fn unwritable_output_paths_are_refused_and_create_nothing(pool: PgPool) {
         if std::fs::write(locked.join("probe"), "").is_err() {
             env.capctl("export-rsvps --event ev --output")
                 .arg(locked.join("x.csv").to_str().unwrap())
-                .code(2)
-                .error_mentions("permission denied");
-            assert!(listing(&locked).is_empty());
+                .refused(2, "permission denied");
+            assert!(file_names(&locked).is_empty());
         }
     }
 }
@@ -510,7 +496,7 @@ async fn export_of_200k_rows_streams_in_flat_memory(pool: PgPool) {
         starts.windows(2).all(|w| w[0] <= w[1]),
         "sessions out of order"
     );
-    assert_eq!(listing(dir.path()), ["big.csv"]);
+    assert_eq!(file_names(dir.path()), ["big.csv"]);
 
     // `capctl export-rsvps … | head -1`: a reader that goes away early is not an error.
     let mut child = env

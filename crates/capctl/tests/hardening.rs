@@ -9,31 +9,20 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{BIN, Run, TestEnv};
+use common::{BIN, Run, TestEnv, file_names};
 use sqlx::PgPool;
 
 /// `capctl` pointed at this test's backends, as a plain process that can be signalled.
 fn capctl(env: &TestEnv) -> Command {
-    let mut cmd = Command::new(BIN);
-    cmd.env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("DATABASE_URL", &env.database_url)
-        .env("REDIS_URL", &env.redis_url)
-        .env("CAPCTL_REDIS_PREFIX", &env.prefix)
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::null())
+    let mut cmd = env.std_command();
+    cmd.stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
     cmd
 }
 
 fn finish(child: Child) -> Run {
-    let out = child.wait_with_output().expect("capctl exits");
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    Run::from_output(child.wait_with_output().expect("capctl exits"))
 }
 
 fn kill(child: &Child, signal: &str) {
@@ -55,15 +44,6 @@ where
         assert!(Instant::now() < deadline, "timed out waiting for {what}");
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
-}
-
-fn entries(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
 }
 
 fn temp_file_size(dir: &Path) -> Option<u64> {
@@ -345,7 +325,7 @@ async fn interrupted_export_leaves_nothing(pool: PgPool, signal: &str, code: i32
         );
         assert_said_once(&run.stderr);
         assert_eq!(
-            entries(dir.path()),
+            file_names(dir.path()),
             Vec::<String>::new(),
             "{signal} at {point:?} left files behind"
         );
@@ -357,19 +337,23 @@ async fn interrupted_export_leaves_nothing(pool: PgPool, signal: &str, code: i32
     );
 }
 
-#[sqlx::test(migrator = "capctl_core::MIGRATOR")]
-async fn sigint_during_export_leaves_no_file_and_exits_130(pool: PgPool) {
-    interrupted_export_leaves_nothing(pool, "INT", 130).await;
+/// One test per signal and scenario (test names as before), each with its documented code.
+macro_rules! per_signal {
+    ($($test:ident => $scenario:ident($signal:literal, $code:literal);)*) => {$(
+        #[sqlx::test(migrator = "capctl_core::MIGRATOR")]
+        async fn $test(pool: PgPool) {
+            $scenario(pool, $signal, $code).await;
+        }
+    )*};
 }
 
-#[sqlx::test(migrator = "capctl_core::MIGRATOR")]
-async fn sigterm_during_export_leaves_no_file_and_exits_143(pool: PgPool) {
-    interrupted_export_leaves_nothing(pool, "TERM", 143).await;
-}
-
-#[sqlx::test(migrator = "capctl_core::MIGRATOR")]
-async fn sighup_during_export_leaves_no_file_and_exits_129(pool: PgPool) {
-    interrupted_export_leaves_nothing(pool, "HUP", 129).await;
+per_signal! {
+    sigint_during_export_leaves_no_file_and_exits_130 => interrupted_export_leaves_nothing("INT", 130);
+    sigterm_during_export_leaves_no_file_and_exits_143 => interrupted_export_leaves_nothing("TERM", 143);
+    sighup_during_export_leaves_no_file_and_exits_129 => interrupted_export_leaves_nothing("HUP", 129);
+    sigint_during_import_writes_nothing_and_exits_130 => interrupted_import_writes_nothing("INT", 130);
+    sigterm_during_import_writes_nothing_and_exits_143 => interrupted_import_writes_nothing("TERM", 143);
+    sighup_during_import_writes_nothing_and_exits_129 => interrupted_import_writes_nothing("HUP", 129);
 }
 
 #[sqlx::test(migrator = "capctl_core::MIGRATOR")]
@@ -388,7 +372,7 @@ async fn stale_temp_file_of_a_killed_export_is_removed_by_the_next_export(pool: 
     .await;
     child.kill().unwrap(); // SIGKILL: no chance to clean up
     child.wait().unwrap();
-    let stale = entries(dir.path());
+    let stale = file_names(dir.path());
     assert_eq!(stale.len(), 1, "{stale:?}");
     assert!(
         stale[0].starts_with(&format!(".capctl-export-{}-", child.id()))
@@ -414,7 +398,7 @@ async fn stale_temp_file_of_a_killed_export_is_removed_by_the_next_export(pool: 
             .unwrap(),
     );
     assert_eq!(run.code, 0, "{run:?}");
-    assert_eq!(entries(dir.path()), vec![live, "rsvps.csv".to_string()]);
+    assert_eq!(file_names(dir.path()), vec![live, "rsvps.csv".to_string()]);
 }
 
 // ---------------------------------------------------------------- signals: import
@@ -466,22 +450,7 @@ async fn interrupted_import_writes_nothing(pool: PgPool, signal: &str, code: i32
         );
         assert_eq!(env.snapshot().await, before);
     }
-    assert_eq!(entries(dir.path()), vec!["attendees.csv".to_string()]);
-}
-
-#[sqlx::test(migrator = "capctl_core::MIGRATOR")]
-async fn sigint_during_import_writes_nothing_and_exits_130(pool: PgPool) {
-    interrupted_import_writes_nothing(pool, "INT", 130).await;
-}
-
-#[sqlx::test(migrator = "capctl_core::MIGRATOR")]
-async fn sigterm_during_import_writes_nothing_and_exits_143(pool: PgPool) {
-    interrupted_import_writes_nothing(pool, "TERM", 143).await;
-}
-
-#[sqlx::test(migrator = "capctl_core::MIGRATOR")]
-async fn sighup_during_import_writes_nothing_and_exits_129(pool: PgPool) {
-    interrupted_import_writes_nothing(pool, "HUP", 129).await;
+    assert_eq!(file_names(dir.path()), vec!["attendees.csv".to_string()]);
 }
 
 /// An import blocked opening a FIFO with no writer never reaches a point where it could be
@@ -575,13 +544,12 @@ async fn session_env(pool: PgPool) -> TestEnv {
     env
 }
 
-#[sqlx::test(migrator = "capctl_core::MIGRATOR")]
-async fn lock_held_beyond_lock_timeout_is_exit_7_naming_the_wait(pool: PgPool) {
+/// Runs `session rsvp --session s1 --user u-0` (after `flags`, with `vars` set) while the
+/// row is locked, and asserts exit 7 whose one error names the wait that `ran_out`, and no RSVP.
+async fn held_lock_runs_out(pool: PgPool, vars: &[(&str, &str)], flags: &[&str], ran_out: &str) {
     let env = session_env(pool).await;
     let mut cmd = capctl(&env);
-    cmd.args([
-        "--lock-timeout",
-        "300ms",
+    cmd.envs(vars.iter().copied()).args(flags).args([
         "session",
         "rsvp",
         "--session",
@@ -591,37 +559,32 @@ async fn lock_held_beyond_lock_timeout_is_exit_7_naming_the_wait(pool: PgPool) {
     ]);
     let run = rsvp_under_held_lock(&env, cmd).await;
     assert_eq!(run.code, 7, "{run:?}");
-    assert!(
-        run.stderr.contains("lock timeout (300ms) ran out"),
-        "{run:?}"
-    );
+    assert!(run.stderr.contains(ran_out), "{run:?}");
     assert!(run.stdout.is_empty());
     assert_said_once(&run.stderr);
     assert_eq!(env.count("SELECT count(*) FROM session_rsvps").await, 0);
 }
 
 #[sqlx::test(migrator = "capctl_core::MIGRATOR")]
+async fn lock_held_beyond_lock_timeout_is_exit_7_naming_the_wait(pool: PgPool) {
+    held_lock_runs_out(
+        pool,
+        &[],
+        &["--lock-timeout", "300ms"],
+        "lock timeout (300ms) ran out",
+    )
+    .await;
+}
+
+#[sqlx::test(migrator = "capctl_core::MIGRATOR")]
 async fn statement_timeout_from_the_environment_is_exit_7_naming_the_wait(pool: PgPool) {
-    let env = session_env(pool).await;
-    let mut cmd = capctl(&env);
-    cmd.env("CAPCTL_STATEMENT_TIMEOUT", "400ms").args([
-        "--json",
-        "session",
-        "rsvp",
-        "--session",
-        "s1",
-        "--user",
-        "u-0",
-    ]);
-    let run = rsvp_under_held_lock(&env, cmd).await;
-    assert_eq!(run.code, 7, "{run:?}");
-    assert!(
-        run.stderr.contains("statement timeout (400ms) ran out"),
-        "{run:?}"
-    );
-    assert!(run.stdout.is_empty());
-    assert_said_once(&run.stderr);
-    assert_eq!(env.count("SELECT count(*) FROM session_rsvps").await, 0);
+    held_lock_runs_out(
+        pool,
+        &[("CAPCTL_STATEMENT_TIMEOUT", "400ms")],
+        &["--json"],
+        "statement timeout (400ms) ran out",
+    )
+    .await;
 }
 
 /// A TCP port that accepts connections and never says a word.
@@ -676,34 +639,39 @@ fn stalling_redis() -> u16 {
     port
 }
 
+/// Runs the binary (`line` split on whitespace) with no environment but `vars`, and asserts the failure said once with
+/// `code`; returns stderr and how long the run took.
+fn bare(vars: &[(&str, &str)], line: &str, code: i32) -> (String, Duration) {
+    let started = Instant::now();
+    let out = Command::new(BIN)
+        .env_clear()
+        .envs(vars.iter().copied())
+        .args(line.split_whitespace())
+        .output()
+        .unwrap();
+    let elapsed = started.elapsed();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(code), "{stderr}");
+    assert_said_once(&stderr);
+    (stderr, elapsed)
+}
+
+/// [`bare`] expecting exit 7 whose error says `says`, within `within`.
+fn wait_ran_out(vars: &[(&str, &str)], line: &str, says: &str, within: Duration) {
+    let (stderr, elapsed) = bare(vars, line, 7);
+    assert!(stderr.contains(says), "{stderr}");
+    assert!(elapsed < within, "took {elapsed:?}");
+}
+
 #[test]
 fn postgres_that_never_answers_is_the_connect_wait_exit_7() {
     let (_server, port) = silent_server();
     let url = format!("postgres://u@127.0.0.1:{port}/db");
-    let started = Instant::now();
-    let out = Command::new(BIN)
-        .env_clear()
-        .args([
-            "--connect-timeout",
-            "700ms",
-            "--database-url",
-            &url,
-            "event",
-            "list",
-        ])
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(7), "{stderr}");
-    assert!(
-        stderr.contains("PostgreSQL connect timeout (700ms) ran out"),
-        "{stderr}"
-    );
-    assert_said_once(&stderr);
-    assert!(
-        started.elapsed() < Duration::from_secs(5),
-        "{:?}",
-        started.elapsed()
+    wait_ran_out(
+        &[],
+        &format!("--connect-timeout 700ms --database-url {url} event list"),
+        "PostgreSQL connect timeout (700ms) ran out",
+        Duration::from_secs(5),
     );
 }
 
@@ -711,99 +679,40 @@ fn postgres_that_never_answers_is_the_connect_wait_exit_7() {
 fn redis_that_never_answers_is_the_connect_wait_exit_7() {
     let (_server, port) = silent_server();
     let url = format!("redis://127.0.0.1:{port}");
-    let out = Command::new(BIN)
-        .env_clear()
-        .env("CAPCTL_CONNECT_TIMEOUT", "700ms")
-        .args([
-            "--redis-url",
-            &url,
-            "stream",
-            "join",
-            "--event",
-            "e",
-            "--viewer",
-            "v",
-        ])
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(7), "{stderr}");
-    assert!(
-        stderr.contains("Redis connect timeout (700ms) ran out"),
-        "{stderr}"
+    wait_ran_out(
+        &[("CAPCTL_CONNECT_TIMEOUT", "700ms")],
+        &format!("--redis-url {url} stream join --event e --viewer v"),
+        "Redis connect timeout (700ms) ran out",
+        // No bound was asked of this one: the 120 s default of the harness is the only limit.
+        Duration::from_secs(120),
     );
-    assert_said_once(&stderr);
 }
 
 #[test]
 fn redis_that_stops_answering_is_the_response_wait_exit_7() {
     let url = format!("redis://127.0.0.1:{}", stalling_redis());
-    let started = Instant::now();
-    let out = Command::new(BIN)
-        .env_clear()
-        .args([
-            "--redis-timeout",
-            "400ms",
-            "--redis-url",
-            &url,
-            "stream",
-            "leave",
-            "--event",
-            "e",
-            "--viewer",
-            "v",
-        ])
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(7), "{stderr}");
-    assert!(
-        stderr.contains("Redis response timeout (400ms) ran out"),
-        "{stderr}"
-    );
-    assert_said_once(&stderr);
-    assert!(
-        started.elapsed() < Duration::from_secs(4),
-        "{:?}",
-        started.elapsed()
+    wait_ran_out(
+        &[],
+        &format!("--redis-timeout 400ms --redis-url {url} stream leave --event e --viewer v"),
+        "Redis response timeout (400ms) ran out",
+        Duration::from_secs(4),
     );
 }
 
 #[test]
 fn refused_redis_connection_fails_fast_with_exit_7() {
-    let started = Instant::now();
-    let out = Command::new(BIN)
-        .env_clear()
-        .args([
-            "--redis-url",
-            "redis://127.0.0.1:1",
-            "stream",
-            "join",
-            "--event",
-            "e",
-            "--viewer",
-            "v",
-        ])
-        .output()
-        .unwrap();
-    let elapsed = started.elapsed();
-    assert_eq!(out.status.code(), Some(7));
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("refused"), "{stderr}");
-    assert_said_once(&stderr);
     // The connection manager's retries used to make this about 0.55 s.
-    assert!(elapsed < Duration::from_millis(450), "took {elapsed:?}");
+    wait_ran_out(
+        &[],
+        "--redis-url redis://127.0.0.1:1 stream join --event e --viewer v",
+        "refused",
+        Duration::from_millis(450),
+    );
 }
 
 #[test]
 fn a_bad_wait_value_is_exit_2() {
-    let out = Command::new(BIN)
-        .env_clear()
-        .args(["--lock-timeout", "soon", "event", "list"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert_said_once(&String::from_utf8_lossy(&out.stderr));
+    bare(&[], "--lock-timeout soon event list", 2);
 }
 
 // ---------------------------------------------------------------- README claims
@@ -812,12 +721,10 @@ fn a_bad_wait_value_is_exit_2() {
 async fn json_export_without_output_is_refused(pool: PgPool) {
     let env = TestEnv::new(pool).await;
     env.event("ev", &[]);
-    env.run(&["--json", "export-rsvps", "--event", "ev"])
-        .code(2)
-        .error_mentions("--output FILE");
-    env.run(&["--json", "export-rsvps", "--event", "ev", "--output", "-"])
-        .code(2)
-        .error_mentions("stdout carries the CSV");
+    env.capctl("--json export-rsvps --event ev")
+        .refused(2, "--output FILE");
+    env.capctl("--json export-rsvps --event ev --output -")
+        .refused(2, "stdout carries the CSV");
 }
 
 #[sqlx::test(migrator = "capctl_core::MIGRATOR")]
@@ -825,7 +732,7 @@ async fn piped_tables_are_plain_ascii(pool: PgPool) {
     let env = TestEnv::new(pool).await;
     env.event("ev", &[]);
     env.session("ev", "s1", 9, 10, &[]);
-    let run = env.run(&["session", "list", "--event", "ev"]).success();
+    let run = env.capctl("session list --event ev").success();
     assert!(run.stdout.contains("s1"), "{}", run.stdout);
     assert!(
         run.stdout.is_ascii(),
@@ -870,8 +777,7 @@ async fn export_into_a_file_that_cannot_hold_a_temporary_file_says_why(pool: PgP
     let env = TestEnv::new(pool).await;
     env.event("ev", &[]);
     let run = env
-        .run(&["export-rsvps", "--event", "ev", "--output", "/proc/version"])
-        .code(2)
-        .error_mentions("cannot create a temporary file in /proc");
+        .capctl("export-rsvps --event ev --output /proc/version")
+        .refused(2, "cannot create a temporary file in /proc");
     assert!(!run.stderr.contains("does not exist"), "{}", run.stderr);
 }

@@ -9,9 +9,7 @@ use sqlx::PgPool;
 #[sqlx::test(migrator = "capctl_core::MIGRATOR")]
 async fn human_output_is_a_table_and_a_summary(pool: PgPool) {
     let env = TestEnv::new(pool).await;
-    env.event("e1", &[]);
-    env.session("e1", "s1", 9, 10, &["--max-participants", "1"]);
-    env.register_many("e1", "u", 2).await;
+    env.one_seat(2).await;
 
     let ok = env.capctl("session rsvp --session s1 --user u-0").success();
     assert!(

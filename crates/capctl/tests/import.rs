@@ -170,7 +170,8 @@ async fn import_refuses_a_file_over_max_attendees_saying_by_how_much(pool: PgPoo
         b"user_id,name,email\nold-0,,\nn1,,\nn2,,\nn3,,\nn4,,\nn5,,\n",
     );
     let before = env.snapshot().await;
-    import(&env, "ev", &file).code(3).error_mentions(
+    import(&env, "ev", &file).refused(
+        3,
         "5 new attendees but event \"ev\" has 3 of 5 places left: 2 over max_attendees",
     );
     assert_eq!(env.snapshot().await, before);
@@ -190,9 +191,7 @@ async fn import_refuses_a_file_over_max_attendees_saying_by_how_much(pool: PgPoo
     );
     // And then one more is over by one.
     let file = write(dir.path(), "h.csv", b"user_id,name,email\nn9,,\n");
-    import(&env, "ev", &file)
-        .code(3)
-        .error_mentions("1 over max_attendees");
+    import(&env, "ev", &file).refused(3, "1 over max_attendees");
 }
 
 #[sqlx::test(migrator = "capctl_core::MIGRATOR")]
@@ -233,9 +232,7 @@ async fn import_checks_every_row_first_and_lists_bad_rows_by_line(pool: PgPool) 
         text.push_str(&format!("u{i},,bad{i}\n"));
     }
     let file = write(dir.path(), "many.csv", text.as_bytes());
-    let run = import(&env, "ev", &file)
-        .code(2)
-        .error_mentions("25 bad rows");
+    let run = import(&env, "ev", &file).refused(2, "25 bad rows");
     assert!(
         run.stderr.contains("line 11:") && !run.stderr.contains("line 12:"),
         "{}",
@@ -311,16 +308,13 @@ async fn import_refuses_malformed_csv_and_writes_nothing(pool: PgPool) {
         run.error_mentions(needle);
         assert_eq!(env.snapshot().await, before, "{name} wrote something");
     }
-    import(&env, "ev", &dir.path().join("missing.csv"))
-        .code(2)
-        .error_mentions("cannot read");
+    import(&env, "ev", &dir.path().join("missing.csv")).refused(2, "cannot read");
     import(
         &env,
         "nope",
         &write(dir.path(), "ok.csv", b"user_id,name,email\nu1,,\n"),
     )
-    .code(5)
-    .error_mentions("event \"nope\" not found");
+    .refused(5, "event \"nope\" not found");
     assert_eq!(env.snapshot().await, before);
 }
 

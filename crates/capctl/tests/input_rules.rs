@@ -93,13 +93,14 @@ async fn moving_an_event_away_from_its_sessions_is_refused_by_the_database(pool:
     env.session("e1", "s1", 9, 10, &[]);
     let before = env.snapshot().await;
 
-    let err = sqlx::query("UPDATE events SET starts_at = '2030-06-01T09:30:00Z' WHERE id = 'e1'")
-        .execute(&pool)
-        .await
-        .unwrap_err();
-    let db = err.as_database_error().expect("a database error");
-    assert_eq!(db.code().as_deref(), Some("CP002"), "{db}");
-    assert!(db.message().contains("must lie within event"), "{db}");
+    let err = env
+        .refused_sql(
+            "UPDATE events SET starts_at = '2030-06-01T09:30:00Z' WHERE id = 'e1'",
+            "CP002",
+        )
+        .await;
+    let message = err.as_database_error().unwrap().message();
+    assert!(message.contains("must lie within event"), "{err}");
 
     assert_eq!(env.snapshot().await, before);
 }
@@ -111,17 +112,12 @@ async fn moving_a_session_out_of_its_event_is_refused_by_the_database(pool: PgPo
     env.session("e1", "s1", 9, 10, &[]);
     let before = env.snapshot().await;
 
-    let err = sqlx::query(
+    env.refused_sql(
         "UPDATE sessions SET starts_at = starts_at + interval '3 days', ends_at = ends_at + interval '3 days'
           WHERE id = 's1'",
+        "CP002",
     )
-    .execute(&pool)
-    .await
-    .unwrap_err();
-    assert_eq!(
-        err.as_database_error().and_then(|d| d.code()).as_deref(),
-        Some("CP002")
-    );
+    .await;
 
     assert_eq!(env.snapshot().await, before);
 }
@@ -242,15 +238,7 @@ async fn cancel_json_carries_event_capacity_and_taken(pool: PgPool) {
     }
 
     let out = env
-        .run(&[
-            "session",
-            "cancel",
-            "--json",
-            "--session",
-            "s1",
-            "--user",
-            "u-0",
-        ])
+        .capctl("session cancel --json --session s1 --user u-0")
         .success()
         .json();
     assert_eq!(out["event_id"], "e1");
@@ -270,25 +258,13 @@ async fn cancel_json_carries_event_capacity_and_taken(pool: PgPool) {
 #[sqlx::test(migrator = "capctl_core::MIGRATOR")]
 async fn a_repeat_rsvp_while_waitlisted_exits_4_as_a_repeat(pool: PgPool) {
     let env = TestEnv::new(pool.clone()).await;
-    env.event("e1", &[]);
-    env.session("e1", "s1", 9, 10, &["--max-participants", "1"]);
-    env.register_many("e1", "u", 2).await;
-    env.run(&["session", "rsvp", "--session", "s1", "--user", "u-0"])
-        .success();
-    env.run(&["session", "rsvp", "--session", "s1", "--user", "u-1"])
-        .code(4);
+    env.one_seat(2).await;
+    env.capctl("session rsvp --session s1 --user u-0").success();
+    env.capctl("session rsvp --session s1 --user u-1").code(4);
     let before = env.snapshot().await;
 
     let again = env
-        .run(&[
-            "session",
-            "rsvp",
-            "--json",
-            "--session",
-            "s1",
-            "--user",
-            "u-1",
-        ])
+        .capctl("session rsvp --json --session s1 --user u-1")
         .code(4)
         .json();
     assert_eq!(again["repeat"], true);

@@ -68,6 +68,5 @@ async fn forcing_a_capacity_cut_is_asked_at_a_terminal(pool: PgPool) {
 
     // Without a terminal nothing is asked: the documented exit 6.
     env.capctl("session set-capacity --session ses_i --max 0")
-        .code(6)
-        .error_mentions("--force");
+        .refused(6, "--force");
 }

@@ -6,17 +6,9 @@ mod common;
 
 use std::collections::BTreeMap;
 
-use common::{Run, TestEnv};
+use common::{Run, SESSION_LIST_FIELDS, TestEnv, has_fields};
 use serde_json::Value;
 use sqlx::PgPool;
-
-/// The object has every one of `fields`.
-#[track_caller]
-fn has_fields(v: &Value, fields: &[&str]) {
-    for f in fields {
-        assert!(v.get(f).is_some(), "missing {f:?} in {v}");
-    }
-}
 
 /// `--json` output: one JSON document, its times in RFC 3339 with Z.
 #[track_caller]
@@ -125,21 +117,7 @@ async fn session_list_json_has_null_capacity_and_available_when_unlimited(pool: 
         .map(|s| (s["session_id"].as_str().unwrap().to_string(), s.clone()))
         .collect();
     for s in by_id.values() {
-        has_fields(
-            s,
-            &[
-                "session_id",
-                "title",
-                "starts_at",
-                "ends_at",
-                "capacity",
-                "confirmed",
-                "offered",
-                "waitlisted",
-                "available",
-                "is_full",
-            ],
-        );
+        has_fields(s, SESSION_LIST_FIELDS);
     }
     let s1 = &by_id["s1"];
     assert_eq!(

@@ -104,16 +104,7 @@ async fn every_transition_writes_one_row_of_its_kind(pool: PgPool) {
     let ids: Vec<i64> = rows.iter().map(|r| r["id"].as_i64().unwrap()).collect();
     assert!(ids.windows(2).all(|w| w[0] < w[1]), "id order: {ids:?}");
     for r in rows {
-        for field in [
-            "id",
-            "kind",
-            "event_id",
-            "session_id",
-            "user_id",
-            "created_at",
-            "payload",
-            "delivered_at",
-        ] {
+        for field in outbox_support::EVENT_FIELDS.iter().chain(&["delivered_at"]) {
             assert!(r.get(field).is_some(), "field {field} in {r}");
         }
         assert_eq!(r["event_id"], "ev");
@@ -389,16 +380,7 @@ async fn follow_prints_new_rows_until_sigterm(pool: PgPool) {
             ("offer_made", "u1")
         ])
     );
-    let pid = child.id().unwrap() as i32;
-    std::process::Command::new("kill")
-        .args(["-TERM", &pid.to_string()])
-        .status()
-        .unwrap();
-    let status = tokio::time::timeout(Duration::from_secs(30), child.wait())
-        .await
-        .unwrap()
-        .unwrap();
-    assert_eq!(status.code(), Some(0));
+    outbox_support::stop(&mut child).await;
     assert_eq!(
         lines.next_line().await.unwrap(),
         None,

@@ -4,12 +4,12 @@
 mod common;
 
 use std::io::{Read, Write};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use capctl_core::presence::{Presence, Room};
 use capctl_core::reconcile::{ReconcileOptions, reconcile_pass};
-use common::redis::{keys_under, redis, room_state};
-use common::{TestEnv, free_port};
+use common::redis::{assert_room, keys_under, redis, room_state, write_behind};
+use common::{TestEnv, free_port, next_line, stop_with};
 use sqlx::PgPool;
 use tokio::io::AsyncBufReadExt;
 
@@ -27,12 +27,7 @@ async fn naive_counter_writer_is_found_and_fixed(pool: PgPool) {
     env.capctl("reconcile --check").success();
 
     // someone INCRs the counter behind capctl's back
-    let mut conn = redis(&env).await;
-    let _: i64 = redis::cmd("INCR")
-        .arg(room.keys(&env.prefix).count)
-        .query_async(&mut conn)
-        .await
-        .unwrap();
+    write_behind(&env, redis::cmd("INCR").arg(room.keys(&env.prefix).count)).await;
     let check = env.capctl("reconcile --check --json").code(8);
     assert_eq!(check.json()["counters_fixed"], 1);
     assert!(check.stderr.contains("drift"), "{}", check.stderr);
@@ -52,19 +47,17 @@ async fn naive_counter_writer_is_found_and_fixed(pool: PgPool) {
     ] {
         assert_eq!(fixed[field], 0, "{field}: {fixed}");
     }
-    assert_eq!(
-        room_state(&env, &room).await,
-        (Some(2), 2, Some("10".into()))
-    );
+    assert_room(&env, &room, 2, "10").await;
     env.capctl("reconcile --check").success();
 
     // a cached limit that disagrees with PostgreSQL is drift too, fixed the same way
-    let _: () = redis::cmd("SET")
-        .arg(room.keys(&env.prefix).limit)
-        .arg("unlimited")
-        .query_async(&mut conn)
-        .await
-        .unwrap();
+    write_behind(
+        &env,
+        redis::cmd("SET")
+            .arg(room.keys(&env.prefix).limit)
+            .arg("unlimited"),
+    )
+    .await;
     assert_eq!(
         env.capctl("reconcile --check --json").code(8).json()["limits_fixed"],
         1
@@ -194,12 +187,7 @@ async fn expired_lease_storm_is_reaped_in_bounded_batches(pool: PgPool) {
     }
     let k = live.keys(&env.prefix);
     let old: Vec<(i64, String)> = (0..1500).map(|j| (2_000 + j, format!("old{j}"))).collect();
-    let _: () = redis::cmd("ZADD")
-        .arg(&k.leases)
-        .arg(&old)
-        .query_async(&mut conn)
-        .await
-        .unwrap();
+    write_behind(&env, redis::cmd("ZADD").arg(&k.leases).arg(&old)).await;
 
     let opts = ReconcileOptions {
         prune_chunk: 40, // each script call drops at most 40 leases
@@ -243,10 +231,7 @@ async fn expired_lease_storm_is_reaped_in_bounded_batches(pool: PgPool) {
             .await
             .is_empty()
     );
-    assert_eq!(
-        room_state(&env, &live).await,
-        (Some(5), 5, Some("50".into()))
-    );
+    assert_room(&env, &live, 5, "50").await;
     env.capctl("reconcile --check").success();
     common::redis::delete_prefix(&env).await; // 1000 rooms' counters: don't leave them behind
 }
@@ -254,16 +239,7 @@ async fn expired_lease_storm_is_reaped_in_bounded_batches(pool: PgPool) {
 #[sqlx::test(migrator = "capctl_core::MIGRATOR")]
 async fn unreachable_redis_is_exit_7(pool: PgPool) {
     let env = TestEnv::new(pool).await;
-    let started = Instant::now();
-    let run = env
-        .capctl("--redis-url redis://127.0.0.1:1 reconcile --check")
-        .run();
-    assert!(
-        started.elapsed() < Duration::from_secs(15),
-        "{:?}",
-        started.elapsed()
-    );
-    run.code(7).error_mentions("redis");
+    env.assert_unreachable_redis_fails_fast("reconcile --check");
 }
 
 fn scrape(port: u16) -> String {
@@ -289,11 +265,7 @@ async fn watch_stops_cleanly_on(signal: &str, pool: PgPool) {
         .spawn();
     let mut lines = tokio::io::BufReader::new(child.stdout.take().unwrap()).lines();
     for _ in 0..2 {
-        let line = tokio::time::timeout(Duration::from_secs(30), lines.next_line())
-            .await
-            .expect("a pass within 30 s")
-            .unwrap()
-            .expect("a JSON line per pass");
+        let line = next_line(&mut lines, "a JSON line per pass").await;
         let pass: serde_json::Value = serde_json::from_str(&line).unwrap();
         for field in [
             "leases_expired",
@@ -328,17 +300,7 @@ async fn watch_stops_cleanly_on(signal: &str, pool: PgPool) {
         "{body}"
     );
 
-    let pid = child.id().unwrap().to_string();
-    let killed = std::process::Command::new("kill")
-        .args([signal, &pid])
-        .status()
-        .unwrap();
-    assert!(killed.success());
-    let status = tokio::time::timeout(Duration::from_secs(30), child.wait())
-        .await
-        .expect("stops")
-        .unwrap();
-    assert_eq!(status.code(), Some(0), "clean stop on {signal}");
+    stop_with(&mut child, signal).await;
 }
 
 #[sqlx::test(migrator = "capctl_core::MIGRATOR")]

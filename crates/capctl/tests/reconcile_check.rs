@@ -112,17 +112,24 @@ async fn reconcile_check_changes_nothing_in_either_store(pool: PgPool) {
         );
     }
     let found = env.capctl("reconcile --check --json").code(8).json();
+    assert_counts_every_kind_once(&found);
+    assert_eq!(found["drift"], true);
+}
+
+/// What `--check` finds and a pass fixes in [`every_kind_of_drift`]: one of each kind, two
+/// limits, and one offer sent (u-2 takes the lapsed offer's seat).
+#[track_caller]
+fn assert_counts_every_kind_once(report: &serde_json::Value) {
     for (field, n) in [
         ("leases_expired", 1),
         ("counters_fixed", 1),
         ("limits_fixed", 2),
         ("sessions_fixed", 1),
         ("offers_expired", 1),
-        ("offers_sent", 1), // what a pass would send: u-2 takes the lapsed offer's seat
+        ("offers_sent", 1),
     ] {
-        assert_eq!(found[field], n, "{field}: {found}");
+        assert_eq!(report[field], n, "{field}: {report}");
     }
-    assert_eq!(found["drift"], true);
 }
 
 #[sqlx::test(migrator = "capctl_core::MIGRATOR")]
@@ -136,16 +143,7 @@ async fn a_pass_fixes_every_drift_check_found_and_leaves_none(pool: PgPool) {
     } = every_kind_of_drift(&env).await;
     // a real pass fixes all of it, and leaves nothing for --check
     let fixed = env.capctl("reconcile --json").success().json();
-    for (field, n) in [
-        ("leases_expired", 1),
-        ("counters_fixed", 1),
-        ("limits_fixed", 2),
-        ("sessions_fixed", 1),
-        ("offers_expired", 1),
-        ("offers_sent", 1),
-    ] {
-        assert_eq!(fixed[field], n, "{field}: {fixed}");
-    }
+    assert_counts_every_kind_once(&fixed);
     let after = redis_state(&env, &env.prefix).await;
     assert_eq!(after[&stream.count], "string 1 ttl=-1");
     assert!(after[&stream.leases].contains("v1") && !after[&stream.leases].contains("ghost"));

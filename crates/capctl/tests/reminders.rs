@@ -195,16 +195,7 @@ async fn reconcile_queues_reminders_on_each_pass(pool: PgPool) {
         || async { reminded(&pool).await.len() == 3 },
     )
     .await;
-    let pid = child.id().unwrap().to_string();
-    std::process::Command::new("kill")
-        .args(["-TERM", &pid])
-        .status()
-        .unwrap();
-    let status = tokio::time::timeout(Duration::from_secs(30), child.wait())
-        .await
-        .unwrap()
-        .unwrap();
-    assert_eq!(status.code(), Some(0));
+    outbox_support::stop(&mut child).await;
     assert_eq!(
         reminded(&pool).await,
         [

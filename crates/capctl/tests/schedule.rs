@@ -20,8 +20,7 @@ async fn overlap_is_refused_unless_allowed(pool: PgPool) {
 
     let before = env.snapshot().await;
     env.rsvp("keynote", "u-0")
-        .code(6)
-        .error_mentions("overlaps session \"morning\"");
+        .refused(6, "overlaps session \"morning\"");
     assert_eq!(env.snapshot().await, before);
 
     let out = env
@@ -102,8 +101,7 @@ async fn schedule_lists_the_users_sessions_by_start(pool: PgPool) {
         json!([])
     );
     env.capctl("schedule --json --event nope --user u-0")
-        .code(5)
-        .error_mentions("event \"nope\" not found");
+        .refused(5, "event \"nope\" not found");
 }
 
 /// e1 with s1 (09:00, "Hall A", one seat), s2 (11:00, one seat, u-1's), s3 (13:00): u-0 has s1,
@@ -127,6 +125,24 @@ async fn calendar_fixture(env: &TestEnv) {
     env.cancel("s3", "u-0").success();
 }
 
+/// `schedule --event e1 --user u-0 --ics`: u-0's calendar.
+fn u0_calendar(env: &TestEnv) -> String {
+    env.capctl("schedule --event e1 --user u-0 --ics")
+        .success()
+        .stdout
+}
+
+/// The ids of u-0's RSVPs to s1 and s2, in that order (a calendar UID is `ID@capctl`).
+async fn u0_rsvp_ids(env: &TestEnv) -> Vec<String> {
+    sqlx::query_scalar(
+        "SELECT id FROM session_rsvps WHERE user_id = 'u-0' AND session_id IN ('s1', 's2')
+          ORDER BY session_id",
+    )
+    .fetch_all(&env.pool)
+    .await
+    .unwrap()
+}
+
 /// The value of `key` in one VEVENT of a calendar.
 fn ics_prop(ev: &str, key: &str) -> String {
     ev.lines()
@@ -140,11 +156,7 @@ fn ics_prop(ev: &str, key: &str) -> String {
 async fn schedule_ics_is_a_stable_calendar(pool: PgPool) {
     let env = TestEnv::new(pool).await;
     calendar_fixture(&env).await;
-    let ics = || {
-        env.capctl("schedule --event e1 --user u-0 --ics")
-            .success()
-            .stdout
-    };
+    let ics = || u0_calendar(&env);
     let first = ics();
     let second = ics();
     assert_eq!(first, second, "same RSVPs, same calendar");
@@ -160,11 +172,7 @@ async fn schedule_ics_is_a_stable_calendar(pool: PgPool) {
         "one VEVENT per listed session"
     );
 
-    let ids: Vec<String> =
-        sqlx::query_scalar("SELECT id FROM session_rsvps WHERE user_id = 'u-0' AND session_id IN ('s1', 's2') ORDER BY session_id")
-            .fetch_all(&env.pool)
-            .await
-            .unwrap();
+    let ids = u0_rsvp_ids(&env).await;
     let events: Vec<&str> = first.split("BEGIN:VEVENT").skip(1).collect();
     assert_eq!(ics_prop(events[0], "UID"), format!("{}@capctl", ids[0]));
     assert_eq!(ics_prop(events[1], "UID"), format!("{}@capctl", ids[1]));
@@ -182,16 +190,8 @@ async fn schedule_ics_is_a_stable_calendar(pool: PgPool) {
 async fn a_promoted_rsvp_keeps_its_calendar_uid(pool: PgPool) {
     let env = TestEnv::new(pool).await;
     calendar_fixture(&env).await;
-    let ics = || {
-        env.capctl("schedule --event e1 --user u-0 --ics")
-            .success()
-            .stdout
-    };
-    let ids: Vec<String> =
-        sqlx::query_scalar("SELECT id FROM session_rsvps WHERE user_id = 'u-0' AND session_id IN ('s1', 's2') ORDER BY session_id")
-            .fetch_all(&env.pool)
-            .await
-            .unwrap();
+    let ics = || u0_calendar(&env);
+    let ids = u0_rsvp_ids(&env).await;
     // Promoted from the waitlist: same UID, now confirmed.
     env.cancel("s2", "u-1").success();
     env.rsvp("s2", "u-0").success();

@@ -18,17 +18,6 @@ async fn sql_rsvp(pool: &PgPool, session: &str, user: &str) -> sqlx::postgres::P
         .unwrap()
 }
 
-/// (user, status) of every RSVP of a session.
-async fn statuses(pool: &PgPool, session: &str) -> Vec<(String, String)> {
-    sqlx::query_as(
-        "SELECT user_id, status FROM session_rsvps WHERE session_id = $1 ORDER BY user_id",
-    )
-    .bind(session)
-    .fetch_all(pool)
-    .await
-    .unwrap()
-}
-
 /// session_capacity's (current_attendance, waitlist_length).
 async fn counters(pool: &PgPool, session: &str) -> (i32, i32) {
     sqlx::query_as(
@@ -40,19 +29,23 @@ async fn counters(pool: &PgPool, session: &str) -> (i32, i32) {
     .unwrap()
 }
 
-fn owned(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-    pairs
-        .iter()
-        .map(|(a, b)| (a.to_string(), b.to_string()))
-        .collect()
+/// u-0 takes the one seat of `s1` and cancels; u-1, who waited, holds the offer, overdue by
+/// `overdue` (a PostgreSQL interval), all through the SQL functions.
+async fn overdue_offer(env: &TestEnv, overdue: &str) {
+    env.one_seat(2).await;
+    sql_rsvp(&env.pool, "s1", "u-0").await;
+    sql_rsvp(&env.pool, "s1", "u-1").await;
+    env.cancel_in_sql("s1", "u-0").await;
+    env.exec(&format!(
+        "UPDATE session_rsvps SET offer_expires_at = now() - interval '{overdue}' WHERE user_id = 'u-1'"
+    ))
+    .await;
 }
 
 #[sqlx::test(migrator = "capctl_core::MIGRATOR")]
 async fn sql_rsvp_to_a_full_session_is_waitlisted_as_through_the_binary(pool: PgPool) {
     let env = TestEnv::new(pool.clone()).await;
-    env.event("e1", &[]);
-    env.session("e1", "s1", 9, 10, &["--max-participants", "1"]);
-    env.register_many("e1", "u", 3).await;
+    env.one_seat(3).await;
 
     let first = sql_rsvp(&pool, "s1", "u-0").await;
     assert_eq!(first.get::<String, _>("outcome"), "CONFIRMED");
@@ -62,26 +55,14 @@ async fn sql_rsvp_to_a_full_session_is_waitlisted_as_through_the_binary(pool: Pg
     assert_eq!(second.get::<Option<i32>, _>("taken"), Some(1));
     // The binary, after SQL callers, sees the same queue: next in line at place 2.
     let third = env
-        .run(&[
-            "session",
-            "rsvp",
-            "--json",
-            "--session",
-            "s1",
-            "--user",
-            "u-2",
-        ])
+        .capctl("session rsvp --json --session s1 --user u-2")
         .code(4)
         .json();
     assert_eq!(third["waitlist_position"], 2);
 
     assert_eq!(
-        statuses(&pool, "s1").await,
-        owned(&[
-            ("u-0", "CONFIRMED"),
-            ("u-1", "WAITLISTED"),
-            ("u-2", "WAITLISTED")
-        ])
+        env.status_line("s1").await,
+        "u-0 CONFIRMED, u-1 WAITLISTED, u-2 WAITLISTED"
     );
     assert_eq!(counters(&pool, "s1").await, (1, 2));
 }
@@ -107,21 +88,16 @@ async fn sql_rsvp_of_an_unregistered_user_is_not_registered_and_writes_nothing(p
 #[sqlx::test(migrator = "capctl_core::MIGRATOR")]
 async fn raw_insert_beyond_capacity_is_refused_by_the_guard(pool: PgPool) {
     let env = TestEnv::new(pool.clone()).await;
-    env.event("e1", &[]);
-    env.session("e1", "s1", 9, 10, &["--max-participants", "1"]);
-    env.register_many("e1", "u", 2).await;
+    env.one_seat(2).await;
     sql_rsvp(&pool, "s1", "u-0").await;
     let before = env.snapshot().await;
 
-    let err = sqlx::query(
+    env.refused_sql(
         "INSERT INTO session_rsvps (id, session_id, user_id, event_id, status)
          VALUES ('srsvp_' || gen_random_uuid(), 's1', 'u-1', 'e1', 'CONFIRMED')",
+        "CP001",
     )
-    .execute(&pool)
-    .await
-    .unwrap_err();
-    let db = err.as_database_error().expect("a database error");
-    assert_eq!(db.code().as_deref(), Some("CP001"), "{db}");
+    .await;
 
     assert_eq!(env.snapshot().await, before);
     assert_eq!(counters(&pool, "s1").await, (1, 0));
@@ -161,11 +137,9 @@ async fn register_and_register_many_share_the_cap(pool: PgPool) {
     .unwrap();
     assert_eq!(row.get::<String, _>("outcome"), "OK");
     assert_eq!(row.get::<i32, _>("new_registrations"), 1);
-    env.run(&["event", "register", "--event", "e1", "--user", "b"])
-        .success();
-    env.run(&["event", "register", "--event", "e1", "--user", "c"])
-        .code(3)
-        .error_mentions("is full");
+    env.capctl("event register --event e1 --user b").success();
+    env.capctl("event register --event e1 --user c")
+        .refused(3, "is full");
 
     let rows: Vec<(String, Option<String>)> = sqlx::query_as(
         "SELECT user_id, name FROM event_registrations WHERE event_id = 'e1' ORDER BY user_id",
@@ -185,24 +159,10 @@ async fn register_and_register_many_share_the_cap(pool: PgPool) {
 #[sqlx::test(migrator = "capctl_core::MIGRATOR")]
 async fn reconcile_check_counts_what_the_fix_then_applies(pool: PgPool) {
     let env = TestEnv::new(pool.clone()).await;
-    env.event("e1", &[]);
-    env.session("e1", "s1", 9, 10, &["--max-participants", "1"]);
-    env.register_many("e1", "u", 2).await;
-    sql_rsvp(&pool, "s1", "u-0").await;
-    sql_rsvp(&pool, "s1", "u-1").await;
-    sqlx::query("SELECT * FROM capctl_cancel('s1', 'u-0')")
-        .execute(&pool)
-        .await
-        .unwrap();
     // An offer run out, and a counter written behind the rules' back.
-    sqlx::query("UPDATE session_rsvps SET offer_expires_at = now() - interval '1 minute' WHERE user_id = 'u-1'")
-        .execute(&pool)
-        .await
-        .unwrap();
-    sqlx::query("UPDATE session_capacity SET waitlist_length = 5 WHERE session_id = 's1'")
-        .execute(&pool)
-        .await
-        .unwrap();
+    overdue_offer(&env, "1 minute").await;
+    env.exec("UPDATE session_capacity SET waitlist_length = 5 WHERE session_id = 's1'")
+        .await;
 
     let pass = |check: bool| {
         let pool = pool.clone();
@@ -219,29 +179,14 @@ async fn reconcile_check_counts_what_the_fix_then_applies(pool: PgPool) {
     assert_eq!(pass(false).await, checked);
     assert_eq!(pass(true).await, (0, 0, 0));
 
-    assert_eq!(
-        statuses(&pool, "s1").await,
-        owned(&[("u-0", "CANCELLED"), ("u-1", "EXPIRED")])
-    );
+    assert_eq!(env.status_line("s1").await, "u-0 CANCELLED, u-1 EXPIRED");
     assert_eq!(counters(&pool, "s1").await, (0, 0));
 }
 
 #[sqlx::test(migrator = "capctl_core::MIGRATOR")]
 async fn overdue_offers_are_not_taken_seats(pool: PgPool) {
     let env = TestEnv::new(pool.clone()).await;
-    env.event("e1", &[]);
-    env.session("e1", "s1", 9, 10, &["--max-participants", "1"]);
-    env.register_many("e1", "u", 2).await;
-    sql_rsvp(&pool, "s1", "u-0").await;
-    sql_rsvp(&pool, "s1", "u-1").await;
-    sqlx::query("SELECT * FROM capctl_cancel('s1', 'u-0')")
-        .execute(&pool)
-        .await
-        .unwrap();
-    sqlx::query("UPDATE session_rsvps SET offer_expires_at = now() - interval '1 second' WHERE user_id = 'u-1'")
-        .execute(&pool)
-        .await
-        .unwrap();
+    overdue_offer(&env, "1 second").await;
 
     let seats: (i64, i64, i64) = sqlx::query_as(
         "SELECT taken, held, overdue_offers FROM capctl_session_seats WHERE session_id = 's1'",
@@ -251,7 +196,7 @@ async fn overdue_offers_are_not_taken_seats(pool: PgPool) {
     .unwrap();
     assert_eq!(seats, (0, 1, 1));
     let dashboard = env
-        .run(&["session", "list", "--json", "--event", "e1"])
+        .capctl("session list --json --event e1")
         .success()
         .json();
     assert_eq!(dashboard[0]["available"], 1);
@@ -271,10 +216,8 @@ async fn database_limits_agree_with_rust(pool: PgPool) {
     let env = TestEnv::new(pool.clone()).await;
     env.event("e1", &[]);
     env.session("e1", "s1", 9, 10, &[]);
-    env.run(&[
-        "booth", "create", "--event", "e1", "--id", "b1", "--name", "Booth",
-    ])
-    .success();
+    env.capctl("booth create --event e1 --id b1 --name Booth")
+        .success();
     let before = env.snapshot().await;
     let accepts = |sql: &'static str, value: i64| {
         let pool = pool.clone();

@@ -71,20 +71,25 @@ async fn ranks(pool: &PgPool, session: &str) -> HashMap<String, i64> {
     .collect()
 }
 
-#[sqlx::test(migrator = "capctl_core::MIGRATOR")]
-async fn rush_of_250_tasks_fills_exactly_the_capacity(pool: PgPool) {
-    const USERS: usize = 250;
-    const CAPACITY: usize = 37;
-    let env = TestEnv::new(pool).await;
+/// Event `e1` with session `hot` of `capacity` seats, and `users` registered users.
+async fn hot_session(env: &TestEnv, capacity: usize, users: usize) -> Vec<String> {
     env.event("e1", &[]);
     env.session(
         "e1",
         "hot",
         9,
         10,
-        &["--max-participants", &CAPACITY.to_string()],
+        &["--max-participants", &capacity.to_string()],
     );
-    let users = env.register_many("e1", "u", USERS).await;
+    env.register_many("e1", "u", users).await
+}
+
+#[sqlx::test(migrator = "capctl_core::MIGRATOR")]
+async fn rush_of_250_tasks_fills_exactly_the_capacity(pool: PgPool) {
+    const USERS: usize = 250;
+    const CAPACITY: usize = 37;
+    let env = TestEnv::new(pool).await;
+    let users = hot_session(&env, CAPACITY, USERS).await;
     let wide = wide_pool(&env, 20).await;
 
     let start = Arc::new(tokio::sync::Barrier::new(USERS));
@@ -143,15 +148,7 @@ async fn rush_of_60_processes_fills_exactly_the_capacity(pool: PgPool) {
     const PROCS: usize = 60;
     const CAPACITY: usize = 10;
     let env = TestEnv::new(pool).await;
-    env.event("e1", &[]);
-    env.session(
-        "e1",
-        "hot",
-        9,
-        10,
-        &["--max-participants", &CAPACITY.to_string()],
-    );
-    let users = env.register_many("e1", "u", PROCS).await;
+    let users = hot_session(&env, CAPACITY, PROCS).await;
 
     let children: Vec<_> = users.iter().map(|u| env.rsvp("hot", u).spawn()).collect();
     let mut outputs = Vec::new();

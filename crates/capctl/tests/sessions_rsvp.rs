@@ -4,7 +4,9 @@
 
 mod common;
 
-use common::{TestEnv, pairs};
+use common::pick;
+
+use common::TestEnv;
 use serde_json::{Value, json};
 use sqlx::PgPool;
 
@@ -59,13 +61,8 @@ async fn rsvp_confirms_until_full_then_waitlists_in_order(pool: PgPool) {
     }
 
     assert_eq!(
-        env.statuses("s1").await,
-        pairs(&[
-            ("u-0", "CONFIRMED"),
-            ("u-1", "CONFIRMED"),
-            ("u-2", "WAITLISTED"),
-            ("u-3", "WAITLISTED")
-        ])
+        env.status_line("s1").await,
+        "u-0 CONFIRMED, u-1 CONFIRMED, u-2 WAITLISTED, u-3 WAITLISTED"
     );
     assert_eq!(env.queue("s1").await, ["u-2", "u-3"]);
     assert_eq!(env.counters("s1").await, (2, 2));
@@ -81,22 +78,11 @@ async fn session_list_counts_a_full_session(pool: PgPool) {
         .json();
     let row = &list[0];
     assert_eq!(
-        (
-            &row["capacity"],
-            &row["confirmed"],
-            &row["offered"],
-            &row["waitlisted"],
-            &row["available"],
-            &row["is_full"]
+        pick(
+            row,
+            "capacity confirmed offered waitlisted available is_full"
         ),
-        (
-            &json!(2),
-            &json!(2),
-            &json!(0),
-            &json!(2),
-            &json!(0),
-            &json!(true)
-        )
+        json!({"capacity": 2, "confirmed": 2, "offered": 0, "waitlisted": 2, "available": 0, "is_full": true})
     );
 }
 
@@ -120,9 +106,7 @@ async fn session_waitlist_lists_the_queue_in_order(pool: PgPool) {
 #[sqlx::test(migrator = "capctl_core::MIGRATOR")]
 async fn repeat_rsvp_changes_nothing(pool: PgPool) {
     let env = TestEnv::new(pool).await;
-    env.event("e1", &[]);
-    env.session("e1", "s1", 9, 10, &["--max-participants", "1"]);
-    env.register_many("e1", "u", 2).await;
+    env.one_seat(2).await;
     let first = env.rsvp("s1", "u-0").success().json();
     env.rsvp("s1", "u-1").code(4);
     let before = env.snapshot().await;
@@ -202,34 +186,36 @@ async fn full_session_without_waitlist_refuses(pool: PgPool) {
     env.rsvp("s1", "u-0").success();
     let before = env.snapshot().await;
     env.rsvp("s1", "u-1")
-        .code(3)
-        .error_mentions("is full (1 of 1 seats taken) and has no waitlist");
+        .refused(3, "is full (1 of 1 seats taken) and has no waitlist");
     assert_eq!(env.snapshot().await, before);
     assert_eq!(env.status_of("s1", "u-1").await, None);
     assert_eq!(env.counters("s1").await, (1, 0));
 }
 
-#[sqlx::test(migrator = "capctl_core::MIGRATOR")]
-async fn registration_for_the_sessions_event_is_required(pool: PgPool) {
-    let env = TestEnv::new(pool).await;
+/// Events `e1` and `e2`, and session `s1` of `e1` (open, no capacity).
+fn s1_in_e1_beside_e2(env: &TestEnv) {
     env.event("e1", &[]);
     env.event("e2", &[]);
     env.session("e1", "s1", 9, 10, &[]);
+}
+
+#[sqlx::test(migrator = "capctl_core::MIGRATOR")]
+async fn registration_for_the_sessions_event_is_required(pool: PgPool) {
+    let env = TestEnv::new(pool).await;
+    s1_in_e1_beside_e2(&env);
     env.register_many("e2", "other", 1).await;
     let before = env.snapshot().await;
     env.rsvp("s1", "nobody")
-        .code(6)
-        .error_mentions("not registered for event \"e1\"");
+        .refused(6, "not registered for event \"e1\"");
     // Registered, but for another event: the session id does not belong to their event.
     env.rsvp("s1", "other-0")
-        .code(6)
-        .error_mentions("session \"s1\" belongs to it");
+        .refused(6, "session \"s1\" belongs to it");
     assert_eq!(env.snapshot().await, before);
 
     env.capctl("event register --event e1 --user other-0")
         .success();
     env.rsvp("s1", "other-0").success();
-    assert_eq!(env.statuses("s1").await, pairs(&[("other-0", "CONFIRMED")]));
+    assert_eq!(env.status_line("s1").await, "other-0 CONFIRMED");
 }
 
 /// e1 with s1 (two seats, u-0 holding one) and e2 with s9; u-0 and u-1 registered for e1.
@@ -250,23 +236,15 @@ async fn bad_input_is_refused_and_writes_nothing(pool: PgPool) {
     let before = env.snapshot().await;
 
     env.rsvp("nope", "u-0")
-        .code(5)
-        .error_mentions("session \"nope\" not found");
-    env.rsvp("s1", "ghost")
-        .code(6)
-        .error_mentions("not registered");
+        .refused(5, "session \"nope\" not found");
+    env.rsvp("s1", "ghost").refused(6, "not registered");
     env.rsvp("s9", "u-1")
-        .code(6)
-        .error_mentions("not registered for event \"e2\"");
+        .refused(6, "not registered for event \"e2\"");
     env.cancel("s1", "u-1")
-        .code(5)
-        .error_mentions("has no RSVP for session \"s1\"");
+        .refused(5, "has no RSVP for session \"s1\"");
     env.cancel("nope", "u-0")
-        .code(5)
-        .error_mentions("session \"nope\" not found");
-    env.cancel("s9", "u-0")
-        .code(5)
-        .error_mentions("has no RSVP");
+        .refused(5, "session \"nope\" not found");
+    env.cancel("s9", "u-0").refused(5, "has no RSVP");
     assert_eq!(env.snapshot().await, before, "nothing written");
     assert_eq!(env.counters("s1").await, (1, 0));
 }
@@ -278,20 +256,15 @@ async fn bad_capacity_schedule_and_waitlist_input_is_refused_and_writes_nothing(
     let before = env.snapshot().await;
 
     env.set_capacity("s1", &["--max", "-1"])
-        .code(2)
-        .error_mentions("must not be negative");
+        .refused(2, "must not be negative");
     env.set_capacity("s1", &["--max", "99999999999"])
-        .code(2)
-        .error_mentions("at most");
+        .refused(2, "at most");
     env.set_capacity("nope", &["--max", "3"])
-        .code(5)
-        .error_mentions("session \"nope\" not found");
+        .refused(5, "session \"nope\" not found");
     env.capctl("session waitlist --session nope")
-        .code(5)
-        .error_mentions("session \"nope\" not found");
+        .refused(5, "session \"nope\" not found");
     env.capctl("schedule --event s1 --user u-0")
-        .code(5)
-        .error_mentions("that is a session of event \"e1\"");
+        .refused(5, "that is a session of event \"e1\"");
     env.capctl("schedule --event e1 --user")
         .arg("bad user")
         .code(2);
@@ -325,42 +298,29 @@ async fn bad_capacity_schedule_and_waitlist_input_is_refused_and_writes_nothing(
 #[sqlx::test(migrator = "capctl_core::MIGRATOR")]
 async fn database_refuses_an_oversell_from_a_raw_writer(pool: PgPool) {
     let env = TestEnv::new(pool).await;
-    env.event("e1", &[]);
-    env.session("e1", "s1", 9, 10, &["--max-participants", "1"]);
-    env.register_many("e1", "u", 3).await;
+    env.one_seat(3).await;
     env.rsvp("s1", "u-0").success();
     env.rsvp("s1", "u-1").code(4);
     let before = env.snapshot().await;
 
-    let err = sqlx::query(
-        "INSERT INTO session_rsvps (id, session_id, user_id, event_id, status)
-         VALUES ('srsvp_' || gen_random_uuid(), 's1', 'u-2', 'e1', 'CONFIRMED')",
-    )
-    .execute(&env.pool)
-    .await
-    .unwrap_err();
-    assert_eq!(
-        err.as_database_error().and_then(|e| e.code()).as_deref(),
-        Some("CP001"),
-        "{err}"
-    );
+    let err = env
+        .refused_sql(
+            "INSERT INTO session_rsvps (id, session_id, user_id, event_id, status)
+             VALUES ('srsvp_' || gen_random_uuid(), 's1', 'u-2', 'e1', 'CONFIRMED')",
+            "CP001",
+        )
+        .await;
     assert!(matches!(
         capctl_core::Error::from(err),
         capctl_core::Error::Full(_)
     ));
 
     // Promoting someone by hand past the queue is refused the same way.
-    let err = sqlx::query(
+    env.refused_sql(
         "UPDATE session_rsvps SET status = 'CONFIRMED', waitlist_seq = NULL WHERE user_id = 'u-1'",
+        "CP001",
     )
-    .execute(&env.pool)
-    .await
-    .unwrap_err();
-    assert_eq!(
-        err.as_database_error().and_then(|e| e.code()).as_deref(),
-        Some("CP001"),
-        "{err}"
-    );
+    .await;
 
     assert_eq!(env.snapshot().await, before, "nothing left behind");
     assert_eq!(env.counters("s1").await, (1, 1));
@@ -369,9 +329,7 @@ async fn database_refuses_an_oversell_from_a_raw_writer(pool: PgPool) {
 #[sqlx::test(migrator = "capctl_core::MIGRATOR")]
 async fn only_a_live_registration_may_rsvp(pool: PgPool) {
     let env = TestEnv::new(pool).await;
-    env.event("e1", &[]);
-    env.event("e2", &[]);
-    env.session("e1", "s1", 9, 10, &[]);
+    s1_in_e1_beside_e2(&env);
     env.register_many("e1", "u", 1).await;
     env.register_many("e2", "w", 1).await;
     sqlx::query("UPDATE event_registrations SET status = 'CANCELLED' WHERE user_id = 'u-0'")
@@ -381,8 +339,7 @@ async fn only_a_live_registration_may_rsvp(pool: PgPool) {
     let before = env.snapshot().await;
     for user in ["u-0", "w-0"] {
         env.capctl(format!("session rsvp --session s1 --user {user}"))
-            .code(6)
-            .error_mentions("not registered");
+            .refused(6, "not registered");
     }
     assert_eq!(env.snapshot().await, before, "nothing written");
     assert_eq!(env.count("SELECT count(*) FROM session_rsvps").await, 0);

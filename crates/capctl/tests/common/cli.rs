@@ -3,7 +3,9 @@
 
 use std::ffi::OsString;
 use std::process::{Output, Stdio};
-use std::time::Duration;
+use std::time::{Duration, Instant};
+
+use tokio::io::AsyncBufReadExt;
 
 use serde_json::Value;
 
@@ -51,6 +53,21 @@ impl TestEnv {
     /// Same, with stdin.
     pub fn run_with_stdin(&self, args: &[&str], stdin: &str) -> Run {
         self.capctl("").args(args).stdin(stdin).run()
+    }
+
+    /// Runs `line` against a Redis nobody listens on: exit 7 naming Redis, quickly (the promise
+    /// is about 5 seconds; the bound is generous because a loaded machine may add some).
+    pub fn assert_unreachable_redis_fails_fast(&self, line: &str) {
+        let started = Instant::now();
+        let run = self
+            .capctl(format!("--redis-url redis://127.0.0.1:1 {line}"))
+            .run();
+        assert!(
+            started.elapsed() < Duration::from_secs(15),
+            "{:?}",
+            started.elapsed()
+        );
+        run.code(7).error_mentions("redis");
     }
 
     /// An async child process, for tests that fire many processes at once.
@@ -142,24 +159,27 @@ impl<'a> Capctl<'a> {
         self
     }
 
-    /// Runs to completion and returns what it left, asserting nothing.
-    pub fn run(self) -> Run {
-        let mut cmd = assert_cmd::Command::new(BIN);
-        cmd.env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default());
-        for (k, v) in self.env.base_vars() {
-            cmd.env(k, v);
-        }
+    /// The std command this builder describes: the test's environment, the extra variables,
+    /// the arguments and the working directory (stdin and timeout are the runner's part).
+    fn std_command(&self) -> std::process::Command {
+        let mut cmd = self.env.std_command();
         for (k, v) in &self.vars {
             match v {
                 Some(v) => cmd.env(k, v),
                 None => cmd.env_remove(k),
             };
         }
-        cmd.args(&self.args).timeout(self.timeout);
+        cmd.args(&self.args);
         if let Some(dir) = &self.dir {
             cmd.current_dir(dir);
         }
+        cmd
+    }
+
+    /// Runs to completion and returns what it left, asserting nothing.
+    pub fn run(self) -> Run {
+        let mut cmd = assert_cmd::Command::from_std(self.std_command());
+        cmd.timeout(self.timeout);
         if let Some(input) = self.stdin {
             cmd.write_stdin(input);
         }
@@ -172,6 +192,13 @@ impl<'a> Capctl<'a> {
         self.run().code(expected)
     }
 
+    /// Runs and asserts a refusal: exit `code`, one line on stderr mentioning `says`, nothing
+    /// on stdout.
+    #[track_caller]
+    pub fn refused(self, code: i32, says: &str) -> Run {
+        self.run().refused(code, says)
+    }
+
     /// Runs and asserts exit 0.
     #[track_caller]
     pub fn success(self) -> Run {
@@ -181,22 +208,7 @@ impl<'a> Capctl<'a> {
     /// Starts it as an async child (stdout and stderr piped, killed on drop), for tests that
     /// fire many processes at once. Stdin is not supported here.
     pub fn spawn(self) -> tokio::process::Child {
-        let mut cmd = tokio::process::Command::new(BIN);
-        cmd.env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default());
-        for (k, v) in self.env.base_vars() {
-            cmd.env(k, v);
-        }
-        for (k, v) in &self.vars {
-            match v {
-                Some(v) => cmd.env(k, v),
-                None => cmd.env_remove(k),
-            };
-        }
-        if let Some(dir) = &self.dir {
-            cmd.current_dir(dir);
-        }
-        cmd.args(&self.args)
+        tokio::process::Command::from(self.std_command())
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -285,6 +297,12 @@ impl Run {
         self
     }
 
+    /// Asserts exit `code` and [`Run::error_mentions`] `says`.
+    #[track_caller]
+    pub fn refused(self, code: i32, says: &str) -> Self {
+        self.code(code).error_mentions(says)
+    }
+
     /// Asserts a failure: exactly one line on stderr mentioning `needle`, nothing on stdout.
     #[track_caller]
     pub fn error_mentions(self, needle: &str) -> Self {
@@ -296,6 +314,66 @@ impl Run {
         );
         run
     }
+}
+
+/// The fields every row of `session list --json` carries (CLI.md).
+pub const SESSION_LIST_FIELDS: &[&str] = &[
+    "session_id",
+    "title",
+    "starts_at",
+    "ends_at",
+    "capacity",
+    "confirmed",
+    "offered",
+    "waitlisted",
+    "available",
+    "is_full",
+];
+
+/// Asserts `v` has every one of `fields` (null counts as present).
+#[track_caller]
+pub fn has_fields(v: &Value, fields: &[&str]) {
+    for f in fields {
+        assert!(v.get(f).is_some(), "missing {f:?} in {v}");
+    }
+}
+
+/// The object of `fields` (names split on whitespace) picked from `v`, a missing one as null:
+/// several fields of an answer compared with one `json!({…})`.
+pub fn pick(v: &Value, fields: &str) -> Value {
+    fields
+        .split_whitespace()
+        .map(|f| (f.to_string(), v[f].clone()))
+        .collect::<serde_json::Map<_, _>>()
+        .into()
+}
+
+/// The next line a spawned capctl prints, within 30 s (`what` names the line for the failure).
+pub async fn next_line(
+    lines: &mut tokio::io::Lines<tokio::io::BufReader<tokio::process::ChildStdout>>,
+    what: &str,
+) -> String {
+    tokio::time::timeout(Duration::from_secs(30), lines.next_line())
+        .await
+        .unwrap_or_else(|_| panic!("{what} within 30 s"))
+        .unwrap()
+        .unwrap_or_else(|| panic!("{what}: stdout ended"))
+}
+
+/// Sends `signal` (e.g. `-INT`) to a spawned capctl and asserts it stops cleanly (exit 0)
+/// within 30 s.
+pub async fn stop_with(child: &mut tokio::process::Child, signal: &str) {
+    let pid = child.id().unwrap().to_string();
+    let killed = std::process::Command::new("kill")
+        .args([signal, &pid])
+        .status()
+        .unwrap();
+    assert!(killed.success(), "kill {signal} {pid}");
+    let status = tokio::time::timeout(Duration::from_secs(30), child.wait())
+        .await
+        .expect("stops")
+        .unwrap();
+    assert_eq!(status.code(), Some(0), "clean stop on {signal}");
 }
 
 /// Waits for an async child and returns what it left.

@@ -31,7 +31,7 @@ impl TestEnv {
 
     /// Registers users `prefix-0 … prefix-(n-1)` for an event straight in the database.
     pub async fn register_many(&self, event: &str, prefix: &str, n: usize) -> Vec<String> {
-        let users: Vec<String> = (0..n).map(|i| format!("{prefix}-{i}")).collect();
+        let users = super::numbered(prefix, n);
         sqlx::query(
             "INSERT INTO event_registrations (event_id, user_id, name, status)
              SELECT $1, u, 'User ' || u, 'REGISTERED' FROM unnest($2::text[]) u",
@@ -80,13 +80,12 @@ impl TestEnv {
 
     /// `user → status` of every RSVP row of a session, sorted by user.
     pub async fn statuses(&self, session: &str) -> Vec<(String, String)> {
-        sqlx::query_as(
-            "SELECT user_id, status FROM session_rsvps WHERE session_id = $1 ORDER BY user_id",
-        )
-        .bind(session)
-        .fetch_all(&self.pool)
-        .await
-        .unwrap()
+        statuses(&self.pool, session).await
+    }
+
+    /// [`TestEnv::statuses`] as one line, `"u-0 CONFIRMED, u-1 WAITLISTED"`.
+    pub async fn status_line(&self, session: &str) -> String {
+        status_line(&self.pool, session).await
     }
 
     pub async fn status_of(&self, session: &str, user: &str) -> Option<String> {
@@ -143,6 +142,21 @@ impl TestEnv {
         .unwrap()
     }
 
+    /// Sends one raw statement as another writer would and asserts PostgreSQL refuses it with
+    /// SQLSTATE `code`; returns the error for the caller's further checks.
+    pub async fn refused_sql(&self, sql: &str, code: &str) -> sqlx::Error {
+        let err = sqlx::query(sqlx::AssertSqlSafe(sql.to_string()))
+            .execute(&self.pool)
+            .await
+            .unwrap_err();
+        assert_eq!(
+            err.as_database_error().and_then(|e| e.code()).as_deref(),
+            Some(code),
+            "{err}"
+        );
+        err
+    }
+
     /// Runs one statement the platform (not capctl) would write: drift, raw writers, settings.
     pub async fn exec(&self, sql: &str) {
         sqlx::query(sqlx::AssertSqlSafe(sql.to_string()))
@@ -152,13 +166,28 @@ impl TestEnv {
     }
 }
 
-/// `[("u-0", "CONFIRMED")]` as the owned pairs [`TestEnv::statuses`] returns.
-pub fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
-    list.iter()
-        .map(|(u, s)| (u.to_string(), s.to_string()))
-        .collect()
-}
-
 pub fn rfc3339(t: chrono::DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+/// `user → status` of every RSVP row of a session, sorted by user (for tests holding a pool
+/// only).
+pub async fn statuses(pool: &sqlx::PgPool, session: &str) -> Vec<(String, String)> {
+    sqlx::query_as(
+        "SELECT user_id, status FROM session_rsvps WHERE session_id = $1 ORDER BY user_id",
+    )
+    .bind(session)
+    .fetch_all(pool)
+    .await
+    .unwrap()
+}
+
+/// [`statuses`] as one line, `"u-0 CONFIRMED, u-1 WAITLISTED"`.
+pub async fn status_line(pool: &sqlx::PgPool, session: &str) -> String {
+    statuses(pool, session)
+        .await
+        .iter()
+        .map(|(user, status)| format!("{user} {status}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }

@@ -51,6 +51,14 @@ impl TestEnv {
             .success();
     }
 
+    /// Event `e1` with session `s1` (9:00 to 10:00, one seat) and users `u-0 … u-(users-1)`
+    /// registered: the smallest room where the seat rules show.
+    pub async fn one_seat(&self, users: usize) -> Vec<String> {
+        self.event("e1", &[]);
+        self.session("e1", "s1", 9, 10, &["--max-participants", "1"]);
+        self.register_many("e1", "u", users).await
+    }
+
     /// Creates a booth through the binary; `max_visitors` None is unlimited.
     pub fn booth(&self, event: &str, id: &str, max_visitors: Option<u32>) -> String {
         let mut cmd = self

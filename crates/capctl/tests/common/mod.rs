@@ -17,8 +17,10 @@ use capctl_core::backends::Backends;
 use capctl_core::config::Settings;
 use sqlx::PgPool;
 
-pub use cli::{BIN, Capctl, Run, finish};
-pub use db::{pairs, rfc3339};
+pub use cli::{
+    BIN, Capctl, Run, SESSION_LIST_FIELDS, finish, has_fields, next_line, pick, stop_with,
+};
+pub use db::rfc3339;
 
 pub struct TestEnv {
     pub pool: PgPool,
@@ -63,14 +65,8 @@ impl TestEnv {
 
     /// A command for the real binary, pointed at this test's database and Redis prefix.
     pub fn command(&self) -> assert_cmd::Command {
-        let mut cmd = assert_cmd::Command::new(BIN);
-        cmd.env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .env("DATABASE_URL", &self.database_url)
-            .env("REDIS_URL", &self.redis_url)
-            .env("CAPCTL_REDIS_PREFIX", &self.prefix)
-            .env("NO_COLOR", "1")
-            .timeout(std::time::Duration::from_secs(120));
+        let mut cmd = assert_cmd::Command::from_std(self.std_command());
+        cmd.timeout(std::time::Duration::from_secs(120));
         cmd
     }
 }
@@ -102,6 +98,21 @@ pub fn wait_until(what: &str, within: std::time::Duration, mut ready: impl FnMut
         );
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
+}
+
+/// `prefix-0 … prefix-(n-1)`: the ids of `n` users, viewers or tasks.
+pub fn numbered(prefix: &str, n: usize) -> Vec<String> {
+    (0..n).map(|i| format!("{prefix}-{i}")).collect()
+}
+
+/// Files in `dir`, names only, sorted.
+pub fn file_names(dir: &std::path::Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
 }
 
 /// A port nobody listens on right now.

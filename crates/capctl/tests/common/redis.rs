@@ -43,25 +43,16 @@ pub async fn delete_keys(env: &TestEnv, prefix: &str) {
     }
 }
 
+/// Every key matching `pattern`, through the reconciler's own SCAN walker (never KEYS).
 pub async fn keys_under(conn: &mut ConnectionManager, pattern: &str) -> Vec<String> {
-    let mut cursor: u64 = 0;
-    let mut all = Vec::new();
-    loop {
-        let (next, keys): (u64, Vec<String>) = redis::cmd("SCAN")
-            .arg(cursor)
-            .arg("MATCH")
-            .arg(pattern)
-            .arg("COUNT")
-            .arg(1000)
-            .query_async(conn)
-            .await
-            .unwrap();
-        all.extend(keys);
-        if next == 0 {
-            return all;
-        }
-        cursor = next;
-    }
+    capctl_core::reconcile::scan_keys(conn, pattern, 1000)
+        .await
+        .unwrap()
+}
+
+/// Runs one Redis command as a writer behind capctl's back would (`SET`, `INCR`, `HSET`…).
+pub async fn write_behind(env: &TestEnv, cmd: &redis::Cmd) {
+    let _: redis::Value = cmd.query_async(&mut redis(env).await).await.unwrap();
 }
 
 /// (counter key as a number, ZCARD of the lease set, cached limit).
@@ -79,6 +70,15 @@ pub async fn room_state(env: &TestEnv, room: &Room) -> (Option<i64>, i64, Option
         .await
         .unwrap();
     (count, card, limit)
+}
+
+/// Asserts a room's whole state: `live` leases, a counter saying the same, `limit` cached.
+pub async fn assert_room(env: &TestEnv, room: &Room, live: i64, limit: &str) {
+    assert_eq!(
+        room_state(env, room).await,
+        (Some(live), live, Some(limit.to_string())),
+        "{room:?}: (counter, leases, cached limit)"
+    );
 }
 
 /// Every key under `prefix`, with its type, value and whether it expires, to compare before
@@ -143,4 +143,22 @@ pub async fn run_all(env: &TestEnv, argv: Vec<Vec<String>>) -> Vec<(i32, String)
         out.push((code, stdout));
     }
     out
+}
+
+/// Runs `command(0) … command(n-1)` (each a whitespace-separated argument line) as `n` capctl
+/// processes at once; returns (exit code, stdout) of each.
+pub async fn run_numbered(
+    env: &TestEnv,
+    n: usize,
+    command: impl Fn(usize) -> String,
+) -> Vec<(i32, String)> {
+    let argv = (0..n)
+        .map(|i| command(i).split_whitespace().map(String::from).collect())
+        .collect();
+    run_all(env, argv).await
+}
+
+/// How many of `runs` exited with `code`.
+pub fn exits(runs: &[(i32, String)], code: i32) -> usize {
+    runs.iter().filter(|(c, _)| *c == code).count()
 }

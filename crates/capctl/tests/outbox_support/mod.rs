@@ -383,3 +383,51 @@ pub async fn cancel(pool: &PgPool, session: &str, user: &str) -> capctl_core::Re
         .await
         .map(drop)
 }
+
+/// Sends SIGTERM to a spawned capctl (a watcher), which the test then waits for.
+pub fn terminate(child: &tokio::process::Child) {
+    let pid = child.id().unwrap().to_string();
+    let sent = std::process::Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap();
+    assert!(sent.success(), "kill -TERM {pid}");
+}
+
+/// [`terminate`], then asserts the watcher stops with exit 0 within `within`; returns what it
+/// printed.
+pub async fn stop_within(child: tokio::process::Child, within: Duration) -> std::process::Output {
+    terminate(&child);
+    let out = tokio::time::timeout(within, child.wait_with_output())
+        .await
+        .unwrap_or_else(|_| panic!("stops within {within:?}"))
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+/// [`terminate`], then asserts the watcher stops with exit 0 within 30 s.
+pub async fn stop(child: &mut tokio::process::Child) {
+    terminate(child);
+    let status = tokio::time::timeout(Duration::from_secs(30), child.wait())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(status.code(), Some(0));
+}
+
+/// The fields of every outbox event, in `outbox list --json` and in a webhook body alike.
+pub const EVENT_FIELDS: [&str; 7] = [
+    "id",
+    "kind",
+    "event_id",
+    "session_id",
+    "user_id",
+    "created_at",
+    "payload",
+];
