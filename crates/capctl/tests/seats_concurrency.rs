@@ -25,21 +25,22 @@ async fn wide_pool(env: &TestEnv, n: u32) -> PgPool {
 }
 
 /// (confirmed, offered, waitlisted) rows of a session, after the audit found its counters equal
-/// to them (`audit::seat_counts`, the one home of that check).
+/// to them (`audit::seat_violations`, the one home of that check).
 async fn truth(pool: &PgPool, session: &str) -> (i64, i64, i64) {
     let event: EventId = sqlx::query_scalar("SELECT event_id FROM sessions WHERE id = $1")
         .bind(session)
         .fetch_one(pool)
         .await
         .unwrap();
-    let drift: Vec<Violation> = audit::seat_violations(pool, &Scope::Event(event))
+    let scope = Scope::Event(event);
+    let drift: Vec<Violation> = audit::seat_violations(pool, &scope)
         .await
         .unwrap()
         .into_iter()
         .filter(|v| v.rule == Rule::SeatCounterDrift && v.subject == format!("session {session}"))
         .collect();
     assert!(drift.is_empty(), "counters of {session}: {drift:?}");
-    let counts = audit::seat_counts(pool, &Scope::All).await.unwrap();
+    let counts = audit::seat_counts(pool, &scope).await.unwrap();
     let c = counts
         .iter()
         .find(|c| c.session_id == session)

@@ -10,7 +10,7 @@ use futures::TryStreamExt;
 use serde::Serialize;
 use sqlx::PgPool;
 
-use crate::ids::validate_id;
+use crate::ids::{EventId, SessionId};
 use crate::{Error, Missing, Result};
 
 /// Every RSVP status, in the order rows of one session are exported.
@@ -35,8 +35,8 @@ pub const COLUMNS: [&str; 12] = [
 /// Which RSVPs to export.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ExportFilter {
-    pub event_id: String,
-    pub session_id: Option<String>,
+    pub event_id: EventId,
+    pub session_id: Option<SessionId>,
     /// `None`: every status.
     pub statuses: Option<Vec<String>>,
 }
@@ -44,13 +44,9 @@ pub struct ExportFilter {
 impl ExportFilter {
     /// Validates ids and the comma-separated status list before anything touches the database.
     pub fn new(event_id: &str, session_id: Option<&str>, statuses: Option<&str>) -> Result<Self> {
-        validate_id("event id", event_id)?;
-        if let Some(s) = session_id {
-            validate_id("session id", s)?;
-        }
         Ok(Self {
-            event_id: event_id.to_string(),
-            session_id: session_id.map(str::to_string),
+            event_id: event_id.parse()?,
+            session_id: session_id.map(str::parse).transpose()?,
             statuses: statuses.map(parse_statuses).transpose()?,
         })
     }
@@ -153,19 +149,19 @@ fn rfc3339(column: &str) -> String {
 
 /// Fails with NotFound unless the event exists and, when given, the session belongs to it.
 pub async fn check_filter(pool: &PgPool, filter: &ExportFilter) -> Result<()> {
-    crate::catalog::events::require_event(pool, &filter.event_id.parse()?).await?;
+    crate::catalog::events::require_event(pool, &filter.event_id).await?;
     if let Some(session) = &filter.session_id {
-        let owner: Option<crate::ids::EventId> =
+        let owner: Option<EventId> =
             sqlx::query_scalar("SELECT event_id FROM sessions WHERE id = $1")
                 .bind(session)
                 .fetch_optional(pool)
                 .await?;
         match owner {
-            None => return Err(Error::NotFound(Missing::Session(session.parse()?))),
-            Some(owner) if owner != *filter.event_id => {
+            None => return Err(Error::NotFound(Missing::Session(session.clone()))),
+            Some(owner) if owner != filter.event_id => {
                 return Err(Error::NotFound(Missing::SessionOfOtherEvent {
-                    session: session.parse()?,
-                    event: filter.event_id.parse()?,
+                    session: session.clone(),
+                    event: filter.event_id.clone(),
                     owner,
                 }));
             }
