@@ -16,10 +16,10 @@ use chrono::{DateTime, Utc};
 use futures::StreamExt;
 use serde::Serialize;
 use sqlx::PgPool;
-use sqlx::postgres::PgListener;
 use tokio::sync::watch;
 
-use super::{CHANNEL, SIGNATURE_HEADER, signature};
+use super::doorbell::{Doorbell, FALLBACK_WAKE};
+use super::{SIGNATURE_HEADER, signature};
 use crate::{Error, Result};
 
 /// How to deliver. `Default` holds the production values; tests shorten the waits.
@@ -175,8 +175,7 @@ pub async fn deliver_watch(
 ) -> Result<DeliverReport> {
     opts.validate()?;
     let client = client(opts)?;
-    let mut listener = PgListener::connect_with(pool).await?;
-    listener.listen(CHANNEL).await?;
+    let mut bell = Doorbell::open(pool).await?;
     let (stopper, stopped) = watch::channel(false);
     let rounds = async {
         let mut total = DeliverReport::default();
@@ -201,9 +200,10 @@ pub async fn deliver_watch(
             // New rows notify; rows left pending are tried again after the fallback wake.
             tokio::select! {
                 _ = stopped.changed() => break,
-                _ = tokio::time::timeout(Duration::from_secs(5), listener.recv()) => {}
+                () = bell.wait(pool, FALLBACK_WAKE) => {}
             }
         }
+        bell.close().await;
         total.pending = pending(pool).await?;
         Ok::<_, Error>(total)
     };

@@ -1,17 +1,15 @@
-//! Following the outbox: LISTEN for the triggers' notifications, then read what is new.
+//! Following the outbox: wait for the doorbell (LISTEN/NOTIFY), then read what is new.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::future::Future;
 use std::time::{Duration, Instant};
 
 use sqlx::PgPool;
-use sqlx::postgres::PgListener;
 
-use super::{CHANNEL, OutboxFilter, OutboxRow, list_excluding};
+use super::doorbell::{Doorbell, FALLBACK_WAKE};
+use super::{OutboxFilter, OutboxRow, list_excluding};
 use crate::Result;
 
-/// Read again this often even without a notification (one lost while the listener reconnected).
-const FALLBACK_WAKE: Duration = Duration::from_secs(5);
 /// Ids are taken at insert and committed in any order, so a smaller id may appear after a larger
 /// one. A hole in the ids is waited for this long, then taken for a rolled-back insert.
 const GAP_WAIT: Duration = Duration::from_secs(30);
@@ -19,8 +17,8 @@ const GAP_WAIT: Duration = Duration::from_secs(30);
 const COMMITTED_WINDOW: i64 = 10_000;
 
 /// Hands every row matching `filter` with an id after `filter.after` to `each`, in id order as
-/// they commit, until `stop` resolves. Listens before the first read, so nothing committed in
-/// between is missed.
+/// they commit, until `stop` resolves. Listens (and registers) before the first read, so nothing
+/// committed in between is missed.
 pub async fn follow(
     pool: &PgPool,
     filter: &OutboxFilter,
@@ -28,8 +26,7 @@ pub async fn follow(
     mut each: impl FnMut(&OutboxRow) -> Result<()>,
 ) -> Result<()> {
     filter.validate()?;
-    let mut listener = PgListener::connect_with(pool).await?;
-    listener.listen(CHANNEL).await?;
+    let mut bell = Doorbell::open(pool).await?;
     let mut window = Window::new(filter.after.unwrap_or(0));
     let page = OutboxFilter {
         limit: Some(1000),
@@ -55,16 +52,12 @@ pub async fn follow(
         window.advance(&committed);
         tokio::select! {
             biased;
-            () = &mut stop => return Ok(()),
-            n = tokio::time::timeout(FALLBACK_WAKE, listener.recv()) => {
-                if let Ok(Err(e)) = n {
-                    // The listener reconnects on the next recv; a short pause stops a spin.
-                    tracing::warn!("outbox listener: {e}");
-                    tokio::time::sleep(Duration::from_millis(200)).await;
-                }
-            }
+            () = &mut stop => break,
+            () = bell.wait(pool, FALLBACK_WAKE) => {}
         }
     }
+    bell.close().await;
+    Ok(())
 }
 
 /// Ids committed above `floor`, whatever their kind (a bounded window).

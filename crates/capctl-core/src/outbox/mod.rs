@@ -3,6 +3,7 @@
 //! delivers it to a webhook, and queues reminders.
 
 mod deliver;
+mod doorbell;
 mod follow;
 mod reminders;
 mod sign;
@@ -18,7 +19,8 @@ pub use follow::follow;
 pub use reminders::{ReminderReport, queue_reminders};
 pub use sign::{SIGNATURE_HEADER, signature};
 
-/// The channel the triggers notify after writing rows (one notification per transaction).
+/// The channel seat transactions notify after writing rows, while a follower listens (one
+/// notification per transaction; see `doorbell`).
 pub const CHANNEL: &str = "capctl_outbox";
 
 /// Every kind a row may have, in the order of the table's CHECK.

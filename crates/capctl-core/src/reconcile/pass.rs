@@ -154,6 +154,13 @@ pub async fn reconcile_pass(b: &Backends, opts: &ReconcileOptions) -> Result<Rec
         .bind(opts.check)
         .fetch_one(pool)
         .await?;
+        if !opts.check {
+            // Followers killed with -9 leave their doorbell registration: seat transactions
+            // would go on notifying nobody.
+            sqlx::query("SELECT capctl_outbox_prune_listeners()")
+                .execute(pool)
+                .await?;
+        }
         Ok::<_, Error>(row)
     };
     let presence = reconcile_presence(&mut conn, pool, b.redis_prefix(), opts, &mut report);
