@@ -31,6 +31,9 @@ _capctl() {
             capctl,demo)
                 cmd="capctl__subcmd__demo"
                 ;;
+            capctl,doctor)
+                cmd="capctl__subcmd__doctor"
+                ;;
             capctl,event)
                 cmd="capctl__subcmd__event"
                 ;;
@@ -195,6 +198,9 @@ _capctl() {
                 ;;
             capctl__subcmd__help,demo)
                 cmd="capctl__subcmd__help__subcmd__demo"
+                ;;
+            capctl__subcmd__help,doctor)
+                cmd="capctl__subcmd__help__subcmd__doctor"
                 ;;
             capctl__subcmd__help,event)
                 cmd="capctl__subcmd__help__subcmd__event"
@@ -425,7 +431,7 @@ _capctl() {
 
     case "${cmd}" in
         capctl)
-            opts="-v -q -h -V --database-url --redis-url --redis-prefix --json --verbose --connect-timeout --statement-timeout --lock-timeout --redis-timeout --config --quiet --color --log-format --help --version migrate event session schedule booth stream export-rsvps reconcile outbox reminders demo bench completions config help"
+            opts="-v -q -h -V --database-url --redis-url --redis-prefix --json --verbose --connect-timeout --statement-timeout --lock-timeout --redis-timeout --config --quiet --color --log-format --help --version migrate event session schedule booth stream export-rsvps reconcile outbox reminders demo bench completions doctor config help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1720,6 +1726,60 @@ _capctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        capctl__subcmd__doctor)
+            opts="-v -q -h -V --database-url --redis-url --redis-prefix --json --verbose --connect-timeout --statement-timeout --lock-timeout --redis-timeout --config --quiet --color --log-format --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --database-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --redis-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --redis-prefix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --connect-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --statement-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --redis-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         capctl__subcmd__event)
             opts="-v -q -h -V --database-url --redis-url --redis-prefix --json --verbose --connect-timeout --statement-timeout --lock-timeout --redis-timeout --config --quiet --color --log-format --help --version create list show register import-registrations help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -2261,7 +2321,7 @@ _capctl() {
             return 0
             ;;
         capctl__subcmd__help)
-            opts="migrate event session schedule booth stream export-rsvps reconcile outbox reminders demo bench completions config help"
+            opts="migrate event session schedule booth stream export-rsvps reconcile outbox reminders demo bench completions doctor config help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2485,6 +2545,20 @@ _capctl() {
             return 0
             ;;
         capctl__subcmd__help__subcmd__demo)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        capctl__subcmd__help__subcmd__doctor)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

@@ -50,6 +50,7 @@ set edit:completion:arg-completer[capctl] = {|@words|
             cand demo 'Build a demo event and walk through every rule'
             cand bench 'Measure throughput and latency, then check invariants'
             cand completions 'Print a shell completion script'
+            cand doctor 'Check both backends, the schema, the Redis scripts, the clocks and the cached limits'
             cand config 'The effective settings and where each came from'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -1208,6 +1209,27 @@ set edit:completion:arg-completer[capctl] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'capctl;doctor'= {
+            cand --database-url 'PostgreSQL URL'
+            cand --redis-url 'Redis URL'
+            cand --redis-prefix 'Prefix of every Redis key capctl writes'
+            cand --connect-timeout 'Longest wait for a connection to PostgreSQL or Redis'
+            cand --statement-timeout 'Longest a PostgreSQL statement may run (bulk import and export are exempt)'
+            cand --lock-timeout 'Longest wait for a row another PostgreSQL client has locked'
+            cand --redis-timeout 'Longest wait for Redis to answer one command'
+            cand --config 'Read settings from this TOML file [default: $XDG_CONFIG_HOME/capctl/capctl.toml]'
+            cand --color 'Colour in tables and logs: auto (a terminal and no NO_COLOR), always, never'
+            cand --log-format 'Log lines on stderr as text, or as one JSON object each (for daemons)'
+            cand --json 'Print one JSON document on stdout instead of tables'
+            cand -v 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+            cand --verbose 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+            cand -q 'Results only: no summaries, progress bars or warnings'
+            cand --quiet 'Results only: no summaries, progress bars or warnings'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'capctl;config'= {
             cand --database-url 'PostgreSQL URL'
             cand --redis-url 'Redis URL'
@@ -1274,6 +1296,7 @@ set edit:completion:arg-completer[capctl] = {|@words|
             cand demo 'Build a demo event and walk through every rule'
             cand bench 'Measure throughput and latency, then check invariants'
             cand completions 'Print a shell completion script'
+            cand doctor 'Check both backends, the schema, the Redis scripts, the clocks and the cached limits'
             cand config 'The effective settings and where each came from'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -1389,6 +1412,8 @@ set edit:completion:arg-completer[capctl] = {|@words|
         &'capctl;help;bench;reconcile'= {
         }
         &'capctl;help;completions'= {
+        }
+        &'capctl;help;doctor'= {
         }
         &'capctl;help;config'= {
             cand show 'Print each effective setting, its value and its source (flag, env, .env, file, default)'

@@ -55,6 +55,7 @@ complete -c capctl -n "__fish_capctl_needs_command" -f -a "reminders" -d 'Queue 
 complete -c capctl -n "__fish_capctl_needs_command" -f -a "demo" -d 'Build a demo event and walk through every rule'
 complete -c capctl -n "__fish_capctl_needs_command" -f -a "bench" -d 'Measure throughput and latency, then check invariants'
 complete -c capctl -n "__fish_capctl_needs_command" -f -a "completions" -d 'Print a shell completion script'
+complete -c capctl -n "__fish_capctl_needs_command" -f -a "doctor" -d 'Check both backends, the schema, the Redis scripts, the clocks and the cached limits'
 complete -c capctl -n "__fish_capctl_needs_command" -f -a "config" -d 'The effective settings and where each came from'
 complete -c capctl -n "__fish_capctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c capctl -n "__fish_capctl_using_subcommand migrate" -l database-url -d 'PostgreSQL URL' -r
@@ -1003,6 +1004,24 @@ complete -c capctl -n "__fish_capctl_using_subcommand completions" -s v -l verbo
 complete -c capctl -n "__fish_capctl_using_subcommand completions" -s q -l quiet -d 'Results only: no summaries, progress bars or warnings'
 complete -c capctl -n "__fish_capctl_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c capctl -n "__fish_capctl_using_subcommand completions" -s V -l version -d 'Print version'
+complete -c capctl -n "__fish_capctl_using_subcommand doctor" -l database-url -d 'PostgreSQL URL' -r
+complete -c capctl -n "__fish_capctl_using_subcommand doctor" -l redis-url -d 'Redis URL' -r
+complete -c capctl -n "__fish_capctl_using_subcommand doctor" -l redis-prefix -d 'Prefix of every Redis key capctl writes' -r
+complete -c capctl -n "__fish_capctl_using_subcommand doctor" -l connect-timeout -d 'Longest wait for a connection to PostgreSQL or Redis' -r
+complete -c capctl -n "__fish_capctl_using_subcommand doctor" -l statement-timeout -d 'Longest a PostgreSQL statement may run (bulk import and export are exempt)' -r
+complete -c capctl -n "__fish_capctl_using_subcommand doctor" -l lock-timeout -d 'Longest wait for a row another PostgreSQL client has locked' -r
+complete -c capctl -n "__fish_capctl_using_subcommand doctor" -l redis-timeout -d 'Longest wait for Redis to answer one command' -r
+complete -c capctl -n "__fish_capctl_using_subcommand doctor" -l config -d 'Read settings from this TOML file [default: $XDG_CONFIG_HOME/capctl/capctl.toml]' -r -F
+complete -c capctl -n "__fish_capctl_using_subcommand doctor" -l color -d 'Colour in tables and logs: auto (a terminal and no NO_COLOR), always, never' -r -f -a "auto\t'When the stream is a terminal and NO_COLOR is unset or empty'
+always\t'Always, even piped and over NO_COLOR'
+never\t'Never'"
+complete -c capctl -n "__fish_capctl_using_subcommand doctor" -l log-format -d 'Log lines on stderr as text, or as one JSON object each (for daemons)' -r -f -a "text\t'One human line per event'
+json\t'One JSON object per line (tracing-subscriber\'s JSON format)'"
+complete -c capctl -n "__fish_capctl_using_subcommand doctor" -l json -d 'Print one JSON document on stdout instead of tables'
+complete -c capctl -n "__fish_capctl_using_subcommand doctor" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+complete -c capctl -n "__fish_capctl_using_subcommand doctor" -s q -l quiet -d 'Results only: no summaries, progress bars or warnings'
+complete -c capctl -n "__fish_capctl_using_subcommand doctor" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c capctl -n "__fish_capctl_using_subcommand doctor" -s V -l version -d 'Print version'
 complete -c capctl -n "__fish_capctl_using_subcommand config; and not __fish_seen_subcommand_from show help" -l database-url -d 'PostgreSQL URL' -r
 complete -c capctl -n "__fish_capctl_using_subcommand config; and not __fish_seen_subcommand_from show help" -l redis-url -d 'Redis URL' -r
 complete -c capctl -n "__fish_capctl_using_subcommand config; and not __fish_seen_subcommand_from show help" -l redis-prefix -d 'Prefix of every Redis key capctl writes' -r
@@ -1043,21 +1062,22 @@ complete -c capctl -n "__fish_capctl_using_subcommand config; and __fish_seen_su
 complete -c capctl -n "__fish_capctl_using_subcommand config; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
 complete -c capctl -n "__fish_capctl_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "show" -d 'Print each effective setting, its value and its source (flag, env, .env, file, default)'
 complete -c capctl -n "__fish_capctl_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c capctl -n "__fish_capctl_using_subcommand help; and not __fish_seen_subcommand_from migrate event session schedule booth stream export-rsvps reconcile outbox reminders demo bench completions config help" -f -a "migrate" -d 'Create or upgrade the database schema'
-complete -c capctl -n "__fish_capctl_using_subcommand help; and not __fish_seen_subcommand_from migrate event session schedule booth stream export-rsvps reconcile outbox reminders demo bench completions config help" -f -a "event" -d 'Events and their registrations'
-complete -c capctl -n "__fish_capctl_using_subcommand help; and not __fish_seen_subcommand_from migrate event session schedule booth stream export-rsvps reconcile outbox reminders demo bench completions config help" -f -a "session" -d 'Sessions, RSVPs, waitlists and capacities'
-complete -c capctl -n "__fish_capctl_using_subcommand help; and not __fish_seen_subcommand_from migrate event session schedule booth stream export-rsvps reconcile outbox reminders demo bench completions config help" -f -a "schedule" -d 'A user\'s personal schedule for an event'
-complete -c capctl -n "__fish_capctl_using_subcommand help; and not __fish_seen_subcommand_from migrate event session schedule booth stream export-rsvps reconcile outbox reminders demo bench completions config help" -f -a "booth" -d 'Expo booths and their visitors'
-complete -c capctl -n "__fish_capctl_using_subcommand help; and not __fish_seen_subcommand_from migrate event session schedule booth stream export-rsvps reconcile outbox reminders demo bench completions config help" -f -a "stream" -d 'Viewers of an event\'s live stream'
-complete -c capctl -n "__fish_capctl_using_subcommand help; and not __fish_seen_subcommand_from migrate event session schedule booth stream export-rsvps reconcile outbox reminders demo bench completions config help" -f -a "export-rsvps" -d 'Export RSVPs as CSV'
-complete -c capctl -n "__fish_capctl_using_subcommand help; and not __fish_seen_subcommand_from migrate event session schedule booth stream export-rsvps reconcile outbox reminders demo bench completions config help" -f -a "reconcile" -d 'Repair counters, expire leases and offers; --check only reports'
-complete -c capctl -n "__fish_capctl_using_subcommand help; and not __fish_seen_subcommand_from migrate event session schedule booth stream export-rsvps reconcile outbox reminders demo bench completions config help" -f -a "outbox" -d 'Notifications of seat changes: list them, deliver them to a webhook'
-complete -c capctl -n "__fish_capctl_using_subcommand help; and not __fish_seen_subcommand_from migrate event session schedule booth stream export-rsvps reconcile outbox reminders demo bench completions config help" -f -a "reminders" -d 'Queue one reminder per confirmed RSVP of sessions starting soon (once each)'
-complete -c capctl -n "__fish_capctl_using_subcommand help; and not __fish_seen_subcommand_from migrate event session schedule booth stream export-rsvps reconcile outbox reminders demo bench completions config help" -f -a "demo" -d 'Build a demo event and walk through every rule'
-complete -c capctl -n "__fish_capctl_using_subcommand help; and not __fish_seen_subcommand_from migrate event session schedule booth stream export-rsvps reconcile outbox reminders demo bench completions config help" -f -a "bench" -d 'Measure throughput and latency, then check invariants'
-complete -c capctl -n "__fish_capctl_using_subcommand help; and not __fish_seen_subcommand_from migrate event session schedule booth stream export-rsvps reconcile outbox reminders demo bench completions config help" -f -a "completions" -d 'Print a shell completion script'
-complete -c capctl -n "__fish_capctl_using_subcommand help; and not __fish_seen_subcommand_from migrate event session schedule booth stream export-rsvps reconcile outbox reminders demo bench completions config help" -f -a "config" -d 'The effective settings and where each came from'
-complete -c capctl -n "__fish_capctl_using_subcommand help; and not __fish_seen_subcommand_from migrate event session schedule booth stream export-rsvps reconcile outbox reminders demo bench completions config help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c capctl -n "__fish_capctl_using_subcommand help; and not __fish_seen_subcommand_from migrate event session schedule booth stream export-rsvps reconcile outbox reminders demo bench completions doctor config help" -f -a "migrate" -d 'Create or upgrade the database schema'
+complete -c capctl -n "__fish_capctl_using_subcommand help; and not __fish_seen_subcommand_from migrate event session schedule booth stream export-rsvps reconcile outbox reminders demo bench completions doctor config help" -f -a "event" -d 'Events and their registrations'
+complete -c capctl -n "__fish_capctl_using_subcommand help; and not __fish_seen_subcommand_from migrate event session schedule booth stream export-rsvps reconcile outbox reminders demo bench completions doctor config help" -f -a "session" -d 'Sessions, RSVPs, waitlists and capacities'
+complete -c capctl -n "__fish_capctl_using_subcommand help; and not __fish_seen_subcommand_from migrate event session schedule booth stream export-rsvps reconcile outbox reminders demo bench completions doctor config help" -f -a "schedule" -d 'A user\'s personal schedule for an event'
+complete -c capctl -n "__fish_capctl_using_subcommand help; and not __fish_seen_subcommand_from migrate event session schedule booth stream export-rsvps reconcile outbox reminders demo bench completions doctor config help" -f -a "booth" -d 'Expo booths and their visitors'
+complete -c capctl -n "__fish_capctl_using_subcommand help; and not __fish_seen_subcommand_from migrate event session schedule booth stream export-rsvps reconcile outbox reminders demo bench completions doctor config help" -f -a "stream" -d 'Viewers of an event\'s live stream'
+complete -c capctl -n "__fish_capctl_using_subcommand help; and not __fish_seen_subcommand_from migrate event session schedule booth stream export-rsvps reconcile outbox reminders demo bench completions doctor config help" -f -a "export-rsvps" -d 'Export RSVPs as CSV'
+complete -c capctl -n "__fish_capctl_using_subcommand help; and not __fish_seen_subcommand_from migrate event session schedule booth stream export-rsvps reconcile outbox reminders demo bench completions doctor config help" -f -a "reconcile" -d 'Repair counters, expire leases and offers; --check only reports'
+complete -c capctl -n "__fish_capctl_using_subcommand help; and not __fish_seen_subcommand_from migrate event session schedule booth stream export-rsvps reconcile outbox reminders demo bench completions doctor config help" -f -a "outbox" -d 'Notifications of seat changes: list them, deliver them to a webhook'
+complete -c capctl -n "__fish_capctl_using_subcommand help; and not __fish_seen_subcommand_from migrate event session schedule booth stream export-rsvps reconcile outbox reminders demo bench completions doctor config help" -f -a "reminders" -d 'Queue one reminder per confirmed RSVP of sessions starting soon (once each)'
+complete -c capctl -n "__fish_capctl_using_subcommand help; and not __fish_seen_subcommand_from migrate event session schedule booth stream export-rsvps reconcile outbox reminders demo bench completions doctor config help" -f -a "demo" -d 'Build a demo event and walk through every rule'
+complete -c capctl -n "__fish_capctl_using_subcommand help; and not __fish_seen_subcommand_from migrate event session schedule booth stream export-rsvps reconcile outbox reminders demo bench completions doctor config help" -f -a "bench" -d 'Measure throughput and latency, then check invariants'
+complete -c capctl -n "__fish_capctl_using_subcommand help; and not __fish_seen_subcommand_from migrate event session schedule booth stream export-rsvps reconcile outbox reminders demo bench completions doctor config help" -f -a "completions" -d 'Print a shell completion script'
+complete -c capctl -n "__fish_capctl_using_subcommand help; and not __fish_seen_subcommand_from migrate event session schedule booth stream export-rsvps reconcile outbox reminders demo bench completions doctor config help" -f -a "doctor" -d 'Check both backends, the schema, the Redis scripts, the clocks and the cached limits'
+complete -c capctl -n "__fish_capctl_using_subcommand help; and not __fish_seen_subcommand_from migrate event session schedule booth stream export-rsvps reconcile outbox reminders demo bench completions doctor config help" -f -a "config" -d 'The effective settings and where each came from'
+complete -c capctl -n "__fish_capctl_using_subcommand help; and not __fish_seen_subcommand_from migrate event session schedule booth stream export-rsvps reconcile outbox reminders demo bench completions doctor config help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c capctl -n "__fish_capctl_using_subcommand help; and __fish_seen_subcommand_from event" -f -a "create" -d 'Create an event'
 complete -c capctl -n "__fish_capctl_using_subcommand help; and __fish_seen_subcommand_from event" -f -a "list" -d 'List events'
 complete -c capctl -n "__fish_capctl_using_subcommand help; and __fish_seen_subcommand_from event" -f -a "show" -d 'Show one event'

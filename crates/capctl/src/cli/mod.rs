@@ -16,6 +16,7 @@ pub mod booth;
 pub mod completions;
 pub mod config;
 pub mod demo;
+pub mod doctor;
 pub mod event;
 pub mod export;
 pub mod migrate;
@@ -158,6 +159,8 @@ pub enum Command {
     Bench(bench::BenchCommand),
     /// Print a shell completion script
     Completions(completions::CompletionsArgs),
+    /// Check both backends, the schema, the Redis scripts, the clocks and the cached limits
+    Doctor(doctor::DoctorArgs),
     /// The effective settings and where each came from
     #[command(subcommand)]
     Config(config::ConfigCommand),
@@ -255,6 +258,7 @@ impl Cli {
                     Command::Reminders(args) => args.run(&backends, out).await,
                     Command::Demo(args) => args.run(&backends, out).await,
                     Command::Bench(cmd) => cmd.run(&backends, out).await,
+                    Command::Doctor(args) => args.run(&backends, out).await,
                     Command::Completions(_) | Command::Config(_) | Command::Migrate(_) => {
                         unreachable!("handled above")
                     }
