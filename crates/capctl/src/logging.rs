@@ -1,4 +1,5 @@
-//! Logging to stderr: `-v` raises the level, `RUST_LOG` overrides it. Every line goes through
+//! Logging to stderr, as text or (`--log-format json`) one JSON object per line: `-v` raises
+//! the level, `RUST_LOG` overrides it. Every line goes through
 //! [`capctl_core::config::redact`], so no log line (of capctl or of a library) shows a password.
 
 use std::io::Write;
@@ -6,7 +7,7 @@ use std::io::Write;
 use tracing_subscriber::EnvFilter;
 use tracing_subscriber::fmt::MakeWriter;
 
-pub fn init(verbose: u8) {
+pub fn init(verbose: u8, format: crate::cli::LogFormat, color: crate::cli::ColorWhen) {
     let level = match verbose {
         // sqlx warns on stderr about statements over 1s (a big import or export takes that long)
         // and about broken pooled connections (the error that follows says it on one line).
@@ -17,13 +18,21 @@ pub fn init(verbose: u8) {
         _ => "trace",
     };
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(level));
-    let _ = tracing_subscriber::fmt()
+    let ansi = match color {
+        crate::cli::ColorWhen::Always => true,
+        crate::cli::ColorWhen::Never => false,
+        crate::cli::ColorWhen::Auto => {
+            !crate::cli::output::no_color() && std::io::IsTerminal::is_terminal(&std::io::stderr())
+        }
+    };
+    let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(RedactedStderr)
-        .with_ansi(
-            !crate::cli::output::no_color() && std::io::IsTerminal::is_terminal(&std::io::stderr()),
-        )
-        .try_init();
+        .with_writer(RedactedStderr);
+    let _ = match format {
+        crate::cli::LogFormat::Text => builder.with_ansi(ansi).try_init(),
+        // One object per line: time, level, target, fields (message included), the span list.
+        crate::cli::LogFormat::Json => builder.json().with_ansi(false).try_init(),
+    };
 }
 
 /// Hands out one buffer per log event; the event is redacted whole when it is dropped, so a

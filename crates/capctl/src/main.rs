@@ -1,20 +1,41 @@
-//! capctl: parse, run, print the error once on stderr, exit with its code.
+//! capctl: read the settings (flags, env, `.env`, `capctl.toml`), parse, run, print the error
+//! once on stderr, exit with its code.
 
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 
 mod cli;
 mod logging;
+mod settings_file;
 
 fn main() -> ExitCode {
     // Settings from a .env file in the working directory, never overriding the real environment.
-    let _ = dotenvy::dotenv();
-    let cli = match cli::Cli::try_parse() {
-        Ok(cli) => cli,
+    let dotenv = settings_file::load_dotenv();
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let file = match settings_file::load(&args, &cli::Cli::command()) {
+        Ok(file) => file,
+        Err(line) => {
+            eprintln!(
+                "capctl: error: {}",
+                capctl_core::config::redact(&line).replace('\n', " ")
+            );
+            return ExitCode::from(2);
+        }
+    };
+    let command = settings_file::apply(cli::Cli::command(), &file);
+    let matches = match command.clone().try_get_matches_from(&args) {
+        Ok(m) => m,
         Err(err) => return cli::report_usage_error(err),
     };
-    logging::init(cli.global.verbose);
+    let mut cli = match cli::Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(err) => return cli::report_usage_error(err.with_cmd(&command)),
+    };
+    cli.adopt_file_defaults(&matches);
+    cli.effective = settings_file::effective(&command, &matches, &file, &dotenv);
+    logging::init(cli.global.verbose, cli.global.log_format, cli.global.color);
+    cli::output::init_style(cli.global.color, cli.global.quiet);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

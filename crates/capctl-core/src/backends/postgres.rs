@@ -123,6 +123,16 @@ pub struct MigrateReport {
 
 /// Applies pending migrations; with `create_database`, creates the database first when missing.
 pub async fn migrate(settings: &Settings, create_database: bool) -> Result<MigrateReport> {
+    migrate_with(settings, create_database, false).await
+}
+
+/// [`migrate`], or with `dry_run` what it would do: the same checks and connection, the
+/// migrations it would apply listed, nothing created or applied.
+pub async fn migrate_with(
+    settings: &Settings,
+    create_database: bool,
+    dry_run: bool,
+) -> Result<MigrateReport> {
     connect_options(settings)?;
     let mut database_created = false;
     if create_database {
@@ -131,6 +141,17 @@ pub async fn migrate(settings: &Settings, create_database: bool) -> Result<Migra
             .await
             .map_err(|_| connect_timed_out(settings))?
             .map_err(|e| unavailable(settings, e))?;
+        if !exists && dry_run {
+            // A database that does not exist yet holds none of the migrations.
+            return Ok(MigrateReport {
+                database_created: true,
+                applied: MIGRATOR
+                    .iter()
+                    .map(|m| format!("{}/{}", m.version, m.description))
+                    .collect(),
+                already_applied: 0,
+            });
+        }
         if !exists {
             Postgres::create_database(url)
                 .await
@@ -140,10 +161,12 @@ pub async fn migrate(settings: &Settings, create_database: bool) -> Result<Migra
     }
     let pool = connect(settings, 2).await?;
     let before: Vec<i64> = applied_versions(&pool).await?;
-    MIGRATOR
-        .run(&pool)
-        .await
-        .map_err(|e| anyhow::Error::new(e).context("applying migrations"))?;
+    if !dry_run {
+        MIGRATOR
+            .run(&pool)
+            .await
+            .map_err(|e| anyhow::Error::new(e).context("applying migrations"))?;
+    }
     let applied = MIGRATOR
         .iter()
         .filter(|m| !before.contains(&m.version))
@@ -157,7 +180,8 @@ pub async fn migrate(settings: &Settings, create_database: bool) -> Result<Migra
     })
 }
 
-async fn applied_versions(pool: &PgPool) -> Result<Vec<i64>> {
+/// Versions of the migrations applied successfully, in order (none when the table is missing).
+pub async fn applied_versions(pool: &PgPool) -> Result<Vec<i64>> {
     let exists: bool = sqlx::query_scalar("SELECT to_regclass('_sqlx_migrations') IS NOT NULL")
         .fetch_one(pool)
         .await?;

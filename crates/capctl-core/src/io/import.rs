@@ -432,6 +432,22 @@ pub async fn import_registrations(
     event_id: &EventId,
     parsed: &ParsedRegistrations,
 ) -> Result<ImportReport> {
+    register_all(pool, event_id, parsed, Commit::Yes).await
+}
+
+/// Whether an import keeps what it did (`No`: a dry run, rolled back at the end).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Commit {
+    Yes,
+    No,
+}
+
+async fn register_all(
+    pool: &PgPool,
+    event_id: &EventId,
+    parsed: &ParsedRegistrations,
+    commit: Commit,
+) -> Result<ImportReport> {
     let user_ids: Vec<&str> = parsed.rows.iter().map(|r| r.user_id.as_str()).collect();
     let names: Vec<Option<&str>> = parsed.rows.iter().map(|r| r.name.as_deref()).collect();
     let emails: Vec<Option<&str>> = parsed.rows.iter().map(|r| r.email.as_deref()).collect();
@@ -462,7 +478,10 @@ pub async fn import_registrations(
             }));
         }
     }
-    tx.commit().await?;
+    match commit {
+        Commit::Yes => tx.commit().await?,
+        Commit::No => tx.rollback().await?,
+    }
     Ok(ImportReport {
         event_id: event_id.clone(),
         imported: row.new_registrations as u64,
@@ -479,11 +498,23 @@ pub async fn import_file(
     path: &Path,
     on_bytes: &mut dyn FnMut(u64),
 ) -> Result<ImportReport> {
+    import_file_with(pool, event_id, path, on_bytes, Commit::Yes).await
+}
+
+/// [`import_file`], kept (`Commit::Yes`) or rolled back at the end (`Commit::No`, a dry run:
+/// every check and the same SQL call, nothing left behind).
+pub async fn import_file_with(
+    pool: &PgPool,
+    event_id: &EventId,
+    path: &Path,
+    on_bytes: &mut dyn FnMut(u64),
+    commit: Commit,
+) -> Result<ImportReport> {
     crate::catalog::events::require_event(pool, event_id).await?;
     let file = std::fs::File::open(path)
         .map_err(|e| Error::invalid(format!("cannot read {}: {e}", path.display())))?;
     let parsed = parse_registrations(file, &path.display().to_string(), on_bytes)?;
-    import_registrations(pool, event_id, &parsed).await
+    register_all(pool, event_id, &parsed, commit).await
 }
 
 #[cfg(test)]

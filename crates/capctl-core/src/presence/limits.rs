@@ -97,6 +97,21 @@ impl Presence<'_> {
     /// Sets a room's limit in PostgreSQL (the truth) and then in the Redis cache. Lowering it
     /// below the people inside evicts nobody; the answer says when that happened.
     pub async fn set_limit(&self, room: &Room, limit: Option<i64>) -> Result<LimitChange> {
+        self.change_limit(room, limit, false).await
+    }
+
+    /// What [`Self::set_limit`] would do, changing nothing: the same checks and the same
+    /// UPDATE in a transaction rolled back, the live count read; Redis is not written.
+    pub async fn preview_limit(&self, room: &Room, limit: Option<i64>) -> Result<LimitChange> {
+        self.change_limit(room, limit, true).await
+    }
+
+    async fn change_limit(
+        &self,
+        room: &Room,
+        limit: Option<i64>,
+        dry_run: bool,
+    ) -> Result<LimitChange> {
         let limit = limit
             .map(|n| validate_capacity("--max", n).map(|n| n as u64))
             .transpose()?;
@@ -105,11 +120,13 @@ impl Presence<'_> {
         let unchanged = |e| redis_error(e, "limit not changed");
         // Drop the cache first: if Redis is down we fail before writing anything, and a
         // join meanwhile reloads from PostgreSQL rather than trusting the old value.
-        redis::cmd("DEL")
-            .arg(&key)
-            .query_async::<()>(&mut conn)
-            .await
-            .map_err(unchanged)?;
+        if !dry_run {
+            redis::cmd("DEL")
+                .arg(&key)
+                .query_async::<()>(&mut conn)
+                .await
+                .map_err(unchanged)?;
+        }
         let pool = self.backends.pg().await?;
         let as_i64 = limit.map(|n| n as i64);
         // The room's row stays locked until the cache holds the new value: racing set-limits
@@ -118,6 +135,15 @@ impl Presence<'_> {
         match room {
             Room::Stream(event) => events::set_max_viewers(&mut *tx, event, as_i64).await?,
             Room::Booth(booth) => booths::set_max_visitors(&mut *tx, booth, as_i64).await?,
+        }
+        if dry_run {
+            tx.rollback().await?;
+            let count = self.live_counts(std::slice::from_ref(room)).await?[0];
+            return Ok(LimitChange {
+                limit,
+                count,
+                over_limit: limit.is_some_and(|l| count > l),
+            });
         }
         // A plain SET wins over any concurrent load (those use SET NX).
         redis::cmd("SET")

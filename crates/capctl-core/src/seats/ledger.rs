@@ -275,7 +275,7 @@ struct CapacityRow {
 /// once; lowering it below the seats taken is refused unless `force`, and then nobody is
 /// removed and nobody new admitted until attendance falls below.
 pub async fn set_capacity(
-    pool: &PgPool,
+    pool: impl sqlx::PgExecutor<'_>,
     session_id: &SessionId,
     capacity: Option<i64>,
     force: bool,
@@ -306,6 +306,20 @@ pub async fn set_capacity(
         }),
         CapacityResult::NotFound => Err(session_not_found(session_id)),
     }
+}
+
+/// What [`set_capacity`] would do, changing nothing: the same call in a transaction that is
+/// rolled back (the same checks, the same answer, the offers it would send counted).
+pub async fn preview_capacity(
+    pool: &PgPool,
+    session_id: &SessionId,
+    capacity: Option<i64>,
+    force: bool,
+) -> Result<CapacityChange> {
+    let mut tx = pool.begin().await?;
+    let change = set_capacity(&mut *tx, session_id, capacity, force).await;
+    tx.rollback().await?;
+    change
 }
 
 /// A session's queue: live offers first (no position), then the waitlist in FIFO order with

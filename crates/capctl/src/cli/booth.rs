@@ -95,6 +95,9 @@ pub struct SetCapacityArgs {
     pub booth: BoothId,
     #[command(flatten)]
     pub limit: LimitArgs,
+    /// Report what would change and change nothing
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 /// Which visitor of which booth: the flags every visitor command takes.
@@ -146,16 +149,19 @@ pub struct VisitorsArgs {
 impl SetCapacityArgs {
     async fn run(self, b: &Backends, out: Output) -> Result<()> {
         let room = Room::Booth(self.booth.clone());
-        let change = Presence::new(b)
-            .set_limit(&room, self.limit.limit())
-            .await?;
+        let presence = Presence::new(b);
+        let change = if self.dry_run {
+            presence.preview_limit(&room, self.limit.limit()).await?
+        } else {
+            presence.set_limit(&room, self.limit.limit()).await?
+        };
         let answer = LimitAnswer {
             event_id: None,
             booth_id: Some(&self.booth),
             change: &change,
             message: change.message(&room),
         };
-        out.emit(&answer, || answer.message.clone())
+        out.emit_maybe_dry(&answer, self.dry_run, || answer.message.clone())
     }
 }
 

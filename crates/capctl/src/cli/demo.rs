@@ -513,6 +513,7 @@ impl<'a> Demo<'a> {
                 watch: false,
                 interval: Duration::from_secs(5),
                 check: false,
+                dry_run: false,
                 metrics_addr: None,
                 reminders_within: None,
             }

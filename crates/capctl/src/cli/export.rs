@@ -111,6 +111,9 @@ pub struct ImportArgs {
     /// CSV file with header user_id,name,email
     #[arg(value_name = "FILE.csv")]
     pub file: PathBuf,
+    /// Check the file and report what would be imported; change nothing
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 impl ImportArgs {
@@ -119,16 +122,22 @@ impl ImportArgs {
         let bar = progress_bar(size, "bytes");
         let progress = bar.clone();
         let mut on_bytes = move |n: u64| progress.set_position(n);
-        let report = import::import_file(
+        let commit = if self.dry_run {
+            import::Commit::No
+        } else {
+            import::Commit::Yes
+        };
+        let report = import::import_file_with(
             b.pg().await?,
             &self.event.parse()?,
             &self.file,
             &mut on_bytes,
+            commit,
         )
         .await;
         bar.finish_and_clear();
         let report = report?;
-        out.emit(&report, || {
+        out.emit_maybe_dry(&report, self.dry_run, || {
             let mut t = table([
                 "event",
                 "rows",
@@ -143,8 +152,13 @@ impl ImportArgs {
                 report.already_registered.to_string(),
                 report.duplicates_in_file.to_string(),
             ]);
+            let verb = if self.dry_run {
+                "would import"
+            } else {
+                "imported"
+            };
             format!(
-                "{t}\nimported {} registrations for {}",
+                "{t}\n{verb} {} registrations for {}",
                 report.imported, report.event_id
             )
         })

@@ -14,7 +14,9 @@ pub mod args;
 pub mod bench;
 pub mod booth;
 pub mod completions;
+pub mod config;
 pub mod demo;
+pub mod doctor;
 pub mod event;
 pub mod export;
 pub mod migrate;
@@ -45,6 +47,9 @@ pub struct Cli {
     pub global: GlobalArgs,
     #[command(subcommand)]
     pub command: Command,
+    /// Every setting a `capctl.toml` may hold: its value and where it came from.
+    #[arg(skip)]
+    pub effective: Vec<crate::settings_file::Effective>,
 }
 
 /// Options every command takes, shown under their own heading in every `--help`.
@@ -84,6 +89,40 @@ pub struct GlobalArgs {
     #[arg(long, env = "CAPCTL_REDIS_TIMEOUT", default_value = "5s", global = true,
           value_parser = args::duration_arg, value_name = "DUR")]
     pub redis_timeout: Duration,
+    /// Read settings from this TOML file [default: $XDG_CONFIG_HOME/capctl/capctl.toml]
+    #[arg(long, env = "CAPCTL_CONFIG", global = true, value_name = "FILE")]
+    pub config: Option<std::path::PathBuf>,
+    /// Results only: no summaries, progress bars or warnings
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+    /// Colour in tables and logs: auto (a terminal and no NO_COLOR), always, never
+    #[arg(long, env = "CAPCTL_COLOR", value_enum, default_value_t = ColorWhen::Auto,
+          global = true, value_name = "WHEN")]
+    pub color: ColorWhen,
+    /// Log lines on stderr as text, or as one JSON object each (for daemons)
+    #[arg(long, env = "CAPCTL_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text,
+          global = true, value_name = "FORMAT")]
+    pub log_format: LogFormat,
+}
+
+/// `--color`: when tables and logs carry ANSI colour and styles.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorWhen {
+    /// When the stream is a terminal and NO_COLOR is unset or empty
+    Auto,
+    /// Always, even piped and over NO_COLOR
+    Always,
+    /// Never
+    Never,
+}
+
+/// `--log-format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    /// One human line per event
+    Text,
+    /// One JSON object per line (tracing-subscriber's JSON format)
+    Json,
 }
 
 #[derive(Debug, Subcommand)]
@@ -120,9 +159,28 @@ pub enum Command {
     Bench(bench::BenchCommand),
     /// Print a shell completion script
     Completions(completions::CompletionsArgs),
+    /// Check both backends, the schema, the Redis scripts, the clocks and the cached limits
+    Doctor(doctor::DoctorArgs),
+    /// The effective settings and where each came from
+    #[command(subcommand)]
+    Config(config::ConfigCommand),
 }
 
 impl Cli {
+    /// A `metrics_addr` from `capctl.toml` is for the daemon: a one-off `reconcile` pass ignores
+    /// it (the flag itself still needs --watch).
+    pub fn adopt_file_defaults(&mut self, matches: &clap::ArgMatches) {
+        if let Command::Reconcile(args) = &mut self.command {
+            let typed = matches
+                .subcommand_matches("reconcile")
+                .and_then(|m| m.value_source("metrics_addr"))
+                .is_some_and(|s| s != clap::parser::ValueSource::DefaultValue);
+            if !args.watch && !typed {
+                args.metrics_addr = None;
+            }
+        }
+    }
+
     pub fn settings(&self) -> Settings {
         Settings {
             database_url: self.global.database_url.clone(),
@@ -178,10 +236,13 @@ impl Cli {
         if let Command::Completions(args) = &self.command {
             return args.run();
         }
+        if let Command::Config(cmd) = &self.command {
+            return cmd.run(&self.effective, out);
+        }
         let settings = settings.clone();
         settings.validate()?;
         match self.command {
-            Command::Completions(_) => unreachable!("handled above"),
+            Command::Completions(_) | Command::Config(_) => unreachable!("handled above"),
             Command::Migrate(args) => args.run(&settings, out).await,
             command => {
                 let backends = Backends::new(settings);
@@ -197,7 +258,10 @@ impl Cli {
                     Command::Reminders(args) => args.run(&backends, out).await,
                     Command::Demo(args) => args.run(&backends, out).await,
                     Command::Bench(cmd) => cmd.run(&backends, out).await,
-                    Command::Completions(_) | Command::Migrate(_) => unreachable!("handled above"),
+                    Command::Doctor(args) => args.run(&backends, out).await,
+                    Command::Completions(_) | Command::Config(_) | Command::Migrate(_) => {
+                        unreachable!("handled above")
+                    }
                 }
             }
         }

@@ -1,6 +1,7 @@
 //! Rendering: comfy-table for people, one JSON document for scripts. Stdout only carries results.
 
 use std::io::{IsTerminal, Write};
+use std::sync::OnceLock;
 
 use comfy_table::presets::{ASCII_FULL_CONDENSED, UTF8_FULL_CONDENSED};
 use comfy_table::{Cell, ContentArrangement, Table};
@@ -32,6 +33,31 @@ impl Output {
         self.print(value, human, serde_json::to_string)
     }
 
+    /// [`Output::emit`] for a command that may be a dry run: the same JSON plus
+    /// `"dry_run": true`, and a last human line saying nothing was changed.
+    pub fn emit_maybe_dry<T: Serialize>(
+        &self,
+        value: &T,
+        dry_run: bool,
+        human: impl FnOnce() -> String,
+    ) -> Result<()> {
+        #[derive(Serialize)]
+        struct Dry<'a, T> {
+            #[serde(flatten)]
+            value: &'a T,
+            #[serde(skip_serializing_if = "std::ops::Not::not")]
+            dry_run: bool,
+        }
+        self.emit(&Dry { value, dry_run }, || {
+            let text = human();
+            if dry_run {
+                format!("{text}\ndry run: nothing was changed")
+            } else {
+                text
+            }
+        })
+    }
+
     fn print<T: Serialize + ?Sized>(
         &self,
         value: &T,
@@ -56,6 +82,32 @@ fn print_line(text: &str) -> Result<()> {
     }
 }
 
+/// `--color` and `--quiet`, set once at start.
+static STYLE: OnceLock<(crate::cli::ColorWhen, bool)> = OnceLock::new();
+
+pub fn init_style(color: crate::cli::ColorWhen, quiet: bool) {
+    let _ = STYLE.set((color, quiet));
+}
+
+fn color_when() -> crate::cli::ColorWhen {
+    STYLE.get().map_or(crate::cli::ColorWhen::Auto, |s| s.0)
+}
+
+/// `--quiet`: results only, no summaries, progress bars or warnings.
+pub fn quiet() -> bool {
+    STYLE.get().is_some_and(|s| s.1)
+}
+
+/// Whether a stream that is (or is not) a terminal gets ANSI colour: `--color always` yes,
+/// `never` no, `auto` on a terminal unless NO_COLOR is set.
+pub fn color_for(terminal: bool) -> bool {
+    match color_when() {
+        crate::cli::ColorWhen::Always => true,
+        crate::cli::ColorWhen::Never => false,
+        crate::cli::ColorWhen::Auto => terminal && !no_color(),
+    }
+}
+
 /// A table with the house style: box drawing, colour and width only when stdout is a terminal;
 /// plain ASCII when it is piped or redirected (grep, awk and old terminals read it as is).
 pub fn table<I, S>(header: I) -> Table
@@ -71,10 +123,20 @@ where
         ASCII_FULL_CONDENSED
     })
     .set_content_arrangement(ContentArrangement::Dynamic);
-    if !terminal || no_color() {
+    let color = color_for(terminal);
+    if color {
+        t.enforce_styling();
+    } else {
         t.force_no_tty();
     }
-    t.set_header(header);
+    t.set_header(header.into_iter().map(|h| {
+        let cell: Cell = h.into();
+        if color {
+            cell.add_attribute(comfy_table::Attribute::Bold)
+        } else {
+            cell
+        }
+    }));
     t
 }
 
@@ -99,5 +161,5 @@ pub fn ts(t: &chrono::DateTime<chrono::Utc>) -> String {
 
 /// True when progress bars and spinners may be drawn (stderr is a terminal).
 pub fn progress_allowed() -> bool {
-    std::io::stderr().is_terminal()
+    !quiet() && std::io::stderr().is_terminal()
 }

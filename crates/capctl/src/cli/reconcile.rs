@@ -24,6 +24,9 @@ pub struct ReconcileArgs {
     /// Change nothing; exit 8 when anything is off
     #[arg(long)]
     pub check: bool,
+    /// Report what one pass would fix and change nothing (exit 0; --check exits 8 on drift)
+    #[arg(long, conflicts_with = "watch")]
+    pub dry_run: bool,
     /// Serve Prometheus metrics on this address with --watch (e.g. 127.0.0.1:9187)
     #[arg(long, value_name = "ADDR")]
     pub metrics_addr: Option<std::net::SocketAddr>,
@@ -35,7 +38,7 @@ pub struct ReconcileArgs {
 impl ReconcileArgs {
     pub async fn run(self, b: &Backends, out: Output) -> Result<()> {
         let opts = ReconcileOptions {
-            check: self.check,
+            check: self.check || self.dry_run,
             reminders_within: self.reminders_within,
             ..ReconcileOptions::default()
         };
@@ -44,7 +47,7 @@ impl ReconcileArgs {
                 return Err(Error::invalid("--metrics-addr needs --watch"));
             }
             let report = reconcile_pass(b, &opts).await?;
-            out.emit(&report, || render(&report))?;
+            out.emit_maybe_dry(&report, self.dry_run, || render(&report))?;
             return if self.check && report.drift {
                 Err(Error::Drift(report.summary()))
             } else {

@@ -212,24 +212,34 @@ pub struct SetCapacityArgs {
     /// Allow a capacity below the seats already taken (nobody is removed; nobody new admitted)
     #[arg(long)]
     pub force: bool,
+    /// Report what would change (offers that would be sent) and change nothing
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 impl SetCapacityArgs {
     async fn run(self, b: &Backends, out: Output) -> Result<()> {
         let pool = b.pg().await?;
         let limit = self.limit.limit();
-        let change = match seats::set_capacity(pool, &self.session, limit, self.force).await {
+        let set = async |force| {
+            if self.dry_run {
+                seats::preview_capacity(pool, &self.session, limit, force).await
+            } else {
+                seats::set_capacity(pool, &self.session, limit, force).await
+            }
+        };
+        let change = match set(self.force).await {
             // At a terminal, a cut below what is taken is asked about (default No) instead of
             // refused outright; scripts without --force still get exit 6.
             Err(err @ Error::BelowTaken { .. }) if !self.force && !out.json => {
                 if !confirm_force(err.to_string()).await? {
                     return Err(err);
                 }
-                seats::set_capacity(pool, &self.session, limit, true).await?
+                set(true).await?
             }
             other => other?,
         };
-        out.emit(&change, || render_capacity_change(&change))
+        out.emit_maybe_dry(&change, self.dry_run, || render_capacity_change(&change))
     }
 }
 

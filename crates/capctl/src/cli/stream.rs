@@ -120,16 +120,19 @@ pub(crate) struct LimitAnswer<'a> {
 impl SetLimitArgs {
     async fn run(self, b: &Backends, out: Output) -> Result<()> {
         let room = Room::Stream(self.event.clone());
-        let change = Presence::new(b)
-            .set_limit(&room, self.limit.limit())
-            .await?;
+        let presence = Presence::new(b);
+        let change = if self.dry_run {
+            presence.preview_limit(&room, self.limit.limit()).await?
+        } else {
+            presence.set_limit(&room, self.limit.limit()).await?
+        };
         let answer = LimitAnswer {
             event_id: Some(&self.event),
             booth_id: None,
             change: &change,
             message: change.message(&room),
         };
-        out.emit(&answer, || answer.message.clone())
+        out.emit_maybe_dry(&answer, self.dry_run, || answer.message.clone())
     }
 }
 
@@ -258,6 +261,9 @@ pub struct SetLimitArgs {
     pub event: EventId,
     #[command(flatten)]
     pub limit: LimitArgs,
+    /// Report what would change and change nothing
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 /// Which viewer of which stream: the flags every viewer command takes.
