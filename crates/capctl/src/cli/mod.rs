@@ -15,6 +15,7 @@ pub mod bench;
 pub mod booth;
 pub mod completions;
 pub mod demo;
+pub mod door;
 pub mod event;
 pub mod export;
 pub mod migrate;
