@@ -45,6 +45,9 @@ pub enum Rule {
     OverCapacity,
     /// `session_capacity` counters differ from the RSVP rows.
     SeatCounterDrift,
+    /// More people inside an in-person session's room than its capacity. Legitimate only
+    /// after a capacity was forced below the people inside.
+    OccupancyOverCapacity,
     /// More than one RSVP row for one person in one session.
     DuplicateRsvp,
     /// Waitlist positions are not exactly 1, 2, … n.
@@ -103,6 +106,9 @@ pub struct SeatCounts {
     pub confirmed: i64,
     pub offered: i64,
     pub waitlisted: i64,
+    /// People inside by the rows (checked in, not out, holding their seat), and the counter.
+    pub inside: i64,
+    pub current_occupancy: i32,
     pub rows: i64,
     pub distinct_users: i64,
     /// Waitlisted rows whose position (`capctl_waitlist_position`) is not their rank.
@@ -132,6 +138,8 @@ pub async fn seat_counts(pool: &PgPool, scope: &Scope) -> Result<Vec<SeatCounts>
                 count(r.id) FILTER (WHERE r.status = 'CONFIRMED') AS confirmed,
                 count(r.id) FILTER (WHERE r.status = 'OFFERED') AS offered,
                 count(r.id) FILTER (WHERE r.status = 'WAITLISTED') AS waitlisted,
+                count(r.id) FILTER (WHERE capctl_inside(r.status, r.checked_in_at, r.checked_out_at)) AS inside,
+                sc.current_occupancy,
                 count(r.id) AS rows,
                 count(DISTINCT r.user_id) AS distinct_users,
                 count(r.id) FILTER (WHERE r.status = 'WAITLISTED'
@@ -143,7 +151,9 @@ pub async fn seat_counts(pool: &PgPool, scope: &Scope) -> Result<Vec<SeatCounts>
                   OR (r.status = 'WAITLISTED' AND r.waitlist_seq IS NOT NULL AND r.cancelled_at IS NULL)
                   OR (r.status = 'OFFERED' AND r.offer_expires_at IS NOT NULL AND r.waitlist_seq IS NULL)
                   OR (r.status = 'CANCELLED' AND r.cancelled_at IS NOT NULL AND r.waitlist_seq IS NULL)
-                  OR (r.status = 'EXPIRED' AND r.waitlist_seq IS NULL))) AS inconsistent_rows
+                  OR (r.status = 'EXPIRED' AND r.waitlist_seq IS NULL)
+                  OR (r.status = 'NO_SHOW' AND r.no_show_at IS NOT NULL AND r.waitlist_seq IS NULL
+                        AND r.checked_in_at IS NULL))) AS inconsistent_rows
            FROM sessions se
            JOIN session_capacity sc ON sc.session_id = se.id
            LEFT JOIN (SELECT x.*,
@@ -151,7 +161,8 @@ pub async fn seat_counts(pool: &PgPool, scope: &Scope) -> Result<Vec<SeatCounts>
                                                 ORDER BY x.waitlist_seq) AS rank
                         FROM session_rsvps x
                        WHERE $1::text IS NULL OR x.event_id = $1) r ON r.session_id = se.id
-          WHERE $1::text IS NULL OR se.event_id = $1
+          -- A virtual session's counter is people connected, not seats: not audited here.
+          WHERE ($1::text IS NULL OR se.event_id = $1) AND se.format = 'IN_PERSON'
           GROUP BY se.id, sc.session_id
           ORDER BY se.starts_at, se.id",
     )
@@ -176,6 +187,25 @@ pub async fn seat_violations(pool: &PgPool, scope: &Scope) -> Result<Vec<Violati
                 &subject,
                 Rule::OverCapacity,
                 format!("{taken} seats taken, capacity {cap}"),
+            ));
+        }
+        if let Some(cap) = s.capacity
+            && s.inside > i64::from(cap)
+        {
+            v.push(Violation::new(
+                &subject,
+                Rule::OccupancyOverCapacity,
+                format!("{} people inside, capacity {cap}", s.inside),
+            ));
+        }
+        if i64::from(s.current_occupancy) != s.inside {
+            v.push(Violation::new(
+                &subject,
+                Rule::SeatCounterDrift,
+                format!(
+                    "occupancy counter says {} inside, the rows say {}",
+                    s.current_occupancy, s.inside
+                ),
             ));
         }
         if i64::from(s.current_attendance) != taken || i64::from(s.waitlist_length) != s.waitlisted

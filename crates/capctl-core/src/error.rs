@@ -209,6 +209,9 @@ pub enum Missing {
     /// Nothing to cancel.
     #[error("user {user:?} has no RSVP for session {session:?} to cancel")]
     Rsvp { session: SessionId, user: UserId },
+    /// Nothing to check out: the user never checked in (or holds no seat).
+    #[error("user {user:?} is not checked in to session {session:?}")]
+    CheckIn { session: SessionId, user: UserId },
     /// A heartbeat found no live lease: the person must join again, through the limit.
     #[error("lease of {user:?} in {room} expired or does not exist; rejoin")]
     Lease { room: Room, user: UserId },
@@ -249,6 +252,20 @@ pub enum AtCapacity {
     /// A stream or booth at its limit (or above it, after the limit was lowered).
     #[error("{}", room_full(room, *count, *limit))]
     Room { room: Room, count: u64, limit: u64 },
+    /// At the door: no seat free for a person without one (or, after a capacity forced below
+    /// the seats taken, the room already at its capacity).
+    #[error(
+        "session {session:?} has no free seat at the door ({taken} of {capacity} seats taken, {inside} inside){}",
+        waitlist_position.map(|p| format!("; user {user:?} stays waitlisted at position {p}")).unwrap_or_default()
+    )]
+    Door {
+        session: SessionId,
+        user: UserId,
+        taken: i64,
+        inside: i64,
+        capacity: i64,
+        waitlist_position: Option<i32>,
+    },
     /// The database guard refused a write that would oversell a session (SQLSTATE CP001).
     #[error("{0}")]
     Guard(String),
@@ -329,6 +346,8 @@ impl Error {
 pub const SQLSTATE_OVERSELL: &str = "CP001";
 /// SQLSTATE raised when a session would lie outside its event's span (see migrations).
 pub const SQLSTATE_OUTSIDE_EVENT: &str = "CP002";
+/// SQLSTATE raised when an in-person rule (RSVP, waitlist, check-in) meets a virtual session.
+pub const SQLSTATE_IN_PERSON_ONLY: &str = "CP003";
 
 impl From<sqlx::Error> for Error {
     fn from(err: sqlx::Error) -> Self {
@@ -347,6 +366,7 @@ impl From<sqlx::Error> for Error {
             E::Database(db) => match db.code().as_deref() {
                 Some(SQLSTATE_OVERSELL) => Self::Full(AtCapacity::Guard(db.message().to_string())),
                 Some(SQLSTATE_OUTSIDE_EVENT) => Self::InvalidInput(db.message().to_string()),
+                Some(SQLSTATE_IN_PERSON_ONLY) => Self::Precondition(db.message().to_string()),
                 // lock_not_available from lock_timeout (NOWAIT raises it too, without "timeout")
                 Some("55P03") if db.message().contains("lock timeout") => Self::Timeout {
                     wait: Wait::Lock,

@@ -67,6 +67,8 @@ pub async fn rsvp(
                 room: None,
                 waitlist_enabled: true,
                 offer_ttl: sessions::DEFAULT_OFFER_TTL,
+                format: crate::seats::virtual_sessions::SessionFormat::InPerson,
+                no_show_grace: None,
             },
         )
         .await?;

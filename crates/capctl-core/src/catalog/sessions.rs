@@ -12,9 +12,13 @@ use crate::ids::{
     EventId, MAX_OFFER_TTL, SessionId, validate_capacity, validate_name, validate_optional_text,
     validate_range, validate_within_event,
 };
+use crate::seats::virtual_sessions::SessionFormat;
 use crate::{Error, Missing, Result};
 
 pub const DEFAULT_OFFER_TTL: Duration = Duration::from_secs(30 * 60);
+
+/// Longest no-show grace (the `sessions_no_show_grace_check` constraint says the same).
+pub const MAX_NO_SHOW_GRACE: Duration = Duration::from_secs(24 * 3600);
 
 #[derive(Debug, Clone)]
 pub struct NewSession {
@@ -27,6 +31,10 @@ pub struct NewSession {
     pub room: Option<String>,
     pub waitlist_enabled: bool,
     pub offer_ttl: Duration,
+    /// In-person (seats) or virtual (people connected, through the presence limiter).
+    pub format: SessionFormat,
+    /// From `starts_at` + this, confirmed RSVPs not checked in are released. `None` = off.
+    pub no_show_grace: Option<Duration>,
 }
 
 /// One row of the organizer dashboard: counts derived from the RSVP rows themselves.
@@ -46,6 +54,17 @@ pub struct SessionSeats {
     pub is_full: bool,
     pub waitlist_enabled: bool,
     pub offer_ttl_seconds: i64,
+    /// `IN_PERSON` or `VIRTUAL` (the platform's terms).
+    #[sqlx(try_from = "String")]
+    pub format: SessionFormat,
+    /// `None` = no-shows are not released automatically.
+    pub no_show_grace_seconds: Option<i64>,
+    /// Confirmed RSVPs that checked in (inside now or left).
+    pub checked_in: i64,
+    /// People inside the room now (occupancy).
+    pub inside: i64,
+    /// Seats released because their holders had not checked in by the grace.
+    pub no_shows: i64,
 }
 
 /// The capacity and "taken" rules come from the view, their one home in SQL.
@@ -56,7 +75,9 @@ const SEATS_SELECT: &str = "
            CASE WHEN v.capacity IS NOT NULL THEN GREATEST(v.capacity - v.taken, 0)::bigint END AS available,
            COALESCE(v.capacity <= v.taken, false) AS is_full,
            s.waitlist_enabled,
-           extract(epoch FROM s.offer_ttl)::bigint AS offer_ttl_seconds
+           extract(epoch FROM s.offer_ttl)::bigint AS offer_ttl_seconds,
+           s.format, extract(epoch FROM s.no_show_grace)::bigint AS no_show_grace_seconds,
+           v.checked_in, v.inside, v.no_shows
       FROM sessions s
       JOIN capctl_session_seats v ON v.session_id = s.id";
 
@@ -69,6 +90,14 @@ pub async fn create_session(pool: &PgPool, new: NewSession) -> Result<SessionSea
         .max_participants
         .map(|n| validate_capacity("max participants", n))
         .transpose()?;
+    if let Some(grace) = new.no_show_grace
+        && grace > MAX_NO_SHOW_GRACE
+    {
+        return Err(Error::invalid(format!(
+            "no-show grace must be at most {}h",
+            MAX_NO_SHOW_GRACE.as_secs() / 3600
+        )));
+    }
     if new.offer_ttl.is_zero() || new.offer_ttl > MAX_OFFER_TTL {
         return Err(Error::invalid(format!(
             "offer TTL must be between 1s and {} days",
@@ -77,8 +106,9 @@ pub async fn create_session(pool: &PgPool, new: NewSession) -> Result<SessionSea
     }
     let inserted = sqlx::query(
         "INSERT INTO sessions (id, event_id, title, starts_at, ends_at, room, max_participants,
-                               waitlist_enabled, offer_ttl)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, make_interval(secs => $9))",
+                               waitlist_enabled, offer_ttl, format, no_show_grace)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, make_interval(secs => $9), $10,
+                 make_interval(secs => $11))",
     )
     .bind(&id)
     .bind(&new.event_id)
@@ -89,6 +119,8 @@ pub async fn create_session(pool: &PgPool, new: NewSession) -> Result<SessionSea
     .bind(max)
     .bind(new.waitlist_enabled)
     .bind(new.offer_ttl.as_secs_f64())
+    .bind(new.format.as_str())
+    .bind(new.no_show_grace.map(|g| g.as_secs_f64()))
     .execute(pool)
     .await;
     match inserted {

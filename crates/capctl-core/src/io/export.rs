@@ -14,10 +14,17 @@ use crate::ids::{EventId, SessionId};
 use crate::{Error, Missing, Result};
 
 /// Every RSVP status, in the order rows of one session are exported.
-pub const STATUSES: [&str; 5] = ["CONFIRMED", "OFFERED", "WAITLISTED", "CANCELLED", "EXPIRED"];
+pub const STATUSES: [&str; 6] = [
+    "CONFIRMED",
+    "OFFERED",
+    "WAITLISTED",
+    "CANCELLED",
+    "EXPIRED",
+    "NO_SHOW",
+];
 
 /// The CSV header, in column order.
-pub const COLUMNS: [&str; 12] = [
+pub const COLUMNS: [&str; 16] = [
     "rsvp_id",
     "event_id",
     "session_id",
@@ -30,6 +37,10 @@ pub const COLUMNS: [&str; 12] = [
     "waitlist_position",
     "rsvp_at",
     "cancelled_at",
+    "checked_in_at",
+    "checked_out_at",
+    "no_show_at",
+    "walk_in",
 ];
 
 /// Which RSVPs to export.
@@ -79,7 +90,11 @@ impl ExportFilter {
                     CASE WHEN r.status = 'WAITLISTED'
                          THEN count(*) FILTER (WHERE r.status = 'WAITLISTED') OVER w END AS waitlist_position,
                     {rsvp_at} AS rsvp_at,
-                    {cancelled_at} AS cancelled_at
+                    {cancelled_at} AS cancelled_at,
+                    {checked_in_at} AS checked_in_at,
+                    {checked_out_at} AS checked_out_at,
+                    {no_show_at} AS no_show_at,
+                    r.walk_in
                FROM session_rsvps r
                JOIN sessions s ON s.id = r.session_id
                LEFT JOIN event_registrations g ON g.event_id = r.event_id AND g.user_id = r.user_id
@@ -95,6 +110,9 @@ impl ExportFilter {
             email = inert("g.email"),
             rsvp_at = rfc3339("r.rsvp_at"),
             cancelled_at = rfc3339("r.cancelled_at"),
+            checked_in_at = rfc3339("r.checked_in_at"),
+            checked_out_at = rfc3339("r.checked_out_at"),
+            no_show_at = rfc3339("r.no_show_at"),
             conditions = self.conditions(),
         )
     }

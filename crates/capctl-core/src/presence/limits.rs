@@ -135,6 +135,9 @@ impl Presence<'_> {
         match room {
             Room::Stream(event) => events::set_max_viewers(&mut *tx, event, as_i64).await?,
             Room::Booth(booth) => booths::set_max_visitors(&mut *tx, booth, as_i64).await?,
+            Room::Session(session) => {
+                crate::seats::virtual_sessions::set_capacity_in(&mut tx, session, as_i64).await?
+            }
         }
         if dry_run {
             tx.rollback().await?;
@@ -336,14 +339,55 @@ pub async fn limit_from_pg(pool: &PgPool, room: &Room) -> Result<Option<u64>> {
                 .fetch_optional(pool)
                 .await?
         }
+        // Only a virtual session has a presence room; the one capacity rule applies.
+        Room::Session(id) => {
+            sqlx::query_scalar(
+                "SELECT capctl_session_capacity(id)::bigint FROM sessions
+                  WHERE id = $1 AND format = 'VIRTUAL'",
+            )
+            .bind(id)
+            .fetch_optional(pool)
+            .await?
+        }
     };
     match row {
         None => Err(Error::NotFound(match room {
             Room::Stream(id) => Missing::Event(id.clone()),
             Room::Booth(id) => Missing::Booth(id.clone()),
+            Room::Session(id) => Missing::Session(id.clone()),
         })),
         Some(limit) => Ok(limit.map(|n| n.max(0) as u64)),
     }
+}
+
+/// The limits of the virtual sessions among `rooms` (other rooms are skipped; an in-person or
+/// unknown session gets none). Sessions are not in [`all_limits_from_pg`]: a virtual session
+/// becomes a room only once capctl enforces its joins (its keys exist), so no pass creates
+/// keys for sessions whose count the platform keeps itself.
+pub async fn session_limits_from_pg(
+    pool: &PgPool,
+    rooms: &[Room],
+) -> Result<BTreeMap<Room, Option<u64>>> {
+    let ids: Vec<&str> = rooms
+        .iter()
+        .filter_map(|r| match r {
+            Room::Session(id) => Some(id.as_str()),
+            _ => None,
+        })
+        .collect();
+    if ids.is_empty() {
+        return Ok(BTreeMap::new());
+    }
+    let rows: Vec<(String, Option<i64>)> = sqlx::query_as(
+        "SELECT id, capctl_session_capacity(id)::bigint FROM sessions
+          WHERE id = ANY($1) AND format = 'VIRTUAL'",
+    )
+    .bind(&ids)
+    .fetch_all(pool)
+    .await?;
+    rows.into_iter()
+        .map(|(id, limit)| Ok((Room::session(&id)?, limit.map(|n| n.max(0) as u64))))
+        .collect()
 }
 
 /// Every room PostgreSQL knows (each event's stream, each booth) with its limit.

@@ -21,7 +21,7 @@ mod scripts;
 pub use limiter::{Admission, LeaseStatus, join_call};
 pub use limits::{
     CounterState, LimitChange, Occupancy, SweepReply, all_limits_from_pg, limit_from_pg,
-    limit_value, sweep_call,
+    limit_value, session_limits_from_pg, sweep_call,
 };
 pub use room::{Member, Room, RoomKeys};
 pub(crate) use scripts::run_all;

@@ -1,15 +1,17 @@
-//! Rooms (an event's stream, a booth) and the layout of their Redis keys.
+//! Rooms (an event's stream, a booth, a virtual session) and the layout of their Redis keys.
 
 use std::fmt;
 
 use crate::Result;
-use crate::ids::{BoothId, EventId, UserId};
+use crate::ids::{BoothId, EventId, SessionId, UserId};
 
-/// A place with a presence limit: an event's live stream, or an expo booth.
+/// A place with a presence limit: an event's live stream, an expo booth, or a virtual session
+/// (limit = the session's capacity; keys under the session's own hash tag).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Room {
     Stream(EventId),
     Booth(BoothId),
+    Session(SessionId),
 }
 
 impl Room {
@@ -22,19 +24,26 @@ impl Room {
         Ok(Self::Booth(booth_id.parse()?))
     }
 
-    /// `stream` or `booth`.
+    /// A virtual session's room.
+    pub fn session(session_id: &str) -> Result<Self> {
+        Ok(Self::Session(session_id.parse()?))
+    }
+
+    /// `stream`, `booth` or `session`.
     pub fn kind(&self) -> &'static str {
         match self {
             Self::Stream(_) => "stream",
             Self::Booth(_) => "booth",
+            Self::Session(_) => "session",
         }
     }
 
-    /// The event id of a stream, the booth id of a booth.
+    /// The event id of a stream, the booth id of a booth, the session id of a session.
     pub fn id(&self) -> &str {
         match self {
             Self::Stream(id) => id,
             Self::Booth(id) => id,
+            Self::Session(id) => id,
         }
     }
 
@@ -59,6 +68,7 @@ impl Room {
         match tag.split_once(':')? {
             ("stream", id) => Self::stream(id).ok(),
             ("booth", id) => Self::booth(id).ok(),
+            ("session", id) => Self::session(id).ok(),
             _ => None,
         }
     }
@@ -68,11 +78,12 @@ impl Room {
         format!("{prefix}:{{*}}:*")
     }
 
-    /// Who is inside: `viewers` of a stream, `visitors` of a booth.
+    /// Who is inside: `viewers` of a stream, `visitors` of a booth, `attendees` of a session.
     pub fn people(&self) -> &'static str {
         match self {
             Self::Stream(_) => "viewers",
             Self::Booth(_) => "visitors",
+            Self::Session(_) => "attendees",
         }
     }
 }
@@ -82,6 +93,7 @@ impl fmt::Display for Room {
         match self {
             Self::Stream(id) => write!(f, "the stream of event {id:?}"),
             Self::Booth(id) => write!(f, "booth {id:?}"),
+            Self::Session(id) => write!(f, "virtual session {id:?}"),
         }
     }
 }
@@ -159,5 +171,8 @@ mod tests {
         );
         assert_eq!(Room::from_key("capctl", "other:{stream:x}:count"), None);
         assert!(Room::stream("a{b}").is_err());
+        let session = Room::session("s1").unwrap();
+        assert_eq!(session.keys("p").count, "p:{session:s1}:count");
+        assert_eq!(Room::from_key("p", "p:{session:s1}:leases"), Some(session));
     }
 }

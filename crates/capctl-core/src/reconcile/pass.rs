@@ -10,7 +10,7 @@ use sqlx::PgPool;
 use crate::backends::Backends;
 use crate::presence::{
     CounterState, Occupancy, PresenceScript, Room, ScriptCall, SweepReply, all_limits_from_pg,
-    limit_value, run_all, sweep_call,
+    limit_value, run_all, session_limits_from_pg, sweep_call,
 };
 use crate::{Error, Result};
 
@@ -70,6 +70,11 @@ pub struct ReconcileReport {
     pub offers_sent: u64,
     /// Reminder rows queued in the outbox (with `reminders_within`).
     pub reminders_queued: u64,
+    /// No-show seats released in sessions past their grace (with check: to release).
+    pub no_shows_released: u64,
+    /// Virtual sessions whose `current_attendance` was written from their live leases (with
+    /// check: that differ). Only sessions whose joins capctl enforces (keys in Redis).
+    pub virtual_attendance_written: u64,
     /// Rooms with keys in Redis.
     pub rooms: u64,
     /// Live leases over all rooms.
@@ -93,19 +98,21 @@ impl ReconcileReport {
             + self.sessions_fixed
             + self.offers_expired
             + self.offers_sent
+            + self.no_shows_released
             > 0
     }
 
     /// One line saying what was off, for the `--check` error.
     pub fn summary(&self) -> String {
         format!(
-            "drift found: {} presence counters, {} stray lease lengths, {} cached limits, {} session counters, {} overdue offers, {} free seats to offer",
+            "drift found: {} presence counters, {} stray lease lengths, {} cached limits, {} session counters, {} overdue offers, {} free seats to offer, {} no-shows to release",
             self.counters_drifted,
             self.lease_ttls_fixed,
             self.limits_fixed,
             self.sessions_fixed,
             self.offers_expired,
-            self.offers_sent
+            self.offers_sent,
+            self.no_shows_released
         )
     }
 
@@ -170,6 +177,20 @@ pub async fn reconcile_pass(b: &Backends, opts: &ReconcileOptions) -> Result<Rec
     report.sessions_fixed = sessions_fixed.max(0) as u64;
     report.offers_expired = offers_expired.max(0) as u64;
     report.offers_sent = offers_sent.max(0) as u64;
+    // After the seats pass (no offers are made after a start, so the order is only tidiness).
+    report.no_shows_released = crate::seats::door::release_due_no_shows(pool, opts.check)
+        .await?
+        .1;
+    let virtual_live: Vec<(crate::ids::SessionId, u64)> = report
+        .occupancy
+        .iter()
+        .filter_map(|o| match &o.room {
+            Room::Session(id) => Some((id.clone(), o.live)),
+            _ => None,
+        })
+        .collect();
+    report.virtual_attendance_written =
+        crate::seats::virtual_sessions::write_attendance(pool, &virtual_live, opts.check).await?;
     if let (Some(within), false) = (opts.reminders_within, opts.check) {
         report.reminders_queued = crate::outbox::queue_reminders(pool, within, None)
             .await?
@@ -209,7 +230,8 @@ async fn reconcile_presence(
         .zip(values.into_iter().flatten())
         .collect();
 
-    let truth = all_limits_from_pg(pool).await?;
+    let mut truth = all_limits_from_pg(pool).await?;
+    truth.extend(session_limits_from_pg(pool, &redis_list).await?);
     fix_limits(conn, prefix, opts, &cached, &truth, report).await?;
     sweep_rooms(conn, prefix, opts, &redis_list, &truth, report).await
 }

@@ -72,6 +72,8 @@ mod tests {
             overlaps: vec![],
             rsvp_id: format!("srsvp_{id}"),
             updated_at: Utc.with_ymd_and_hms(2030, 5, 1, 0, 0, 0).unwrap(),
+            checked_in_at: None,
+            checked_out_at: None,
         }
     }
 

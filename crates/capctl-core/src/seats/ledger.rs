@@ -22,6 +22,9 @@ text_enum! {
         Cancelled = "CANCELLED",
         /// An offer that ran out; the seat went to the next in line.
         Expired = "EXPIRED",
+        /// A confirmed seat released because its holder had not checked in by the no-show
+        /// grace; the seat went to the door. Arriving later is a walk-in.
+        NoShow = "NO_SHOW",
     }
 }
 
@@ -352,7 +355,7 @@ async fn require_session(pool: &PgPool, session_id: &SessionId) -> Result<()> {
     }
 }
 
-fn session_not_found(session_id: &SessionId) -> Error {
+pub(crate) fn session_not_found(session_id: &SessionId) -> Error {
     Error::NotFound(Missing::Session(session_id.clone()))
 }
 
@@ -368,6 +371,7 @@ mod tests {
             RsvpStatus::Offered,
             RsvpStatus::Cancelled,
             RsvpStatus::Expired,
+            RsvpStatus::NoShow,
         ] {
             assert_eq!(s.as_str().parse::<RsvpStatus>().unwrap(), s);
             assert_eq!(serde_json::to_value(s).unwrap(), s.as_str());

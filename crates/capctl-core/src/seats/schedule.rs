@@ -26,6 +26,9 @@ pub struct ScheduleEntry {
     pub rsvp_id: String,
     /// Last change of the RSVP: the calendar's DTSTAMP, so a re-export is byte-identical.
     pub updated_at: DateTime<Utc>,
+    /// At the door: first entry, and last exit (`None` while inside).
+    pub checked_in_at: Option<DateTime<Utc>>,
+    pub checked_out_at: Option<DateTime<Utc>>,
 }
 
 /// A user's personal schedule for an event: every session they hold (confirmed), are offered
@@ -40,7 +43,7 @@ pub async fn schedule(
     let mut entries: Vec<ScheduleEntry> = sqlx::query_as(
         "SELECT r.session_id, s.title, s.starts_at, s.ends_at, s.room, r.status,
                 capctl_waitlist_position(r.session_id, r.waitlist_seq) AS waitlist_position,
-                r.offer_expires_at, r.id AS rsvp_id, r.updated_at
+                r.offer_expires_at, r.id AS rsvp_id, r.updated_at, r.checked_in_at, r.checked_out_at
            FROM session_rsvps r
            JOIN sessions s ON s.id = r.session_id
           WHERE r.event_id = $1 AND r.user_id = $2

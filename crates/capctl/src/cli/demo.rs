@@ -231,6 +231,8 @@ impl<'a> Demo<'a> {
                 room: Some(room.into()),
                 waitlist_enabled: true,
                 offer_ttl: sessions::DEFAULT_OFFER_TTL,
+                format: capctl_core::seats::virtual_sessions::SessionFormat::InPerson,
+                no_show_grace: None,
             },
         )
         .await?;

@@ -17,6 +17,7 @@ pub mod completions;
 pub mod config;
 pub mod demo;
 pub mod doctor;
+pub mod door;
 pub mod event;
 pub mod export;
 pub mod migrate;

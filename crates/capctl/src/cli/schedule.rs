@@ -56,9 +56,11 @@ fn render_schedule(user: &str, entries: &[ScheduleEntry]) -> String {
         "starts", "ends", "session", "title", "room", "status", "overlaps",
     ]);
     for e in entries {
-        let status = match e.waitlist_position {
-            Some(p) => format!("{} #{p}", e.status),
-            None => e.status.to_string(),
+        let status = match (e.waitlist_position, e.checked_in_at, e.checked_out_at) {
+            (Some(p), _, _) => format!("{} #{p}", e.status),
+            (None, Some(_), None) => format!("{} (inside)", e.status),
+            (None, Some(_), Some(out)) => format!("{} (checked in, left {})", e.status, ts(&out)),
+            (None, None, _) => e.status.to_string(),
         };
         t.add_row([
             ts(&e.starts_at),

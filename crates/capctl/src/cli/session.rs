@@ -4,11 +4,13 @@ use chrono::{DateTime, Utc};
 use clap::{Args, Subcommand};
 
 use crate::cli::args::{duration_arg, timestamp_arg};
+use crate::cli::door::{AttendeeArgs, JoinArgs, ReleaseNoShowsArgs};
 use crate::cli::output::{or_dash, or_unlimited, table, ts};
 use crate::cli::{LimitArgs, Output};
 use capctl_core::backends::Backends;
 use capctl_core::catalog::sessions::{self, NewSession, SessionSeats};
 use capctl_core::ids::{EventId, SessionId, UserId};
+use capctl_core::seats::virtual_sessions::{self, PresenceOp, SessionFormat};
 use capctl_core::seats::{
     self, Cancellation, CapacityChange, RsvpOutcome, RsvpStatus, WaitlistEntry,
 };
@@ -29,6 +31,18 @@ pub enum SessionCommand {
     Cancel(CancelArgs),
     /// Show a session's waitlist in order
     Waitlist(WaitlistArgs),
+    /// Let a user in at the door: a held seat is honoured, anyone else only into a free seat
+    CheckIn(AttendeeArgs),
+    /// A user leaves the room; the seat is kept for re-entry (idempotent)
+    CheckOut(AttendeeArgs),
+    /// Release confirmed seats not checked in (from the start) to the people at the door
+    ReleaseNoShows(ReleaseNoShowsArgs),
+    /// Join a virtual session (refused at its capacity; a repeat refreshes the lease)
+    Join(JoinArgs),
+    /// Extend a virtual session attendee's lease; an expired lease is reported lost
+    Heartbeat(JoinArgs),
+    /// Leave a virtual session (idempotent)
+    Leave(AttendeeArgs),
 }
 
 impl SessionCommand {
@@ -40,6 +54,18 @@ impl SessionCommand {
             Self::Rsvp(a) => a.run(b, out).await,
             Self::Cancel(a) => a.run(b, out).await,
             Self::Waitlist(a) => a.run(b, out).await,
+            Self::CheckIn(a) => a.check_in(b, out).await,
+            Self::CheckOut(a) => a.check_out(b, out).await,
+            Self::ReleaseNoShows(a) => a.run(b, out).await,
+            Self::Join(a) => {
+                let op = a.join();
+                a.who.presence(b, out, op).await
+            }
+            Self::Heartbeat(a) => {
+                let op = a.heartbeat();
+                a.who.presence(b, out, op).await
+            }
+            Self::Leave(a) => a.presence(b, out, PresenceOp::Leave).await,
         }
     }
 }
@@ -73,6 +99,16 @@ pub struct CreateArgs {
     /// How long a freed seat is held for the next in line
     #[arg(long, value_parser = duration_arg, value_name = "DUR", default_value = "30m")]
     pub offer_ttl: Duration,
+    /// Release confirmed seats not checked in this long after the start (default: never)
+    #[arg(long, value_parser = duration_arg, value_name = "DUR")]
+    pub no_show_grace: Option<Duration>,
+    /// in-person (seats: RSVP, waitlist, check-in) or virtual (joins, limited to the capacity)
+    #[arg(long, value_parser = format_arg, value_name = "in-person|virtual", default_value = "in-person")]
+    pub format: SessionFormat,
+}
+
+fn format_arg(s: &str) -> std::result::Result<SessionFormat, String> {
+    SessionFormat::parse_flag(s).map_err(|e| e.to_string())
 }
 
 impl CreateArgs {
@@ -87,6 +123,8 @@ impl CreateArgs {
             room: self.room,
             waitlist_enabled: !self.no_waitlist,
             offer_ttl: self.offer_ttl,
+            format: self.format,
+            no_show_grace: self.no_show_grace,
         };
         let session = sessions::create_session(b.pg().await?, new).await?;
         out.emit(&session, || render_sessions(std::slice::from_ref(&session)))
@@ -175,6 +213,9 @@ pub fn render_sessions(list: &[SessionSeats]) -> String {
         "waitlisted",
         "available",
         "full",
+        "checked_in",
+        "inside",
+        "no_shows",
     ]);
     for s in list {
         t.add_row([
@@ -189,6 +230,9 @@ pub fn render_sessions(list: &[SessionSeats]) -> String {
             s.waitlisted.to_string(),
             or_unlimited(s.available),
             if s.is_full { "FULL".into() } else { "".into() },
+            s.checked_in.to_string(),
+            s.inside.to_string(),
+            s.no_shows.to_string(),
         ]);
     }
     let sum = |f: fn(&SessionSeats) -> i64| list.iter().map(f).sum::<i64>();
@@ -221,6 +265,23 @@ impl SetCapacityArgs {
     async fn run(self, b: &Backends, out: Output) -> Result<()> {
         let pool = b.pg().await?;
         let limit = self.limit.limit();
+        if virtual_sessions::format(pool, &self.session).await? == SessionFormat::Virtual {
+            let room = capctl_core::presence::Room::Session(self.session.clone());
+            let change = if self.dry_run {
+                capctl_core::presence::Presence::new(b)
+                    .preview_limit(&room, limit)
+                    .await?
+            } else {
+                virtual_sessions::set_capacity(b, &self.session, limit).await?
+            };
+            let answer = crate::cli::stream::LimitAnswer {
+                event_id: None,
+                booth_id: None,
+                message: change.message(&room),
+                change: &change,
+            };
+            return out.emit_maybe_dry(&answer, self.dry_run, || answer.message.clone());
+        }
         let set = async |force| {
             if self.dry_run {
                 seats::preview_capacity(pool, &self.session, limit, force).await

@@ -72,6 +72,7 @@ pub(crate) fn emit_admission(
     let (event_id, booth_id, viewer_id, user_id) = match room {
         Room::Stream(id) => (Some(id.as_str()), None, Some(member.as_str()), None),
         Room::Booth(id) => (None, Some(id.as_str()), None, Some(member.as_str())),
+        Room::Session(_) => (None, None, None, Some(member.as_str())),
     };
     let answer = PresenceAnswer {
         event_id,
