@@ -48,6 +48,7 @@ Register-ArgumentCompleter -Native -CommandName 'capctl' -ScriptBlock {
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'Build a demo event and walk through every rule')
             [CompletionResult]::new('bench', 'bench', [CompletionResultType]::ParameterValue, 'Measure throughput and latency, then check invariants')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
+            [CompletionResult]::new('manpages', 'manpages', [CompletionResultType]::ParameterValue, 'Write the man pages into a directory (packaging)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -782,7 +783,7 @@ Register-ArgumentCompleter -Native -CommandName 'capctl' -ScriptBlock {
         }
         'capctl;reconcile' {
             [CompletionResult]::new('--interval', '--interval', [CompletionResultType]::ParameterName, 'Time between passes with --watch')
-            [CompletionResult]::new('--metrics-addr', '--metrics-addr', [CompletionResultType]::ParameterName, 'Serve Prometheus metrics on this address with --watch (e.g. 127.0.0.1:9187)')
+            [CompletionResult]::new('--metrics-addr', '--metrics-addr', [CompletionResultType]::ParameterName, 'Serve /metrics, /livez and /readyz on this address with --watch (e.g. 127.0.0.1:9187)')
             [CompletionResult]::new('--reminders-within', '--reminders-within', [CompletionResultType]::ParameterName, 'Each pass also queues reminders for sessions starting within DUR (see `reminders`)')
             [CompletionResult]::new('--database-url', '--database-url', [CompletionResultType]::ParameterName, 'PostgreSQL URL')
             [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL')
@@ -791,7 +792,7 @@ Register-ArgumentCompleter -Native -CommandName 'capctl' -ScriptBlock {
             [CompletionResult]::new('--statement-timeout', '--statement-timeout', [CompletionResultType]::ParameterName, 'Longest a PostgreSQL statement may run (bulk import and export are exempt)')
             [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Longest wait for a row another PostgreSQL client has locked')
             [CompletionResult]::new('--redis-timeout', '--redis-timeout', [CompletionResultType]::ParameterName, 'Longest wait for Redis to answer one command')
-            [CompletionResult]::new('--watch', '--watch', [CompletionResultType]::ParameterName, 'Run as a daemon, one pass every --interval, until SIGINT/SIGTERM/SIGHUP')
+            [CompletionResult]::new('--watch', '--watch', [CompletionResultType]::ParameterName, 'Run as a daemon, one pass every --interval, until SIGINT/SIGTERM/SIGHUP. Of several daemons on one database, one is active (a PostgreSQL advisory lock); the others stand by')
             [CompletionResult]::new('--check', '--check', [CompletionResultType]::ParameterName, 'Change nothing; exit 8 when anything is off')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document on stdout instead of tables')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides')
@@ -848,6 +849,7 @@ Register-ArgumentCompleter -Native -CommandName 'capctl' -ScriptBlock {
         'capctl;outbox;deliver' {
             [CompletionResult]::new('--webhook', '--webhook', [CompletionResultType]::ParameterName, 'Where to POST each notification (http or https)')
             [CompletionResult]::new('--secret', '--secret', [CompletionResultType]::ParameterName, 'Sign each body: X-Capctl-Signature: sha256=<hex HMAC-SHA256(secret, body)>')
+            [CompletionResult]::new('--metrics-addr', '--metrics-addr', [CompletionResultType]::ParameterName, 'Serve /metrics, /livez and /readyz on this address with --watch (e.g. 127.0.0.1:9188)')
             [CompletionResult]::new('--batch', '--batch', [CompletionResultType]::ParameterName, 'Notifications claimed per transaction')
             [CompletionResult]::new('--attempts', '--attempts', [CompletionResultType]::ParameterName, 'Tries per notification in one run before it is left pending')
             [CompletionResult]::new('--backoff', '--backoff', [CompletionResultType]::ParameterName, 'Wait before the first retry, doubled after each (with jitter)')
@@ -860,7 +862,7 @@ Register-ArgumentCompleter -Native -CommandName 'capctl' -ScriptBlock {
             [CompletionResult]::new('--statement-timeout', '--statement-timeout', [CompletionResultType]::ParameterName, 'Longest a PostgreSQL statement may run (bulk import and export are exempt)')
             [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Longest wait for a row another PostgreSQL client has locked')
             [CompletionResult]::new('--redis-timeout', '--redis-timeout', [CompletionResultType]::ParameterName, 'Longest wait for Redis to answer one command')
-            [CompletionResult]::new('--watch', '--watch', [CompletionResultType]::ParameterName, 'Keep delivering new notifications until SIGINT/SIGTERM')
+            [CompletionResult]::new('--watch', '--watch', [CompletionResultType]::ParameterName, 'Keep delivering new notifications until SIGINT/SIGTERM. Of several deliverers on one database, one is active (a PostgreSQL advisory lock); the others stand by')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document on stdout instead of tables')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides')
@@ -1073,6 +1075,23 @@ Register-ArgumentCompleter -Native -CommandName 'capctl' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'capctl;manpages' {
+            [CompletionResult]::new('--database-url', '--database-url', [CompletionResultType]::ParameterName, 'PostgreSQL URL')
+            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL')
+            [CompletionResult]::new('--redis-prefix', '--redis-prefix', [CompletionResultType]::ParameterName, 'Prefix of every Redis key capctl writes')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'Longest wait for a connection to PostgreSQL or Redis')
+            [CompletionResult]::new('--statement-timeout', '--statement-timeout', [CompletionResultType]::ParameterName, 'Longest a PostgreSQL statement may run (bulk import and export are exempt)')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Longest wait for a row another PostgreSQL client has locked')
+            [CompletionResult]::new('--redis-timeout', '--redis-timeout', [CompletionResultType]::ParameterName, 'Longest wait for Redis to answer one command')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document on stdout instead of tables')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'capctl;help' {
             [CompletionResult]::new('migrate', 'migrate', [CompletionResultType]::ParameterValue, 'Create or upgrade the database schema')
             [CompletionResult]::new('event', 'event', [CompletionResultType]::ParameterValue, 'Events and their registrations')
@@ -1087,6 +1106,7 @@ Register-ArgumentCompleter -Native -CommandName 'capctl' -ScriptBlock {
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'Build a demo event and walk through every rule')
             [CompletionResult]::new('bench', 'bench', [CompletionResultType]::ParameterValue, 'Measure throughput and latency, then check invariants')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
+            [CompletionResult]::new('manpages', 'manpages', [CompletionResultType]::ParameterValue, 'Write the man pages into a directory (packaging)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -1243,6 +1263,9 @@ Register-ArgumentCompleter -Native -CommandName 'capctl' -ScriptBlock {
             break
         }
         'capctl;help;completions' {
+            break
+        }
+        'capctl;help;manpages' {
             break
         }
         'capctl;help;help' {

@@ -37,6 +37,9 @@ _capctl() {
             capctl,help)
                 cmd="capctl__subcmd__help"
                 ;;
+            capctl,manpages)
+                cmd="capctl__subcmd__manpages"
+                ;;
             capctl,migrate)
                 cmd="capctl__subcmd__migrate"
                 ;;
@@ -186,6 +189,9 @@ _capctl() {
                 ;;
             capctl__subcmd__help,help)
                 cmd="capctl__subcmd__help__subcmd__help"
+                ;;
+            capctl__subcmd__help,manpages)
+                cmd="capctl__subcmd__help__subcmd__manpages"
                 ;;
             capctl__subcmd__help,migrate)
                 cmd="capctl__subcmd__help__subcmd__migrate"
@@ -404,7 +410,7 @@ _capctl() {
 
     case "${cmd}" in
         capctl)
-            opts="-v -h -V --database-url --redis-url --redis-prefix --json --verbose --connect-timeout --statement-timeout --lock-timeout --redis-timeout --help --version migrate event session schedule booth stream export-rsvps reconcile outbox reminders demo bench completions help"
+            opts="-v -h -V --database-url --redis-url --redis-prefix --json --verbose --connect-timeout --statement-timeout --lock-timeout --redis-timeout --help --version migrate event session schedule booth stream export-rsvps reconcile outbox reminders demo bench completions manpages help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1826,7 +1832,7 @@ _capctl() {
             return 0
             ;;
         capctl__subcmd__help)
-            opts="migrate event session schedule booth stream export-rsvps reconcile outbox reminders demo bench completions help"
+            opts="migrate event session schedule booth stream export-rsvps reconcile outbox reminders demo bench completions manpages help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2147,6 +2153,20 @@ _capctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        capctl__subcmd__help__subcmd__manpages)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         capctl__subcmd__help__subcmd__migrate)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -2441,6 +2461,48 @@ _capctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        capctl__subcmd__manpages)
+            opts="-v -h -V --database-url --redis-url --redis-prefix --json --verbose --connect-timeout --statement-timeout --lock-timeout --redis-timeout --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --database-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --redis-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --redis-prefix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --connect-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --statement-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --redis-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         capctl__subcmd__migrate)
             opts="-v -h -V --create-database --database-url --redis-url --redis-prefix --json --verbose --connect-timeout --statement-timeout --lock-timeout --redis-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -2526,7 +2588,7 @@ _capctl() {
             return 0
             ;;
         capctl__subcmd__outbox__subcmd__deliver)
-            opts="-v -h -V --webhook --secret --watch --batch --attempts --backoff --retry-for --timeout --database-url --redis-url --redis-prefix --json --verbose --connect-timeout --statement-timeout --lock-timeout --redis-timeout --help --version"
+            opts="-v -h -V --webhook --secret --watch --metrics-addr --batch --attempts --backoff --retry-for --timeout --database-url --redis-url --redis-prefix --json --verbose --connect-timeout --statement-timeout --lock-timeout --redis-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2537,6 +2599,10 @@ _capctl() {
                     return 0
                     ;;
                 --secret)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --metrics-addr)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

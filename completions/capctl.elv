@@ -45,6 +45,7 @@ set edit:completion:arg-completer[capctl] = {|@words|
             cand demo 'Build a demo event and walk through every rule'
             cand bench 'Measure throughput and latency, then check invariants'
             cand completions 'Print a shell completion script'
+            cand manpages 'Write the man pages into a directory (packaging)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'capctl;migrate'= {
@@ -717,7 +718,7 @@ set edit:completion:arg-completer[capctl] = {|@words|
         }
         &'capctl;reconcile'= {
             cand --interval 'Time between passes with --watch'
-            cand --metrics-addr 'Serve Prometheus metrics on this address with --watch (e.g. 127.0.0.1:9187)'
+            cand --metrics-addr 'Serve /metrics, /livez and /readyz on this address with --watch (e.g. 127.0.0.1:9187)'
             cand --reminders-within 'Each pass also queues reminders for sessions starting within DUR (see `reminders`)'
             cand --database-url 'PostgreSQL URL'
             cand --redis-url 'Redis URL'
@@ -726,7 +727,7 @@ set edit:completion:arg-completer[capctl] = {|@words|
             cand --statement-timeout 'Longest a PostgreSQL statement may run (bulk import and export are exempt)'
             cand --lock-timeout 'Longest wait for a row another PostgreSQL client has locked'
             cand --redis-timeout 'Longest wait for Redis to answer one command'
-            cand --watch 'Run as a daemon, one pass every --interval, until SIGINT/SIGTERM/SIGHUP'
+            cand --watch 'Run as a daemon, one pass every --interval, until SIGINT/SIGTERM/SIGHUP. Of several daemons on one database, one is active (a PostgreSQL advisory lock); the others stand by'
             cand --check 'Change nothing; exit 8 when anything is off'
             cand --json 'Print one JSON document on stdout instead of tables'
             cand -v 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
@@ -780,6 +781,7 @@ set edit:completion:arg-completer[capctl] = {|@words|
         &'capctl;outbox;deliver'= {
             cand --webhook 'Where to POST each notification (http or https)'
             cand --secret 'Sign each body: X-Capctl-Signature: sha256=<hex HMAC-SHA256(secret, body)>'
+            cand --metrics-addr 'Serve /metrics, /livez and /readyz on this address with --watch (e.g. 127.0.0.1:9188)'
             cand --batch 'Notifications claimed per transaction'
             cand --attempts 'Tries per notification in one run before it is left pending'
             cand --backoff 'Wait before the first retry, doubled after each (with jitter)'
@@ -792,7 +794,7 @@ set edit:completion:arg-completer[capctl] = {|@words|
             cand --statement-timeout 'Longest a PostgreSQL statement may run (bulk import and export are exempt)'
             cand --lock-timeout 'Longest wait for a row another PostgreSQL client has locked'
             cand --redis-timeout 'Longest wait for Redis to answer one command'
-            cand --watch 'Keep delivering new notifications until SIGINT/SIGTERM'
+            cand --watch 'Keep delivering new notifications until SIGINT/SIGTERM. Of several deliverers on one database, one is active (a PostgreSQL advisory lock); the others stand by'
             cand --json 'Print one JSON document on stdout instead of tables'
             cand -v 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
             cand --verbose 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
@@ -986,6 +988,22 @@ set edit:completion:arg-completer[capctl] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'capctl;manpages'= {
+            cand --database-url 'PostgreSQL URL'
+            cand --redis-url 'Redis URL'
+            cand --redis-prefix 'Prefix of every Redis key capctl writes'
+            cand --connect-timeout 'Longest wait for a connection to PostgreSQL or Redis'
+            cand --statement-timeout 'Longest a PostgreSQL statement may run (bulk import and export are exempt)'
+            cand --lock-timeout 'Longest wait for a row another PostgreSQL client has locked'
+            cand --redis-timeout 'Longest wait for Redis to answer one command'
+            cand --json 'Print one JSON document on stdout instead of tables'
+            cand -v 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+            cand --verbose 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'capctl;help'= {
             cand migrate 'Create or upgrade the database schema'
             cand event 'Events and their registrations'
@@ -1000,6 +1018,7 @@ set edit:completion:arg-completer[capctl] = {|@words|
             cand demo 'Build a demo event and walk through every rule'
             cand bench 'Measure throughput and latency, then check invariants'
             cand completions 'Print a shell completion script'
+            cand manpages 'Write the man pages into a directory (packaging)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'capctl;help;migrate'= {
@@ -1114,6 +1133,8 @@ set edit:completion:arg-completer[capctl] = {|@words|
         &'capctl;help;bench;reconcile'= {
         }
         &'capctl;help;completions'= {
+        }
+        &'capctl;help;manpages'= {
         }
         &'capctl;help;help'= {
         }

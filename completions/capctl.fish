@@ -48,6 +48,7 @@ complete -c capctl -n "__fish_capctl_needs_command" -f -a "reminders" -d 'Queue 
 complete -c capctl -n "__fish_capctl_needs_command" -f -a "demo" -d 'Build a demo event and walk through every rule'
 complete -c capctl -n "__fish_capctl_needs_command" -f -a "bench" -d 'Measure throughput and latency, then check invariants'
 complete -c capctl -n "__fish_capctl_needs_command" -f -a "completions" -d 'Print a shell completion script'
+complete -c capctl -n "__fish_capctl_needs_command" -f -a "manpages" -d 'Write the man pages into a directory (packaging)'
 complete -c capctl -n "__fish_capctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c capctl -n "__fish_capctl_using_subcommand migrate" -l database-url -d 'PostgreSQL URL' -r
 complete -c capctl -n "__fish_capctl_using_subcommand migrate" -l redis-url -d 'Redis URL' -r
@@ -505,7 +506,7 @@ complete -c capctl -n "__fish_capctl_using_subcommand export-rsvps" -s v -l verb
 complete -c capctl -n "__fish_capctl_using_subcommand export-rsvps" -s h -l help -d 'Print help'
 complete -c capctl -n "__fish_capctl_using_subcommand export-rsvps" -s V -l version -d 'Print version'
 complete -c capctl -n "__fish_capctl_using_subcommand reconcile" -l interval -d 'Time between passes with --watch' -r
-complete -c capctl -n "__fish_capctl_using_subcommand reconcile" -l metrics-addr -d 'Serve Prometheus metrics on this address with --watch (e.g. 127.0.0.1:9187)' -r
+complete -c capctl -n "__fish_capctl_using_subcommand reconcile" -l metrics-addr -d 'Serve /metrics, /livez and /readyz on this address with --watch (e.g. 127.0.0.1:9187)' -r
 complete -c capctl -n "__fish_capctl_using_subcommand reconcile" -l reminders-within -d 'Each pass also queues reminders for sessions starting within DUR (see `reminders`)' -r
 complete -c capctl -n "__fish_capctl_using_subcommand reconcile" -l database-url -d 'PostgreSQL URL' -r
 complete -c capctl -n "__fish_capctl_using_subcommand reconcile" -l redis-url -d 'Redis URL' -r
@@ -514,7 +515,7 @@ complete -c capctl -n "__fish_capctl_using_subcommand reconcile" -l connect-time
 complete -c capctl -n "__fish_capctl_using_subcommand reconcile" -l statement-timeout -d 'Longest a PostgreSQL statement may run (bulk import and export are exempt)' -r
 complete -c capctl -n "__fish_capctl_using_subcommand reconcile" -l lock-timeout -d 'Longest wait for a row another PostgreSQL client has locked' -r
 complete -c capctl -n "__fish_capctl_using_subcommand reconcile" -l redis-timeout -d 'Longest wait for Redis to answer one command' -r
-complete -c capctl -n "__fish_capctl_using_subcommand reconcile" -l watch -d 'Run as a daemon, one pass every --interval, until SIGINT/SIGTERM/SIGHUP'
+complete -c capctl -n "__fish_capctl_using_subcommand reconcile" -l watch -d 'Run as a daemon, one pass every --interval, until SIGINT/SIGTERM/SIGHUP. Of several daemons on one database, one is active (a PostgreSQL advisory lock); the others stand by'
 complete -c capctl -n "__fish_capctl_using_subcommand reconcile" -l check -d 'Change nothing; exit 8 when anything is off'
 complete -c capctl -n "__fish_capctl_using_subcommand reconcile" -l json -d 'Print one JSON document on stdout instead of tables'
 complete -c capctl -n "__fish_capctl_using_subcommand reconcile" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
@@ -553,6 +554,7 @@ complete -c capctl -n "__fish_capctl_using_subcommand outbox; and __fish_seen_su
 complete -c capctl -n "__fish_capctl_using_subcommand outbox; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c capctl -n "__fish_capctl_using_subcommand outbox; and __fish_seen_subcommand_from deliver" -l webhook -d 'Where to POST each notification (http or https)' -r
 complete -c capctl -n "__fish_capctl_using_subcommand outbox; and __fish_seen_subcommand_from deliver" -l secret -d 'Sign each body: X-Capctl-Signature: sha256=<hex HMAC-SHA256(secret, body)>' -r
+complete -c capctl -n "__fish_capctl_using_subcommand outbox; and __fish_seen_subcommand_from deliver" -l metrics-addr -d 'Serve /metrics, /livez and /readyz on this address with --watch (e.g. 127.0.0.1:9188)' -r
 complete -c capctl -n "__fish_capctl_using_subcommand outbox; and __fish_seen_subcommand_from deliver" -l batch -d 'Notifications claimed per transaction' -r
 complete -c capctl -n "__fish_capctl_using_subcommand outbox; and __fish_seen_subcommand_from deliver" -l attempts -d 'Tries per notification in one run before it is left pending' -r
 complete -c capctl -n "__fish_capctl_using_subcommand outbox; and __fish_seen_subcommand_from deliver" -l backoff -d 'Wait before the first retry, doubled after each (with jitter)' -r
@@ -565,7 +567,7 @@ complete -c capctl -n "__fish_capctl_using_subcommand outbox; and __fish_seen_su
 complete -c capctl -n "__fish_capctl_using_subcommand outbox; and __fish_seen_subcommand_from deliver" -l statement-timeout -d 'Longest a PostgreSQL statement may run (bulk import and export are exempt)' -r
 complete -c capctl -n "__fish_capctl_using_subcommand outbox; and __fish_seen_subcommand_from deliver" -l lock-timeout -d 'Longest wait for a row another PostgreSQL client has locked' -r
 complete -c capctl -n "__fish_capctl_using_subcommand outbox; and __fish_seen_subcommand_from deliver" -l redis-timeout -d 'Longest wait for Redis to answer one command' -r
-complete -c capctl -n "__fish_capctl_using_subcommand outbox; and __fish_seen_subcommand_from deliver" -l watch -d 'Keep delivering new notifications until SIGINT/SIGTERM'
+complete -c capctl -n "__fish_capctl_using_subcommand outbox; and __fish_seen_subcommand_from deliver" -l watch -d 'Keep delivering new notifications until SIGINT/SIGTERM. Of several deliverers on one database, one is active (a PostgreSQL advisory lock); the others stand by'
 complete -c capctl -n "__fish_capctl_using_subcommand outbox; and __fish_seen_subcommand_from deliver" -l json -d 'Print one JSON document on stdout instead of tables'
 complete -c capctl -n "__fish_capctl_using_subcommand outbox; and __fish_seen_subcommand_from deliver" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
 complete -c capctl -n "__fish_capctl_using_subcommand outbox; and __fish_seen_subcommand_from deliver" -s h -l help -d 'Print help'
@@ -695,20 +697,32 @@ complete -c capctl -n "__fish_capctl_using_subcommand completions" -l json -d 'P
 complete -c capctl -n "__fish_capctl_using_subcommand completions" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
 complete -c capctl -n "__fish_capctl_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c capctl -n "__fish_capctl_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c capctl -n "__fish_capctl_using_subcommand help; and not __fish_seen_subcommand_from migrate event session schedule booth stream export-rsvps reconcile outbox reminders demo bench completions help" -f -a "migrate" -d 'Create or upgrade the database schema'
-complete -c capctl -n "__fish_capctl_using_subcommand help; and not __fish_seen_subcommand_from migrate event session schedule booth stream export-rsvps reconcile outbox reminders demo bench completions help" -f -a "event" -d 'Events and their registrations'
-complete -c capctl -n "__fish_capctl_using_subcommand help; and not __fish_seen_subcommand_from migrate event session schedule booth stream export-rsvps reconcile outbox reminders demo bench completions help" -f -a "session" -d 'Sessions, RSVPs, waitlists and capacities'
-complete -c capctl -n "__fish_capctl_using_subcommand help; and not __fish_seen_subcommand_from migrate event session schedule booth stream export-rsvps reconcile outbox reminders demo bench completions help" -f -a "schedule" -d 'A user\'s personal schedule for an event'
-complete -c capctl -n "__fish_capctl_using_subcommand help; and not __fish_seen_subcommand_from migrate event session schedule booth stream export-rsvps reconcile outbox reminders demo bench completions help" -f -a "booth" -d 'Expo booths and their visitors'
-complete -c capctl -n "__fish_capctl_using_subcommand help; and not __fish_seen_subcommand_from migrate event session schedule booth stream export-rsvps reconcile outbox reminders demo bench completions help" -f -a "stream" -d 'Viewers of an event\'s live stream'
-complete -c capctl -n "__fish_capctl_using_subcommand help; and not __fish_seen_subcommand_from migrate event session schedule booth stream export-rsvps reconcile outbox reminders demo bench completions help" -f -a "export-rsvps" -d 'Export RSVPs as CSV'
-complete -c capctl -n "__fish_capctl_using_subcommand help; and not __fish_seen_subcommand_from migrate event session schedule booth stream export-rsvps reconcile outbox reminders demo bench completions help" -f -a "reconcile" -d 'Repair counters, expire leases and offers; --check only reports'
-complete -c capctl -n "__fish_capctl_using_subcommand help; and not __fish_seen_subcommand_from migrate event session schedule booth stream export-rsvps reconcile outbox reminders demo bench completions help" -f -a "outbox" -d 'Notifications of seat changes: list them, deliver them to a webhook'
-complete -c capctl -n "__fish_capctl_using_subcommand help; and not __fish_seen_subcommand_from migrate event session schedule booth stream export-rsvps reconcile outbox reminders demo bench completions help" -f -a "reminders" -d 'Queue one reminder per confirmed RSVP of sessions starting soon (once each)'
-complete -c capctl -n "__fish_capctl_using_subcommand help; and not __fish_seen_subcommand_from migrate event session schedule booth stream export-rsvps reconcile outbox reminders demo bench completions help" -f -a "demo" -d 'Build a demo event and walk through every rule'
-complete -c capctl -n "__fish_capctl_using_subcommand help; and not __fish_seen_subcommand_from migrate event session schedule booth stream export-rsvps reconcile outbox reminders demo bench completions help" -f -a "bench" -d 'Measure throughput and latency, then check invariants'
-complete -c capctl -n "__fish_capctl_using_subcommand help; and not __fish_seen_subcommand_from migrate event session schedule booth stream export-rsvps reconcile outbox reminders demo bench completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c capctl -n "__fish_capctl_using_subcommand help; and not __fish_seen_subcommand_from migrate event session schedule booth stream export-rsvps reconcile outbox reminders demo bench completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c capctl -n "__fish_capctl_using_subcommand manpages" -l database-url -d 'PostgreSQL URL' -r
+complete -c capctl -n "__fish_capctl_using_subcommand manpages" -l redis-url -d 'Redis URL' -r
+complete -c capctl -n "__fish_capctl_using_subcommand manpages" -l redis-prefix -d 'Prefix of every Redis key capctl writes' -r
+complete -c capctl -n "__fish_capctl_using_subcommand manpages" -l connect-timeout -d 'Longest wait for a connection to PostgreSQL or Redis' -r
+complete -c capctl -n "__fish_capctl_using_subcommand manpages" -l statement-timeout -d 'Longest a PostgreSQL statement may run (bulk import and export are exempt)' -r
+complete -c capctl -n "__fish_capctl_using_subcommand manpages" -l lock-timeout -d 'Longest wait for a row another PostgreSQL client has locked' -r
+complete -c capctl -n "__fish_capctl_using_subcommand manpages" -l redis-timeout -d 'Longest wait for Redis to answer one command' -r
+complete -c capctl -n "__fish_capctl_using_subcommand manpages" -l json -d 'Print one JSON document on stdout instead of tables'
+complete -c capctl -n "__fish_capctl_using_subcommand manpages" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+complete -c capctl -n "__fish_capctl_using_subcommand manpages" -s h -l help -d 'Print help'
+complete -c capctl -n "__fish_capctl_using_subcommand manpages" -s V -l version -d 'Print version'
+complete -c capctl -n "__fish_capctl_using_subcommand help; and not __fish_seen_subcommand_from migrate event session schedule booth stream export-rsvps reconcile outbox reminders demo bench completions manpages help" -f -a "migrate" -d 'Create or upgrade the database schema'
+complete -c capctl -n "__fish_capctl_using_subcommand help; and not __fish_seen_subcommand_from migrate event session schedule booth stream export-rsvps reconcile outbox reminders demo bench completions manpages help" -f -a "event" -d 'Events and their registrations'
+complete -c capctl -n "__fish_capctl_using_subcommand help; and not __fish_seen_subcommand_from migrate event session schedule booth stream export-rsvps reconcile outbox reminders demo bench completions manpages help" -f -a "session" -d 'Sessions, RSVPs, waitlists and capacities'
+complete -c capctl -n "__fish_capctl_using_subcommand help; and not __fish_seen_subcommand_from migrate event session schedule booth stream export-rsvps reconcile outbox reminders demo bench completions manpages help" -f -a "schedule" -d 'A user\'s personal schedule for an event'
+complete -c capctl -n "__fish_capctl_using_subcommand help; and not __fish_seen_subcommand_from migrate event session schedule booth stream export-rsvps reconcile outbox reminders demo bench completions manpages help" -f -a "booth" -d 'Expo booths and their visitors'
+complete -c capctl -n "__fish_capctl_using_subcommand help; and not __fish_seen_subcommand_from migrate event session schedule booth stream export-rsvps reconcile outbox reminders demo bench completions manpages help" -f -a "stream" -d 'Viewers of an event\'s live stream'
+complete -c capctl -n "__fish_capctl_using_subcommand help; and not __fish_seen_subcommand_from migrate event session schedule booth stream export-rsvps reconcile outbox reminders demo bench completions manpages help" -f -a "export-rsvps" -d 'Export RSVPs as CSV'
+complete -c capctl -n "__fish_capctl_using_subcommand help; and not __fish_seen_subcommand_from migrate event session schedule booth stream export-rsvps reconcile outbox reminders demo bench completions manpages help" -f -a "reconcile" -d 'Repair counters, expire leases and offers; --check only reports'
+complete -c capctl -n "__fish_capctl_using_subcommand help; and not __fish_seen_subcommand_from migrate event session schedule booth stream export-rsvps reconcile outbox reminders demo bench completions manpages help" -f -a "outbox" -d 'Notifications of seat changes: list them, deliver them to a webhook'
+complete -c capctl -n "__fish_capctl_using_subcommand help; and not __fish_seen_subcommand_from migrate event session schedule booth stream export-rsvps reconcile outbox reminders demo bench completions manpages help" -f -a "reminders" -d 'Queue one reminder per confirmed RSVP of sessions starting soon (once each)'
+complete -c capctl -n "__fish_capctl_using_subcommand help; and not __fish_seen_subcommand_from migrate event session schedule booth stream export-rsvps reconcile outbox reminders demo bench completions manpages help" -f -a "demo" -d 'Build a demo event and walk through every rule'
+complete -c capctl -n "__fish_capctl_using_subcommand help; and not __fish_seen_subcommand_from migrate event session schedule booth stream export-rsvps reconcile outbox reminders demo bench completions manpages help" -f -a "bench" -d 'Measure throughput and latency, then check invariants'
+complete -c capctl -n "__fish_capctl_using_subcommand help; and not __fish_seen_subcommand_from migrate event session schedule booth stream export-rsvps reconcile outbox reminders demo bench completions manpages help" -f -a "completions" -d 'Print a shell completion script'
+complete -c capctl -n "__fish_capctl_using_subcommand help; and not __fish_seen_subcommand_from migrate event session schedule booth stream export-rsvps reconcile outbox reminders demo bench completions manpages help" -f -a "manpages" -d 'Write the man pages into a directory (packaging)'
+complete -c capctl -n "__fish_capctl_using_subcommand help; and not __fish_seen_subcommand_from migrate event session schedule booth stream export-rsvps reconcile outbox reminders demo bench completions manpages help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c capctl -n "__fish_capctl_using_subcommand help; and __fish_seen_subcommand_from event" -f -a "create" -d 'Create an event'
 complete -c capctl -n "__fish_capctl_using_subcommand help; and __fish_seen_subcommand_from event" -f -a "list" -d 'List events'
 complete -c capctl -n "__fish_capctl_using_subcommand help; and __fish_seen_subcommand_from event" -f -a "show" -d 'Show one event'

@@ -17,6 +17,7 @@ pub mod completions;
 pub mod demo;
 pub mod event;
 pub mod export;
+pub mod manpages;
 pub mod migrate;
 pub mod outbox;
 pub mod output;
@@ -120,6 +121,9 @@ pub enum Command {
     Bench(bench::BenchCommand),
     /// Print a shell completion script
     Completions(completions::CompletionsArgs),
+    /// Write the man pages into a directory (packaging)
+    #[command(hide = true)]
+    Manpages(manpages::ManpagesArgs),
 }
 
 impl Cli {
@@ -178,10 +182,13 @@ impl Cli {
         if let Command::Completions(args) = &self.command {
             return args.run();
         }
+        if let Command::Manpages(args) = &self.command {
+            return args.run();
+        }
         let settings = settings.clone();
         settings.validate()?;
         match self.command {
-            Command::Completions(_) => unreachable!("handled above"),
+            Command::Completions(_) | Command::Manpages(_) => unreachable!("handled above"),
             Command::Migrate(args) => args.run(&settings, out).await,
             command => {
                 let backends = Backends::new(settings);
@@ -197,7 +204,9 @@ impl Cli {
                     Command::Reminders(args) => args.run(&backends, out).await,
                     Command::Demo(args) => args.run(&backends, out).await,
                     Command::Bench(cmd) => cmd.run(&backends, out).await,
-                    Command::Completions(_) | Command::Migrate(_) => unreachable!("handled above"),
+                    Command::Completions(_) | Command::Manpages(_) | Command::Migrate(_) => {
+                        unreachable!("handled above")
+                    }
                 }
             }
         }
