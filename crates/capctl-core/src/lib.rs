@@ -8,6 +8,7 @@ pub mod backends;
 pub mod bench;
 pub mod catalog;
 pub mod config;
+pub mod daemon;
 pub mod doctor;
 pub mod error;
 pub mod ids;

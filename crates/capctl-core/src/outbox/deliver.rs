@@ -19,7 +19,8 @@ use sqlx::PgPool;
 use tokio::sync::watch;
 
 use super::doorbell::{Doorbell, FALLBACK_WAKE};
-use super::{SIGNATURE_HEADER, signature};
+use super::{DeliverMetrics, SIGNATURE_HEADER, signature};
+use crate::daemon::Lease;
 use crate::{Error, Result};
 
 /// How to deliver. `Default` holds the production values; tests shorten the waits.
@@ -167,9 +168,13 @@ pub async fn deliver(pool: &PgPool, opts: &DeliverOptions) -> Result<DeliverRepo
 
 /// Delivers, then follows new rows (LISTEN) until `stop` resolves; a batch under way then is
 /// finished, with its waits between retries cut short. `each` sees what every round did.
+/// Only while `lease` is held: a deliverer without it stands by and tries for it on every wake
+/// (a new row, or every 5 s), and gives it up when it stops.
 pub async fn deliver_watch(
     pool: &PgPool,
     opts: &DeliverOptions,
+    lease: &mut Lease,
+    metrics: &DeliverMetrics,
     stop: impl Future<Output = ()>,
     mut each: impl FnMut(&DeliverReport) -> Result<()>,
 ) -> Result<DeliverReport> {
@@ -180,9 +185,29 @@ pub async fn deliver_watch(
     let rounds = async {
         let mut total = DeliverReport::default();
         let mut stopped = stopped.clone();
+        let mut was_active = None;
         loop {
-            match drain(pool, &client, opts, &stopped).await {
+            let active = lease.hold().await;
+            metrics.set_active(active);
+            match (was_active, active) {
+                (_, false) if was_active != Some(false) => tracing::warn!(
+                    "standing by: another deliverer holds the lease {} (or PostgreSQL does not answer)",
+                    lease.name()
+                ),
+                (Some(false), true) => {
+                    tracing::warn!("active: took over the lease {}", lease.name())
+                }
+                _ => {}
+            }
+            was_active = Some(active);
+            let round = if active {
+                drain(pool, &client, opts, &stopped).await
+            } else {
+                Ok(DeliverReport::default())
+            };
+            match round {
                 Ok(round) if round != DeliverReport::default() => {
+                    metrics.record(&round);
                     total.add(&round);
                     each(&round)?;
                 }
@@ -190,6 +215,7 @@ pub async fn deliver_watch(
                 // The watcher outlives a database outage, as reconcile --watch does; the
                 // claim under way rolled back, so its rows are sent again later.
                 Err(e @ Error::Unavailable(_)) => {
+                    metrics.record_failure();
                     tracing::warn!("outbox delivery round failed: {e}");
                 }
                 Err(e) => return Err(e),
@@ -207,13 +233,19 @@ pub async fn deliver_watch(
         total.pending = pending(pool).await?;
         Ok::<_, Error>(total)
     };
-    tokio::pin!(rounds);
-    tokio::pin!(stop);
-    tokio::select! {
-        r = &mut rounds => return r,
-        () = &mut stop => { let _ = stopper.send(true); }
-    }
-    rounds.await
+    let result = {
+        tokio::pin!(rounds);
+        tokio::pin!(stop);
+        tokio::select! {
+            r = &mut rounds => r,
+            () = &mut stop => {
+                let _ = stopper.send(true);
+                rounds.await
+            }
+        }
+    };
+    lease.release().await;
+    result
 }
 
 fn client(opts: &DeliverOptions) -> Result<reqwest::Client> {

@@ -5,6 +5,7 @@
 mod deliver;
 mod doorbell;
 mod follow;
+mod metrics;
 mod reminders;
 mod sign;
 
@@ -16,6 +17,7 @@ use crate::{Error, Result};
 
 pub use deliver::{DeliverOptions, DeliverReport, deliver, deliver_watch};
 pub use follow::follow;
+pub use metrics::DeliverMetrics;
 pub use reminders::{ReminderReport, queue_reminders};
 pub use sign::{SIGNATURE_HEADER, signature};
 

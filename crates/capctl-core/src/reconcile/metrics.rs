@@ -1,30 +1,116 @@
-//! Prometheus metrics of a reconcile daemon: the text format and the `/metrics` server.
+//! Prometheus metrics of a reconcile daemon, kept in a prometheus-client registry (served by
+//! [`crate::daemon::serve`]). The names are a contract: dashboards and alert rules in
+//! packaging/ use them.
 
-use std::collections::BTreeMap;
+use std::collections::HashSet;
+use std::sync::atomic::AtomicU64;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpListener;
+use prometheus_client::encoding::EncodeLabelSet;
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
+use prometheus_client::registry::Registry;
 
 use super::pass::ReconcileReport;
-use crate::presence::Occupancy;
 
-/// Counters and gauges of a reconcile daemon, rendered in the Prometheus text format.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct KindLabel {
+    kind: &'static str,
+}
+
+/// Room ids need no escaping in labels: ids are letters, digits and _ - . : @ +
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct RoomLabels {
+    kind: &'static str,
+    room: String,
+}
+
+/// Counters and gauges of a reconcile daemon. Cheap to share: every metric is atomic.
+#[derive(Debug, Clone, Default)]
 pub struct Metrics {
-    passes: u64,
-    failures: u64,
-    fixes: BTreeMap<&'static str, u64>,
-    last_duration: Duration,
-    last_pass_unix: i64,
-    last_drift: bool,
-    occupancy: Vec<Occupancy>,
+    passes: Counter,
+    failures: Counter,
+    fixes: Family<KindLabel, Counter>,
+    last_duration: Gauge<f64, AtomicU64>,
+    last_pass_unix: Gauge,
+    drift: Gauge,
+    drift_streak: Gauge,
+    active: Gauge,
+    interval: Gauge<f64, AtomicU64>,
+    live: Family<RoomLabels, Gauge>,
+    limit: Family<RoomLabels, Gauge>,
+    /// The rooms the last pass reported, so rooms gone since are dropped from the families.
+    rooms: Arc<Mutex<HashSet<RoomLabels>>>,
 }
 
 impl Metrics {
-    pub fn record(&mut self, r: &ReconcileReport) {
-        self.passes += 1;
+    /// The metrics, registered in `registry` (counters get their `_total` suffix there).
+    pub fn register(registry: &mut Registry, interval: Duration) -> Self {
+        let m = Self::default();
+        m.interval.set(interval.as_secs_f64());
+        let r = registry;
+        r.register(
+            "capctl_reconcile_passes",
+            "Reconcile passes completed",
+            m.passes.clone(),
+        );
+        r.register(
+            "capctl_reconcile_failures",
+            "Reconcile passes that failed (a backend unreachable)",
+            m.failures.clone(),
+        );
+        r.register(
+            "capctl_reconcile_fixes",
+            "What reconcile fixed, by kind",
+            m.fixes.clone(),
+        );
+        r.register(
+            "capctl_reconcile_last_pass_duration_seconds",
+            "Duration of the last pass",
+            m.last_duration.clone(),
+        );
+        r.register(
+            "capctl_reconcile_last_pass_timestamp_seconds",
+            "Unix time of the last pass (0 before the first)",
+            m.last_pass_unix.clone(),
+        );
+        r.register(
+            "capctl_reconcile_drift",
+            "1 when the last pass found drift",
+            m.drift.clone(),
+        );
+        r.register(
+            "capctl_reconcile_drift_streak",
+            "Passes in a row, up to the last, that found drift",
+            m.drift_streak.clone(),
+        );
+        r.register(
+            "capctl_reconcile_active",
+            "1 when this daemon holds the lease and runs passes, 0 while it stands by",
+            m.active.clone(),
+        );
+        r.register(
+            "capctl_reconcile_interval_seconds",
+            "Time between passes (--interval)",
+            m.interval.clone(),
+        );
+        r.register(
+            "capctl_presence_live",
+            "Live leases per room at the last pass",
+            m.live.clone(),
+        );
+        r.register(
+            "capctl_presence_limit",
+            "Limit per room at the last pass (rooms without a limit left out)",
+            m.limit.clone(),
+        );
+        m
+    }
+
+    pub fn record(&self, r: &ReconcileReport) {
+        self.passes.inc();
         for (kind, n) in [
             ("leases_expired", r.leases_expired),
             ("counters_fixed", r.counters_fixed),
@@ -36,135 +122,46 @@ impl Metrics {
             ("offers_expired", r.offers_expired),
             ("offers_sent", r.offers_sent),
         ] {
-            *self.fixes.entry(kind).or_default() += n;
+            self.fixes.get_or_create(&KindLabel { kind }).inc_by(n);
         }
-        self.last_duration = Duration::from_millis(r.duration_ms);
-        self.last_pass_unix = chrono::Utc::now().timestamp();
-        self.last_drift = r.drift;
-        self.occupancy = r.occupancy.clone();
-    }
-
-    pub fn record_failure(&mut self) {
-        self.failures += 1;
-    }
-
-    pub fn render(&self) -> String {
-        let mut out = String::new();
-        let mut family = |name: &str, kind: &str, help: &str, samples: &[(String, String)]| {
-            out.push_str(&format!("# HELP {name} {help}\n# TYPE {name} {kind}\n"));
-            for (labels, value) in samples {
-                out.push_str(&format!("{name}{labels} {value}\n"));
-            }
-        };
-        let one = |v: String| vec![(String::new(), v)];
-        family(
-            "capctl_reconcile_passes_total",
-            "counter",
-            "Reconcile passes completed.",
-            &one(self.passes.to_string()),
-        );
-        family(
-            "capctl_reconcile_failures_total",
-            "counter",
-            "Reconcile passes that failed (a backend unreachable).",
-            &one(self.failures.to_string()),
-        );
-        let fixes: Vec<_> = self
-            .fixes
-            .iter()
-            .map(|(kind, n)| (format!("{{kind=\"{kind}\"}}"), n.to_string()))
-            .collect();
-        family(
-            "capctl_reconcile_fixes_total",
-            "counter",
-            "What reconcile fixed, by kind.",
-            &fixes,
-        );
-        family(
-            "capctl_reconcile_last_pass_duration_seconds",
-            "gauge",
-            "Duration of the last pass.",
-            &one(format!("{:.3}", self.last_duration.as_secs_f64())),
-        );
-        family(
-            "capctl_reconcile_last_pass_timestamp_seconds",
-            "gauge",
-            "Unix time of the last pass.",
-            &one(self.last_pass_unix.to_string()),
-        );
-        family(
-            "capctl_reconcile_drift",
-            "gauge",
-            "1 when the last pass found drift.",
-            &one(u8::from(self.last_drift).to_string()),
-        );
-        // Room ids need no escaping in labels: ids are letters, digits and _ - . : @ +
-        let label =
-            |o: &Occupancy| format!("{{kind=\"{}\",room=\"{}\"}}", o.room.kind(), o.room.id());
-        let live: Vec<_> = self
-            .occupancy
-            .iter()
-            .map(|o| (label(o), o.live.to_string()))
-            .collect();
-        family(
-            "capctl_presence_live",
-            "gauge",
-            "Live leases per room at the last pass.",
-            &live,
-        );
-        let limits: Vec<_> = self
-            .occupancy
-            .iter()
-            .filter_map(|o| o.limit.map(|l| (label(o), l.to_string())))
-            .collect();
-        family(
-            "capctl_presence_limit",
-            "gauge",
-            "Limit per room at the last pass (rooms without a limit left out).",
-            &limits,
-        );
-        out
-    }
-}
-
-/// Serves `GET /metrics` (and `/`) over plain HTTP/1.1, one short connection per scrape.
-pub async fn serve_metrics(listener: TcpListener, metrics: Arc<Mutex<Metrics>>) {
-    loop {
-        let Ok((mut stream, _)) = listener.accept().await else {
-            continue;
-        };
-        let metrics = metrics.clone();
-        tokio::spawn(async move {
-            let mut buf = vec![0u8; 4096];
-            let mut len = 0;
-            let read = tokio::time::timeout(Duration::from_secs(5), async {
-                while len < buf.len() {
-                    match stream.read(&mut buf[len..]).await {
-                        Ok(0) | Err(_) => break,
-                        Ok(n) => len += n,
-                    }
-                    if buf[..len].windows(4).any(|w| w == b"\r\n\r\n") {
-                        break;
-                    }
-                }
-            })
-            .await;
-            if read.is_err() {
-                return;
-            }
-            let head = String::from_utf8_lossy(&buf[..len]);
-            let path = head.split_whitespace().nth(1).unwrap_or("");
-            let (status, body) = if head.starts_with("GET ") && matches!(path, "/metrics" | "/") {
-                ("200 OK", metrics.lock().expect("metrics lock").render())
-            } else {
-                ("404 Not Found", "not found; try /metrics\n".to_string())
+        self.last_duration
+            .set(Duration::from_millis(r.duration_ms).as_secs_f64());
+        self.last_pass_unix.set(chrono::Utc::now().timestamp());
+        self.drift.set(i64::from(r.drift));
+        if r.drift {
+            self.drift_streak.inc();
+        } else {
+            self.drift_streak.set(0);
+        }
+        let mut now = HashSet::new();
+        for o in &r.occupancy {
+            let labels = RoomLabels {
+                kind: o.room.kind(),
+                room: o.room.id().to_string(),
             };
-            let response = format!(
-                "HTTP/1.1 {status}\r\nContent-Type: text/plain; version=0.0.4; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-                body.len()
-            );
-            let _ = stream.write_all(response.as_bytes()).await;
-            let _ = stream.shutdown().await;
-        });
+            self.live.get_or_create(&labels).set(o.live as i64);
+            if let Some(limit) = o.limit {
+                self.limit.get_or_create(&labels).set(limit as i64);
+            } else {
+                self.limit.remove(&labels);
+            }
+            now.insert(labels);
+        }
+        // Rooms gone since the last pass must not linger (set first, then drop: a scrape in
+        // between never sees the families empty).
+        let mut rooms = self.rooms.lock().expect("metrics rooms");
+        for gone in rooms.difference(&now) {
+            self.live.remove(gone);
+            self.limit.remove(gone);
+        }
+        *rooms = now;
+    }
+
+    pub fn record_failure(&self) {
+        self.failures.inc();
+    }
+
+    pub fn set_active(&self, active: bool) {
+        self.active.set(i64::from(active));
     }
 }

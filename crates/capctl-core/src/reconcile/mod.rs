@@ -8,6 +8,6 @@ mod metrics;
 mod pass;
 mod watch;
 
-pub use metrics::{Metrics, serve_metrics};
+pub use metrics::Metrics;
 pub use pass::{ReconcileOptions, ReconcileReport, reconcile_pass, scan_keys};
-pub use watch::watch;
+pub use watch::{WatchEvent, WatchedPass, watch};

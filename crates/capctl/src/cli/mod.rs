@@ -20,6 +20,7 @@ pub mod doctor;
 pub mod door;
 pub mod event;
 pub mod export;
+pub mod manpages;
 pub mod migrate;
 pub mod outbox;
 pub mod output;
@@ -165,6 +166,9 @@ pub enum Command {
     /// The effective settings and where each came from
     #[command(subcommand)]
     Config(config::ConfigCommand),
+    /// Write the man pages into a directory (packaging)
+    #[command(hide = true)]
+    Manpages(manpages::ManpagesArgs),
 }
 
 impl Cli {
@@ -240,10 +244,15 @@ impl Cli {
         if let Command::Config(cmd) = &self.command {
             return cmd.run(&self.effective, out);
         }
+        if let Command::Manpages(args) = &self.command {
+            return args.run();
+        }
         let settings = settings.clone();
         settings.validate()?;
         match self.command {
-            Command::Completions(_) | Command::Config(_) => unreachable!("handled above"),
+            Command::Completions(_) | Command::Config(_) | Command::Manpages(_) => {
+                unreachable!("handled above")
+            }
             Command::Migrate(args) => args.run(&settings, out).await,
             command => {
                 let backends = Backends::new(settings);
@@ -260,7 +269,10 @@ impl Cli {
                     Command::Demo(args) => args.run(&backends, out).await,
                     Command::Bench(cmd) => cmd.run(&backends, out).await,
                     Command::Doctor(args) => args.run(&backends, out).await,
-                    Command::Completions(_) | Command::Config(_) | Command::Migrate(_) => {
+                    Command::Completions(_)
+                    | Command::Config(_)
+                    | Command::Manpages(_)
+                    | Command::Migrate(_) => {
                         unreachable!("handled above")
                     }
                 }

@@ -6,6 +6,7 @@ use crate::cli::Output;
 use crate::cli::args::{duration_arg, id_arg};
 use crate::cli::output::{or_dash, table, ts};
 use capctl_core::backends::Backends;
+use capctl_core::daemon::{Lease, Readiness};
 use capctl_core::outbox::{self, DeliverOptions, DeliverReport, OutboxFilter, OutboxRow};
 use capctl_core::{Error, Result};
 
@@ -150,9 +151,13 @@ pub struct DeliverArgs {
         value_name = "S"
     )]
     pub secret: Option<String>,
-    /// Keep delivering new notifications until SIGINT/SIGTERM
+    /// Keep delivering new notifications until SIGINT/SIGTERM. Of several deliverers on one
+    /// database, one is active (a PostgreSQL advisory lock); the others stand by
     #[arg(long)]
     pub watch: bool,
+    /// Serve /metrics, /livez and /readyz on this address with --watch (e.g. 127.0.0.1:9188)
+    #[arg(long, value_name = "ADDR")]
+    pub metrics_addr: Option<std::net::SocketAddr>,
     /// Notifications claimed per transaction
     #[arg(long, value_name = "N", default_value_t = 100)]
     pub batch: i64,
@@ -187,11 +192,25 @@ impl DeliverArgs {
             ..DeliverOptions::new(self.webhook)
         };
         opts.validate()?;
+        if self.metrics_addr.is_some() && !self.watch {
+            return Err(Error::invalid("--metrics-addr needs --watch"));
+        }
         let pool = b.pg().await?;
         if self.watch {
+            let mut registry = prometheus_client::registry::Registry::default();
+            let metrics = outbox::DeliverMetrics::register(&mut registry);
+            if let Some(addr) = self.metrics_addr {
+                let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| {
+                    Error::invalid(format!("--metrics-addr {addr}: cannot listen ({e})"))
+                })?;
+                // The deliverer needs PostgreSQL only: ready means PostgreSQL answers.
+                let readiness = Readiness::new(b.settings(), false);
+                tokio::spawn(capctl_core::daemon::serve(listener, registry, readiness));
+            }
+            let mut lease = Lease::new(b.settings(), "capctl.lease:outbox-deliver")?;
             // One line per round that did something; a signal ends it cleanly (exit 0), and
             // rows it left pending are tried again by the next deliverer.
-            outbox::deliver_watch(pool, &opts, stop_signal(), |round| {
+            outbox::deliver_watch(pool, &opts, &mut lease, &metrics, stop_signal(), |round| {
                 out.emit_line(round, || round.summary())
             })
             .await?;

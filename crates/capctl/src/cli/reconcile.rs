@@ -2,20 +2,20 @@ use std::time::Duration;
 
 use clap::Args;
 
-use std::sync::{Arc, Mutex};
-
 use crate::cli::Output;
 use crate::cli::args::duration_arg;
 use crate::cli::output::table;
 use capctl_core::backends::Backends;
+use capctl_core::daemon::{Lease, Readiness};
 use capctl_core::reconcile::{
-    Metrics, ReconcileOptions, ReconcileReport, reconcile_pass, serve_metrics, watch,
+    Metrics, ReconcileOptions, ReconcileReport, WatchEvent, reconcile_pass, watch,
 };
 use capctl_core::{Error, Result};
 
 #[derive(Debug, Args)]
 pub struct ReconcileArgs {
-    /// Run as a daemon, one pass every --interval, until SIGINT/SIGTERM/SIGHUP
+    /// Run as a daemon, one pass every --interval, until SIGINT/SIGTERM/SIGHUP. Of several
+    /// daemons on one database, one is active (a PostgreSQL advisory lock); the others stand by
     #[arg(long)]
     pub watch: bool,
     /// Time between passes with --watch
@@ -27,7 +27,7 @@ pub struct ReconcileArgs {
     /// Report what one pass would fix and change nothing (exit 0; --check exits 8 on drift)
     #[arg(long, conflicts_with = "watch")]
     pub dry_run: bool,
-    /// Serve Prometheus metrics on this address with --watch (e.g. 127.0.0.1:9187)
+    /// Serve /metrics, /livez and /readyz on this address with --watch (e.g. 127.0.0.1:9187)
     #[arg(long, value_name = "ADDR")]
     pub metrics_addr: Option<std::net::SocketAddr>,
     /// Each pass also queues reminders for sessions starting within DUR (see `reminders`)
@@ -59,24 +59,44 @@ impl ReconcileArgs {
         let stop = async {
             crate::cli::signals::received().await;
         };
-        let metrics = Arc::new(Mutex::new(Metrics::default()));
+        let mut registry = prometheus_client::registry::Registry::default();
+        let metrics = Metrics::register(&mut registry, self.interval);
         if let Some(addr) = self.metrics_addr {
             let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| {
                 Error::invalid(format!("--metrics-addr {addr}: cannot listen ({e})"))
             })?;
             tracing::info!("serving metrics on http://{addr}/metrics");
-            tokio::spawn(serve_metrics(listener, metrics.clone()));
+            let readiness = Readiness::new(b.settings(), true);
+            tokio::spawn(capctl_core::daemon::serve(listener, registry, readiness));
         }
-        watch(b, &opts, self.interval, metrics, stop, |pass| match pass {
-            Ok(report) => out.emit_line(report, || render_line(report)),
-            Err(e) => {
+        let mut lease = Lease::new(b.settings(), "capctl.lease:reconcile")?;
+        let each = |event: WatchEvent<'_>| match event {
+            WatchEvent::Pass(pass) => out.emit_line(pass, || render_line(&pass.report)),
+            // Role changes are one line each on stderr (the journal of a service); a lone
+            // daemon, active from the start, says nothing.
+            WatchEvent::Active { took_over: false } => {
+                tracing::info!("active: this daemon holds the reconcile lease");
+                Ok(())
+            }
+            WatchEvent::Active { took_over: true } => {
+                eprintln!("capctl: active: took over the reconcile lease");
+                Ok(())
+            }
+            WatchEvent::Standby => {
+                eprintln!(
+                    "capctl: standing by: another reconcile daemon holds the lease (or PostgreSQL does not answer); trying every {}",
+                    humantime::format_duration(self.interval)
+                );
+                Ok(())
+            }
+            WatchEvent::Failed(e) => {
                 // The daemon outlives a backend outage; each failed pass is one line on stderr.
                 let line = crate::cli::error_line(&e.with_wait_limits(b.settings()));
                 eprintln!("capctl: warning: reconcile pass failed: {line}");
                 Ok(())
             }
-        })
-        .await
+        };
+        watch(b, &opts, self.interval, &metrics, &mut lease, stop, each).await
     }
 }
 
