@@ -98,6 +98,10 @@ pub async fn doctor(b: &Backends) -> DoctorReport {
     let mut checks = Vec::new();
     let pg = match b.pg().await {
         Ok(pool) => {
+            // The first query also prepares the connection; the second is the round trip.
+            let _ = sqlx::query_scalar::<_, i32>("SELECT 1")
+                .fetch_one(pool)
+                .await;
             let started = Instant::now();
             match sqlx::query_scalar::<_, i32>("SELECT 1")
                 .fetch_one(pool)

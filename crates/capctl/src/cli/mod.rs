@@ -19,6 +19,7 @@ pub mod demo;
 pub mod doctor;
 pub mod event;
 pub mod export;
+pub mod fit;
 pub mod migrate;
 pub mod outbox;
 pub mod output;

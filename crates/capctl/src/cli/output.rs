@@ -159,6 +159,17 @@ pub fn ts(t: &chrono::DateTime<chrono::Utc>) -> String {
     t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
+/// A compact time span for tables (UTC): `06-01 09:00-10:00`, the end's date only when it is
+/// another day. Full RFC 3339 (with the year) stays in --json and CSV.
+pub fn span(start: &chrono::DateTime<chrono::Utc>, end: &chrono::DateTime<chrono::Utc>) -> String {
+    let end_text = if end.date_naive() == start.date_naive() {
+        end.format("%H:%M").to_string()
+    } else {
+        end.format("%m-%d %H:%M").to_string()
+    };
+    format!("{}-{end_text}", start.format("%m-%d %H:%M"))
+}
+
 /// True when progress bars and spinners may be drawn (stderr is a terminal).
 pub fn progress_allowed() -> bool {
     !quiet() && std::io::stderr().is_terminal()

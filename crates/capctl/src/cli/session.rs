@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use clap::{Args, Subcommand};
 
 use crate::cli::args::{duration_arg, timestamp_arg};
-use crate::cli::output::{or_dash, or_unlimited, table, ts};
+use crate::cli::output::{or_dash, or_unlimited, span, table, ts};
 use crate::cli::{LimitArgs, Output};
 use capctl_core::backends::Backends;
 use capctl_core::catalog::sessions::{self, NewSession, SessionSeats};
@@ -160,37 +160,42 @@ struct ListedSession<'a> {
 }
 
 pub fn render_sessions(list: &[SessionSeats]) -> String {
+    use crate::cli::fit::{self, Priority::*, col, flex};
     if list.is_empty() {
         return "no sessions".into();
     }
-    let mut t = table([
-        "session",
-        "title",
-        "starts",
-        "ends",
-        "room",
-        "capacity",
-        "confirmed",
-        "offered",
-        "waitlisted",
-        "available",
-        "full",
-    ]);
-    for s in list {
-        t.add_row([
-            s.session_id.to_string(),
-            s.title.clone(),
-            ts(&s.starts_at),
-            ts(&s.ends_at),
-            or_dash(s.room.clone()),
-            or_unlimited(s.capacity),
-            s.confirmed.to_string(),
-            s.offered.to_string(),
-            s.waitlisted.to_string(),
-            or_unlimited(s.available),
-            if s.is_full { "FULL".into() } else { "".into() },
-        ]);
-    }
+    // One line per session at 80 columns and wider: short headers, one compact time span,
+    // the title cut to what is left, and the least needed columns giving way first.
+    let columns = [
+        col("session", Keep),
+        flex("title"),
+        col("when", High),
+        col("room", Low),
+        col("cap", Keep),
+        col("conf", Keep),
+        col("offer", Medium),
+        col("wait", High),
+        col("free", Low),
+        col("full", Medium),
+    ];
+    let rows: Vec<Vec<String>> = list
+        .iter()
+        .map(|s| {
+            vec![
+                s.session_id.to_string(),
+                s.title.clone(),
+                span(&s.starts_at, &s.ends_at),
+                or_dash(s.room.clone()),
+                or_unlimited(s.capacity),
+                s.confirmed.to_string(),
+                s.offered.to_string(),
+                s.waitlisted.to_string(),
+                or_unlimited(s.available),
+                if s.is_full { "FULL".into() } else { "".into() },
+            ]
+        })
+        .collect();
+    let t = fit::render(&columns, &rows, fit::terminal_width());
     let sum = |f: fn(&SessionSeats) -> i64| list.iter().map(f).sum::<i64>();
     format!(
         "{t}\n{} session(s), {} full: {} confirmed, {} offered, {} waitlisted",
