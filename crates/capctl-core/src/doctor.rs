@@ -182,6 +182,9 @@ pub async fn doctor(b: &Backends) -> DoctorReport {
         (None, _) => skipped("limits", "PostgreSQL"),
         (_, None) => skipped("limits", "Redis"),
     });
+    for c in &checks {
+        tracing::info!(check = c.name, ok = c.ok, rtt_ms = c.rtt_ms, detail = %c.detail, "health check");
+    }
     DoctorReport {
         ok: checks.iter().all(|c| c.ok),
         checks,

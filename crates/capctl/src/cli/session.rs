@@ -139,7 +139,7 @@ impl ListArgs {
                     )
                 })
                 .collect();
-            if !waiting.is_empty() {
+            if !waiting.is_empty() && !crate::cli::output::quiet() {
                 text.push_str(&format!(
                     "\nnotifications to deliver (capctl outbox deliver): {}",
                     waiting.join("; ")
@@ -197,14 +197,15 @@ pub fn render_sessions(list: &[SessionSeats]) -> String {
         .collect();
     let t = fit::render(&columns, &rows, fit::terminal_width());
     let sum = |f: fn(&SessionSeats) -> i64| list.iter().map(f).sum::<i64>();
-    format!(
-        "{t}\n{} session(s), {} full: {} confirmed, {} offered, {} waitlisted",
+    let summary = format!(
+        "{} session(s), {} full: {} confirmed, {} offered, {} waitlisted",
         list.len(),
         list.iter().filter(|s| s.is_full).count(),
         sum(|s| s.confirmed),
         sum(|s| s.offered),
         sum(|s| s.waitlisted)
-    )
+    );
+    crate::cli::output::with_summary(t, summary)
 }
 
 #[derive(Debug, Args)]
@@ -296,7 +297,7 @@ fn render_capacity_change(c: &CapacityChange) -> String {
             or_unlimited(c.capacity)
         ),
     };
-    format!("{t}\n{summary}")
+    crate::cli::output::with_summary(t, summary)
 }
 
 #[derive(Debug, Args)]
