@@ -39,6 +39,15 @@ impl Tmux {
     /// Runs `command` in a fresh detached window `width` columns wide and returns the pane's
     /// text once the command has finished.
     fn capture(&self, env: &TestEnv, width: u16, command: &str) -> String {
+        self.capture_with(env, width, command, false)
+    }
+
+    /// [`Tmux::capture`] with the pane's whole history (long outputs).
+    fn capture_all(&self, env: &TestEnv, width: u16, command: &str) -> String {
+        self.capture_with(env, width, command, true)
+    }
+
+    fn capture_with(&self, env: &TestEnv, width: u16, command: &str, history: bool) -> String {
         let name = format!("w{width}");
         let done = format!("__done_{width}__");
         let shell = format!(
@@ -66,7 +75,11 @@ impl Tmux {
             "the command in tmux",
             std::time::Duration::from_secs(60),
             || {
-                let out = self.tmux(&["capture-pane", "-p", "-t", &name]);
+                let mut args = vec!["capture-pane", "-p", "-J", "-t", &name];
+                if history {
+                    args.extend(["-S", "-"]);
+                }
+                let out = self.tmux(&args);
                 text = String::from_utf8_lossy(&out.stdout).into_owned();
                 text.contains(&done)
             },
@@ -152,5 +165,45 @@ async fn the_dashboard_fits_80_and_120_columns_one_line_per_session(pool: PgPool
                 "{pane}"
             );
         }
+    }
+}
+
+#[sqlx::test(migrator = "capctl_core::MIGRATOR")]
+async fn the_demos_tables_fit_80_and_120_columns(pool: PgPool) {
+    let Some(tmux) = Tmux::start() else { return };
+    let env = TestEnv::new(pool).await;
+    let history = tmux.tmux(&[
+        "start-server",
+        ";",
+        "set-option",
+        "-g",
+        "history-limit",
+        "20000",
+    ]);
+    assert!(history.status.success());
+    for width in [80u16, 120] {
+        let pane = tmux.capture_all(&env, width, "demo --attendees 60");
+        let tables: Vec<&str> = pane
+            .lines()
+            .filter(|l| l.starts_with(['│', '┌', '└', '╞', '├']))
+            .collect();
+        assert!(
+            tables.len() > 20,
+            "{width}: the demo drew its tables:\n{pane}"
+        );
+        for line in tables {
+            assert!(
+                line.chars().count() <= usize::from(width),
+                "{width} columns: a table line is {} wide:\n{line}\n{pane}",
+                line.chars().count()
+            );
+        }
+        // Readable ids: no 32-hex-digit generated ids in the tables.
+        assert!(
+            !pane
+                .split(|c: char| !c.is_ascii_alphanumeric())
+                .any(|w| w.len() >= 32),
+            "{pane}"
+        );
     }
 }

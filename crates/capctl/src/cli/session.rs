@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use clap::{Args, Subcommand};
 
 use crate::cli::args::{duration_arg, timestamp_arg};
-use crate::cli::output::{or_dash, or_unlimited, span, table, ts};
+use crate::cli::output::{or_dash, or_unlimited, span, table};
 use crate::cli::{LimitArgs, Output};
 use capctl_core::backends::Backends;
 use capctl_core::catalog::sessions::{self, NewSession, SessionSeats};
@@ -424,15 +424,27 @@ fn render_waitlist(session: &str, queue: &[WaitlistEntry]) -> String {
     if queue.is_empty() {
         return summary;
     }
-    let mut t = table(["position", "user", "status", "since", "offer expires"]);
-    for e in queue {
-        t.add_row([
-            or_dash(e.position),
-            e.user_id.to_string(),
-            e.status.to_string(),
-            ts(&e.waitlisted_at),
-            or_dash(e.offer_expires_at.as_ref().map(ts)),
-        ]);
-    }
-    format!("{t}\n{summary}")
+    use crate::cli::fit::{self, Priority::*, col};
+    let compact = |t: &DateTime<Utc>| t.format("%m-%d %H:%M:%S").to_string();
+    let columns = [
+        col("#", Keep),
+        col("user", Keep),
+        col("status", Keep),
+        col("since", Medium),
+        col("offer expires", High),
+    ];
+    let rows: Vec<Vec<String>> = queue
+        .iter()
+        .map(|e| {
+            vec![
+                or_dash(e.position),
+                e.user_id.to_string(),
+                e.status.to_string(),
+                compact(&e.waitlisted_at),
+                or_dash(e.offer_expires_at.as_ref().map(compact)),
+            ]
+        })
+        .collect();
+    let t = fit::render(&columns, &rows, fit::terminal_width());
+    crate::cli::output::with_summary(t, summary)
 }
