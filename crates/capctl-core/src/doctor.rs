@@ -98,6 +98,10 @@ pub async fn doctor(b: &Backends) -> DoctorReport {
     let mut checks = Vec::new();
     let pg = match b.pg().await {
         Ok(pool) => {
+            // The first query also prepares the connection; the second is the round trip.
+            let _ = sqlx::query_scalar::<_, i32>("SELECT 1")
+                .fetch_one(pool)
+                .await;
             let started = Instant::now();
             match sqlx::query_scalar::<_, i32>("SELECT 1")
                 .fetch_one(pool)
@@ -178,6 +182,9 @@ pub async fn doctor(b: &Backends) -> DoctorReport {
         (None, _) => skipped("limits", "PostgreSQL"),
         (_, None) => skipped("limits", "Redis"),
     });
+    for c in &checks {
+        tracing::info!(check = c.name, ok = c.ok, rtt_ms = c.rtt_ms, detail = %c.detail, "health check");
+    }
     DoctorReport {
         ok: checks.iter().all(|c| c.ok),
         checks,

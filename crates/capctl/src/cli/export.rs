@@ -157,9 +157,12 @@ impl ImportArgs {
             } else {
                 "imported"
             };
-            format!(
-                "{t}\n{verb} {} registrations for {}",
-                report.imported, report.event_id
+            crate::cli::output::with_summary(
+                t,
+                format!(
+                    "{verb} {} registrations for {}",
+                    report.imported, report.event_id
+                ),
             )
         })
     }

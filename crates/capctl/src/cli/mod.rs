@@ -20,6 +20,7 @@ pub mod doctor;
 pub mod door;
 pub mod event;
 pub mod export;
+pub mod fit;
 pub mod manpages;
 pub mod migrate;
 pub mod outbox;

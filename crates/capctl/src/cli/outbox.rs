@@ -4,7 +4,7 @@ use clap::{Args, Subcommand};
 
 use crate::cli::Output;
 use crate::cli::args::{duration_arg, id_arg};
-use crate::cli::output::{or_dash, table, ts};
+use crate::cli::output::or_dash;
 use capctl_core::backends::Backends;
 use capctl_core::daemon::{Lease, Readiness};
 use capctl_core::outbox::{self, DeliverOptions, DeliverReport, OutboxFilter, OutboxRow};
@@ -109,33 +109,49 @@ impl<'a> From<&'a OutboxRow> for ListedRow<'a> {
 }
 
 fn render(rows: &[OutboxRow]) -> String {
-    let mut t = table([
-        "id", "kind", "session", "user", "created", "state", "detail",
-    ]);
-    for r in rows {
-        let detail = match r.kind.as_str() {
-            "waitlisted" => format!("position {}", r.payload["waitlist_position"]),
-            "offer_made" => format!(
-                "until {}",
-                r.payload["offer_expires_at"].as_str().unwrap_or("-")
-            ),
-            "capacity_changed" => format!(
-                "{} -> {}",
-                r.payload["previous_capacity"], r.payload["capacity"]
-            ),
-            _ => r.last_error.clone().unwrap_or_default(),
-        };
-        t.add_row([
-            r.id.to_string(),
-            r.kind.clone(),
-            r.session_id.clone(),
-            or_dash(r.user_id.as_deref()),
-            ts(&r.created_at),
-            r.state.clone(),
-            detail,
-        ]);
-    }
-    format!("{t}\n{} notifications", rows.len())
+    use crate::cli::fit::{self, Priority::*, col, flex};
+    // Compact times in the table (full RFC 3339 in --json); the detail is cut to what is left.
+    let compact = |t: &chrono::DateTime<chrono::Utc>| t.format("%m-%d %H:%M:%S").to_string();
+    let columns = [
+        col("id", Keep),
+        col("kind", Keep),
+        col("session", Keep),
+        col("user", High),
+        col("created", Medium),
+        col("state", Keep),
+        flex("detail"),
+    ];
+    let cells: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| {
+            let detail = match r.kind.as_str() {
+                "waitlisted" => format!("position {}", r.payload["waitlist_position"]),
+                "offer_made" => {
+                    let until = r.payload["offer_expires_at"].as_str().unwrap_or("-");
+                    let until = chrono::DateTime::parse_from_rfc3339(until)
+                        .map(|t| compact(&t.with_timezone(&chrono::Utc)))
+                        .unwrap_or_else(|_| until.to_string());
+                    format!("until {until}")
+                }
+                "capacity_changed" => format!(
+                    "{} -> {}",
+                    r.payload["previous_capacity"], r.payload["capacity"]
+                ),
+                _ => r.last_error.clone().unwrap_or_default(),
+            };
+            vec![
+                r.id.to_string(),
+                r.kind.clone(),
+                r.session_id.clone(),
+                or_dash(r.user_id.as_deref()),
+                compact(&r.created_at),
+                r.state.clone(),
+                detail,
+            ]
+        })
+        .collect();
+    let t = fit::render(&columns, &cells, fit::terminal_width());
+    crate::cli::output::with_summary(t, format!("{} notifications", rows.len()))
 }
 
 #[derive(Debug, Args)]

@@ -51,7 +51,7 @@ impl Output {
         self.emit(&Dry { value, dry_run }, || {
             let text = human();
             if dry_run {
-                format!("{text}\ndry run: nothing was changed")
+                with_summary(text, "dry run: nothing was changed")
             } else {
                 text
             }
@@ -157,6 +157,26 @@ pub fn or_unlimited<T: ToString>(v: Option<T>) -> String {
 /// RFC 3339 with a `Z`, seconds precision: what CLI.md promises.
 pub fn ts(t: &chrono::DateTime<chrono::Utc>) -> String {
     t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+/// A result with its summary line under it; `--quiet` keeps the result only.
+pub fn with_summary(result: impl std::fmt::Display, summary: impl std::fmt::Display) -> String {
+    if quiet() {
+        result.to_string()
+    } else {
+        format!("{result}\n{summary}")
+    }
+}
+
+/// A compact time span for tables (UTC): `06-01 09:00-10:00`, the end's date only when it is
+/// another day. Full RFC 3339 (with the year) stays in --json and CSV.
+pub fn span(start: &chrono::DateTime<chrono::Utc>, end: &chrono::DateTime<chrono::Utc>) -> String {
+    let end_text = if end.date_naive() == start.date_naive() {
+        end.format("%H:%M").to_string()
+    } else {
+        end.format("%m-%d %H:%M").to_string()
+    };
+    format!("{}-{end_text}", start.format("%m-%d %H:%M"))
 }
 
 /// True when progress bars and spinners may be drawn (stderr is a terminal).

@@ -128,9 +128,12 @@ fn render(r: &ReconcileReport) -> String {
         (true, false) => "no drift",
         (false, _) => "done",
     };
-    format!(
-        "{t}\n{verdict}: {} rooms, {} live leases, {} ms",
-        r.rooms, r.live, r.duration_ms
+    crate::cli::output::with_summary(
+        t,
+        format!(
+            "{verdict}: {} rooms, {} live leases, {} ms",
+            r.rooms, r.live, r.duration_ms
+        ),
     )
 }
 

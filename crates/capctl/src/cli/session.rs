@@ -5,7 +5,7 @@ use clap::{Args, Subcommand};
 
 use crate::cli::args::{duration_arg, timestamp_arg};
 use crate::cli::door::{AttendeeArgs, JoinArgs, ReleaseNoShowsArgs};
-use crate::cli::output::{or_dash, or_unlimited, table, ts};
+use crate::cli::output::{or_dash, or_unlimited, span, table};
 use crate::cli::{LimitArgs, Output};
 use capctl_core::backends::Backends;
 use capctl_core::catalog::sessions::{self, NewSession, SessionSeats};
@@ -177,7 +177,7 @@ impl ListArgs {
                     )
                 })
                 .collect();
-            if !waiting.is_empty() {
+            if !waiting.is_empty() && !crate::cli::output::quiet() {
                 text.push_str(&format!(
                     "\nnotifications to deliver (capctl outbox deliver): {}",
                     waiting.join("; ")
@@ -198,52 +198,58 @@ struct ListedSession<'a> {
 }
 
 pub fn render_sessions(list: &[SessionSeats]) -> String {
+    use crate::cli::fit::{self, Priority::*, col, flex};
     if list.is_empty() {
         return "no sessions".into();
     }
-    let mut t = table([
-        "session",
-        "title",
-        "starts",
-        "ends",
-        "room",
-        "capacity",
-        "confirmed",
-        "offered",
-        "waitlisted",
-        "available",
-        "full",
-        "checked_in",
-        "inside",
-        "no_shows",
-    ]);
-    for s in list {
-        t.add_row([
-            s.session_id.to_string(),
-            s.title.clone(),
-            ts(&s.starts_at),
-            ts(&s.ends_at),
-            or_dash(s.room.clone()),
-            or_unlimited(s.capacity),
-            s.confirmed.to_string(),
-            s.offered.to_string(),
-            s.waitlisted.to_string(),
-            or_unlimited(s.available),
-            if s.is_full { "FULL".into() } else { "".into() },
-            s.checked_in.to_string(),
-            s.inside.to_string(),
-            s.no_shows.to_string(),
-        ]);
-    }
+    // One line per session at 80 columns and wider: short headers, one compact time span,
+    // the title cut to what is left, and the least needed columns giving way first.
+    let columns = [
+        col("session", Keep),
+        flex("title"),
+        col("when", High),
+        col("room", Low),
+        col("cap", Keep),
+        col("conf", Keep),
+        col("offer", Medium),
+        col("wait", High),
+        col("free", Low),
+        col("full", Medium),
+        col("in", Medium),
+        col("inside", Low),
+        col("no-show", Low),
+    ];
+    let rows: Vec<Vec<String>> = list
+        .iter()
+        .map(|s| {
+            vec![
+                s.session_id.to_string(),
+                s.title.clone(),
+                span(&s.starts_at, &s.ends_at),
+                or_dash(s.room.clone()),
+                or_unlimited(s.capacity),
+                s.confirmed.to_string(),
+                s.offered.to_string(),
+                s.waitlisted.to_string(),
+                or_unlimited(s.available),
+                if s.is_full { "FULL".into() } else { "".into() },
+                s.checked_in.to_string(),
+                s.inside.to_string(),
+                s.no_shows.to_string(),
+            ]
+        })
+        .collect();
+    let t = fit::render(&columns, &rows, fit::terminal_width());
     let sum = |f: fn(&SessionSeats) -> i64| list.iter().map(f).sum::<i64>();
-    format!(
-        "{t}\n{} session(s), {} full: {} confirmed, {} offered, {} waitlisted",
+    let summary = format!(
+        "{} session(s), {} full: {} confirmed, {} offered, {} waitlisted",
         list.len(),
         list.iter().filter(|s| s.is_full).count(),
         sum(|s| s.confirmed),
         sum(|s| s.offered),
         sum(|s| s.waitlisted)
-    )
+    );
+    crate::cli::output::with_summary(t, summary)
 }
 
 #[derive(Debug, Args)]
@@ -352,7 +358,7 @@ fn render_capacity_change(c: &CapacityChange) -> String {
             or_unlimited(c.capacity)
         ),
     };
-    format!("{t}\n{summary}")
+    crate::cli::output::with_summary(t, summary)
 }
 
 #[derive(Debug, Args)]
@@ -479,15 +485,27 @@ fn render_waitlist(session: &str, queue: &[WaitlistEntry]) -> String {
     if queue.is_empty() {
         return summary;
     }
-    let mut t = table(["position", "user", "status", "since", "offer expires"]);
-    for e in queue {
-        t.add_row([
-            or_dash(e.position),
-            e.user_id.to_string(),
-            e.status.to_string(),
-            ts(&e.waitlisted_at),
-            or_dash(e.offer_expires_at.as_ref().map(ts)),
-        ]);
-    }
-    format!("{t}\n{summary}")
+    use crate::cli::fit::{self, Priority::*, col};
+    let compact = |t: &DateTime<Utc>| t.format("%m-%d %H:%M:%S").to_string();
+    let columns = [
+        col("#", Keep),
+        col("user", Keep),
+        col("status", Keep),
+        col("since", Medium),
+        col("offer expires", High),
+    ];
+    let rows: Vec<Vec<String>> = queue
+        .iter()
+        .map(|e| {
+            vec![
+                or_dash(e.position),
+                e.user_id.to_string(),
+                e.status.to_string(),
+                compact(&e.waitlisted_at),
+                or_dash(e.offer_expires_at.as_ref().map(compact)),
+            ]
+        })
+        .collect();
+    let t = fit::render(&columns, &rows, fit::terminal_width());
+    crate::cli::output::with_summary(t, summary)
 }
