@@ -237,6 +237,12 @@ Register-ArgumentCompleter -Native -CommandName 'capctl' -ScriptBlock {
             [CompletionResult]::new('rsvp', 'rsvp', [CompletionResultType]::ParameterValue, 'RSVP a user: confirmed, waitlisted when full, or refused')
             [CompletionResult]::new('cancel', 'cancel', [CompletionResultType]::ParameterValue, 'Cancel a user''s RSVP; the freed seat is offered to the next in line')
             [CompletionResult]::new('waitlist', 'waitlist', [CompletionResultType]::ParameterValue, 'Show a session''s waitlist in order')
+            [CompletionResult]::new('check-in', 'check-in', [CompletionResultType]::ParameterValue, 'Let a user in at the door: a held seat is honoured, anyone else only into a free seat')
+            [CompletionResult]::new('check-out', 'check-out', [CompletionResultType]::ParameterValue, 'A user leaves the room; the seat is kept for re-entry (idempotent)')
+            [CompletionResult]::new('release-no-shows', 'release-no-shows', [CompletionResultType]::ParameterValue, 'Release confirmed seats not checked in (from the start) to the people at the door')
+            [CompletionResult]::new('join', 'join', [CompletionResultType]::ParameterValue, 'Join a virtual session (refused at its capacity; a repeat refreshes the lease)')
+            [CompletionResult]::new('heartbeat', 'heartbeat', [CompletionResultType]::ParameterValue, 'Extend a virtual session attendee''s lease; an expired lease is reported lost')
+            [CompletionResult]::new('leave', 'leave', [CompletionResultType]::ParameterValue, 'Leave a virtual session (idempotent)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -249,6 +255,8 @@ Register-ArgumentCompleter -Native -CommandName 'capctl' -ScriptBlock {
             [CompletionResult]::new('--max-participants', '--max-participants', [CompletionResultType]::ParameterName, 'Seats (default: unlimited)')
             [CompletionResult]::new('--room', '--room', [CompletionResultType]::ParameterName, 'Room shown in schedules')
             [CompletionResult]::new('--offer-ttl', '--offer-ttl', [CompletionResultType]::ParameterName, 'How long a freed seat is held for the next in line')
+            [CompletionResult]::new('--no-show-grace', '--no-show-grace', [CompletionResultType]::ParameterName, 'Release confirmed seats not checked in this long after the start (default: never)')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'in-person (seats: RSVP, waitlist, check-in) or virtual (joins, limited to the capacity)')
             [CompletionResult]::new('--database-url', '--database-url', [CompletionResultType]::ParameterName, 'PostgreSQL URL')
             [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL')
             [CompletionResult]::new('--redis-prefix', '--redis-prefix', [CompletionResultType]::ParameterName, 'Prefix of every Redis key capctl writes')
@@ -362,6 +370,121 @@ Register-ArgumentCompleter -Native -CommandName 'capctl' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'capctl;session;check-in' {
+            [CompletionResult]::new('--session', '--session', [CompletionResultType]::ParameterName, 'Session id')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'User id')
+            [CompletionResult]::new('--database-url', '--database-url', [CompletionResultType]::ParameterName, 'PostgreSQL URL')
+            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL')
+            [CompletionResult]::new('--redis-prefix', '--redis-prefix', [CompletionResultType]::ParameterName, 'Prefix of every Redis key capctl writes')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'Longest wait for a connection to PostgreSQL or Redis')
+            [CompletionResult]::new('--statement-timeout', '--statement-timeout', [CompletionResultType]::ParameterName, 'Longest a PostgreSQL statement may run (bulk import and export are exempt)')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Longest wait for a row another PostgreSQL client has locked')
+            [CompletionResult]::new('--redis-timeout', '--redis-timeout', [CompletionResultType]::ParameterName, 'Longest wait for Redis to answer one command')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document on stdout instead of tables')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'capctl;session;check-out' {
+            [CompletionResult]::new('--session', '--session', [CompletionResultType]::ParameterName, 'Session id')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'User id')
+            [CompletionResult]::new('--database-url', '--database-url', [CompletionResultType]::ParameterName, 'PostgreSQL URL')
+            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL')
+            [CompletionResult]::new('--redis-prefix', '--redis-prefix', [CompletionResultType]::ParameterName, 'Prefix of every Redis key capctl writes')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'Longest wait for a connection to PostgreSQL or Redis')
+            [CompletionResult]::new('--statement-timeout', '--statement-timeout', [CompletionResultType]::ParameterName, 'Longest a PostgreSQL statement may run (bulk import and export are exempt)')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Longest wait for a row another PostgreSQL client has locked')
+            [CompletionResult]::new('--redis-timeout', '--redis-timeout', [CompletionResultType]::ParameterName, 'Longest wait for Redis to answer one command')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document on stdout instead of tables')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'capctl;session;release-no-shows' {
+            [CompletionResult]::new('--session', '--session', [CompletionResultType]::ParameterName, 'Session id')
+            [CompletionResult]::new('--database-url', '--database-url', [CompletionResultType]::ParameterName, 'PostgreSQL URL')
+            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL')
+            [CompletionResult]::new('--redis-prefix', '--redis-prefix', [CompletionResultType]::ParameterName, 'Prefix of every Redis key capctl writes')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'Longest wait for a connection to PostgreSQL or Redis')
+            [CompletionResult]::new('--statement-timeout', '--statement-timeout', [CompletionResultType]::ParameterName, 'Longest a PostgreSQL statement may run (bulk import and export are exempt)')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Longest wait for a row another PostgreSQL client has locked')
+            [CompletionResult]::new('--redis-timeout', '--redis-timeout', [CompletionResultType]::ParameterName, 'Longest wait for Redis to answer one command')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document on stdout instead of tables')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'capctl;session;join' {
+            [CompletionResult]::new('--session', '--session', [CompletionResultType]::ParameterName, 'Session id')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'User id')
+            [CompletionResult]::new('--ttl', '--ttl', [CompletionResultType]::ParameterName, 'Lease length: the attendee counts as connected this long without a heartbeat [default: 60s]')
+            [CompletionResult]::new('--database-url', '--database-url', [CompletionResultType]::ParameterName, 'PostgreSQL URL')
+            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL')
+            [CompletionResult]::new('--redis-prefix', '--redis-prefix', [CompletionResultType]::ParameterName, 'Prefix of every Redis key capctl writes')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'Longest wait for a connection to PostgreSQL or Redis')
+            [CompletionResult]::new('--statement-timeout', '--statement-timeout', [CompletionResultType]::ParameterName, 'Longest a PostgreSQL statement may run (bulk import and export are exempt)')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Longest wait for a row another PostgreSQL client has locked')
+            [CompletionResult]::new('--redis-timeout', '--redis-timeout', [CompletionResultType]::ParameterName, 'Longest wait for Redis to answer one command')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document on stdout instead of tables')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'capctl;session;heartbeat' {
+            [CompletionResult]::new('--session', '--session', [CompletionResultType]::ParameterName, 'Session id')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'User id')
+            [CompletionResult]::new('--ttl', '--ttl', [CompletionResultType]::ParameterName, 'Lease length: the attendee counts as connected this long without a heartbeat [default: 60s]')
+            [CompletionResult]::new('--database-url', '--database-url', [CompletionResultType]::ParameterName, 'PostgreSQL URL')
+            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL')
+            [CompletionResult]::new('--redis-prefix', '--redis-prefix', [CompletionResultType]::ParameterName, 'Prefix of every Redis key capctl writes')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'Longest wait for a connection to PostgreSQL or Redis')
+            [CompletionResult]::new('--statement-timeout', '--statement-timeout', [CompletionResultType]::ParameterName, 'Longest a PostgreSQL statement may run (bulk import and export are exempt)')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Longest wait for a row another PostgreSQL client has locked')
+            [CompletionResult]::new('--redis-timeout', '--redis-timeout', [CompletionResultType]::ParameterName, 'Longest wait for Redis to answer one command')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document on stdout instead of tables')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'capctl;session;leave' {
+            [CompletionResult]::new('--session', '--session', [CompletionResultType]::ParameterName, 'Session id')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'User id')
+            [CompletionResult]::new('--database-url', '--database-url', [CompletionResultType]::ParameterName, 'PostgreSQL URL')
+            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL')
+            [CompletionResult]::new('--redis-prefix', '--redis-prefix', [CompletionResultType]::ParameterName, 'Prefix of every Redis key capctl writes')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'Longest wait for a connection to PostgreSQL or Redis')
+            [CompletionResult]::new('--statement-timeout', '--statement-timeout', [CompletionResultType]::ParameterName, 'Longest a PostgreSQL statement may run (bulk import and export are exempt)')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Longest wait for a row another PostgreSQL client has locked')
+            [CompletionResult]::new('--redis-timeout', '--redis-timeout', [CompletionResultType]::ParameterName, 'Longest wait for Redis to answer one command')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document on stdout instead of tables')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'capctl;session;help' {
             [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Create a session of an event')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'The organizer dashboard: seats of every session of an event')
@@ -369,6 +492,12 @@ Register-ArgumentCompleter -Native -CommandName 'capctl' -ScriptBlock {
             [CompletionResult]::new('rsvp', 'rsvp', [CompletionResultType]::ParameterValue, 'RSVP a user: confirmed, waitlisted when full, or refused')
             [CompletionResult]::new('cancel', 'cancel', [CompletionResultType]::ParameterValue, 'Cancel a user''s RSVP; the freed seat is offered to the next in line')
             [CompletionResult]::new('waitlist', 'waitlist', [CompletionResultType]::ParameterValue, 'Show a session''s waitlist in order')
+            [CompletionResult]::new('check-in', 'check-in', [CompletionResultType]::ParameterValue, 'Let a user in at the door: a held seat is honoured, anyone else only into a free seat')
+            [CompletionResult]::new('check-out', 'check-out', [CompletionResultType]::ParameterValue, 'A user leaves the room; the seat is kept for re-entry (idempotent)')
+            [CompletionResult]::new('release-no-shows', 'release-no-shows', [CompletionResultType]::ParameterValue, 'Release confirmed seats not checked in (from the start) to the people at the door')
+            [CompletionResult]::new('join', 'join', [CompletionResultType]::ParameterValue, 'Join a virtual session (refused at its capacity; a repeat refreshes the lease)')
+            [CompletionResult]::new('heartbeat', 'heartbeat', [CompletionResultType]::ParameterValue, 'Extend a virtual session attendee''s lease; an expired lease is reported lost')
+            [CompletionResult]::new('leave', 'leave', [CompletionResultType]::ParameterValue, 'Leave a virtual session (idempotent)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -388,6 +517,24 @@ Register-ArgumentCompleter -Native -CommandName 'capctl' -ScriptBlock {
             break
         }
         'capctl;session;help;waitlist' {
+            break
+        }
+        'capctl;session;help;check-in' {
+            break
+        }
+        'capctl;session;help;check-out' {
+            break
+        }
+        'capctl;session;help;release-no-shows' {
+            break
+        }
+        'capctl;session;help;join' {
+            break
+        }
+        'capctl;session;help;heartbeat' {
+            break
+        }
+        'capctl;session;help;leave' {
             break
         }
         'capctl;session;help;help' {
@@ -1143,6 +1290,12 @@ Register-ArgumentCompleter -Native -CommandName 'capctl' -ScriptBlock {
             [CompletionResult]::new('rsvp', 'rsvp', [CompletionResultType]::ParameterValue, 'RSVP a user: confirmed, waitlisted when full, or refused')
             [CompletionResult]::new('cancel', 'cancel', [CompletionResultType]::ParameterValue, 'Cancel a user''s RSVP; the freed seat is offered to the next in line')
             [CompletionResult]::new('waitlist', 'waitlist', [CompletionResultType]::ParameterValue, 'Show a session''s waitlist in order')
+            [CompletionResult]::new('check-in', 'check-in', [CompletionResultType]::ParameterValue, 'Let a user in at the door: a held seat is honoured, anyone else only into a free seat')
+            [CompletionResult]::new('check-out', 'check-out', [CompletionResultType]::ParameterValue, 'A user leaves the room; the seat is kept for re-entry (idempotent)')
+            [CompletionResult]::new('release-no-shows', 'release-no-shows', [CompletionResultType]::ParameterValue, 'Release confirmed seats not checked in (from the start) to the people at the door')
+            [CompletionResult]::new('join', 'join', [CompletionResultType]::ParameterValue, 'Join a virtual session (refused at its capacity; a repeat refreshes the lease)')
+            [CompletionResult]::new('heartbeat', 'heartbeat', [CompletionResultType]::ParameterValue, 'Extend a virtual session attendee''s lease; an expired lease is reported lost')
+            [CompletionResult]::new('leave', 'leave', [CompletionResultType]::ParameterValue, 'Leave a virtual session (idempotent)')
             break
         }
         'capctl;help;session;create' {
@@ -1161,6 +1314,24 @@ Register-ArgumentCompleter -Native -CommandName 'capctl' -ScriptBlock {
             break
         }
         'capctl;help;session;waitlist' {
+            break
+        }
+        'capctl;help;session;check-in' {
+            break
+        }
+        'capctl;help;session;check-out' {
+            break
+        }
+        'capctl;help;session;release-no-shows' {
+            break
+        }
+        'capctl;help;session;join' {
+            break
+        }
+        'capctl;help;session;heartbeat' {
+            break
+        }
+        'capctl;help;session;leave' {
             break
         }
         'capctl;help;schedule' {

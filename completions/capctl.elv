@@ -219,6 +219,12 @@ set edit:completion:arg-completer[capctl] = {|@words|
             cand rsvp 'RSVP a user: confirmed, waitlisted when full, or refused'
             cand cancel 'Cancel a user''s RSVP; the freed seat is offered to the next in line'
             cand waitlist 'Show a session''s waitlist in order'
+            cand check-in 'Let a user in at the door: a held seat is honoured, anyone else only into a free seat'
+            cand check-out 'A user leaves the room; the seat is kept for re-entry (idempotent)'
+            cand release-no-shows 'Release confirmed seats not checked in (from the start) to the people at the door'
+            cand join 'Join a virtual session (refused at its capacity; a repeat refreshes the lease)'
+            cand heartbeat 'Extend a virtual session attendee''s lease; an expired lease is reported lost'
+            cand leave 'Leave a virtual session (idempotent)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'capctl;session;create'= {
@@ -230,6 +236,8 @@ set edit:completion:arg-completer[capctl] = {|@words|
             cand --max-participants 'Seats (default: unlimited)'
             cand --room 'Room shown in schedules'
             cand --offer-ttl 'How long a freed seat is held for the next in line'
+            cand --no-show-grace 'Release confirmed seats not checked in this long after the start (default: never)'
+            cand --format 'in-person (seats: RSVP, waitlist, check-in) or virtual (joins, limited to the capacity)'
             cand --database-url 'PostgreSQL URL'
             cand --redis-url 'Redis URL'
             cand --redis-prefix 'Prefix of every Redis key capctl writes'
@@ -337,6 +345,115 @@ set edit:completion:arg-completer[capctl] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'capctl;session;check-in'= {
+            cand --session 'Session id'
+            cand --user 'User id'
+            cand --database-url 'PostgreSQL URL'
+            cand --redis-url 'Redis URL'
+            cand --redis-prefix 'Prefix of every Redis key capctl writes'
+            cand --connect-timeout 'Longest wait for a connection to PostgreSQL or Redis'
+            cand --statement-timeout 'Longest a PostgreSQL statement may run (bulk import and export are exempt)'
+            cand --lock-timeout 'Longest wait for a row another PostgreSQL client has locked'
+            cand --redis-timeout 'Longest wait for Redis to answer one command'
+            cand --json 'Print one JSON document on stdout instead of tables'
+            cand -v 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+            cand --verbose 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'capctl;session;check-out'= {
+            cand --session 'Session id'
+            cand --user 'User id'
+            cand --database-url 'PostgreSQL URL'
+            cand --redis-url 'Redis URL'
+            cand --redis-prefix 'Prefix of every Redis key capctl writes'
+            cand --connect-timeout 'Longest wait for a connection to PostgreSQL or Redis'
+            cand --statement-timeout 'Longest a PostgreSQL statement may run (bulk import and export are exempt)'
+            cand --lock-timeout 'Longest wait for a row another PostgreSQL client has locked'
+            cand --redis-timeout 'Longest wait for Redis to answer one command'
+            cand --json 'Print one JSON document on stdout instead of tables'
+            cand -v 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+            cand --verbose 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'capctl;session;release-no-shows'= {
+            cand --session 'Session id'
+            cand --database-url 'PostgreSQL URL'
+            cand --redis-url 'Redis URL'
+            cand --redis-prefix 'Prefix of every Redis key capctl writes'
+            cand --connect-timeout 'Longest wait for a connection to PostgreSQL or Redis'
+            cand --statement-timeout 'Longest a PostgreSQL statement may run (bulk import and export are exempt)'
+            cand --lock-timeout 'Longest wait for a row another PostgreSQL client has locked'
+            cand --redis-timeout 'Longest wait for Redis to answer one command'
+            cand --json 'Print one JSON document on stdout instead of tables'
+            cand -v 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+            cand --verbose 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'capctl;session;join'= {
+            cand --session 'Session id'
+            cand --user 'User id'
+            cand --ttl 'Lease length: the attendee counts as connected this long without a heartbeat [default: 60s]'
+            cand --database-url 'PostgreSQL URL'
+            cand --redis-url 'Redis URL'
+            cand --redis-prefix 'Prefix of every Redis key capctl writes'
+            cand --connect-timeout 'Longest wait for a connection to PostgreSQL or Redis'
+            cand --statement-timeout 'Longest a PostgreSQL statement may run (bulk import and export are exempt)'
+            cand --lock-timeout 'Longest wait for a row another PostgreSQL client has locked'
+            cand --redis-timeout 'Longest wait for Redis to answer one command'
+            cand --json 'Print one JSON document on stdout instead of tables'
+            cand -v 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+            cand --verbose 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'capctl;session;heartbeat'= {
+            cand --session 'Session id'
+            cand --user 'User id'
+            cand --ttl 'Lease length: the attendee counts as connected this long without a heartbeat [default: 60s]'
+            cand --database-url 'PostgreSQL URL'
+            cand --redis-url 'Redis URL'
+            cand --redis-prefix 'Prefix of every Redis key capctl writes'
+            cand --connect-timeout 'Longest wait for a connection to PostgreSQL or Redis'
+            cand --statement-timeout 'Longest a PostgreSQL statement may run (bulk import and export are exempt)'
+            cand --lock-timeout 'Longest wait for a row another PostgreSQL client has locked'
+            cand --redis-timeout 'Longest wait for Redis to answer one command'
+            cand --json 'Print one JSON document on stdout instead of tables'
+            cand -v 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+            cand --verbose 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'capctl;session;leave'= {
+            cand --session 'Session id'
+            cand --user 'User id'
+            cand --database-url 'PostgreSQL URL'
+            cand --redis-url 'Redis URL'
+            cand --redis-prefix 'Prefix of every Redis key capctl writes'
+            cand --connect-timeout 'Longest wait for a connection to PostgreSQL or Redis'
+            cand --statement-timeout 'Longest a PostgreSQL statement may run (bulk import and export are exempt)'
+            cand --lock-timeout 'Longest wait for a row another PostgreSQL client has locked'
+            cand --redis-timeout 'Longest wait for Redis to answer one command'
+            cand --json 'Print one JSON document on stdout instead of tables'
+            cand -v 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+            cand --verbose 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'capctl;session;help'= {
             cand create 'Create a session of an event'
             cand list 'The organizer dashboard: seats of every session of an event'
@@ -344,6 +461,12 @@ set edit:completion:arg-completer[capctl] = {|@words|
             cand rsvp 'RSVP a user: confirmed, waitlisted when full, or refused'
             cand cancel 'Cancel a user''s RSVP; the freed seat is offered to the next in line'
             cand waitlist 'Show a session''s waitlist in order'
+            cand check-in 'Let a user in at the door: a held seat is honoured, anyone else only into a free seat'
+            cand check-out 'A user leaves the room; the seat is kept for re-entry (idempotent)'
+            cand release-no-shows 'Release confirmed seats not checked in (from the start) to the people at the door'
+            cand join 'Join a virtual session (refused at its capacity; a repeat refreshes the lease)'
+            cand heartbeat 'Extend a virtual session attendee''s lease; an expired lease is reported lost'
+            cand leave 'Leave a virtual session (idempotent)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'capctl;session;help;create'= {
@@ -357,6 +480,18 @@ set edit:completion:arg-completer[capctl] = {|@words|
         &'capctl;session;help;cancel'= {
         }
         &'capctl;session;help;waitlist'= {
+        }
+        &'capctl;session;help;check-in'= {
+        }
+        &'capctl;session;help;check-out'= {
+        }
+        &'capctl;session;help;release-no-shows'= {
+        }
+        &'capctl;session;help;join'= {
+        }
+        &'capctl;session;help;heartbeat'= {
+        }
+        &'capctl;session;help;leave'= {
         }
         &'capctl;session;help;help'= {
         }
@@ -1047,6 +1182,12 @@ set edit:completion:arg-completer[capctl] = {|@words|
             cand rsvp 'RSVP a user: confirmed, waitlisted when full, or refused'
             cand cancel 'Cancel a user''s RSVP; the freed seat is offered to the next in line'
             cand waitlist 'Show a session''s waitlist in order'
+            cand check-in 'Let a user in at the door: a held seat is honoured, anyone else only into a free seat'
+            cand check-out 'A user leaves the room; the seat is kept for re-entry (idempotent)'
+            cand release-no-shows 'Release confirmed seats not checked in (from the start) to the people at the door'
+            cand join 'Join a virtual session (refused at its capacity; a repeat refreshes the lease)'
+            cand heartbeat 'Extend a virtual session attendee''s lease; an expired lease is reported lost'
+            cand leave 'Leave a virtual session (idempotent)'
         }
         &'capctl;help;session;create'= {
         }
@@ -1059,6 +1200,18 @@ set edit:completion:arg-completer[capctl] = {|@words|
         &'capctl;help;session;cancel'= {
         }
         &'capctl;help;session;waitlist'= {
+        }
+        &'capctl;help;session;check-in'= {
+        }
+        &'capctl;help;session;check-out'= {
+        }
+        &'capctl;help;session;release-no-shows'= {
+        }
+        &'capctl;help;session;join'= {
+        }
+        &'capctl;help;session;heartbeat'= {
+        }
+        &'capctl;help;session;leave'= {
         }
         &'capctl;help;schedule'= {
         }

@@ -151,24 +151,30 @@ complete -c capctl -n "__fish_capctl_using_subcommand event; and __fish_seen_sub
 complete -c capctl -n "__fish_capctl_using_subcommand event; and __fish_seen_subcommand_from help" -f -a "register" -d 'Register a user for an event (idempotent; respects --max-attendees)'
 complete -c capctl -n "__fish_capctl_using_subcommand event; and __fish_seen_subcommand_from help" -f -a "import-registrations" -d 'Register users from a CSV file with header user_id,name,email (all or nothing)'
 complete -c capctl -n "__fish_capctl_using_subcommand event; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c capctl -n "__fish_capctl_using_subcommand session; and not __fish_seen_subcommand_from create list set-capacity rsvp cancel waitlist help" -l database-url -d 'PostgreSQL URL' -r
-complete -c capctl -n "__fish_capctl_using_subcommand session; and not __fish_seen_subcommand_from create list set-capacity rsvp cancel waitlist help" -l redis-url -d 'Redis URL' -r
-complete -c capctl -n "__fish_capctl_using_subcommand session; and not __fish_seen_subcommand_from create list set-capacity rsvp cancel waitlist help" -l redis-prefix -d 'Prefix of every Redis key capctl writes' -r
-complete -c capctl -n "__fish_capctl_using_subcommand session; and not __fish_seen_subcommand_from create list set-capacity rsvp cancel waitlist help" -l connect-timeout -d 'Longest wait for a connection to PostgreSQL or Redis' -r
-complete -c capctl -n "__fish_capctl_using_subcommand session; and not __fish_seen_subcommand_from create list set-capacity rsvp cancel waitlist help" -l statement-timeout -d 'Longest a PostgreSQL statement may run (bulk import and export are exempt)' -r
-complete -c capctl -n "__fish_capctl_using_subcommand session; and not __fish_seen_subcommand_from create list set-capacity rsvp cancel waitlist help" -l lock-timeout -d 'Longest wait for a row another PostgreSQL client has locked' -r
-complete -c capctl -n "__fish_capctl_using_subcommand session; and not __fish_seen_subcommand_from create list set-capacity rsvp cancel waitlist help" -l redis-timeout -d 'Longest wait for Redis to answer one command' -r
-complete -c capctl -n "__fish_capctl_using_subcommand session; and not __fish_seen_subcommand_from create list set-capacity rsvp cancel waitlist help" -l json -d 'Print one JSON document on stdout instead of tables'
-complete -c capctl -n "__fish_capctl_using_subcommand session; and not __fish_seen_subcommand_from create list set-capacity rsvp cancel waitlist help" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
-complete -c capctl -n "__fish_capctl_using_subcommand session; and not __fish_seen_subcommand_from create list set-capacity rsvp cancel waitlist help" -s h -l help -d 'Print help'
-complete -c capctl -n "__fish_capctl_using_subcommand session; and not __fish_seen_subcommand_from create list set-capacity rsvp cancel waitlist help" -s V -l version -d 'Print version'
-complete -c capctl -n "__fish_capctl_using_subcommand session; and not __fish_seen_subcommand_from create list set-capacity rsvp cancel waitlist help" -f -a "create" -d 'Create a session of an event'
-complete -c capctl -n "__fish_capctl_using_subcommand session; and not __fish_seen_subcommand_from create list set-capacity rsvp cancel waitlist help" -f -a "list" -d 'The organizer dashboard: seats of every session of an event'
-complete -c capctl -n "__fish_capctl_using_subcommand session; and not __fish_seen_subcommand_from create list set-capacity rsvp cancel waitlist help" -f -a "set-capacity" -d 'Change a session\'s capacity (raising it offers seats to the waitlist at once)'
-complete -c capctl -n "__fish_capctl_using_subcommand session; and not __fish_seen_subcommand_from create list set-capacity rsvp cancel waitlist help" -f -a "rsvp" -d 'RSVP a user: confirmed, waitlisted when full, or refused'
-complete -c capctl -n "__fish_capctl_using_subcommand session; and not __fish_seen_subcommand_from create list set-capacity rsvp cancel waitlist help" -f -a "cancel" -d 'Cancel a user\'s RSVP; the freed seat is offered to the next in line'
-complete -c capctl -n "__fish_capctl_using_subcommand session; and not __fish_seen_subcommand_from create list set-capacity rsvp cancel waitlist help" -f -a "waitlist" -d 'Show a session\'s waitlist in order'
-complete -c capctl -n "__fish_capctl_using_subcommand session; and not __fish_seen_subcommand_from create list set-capacity rsvp cancel waitlist help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c capctl -n "__fish_capctl_using_subcommand session; and not __fish_seen_subcommand_from create list set-capacity rsvp cancel waitlist check-in check-out release-no-shows join heartbeat leave help" -l database-url -d 'PostgreSQL URL' -r
+complete -c capctl -n "__fish_capctl_using_subcommand session; and not __fish_seen_subcommand_from create list set-capacity rsvp cancel waitlist check-in check-out release-no-shows join heartbeat leave help" -l redis-url -d 'Redis URL' -r
+complete -c capctl -n "__fish_capctl_using_subcommand session; and not __fish_seen_subcommand_from create list set-capacity rsvp cancel waitlist check-in check-out release-no-shows join heartbeat leave help" -l redis-prefix -d 'Prefix of every Redis key capctl writes' -r
+complete -c capctl -n "__fish_capctl_using_subcommand session; and not __fish_seen_subcommand_from create list set-capacity rsvp cancel waitlist check-in check-out release-no-shows join heartbeat leave help" -l connect-timeout -d 'Longest wait for a connection to PostgreSQL or Redis' -r
+complete -c capctl -n "__fish_capctl_using_subcommand session; and not __fish_seen_subcommand_from create list set-capacity rsvp cancel waitlist check-in check-out release-no-shows join heartbeat leave help" -l statement-timeout -d 'Longest a PostgreSQL statement may run (bulk import and export are exempt)' -r
+complete -c capctl -n "__fish_capctl_using_subcommand session; and not __fish_seen_subcommand_from create list set-capacity rsvp cancel waitlist check-in check-out release-no-shows join heartbeat leave help" -l lock-timeout -d 'Longest wait for a row another PostgreSQL client has locked' -r
+complete -c capctl -n "__fish_capctl_using_subcommand session; and not __fish_seen_subcommand_from create list set-capacity rsvp cancel waitlist check-in check-out release-no-shows join heartbeat leave help" -l redis-timeout -d 'Longest wait for Redis to answer one command' -r
+complete -c capctl -n "__fish_capctl_using_subcommand session; and not __fish_seen_subcommand_from create list set-capacity rsvp cancel waitlist check-in check-out release-no-shows join heartbeat leave help" -l json -d 'Print one JSON document on stdout instead of tables'
+complete -c capctl -n "__fish_capctl_using_subcommand session; and not __fish_seen_subcommand_from create list set-capacity rsvp cancel waitlist check-in check-out release-no-shows join heartbeat leave help" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+complete -c capctl -n "__fish_capctl_using_subcommand session; and not __fish_seen_subcommand_from create list set-capacity rsvp cancel waitlist check-in check-out release-no-shows join heartbeat leave help" -s h -l help -d 'Print help'
+complete -c capctl -n "__fish_capctl_using_subcommand session; and not __fish_seen_subcommand_from create list set-capacity rsvp cancel waitlist check-in check-out release-no-shows join heartbeat leave help" -s V -l version -d 'Print version'
+complete -c capctl -n "__fish_capctl_using_subcommand session; and not __fish_seen_subcommand_from create list set-capacity rsvp cancel waitlist check-in check-out release-no-shows join heartbeat leave help" -f -a "create" -d 'Create a session of an event'
+complete -c capctl -n "__fish_capctl_using_subcommand session; and not __fish_seen_subcommand_from create list set-capacity rsvp cancel waitlist check-in check-out release-no-shows join heartbeat leave help" -f -a "list" -d 'The organizer dashboard: seats of every session of an event'
+complete -c capctl -n "__fish_capctl_using_subcommand session; and not __fish_seen_subcommand_from create list set-capacity rsvp cancel waitlist check-in check-out release-no-shows join heartbeat leave help" -f -a "set-capacity" -d 'Change a session\'s capacity (raising it offers seats to the waitlist at once)'
+complete -c capctl -n "__fish_capctl_using_subcommand session; and not __fish_seen_subcommand_from create list set-capacity rsvp cancel waitlist check-in check-out release-no-shows join heartbeat leave help" -f -a "rsvp" -d 'RSVP a user: confirmed, waitlisted when full, or refused'
+complete -c capctl -n "__fish_capctl_using_subcommand session; and not __fish_seen_subcommand_from create list set-capacity rsvp cancel waitlist check-in check-out release-no-shows join heartbeat leave help" -f -a "cancel" -d 'Cancel a user\'s RSVP; the freed seat is offered to the next in line'
+complete -c capctl -n "__fish_capctl_using_subcommand session; and not __fish_seen_subcommand_from create list set-capacity rsvp cancel waitlist check-in check-out release-no-shows join heartbeat leave help" -f -a "waitlist" -d 'Show a session\'s waitlist in order'
+complete -c capctl -n "__fish_capctl_using_subcommand session; and not __fish_seen_subcommand_from create list set-capacity rsvp cancel waitlist check-in check-out release-no-shows join heartbeat leave help" -f -a "check-in" -d 'Let a user in at the door: a held seat is honoured, anyone else only into a free seat'
+complete -c capctl -n "__fish_capctl_using_subcommand session; and not __fish_seen_subcommand_from create list set-capacity rsvp cancel waitlist check-in check-out release-no-shows join heartbeat leave help" -f -a "check-out" -d 'A user leaves the room; the seat is kept for re-entry (idempotent)'
+complete -c capctl -n "__fish_capctl_using_subcommand session; and not __fish_seen_subcommand_from create list set-capacity rsvp cancel waitlist check-in check-out release-no-shows join heartbeat leave help" -f -a "release-no-shows" -d 'Release confirmed seats not checked in (from the start) to the people at the door'
+complete -c capctl -n "__fish_capctl_using_subcommand session; and not __fish_seen_subcommand_from create list set-capacity rsvp cancel waitlist check-in check-out release-no-shows join heartbeat leave help" -f -a "join" -d 'Join a virtual session (refused at its capacity; a repeat refreshes the lease)'
+complete -c capctl -n "__fish_capctl_using_subcommand session; and not __fish_seen_subcommand_from create list set-capacity rsvp cancel waitlist check-in check-out release-no-shows join heartbeat leave help" -f -a "heartbeat" -d 'Extend a virtual session attendee\'s lease; an expired lease is reported lost'
+complete -c capctl -n "__fish_capctl_using_subcommand session; and not __fish_seen_subcommand_from create list set-capacity rsvp cancel waitlist check-in check-out release-no-shows join heartbeat leave help" -f -a "leave" -d 'Leave a virtual session (idempotent)'
+complete -c capctl -n "__fish_capctl_using_subcommand session; and not __fish_seen_subcommand_from create list set-capacity rsvp cancel waitlist check-in check-out release-no-shows join heartbeat leave help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from create" -l event -d 'Event id' -r
 complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from create" -l title -d 'Session title' -r
 complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from create" -l starts-at -d 'Start, RFC 3339' -r
@@ -177,6 +183,8 @@ complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_s
 complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from create" -l max-participants -d 'Seats (default: unlimited)' -r
 complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from create" -l room -d 'Room shown in schedules' -r
 complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from create" -l offer-ttl -d 'How long a freed seat is held for the next in line' -r
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from create" -l no-show-grace -d 'Release confirmed seats not checked in this long after the start (default: never)' -r
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from create" -l format -d 'in-person (seats: RSVP, waitlist, check-in) or virtual (joins, limited to the capacity)' -r
 complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from create" -l database-url -d 'PostgreSQL URL' -r
 complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from create" -l redis-url -d 'Redis URL' -r
 complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from create" -l redis-prefix -d 'Prefix of every Redis key capctl writes' -r
@@ -255,12 +263,97 @@ complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_s
 complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from waitlist" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
 complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from waitlist" -s h -l help -d 'Print help'
 complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from waitlist" -s V -l version -d 'Print version'
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from check-in" -l session -d 'Session id' -r
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from check-in" -l user -d 'User id' -r
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from check-in" -l database-url -d 'PostgreSQL URL' -r
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from check-in" -l redis-url -d 'Redis URL' -r
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from check-in" -l redis-prefix -d 'Prefix of every Redis key capctl writes' -r
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from check-in" -l connect-timeout -d 'Longest wait for a connection to PostgreSQL or Redis' -r
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from check-in" -l statement-timeout -d 'Longest a PostgreSQL statement may run (bulk import and export are exempt)' -r
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from check-in" -l lock-timeout -d 'Longest wait for a row another PostgreSQL client has locked' -r
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from check-in" -l redis-timeout -d 'Longest wait for Redis to answer one command' -r
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from check-in" -l json -d 'Print one JSON document on stdout instead of tables'
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from check-in" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from check-in" -s h -l help -d 'Print help'
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from check-in" -s V -l version -d 'Print version'
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from check-out" -l session -d 'Session id' -r
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from check-out" -l user -d 'User id' -r
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from check-out" -l database-url -d 'PostgreSQL URL' -r
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from check-out" -l redis-url -d 'Redis URL' -r
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from check-out" -l redis-prefix -d 'Prefix of every Redis key capctl writes' -r
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from check-out" -l connect-timeout -d 'Longest wait for a connection to PostgreSQL or Redis' -r
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from check-out" -l statement-timeout -d 'Longest a PostgreSQL statement may run (bulk import and export are exempt)' -r
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from check-out" -l lock-timeout -d 'Longest wait for a row another PostgreSQL client has locked' -r
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from check-out" -l redis-timeout -d 'Longest wait for Redis to answer one command' -r
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from check-out" -l json -d 'Print one JSON document on stdout instead of tables'
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from check-out" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from check-out" -s h -l help -d 'Print help'
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from check-out" -s V -l version -d 'Print version'
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from release-no-shows" -l session -d 'Session id' -r
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from release-no-shows" -l database-url -d 'PostgreSQL URL' -r
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from release-no-shows" -l redis-url -d 'Redis URL' -r
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from release-no-shows" -l redis-prefix -d 'Prefix of every Redis key capctl writes' -r
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from release-no-shows" -l connect-timeout -d 'Longest wait for a connection to PostgreSQL or Redis' -r
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from release-no-shows" -l statement-timeout -d 'Longest a PostgreSQL statement may run (bulk import and export are exempt)' -r
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from release-no-shows" -l lock-timeout -d 'Longest wait for a row another PostgreSQL client has locked' -r
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from release-no-shows" -l redis-timeout -d 'Longest wait for Redis to answer one command' -r
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from release-no-shows" -l json -d 'Print one JSON document on stdout instead of tables'
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from release-no-shows" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from release-no-shows" -s h -l help -d 'Print help'
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from release-no-shows" -s V -l version -d 'Print version'
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from join" -l session -d 'Session id' -r
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from join" -l user -d 'User id' -r
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from join" -l ttl -d 'Lease length: the attendee counts as connected this long without a heartbeat [default: 60s]' -r
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from join" -l database-url -d 'PostgreSQL URL' -r
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from join" -l redis-url -d 'Redis URL' -r
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from join" -l redis-prefix -d 'Prefix of every Redis key capctl writes' -r
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from join" -l connect-timeout -d 'Longest wait for a connection to PostgreSQL or Redis' -r
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from join" -l statement-timeout -d 'Longest a PostgreSQL statement may run (bulk import and export are exempt)' -r
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from join" -l lock-timeout -d 'Longest wait for a row another PostgreSQL client has locked' -r
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from join" -l redis-timeout -d 'Longest wait for Redis to answer one command' -r
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from join" -l json -d 'Print one JSON document on stdout instead of tables'
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from join" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from join" -s h -l help -d 'Print help'
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from join" -s V -l version -d 'Print version'
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from heartbeat" -l session -d 'Session id' -r
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from heartbeat" -l user -d 'User id' -r
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from heartbeat" -l ttl -d 'Lease length: the attendee counts as connected this long without a heartbeat [default: 60s]' -r
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from heartbeat" -l database-url -d 'PostgreSQL URL' -r
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from heartbeat" -l redis-url -d 'Redis URL' -r
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from heartbeat" -l redis-prefix -d 'Prefix of every Redis key capctl writes' -r
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from heartbeat" -l connect-timeout -d 'Longest wait for a connection to PostgreSQL or Redis' -r
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from heartbeat" -l statement-timeout -d 'Longest a PostgreSQL statement may run (bulk import and export are exempt)' -r
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from heartbeat" -l lock-timeout -d 'Longest wait for a row another PostgreSQL client has locked' -r
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from heartbeat" -l redis-timeout -d 'Longest wait for Redis to answer one command' -r
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from heartbeat" -l json -d 'Print one JSON document on stdout instead of tables'
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from heartbeat" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from heartbeat" -s h -l help -d 'Print help'
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from heartbeat" -s V -l version -d 'Print version'
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from leave" -l session -d 'Session id' -r
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from leave" -l user -d 'User id' -r
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from leave" -l database-url -d 'PostgreSQL URL' -r
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from leave" -l redis-url -d 'Redis URL' -r
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from leave" -l redis-prefix -d 'Prefix of every Redis key capctl writes' -r
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from leave" -l connect-timeout -d 'Longest wait for a connection to PostgreSQL or Redis' -r
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from leave" -l statement-timeout -d 'Longest a PostgreSQL statement may run (bulk import and export are exempt)' -r
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from leave" -l lock-timeout -d 'Longest wait for a row another PostgreSQL client has locked' -r
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from leave" -l redis-timeout -d 'Longest wait for Redis to answer one command' -r
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from leave" -l json -d 'Print one JSON document on stdout instead of tables'
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from leave" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from leave" -s h -l help -d 'Print help'
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from leave" -s V -l version -d 'Print version'
 complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from help" -f -a "create" -d 'Create a session of an event'
 complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from help" -f -a "list" -d 'The organizer dashboard: seats of every session of an event'
 complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from help" -f -a "set-capacity" -d 'Change a session\'s capacity (raising it offers seats to the waitlist at once)'
 complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from help" -f -a "rsvp" -d 'RSVP a user: confirmed, waitlisted when full, or refused'
 complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from help" -f -a "cancel" -d 'Cancel a user\'s RSVP; the freed seat is offered to the next in line'
 complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from help" -f -a "waitlist" -d 'Show a session\'s waitlist in order'
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from help" -f -a "check-in" -d 'Let a user in at the door: a held seat is honoured, anyone else only into a free seat'
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from help" -f -a "check-out" -d 'A user leaves the room; the seat is kept for re-entry (idempotent)'
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from help" -f -a "release-no-shows" -d 'Release confirmed seats not checked in (from the start) to the people at the door'
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from help" -f -a "join" -d 'Join a virtual session (refused at its capacity; a repeat refreshes the lease)'
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from help" -f -a "heartbeat" -d 'Extend a virtual session attendee\'s lease; an expired lease is reported lost'
+complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from help" -f -a "leave" -d 'Leave a virtual session (idempotent)'
 complete -c capctl -n "__fish_capctl_using_subcommand session; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c capctl -n "__fish_capctl_using_subcommand schedule" -l event -d 'Event id' -r
 complete -c capctl -n "__fish_capctl_using_subcommand schedule" -l user -d 'User id' -r
@@ -734,6 +827,12 @@ complete -c capctl -n "__fish_capctl_using_subcommand help; and __fish_seen_subc
 complete -c capctl -n "__fish_capctl_using_subcommand help; and __fish_seen_subcommand_from session" -f -a "rsvp" -d 'RSVP a user: confirmed, waitlisted when full, or refused'
 complete -c capctl -n "__fish_capctl_using_subcommand help; and __fish_seen_subcommand_from session" -f -a "cancel" -d 'Cancel a user\'s RSVP; the freed seat is offered to the next in line'
 complete -c capctl -n "__fish_capctl_using_subcommand help; and __fish_seen_subcommand_from session" -f -a "waitlist" -d 'Show a session\'s waitlist in order'
+complete -c capctl -n "__fish_capctl_using_subcommand help; and __fish_seen_subcommand_from session" -f -a "check-in" -d 'Let a user in at the door: a held seat is honoured, anyone else only into a free seat'
+complete -c capctl -n "__fish_capctl_using_subcommand help; and __fish_seen_subcommand_from session" -f -a "check-out" -d 'A user leaves the room; the seat is kept for re-entry (idempotent)'
+complete -c capctl -n "__fish_capctl_using_subcommand help; and __fish_seen_subcommand_from session" -f -a "release-no-shows" -d 'Release confirmed seats not checked in (from the start) to the people at the door'
+complete -c capctl -n "__fish_capctl_using_subcommand help; and __fish_seen_subcommand_from session" -f -a "join" -d 'Join a virtual session (refused at its capacity; a repeat refreshes the lease)'
+complete -c capctl -n "__fish_capctl_using_subcommand help; and __fish_seen_subcommand_from session" -f -a "heartbeat" -d 'Extend a virtual session attendee\'s lease; an expired lease is reported lost'
+complete -c capctl -n "__fish_capctl_using_subcommand help; and __fish_seen_subcommand_from session" -f -a "leave" -d 'Leave a virtual session (idempotent)'
 complete -c capctl -n "__fish_capctl_using_subcommand help; and __fish_seen_subcommand_from booth" -f -a "create" -d 'Create an expo booth'
 complete -c capctl -n "__fish_capctl_using_subcommand help; and __fish_seen_subcommand_from booth" -f -a "set-capacity" -d 'Change a booth\'s visitor limit'
 complete -c capctl -n "__fish_capctl_using_subcommand help; and __fish_seen_subcommand_from booth" -f -a "enter" -d 'A visitor enters (refused at the limit; a repeat refreshes the lease)'

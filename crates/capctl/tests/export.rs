@@ -8,7 +8,7 @@ use std::path::Path;
 use common::{BIN, TestEnv, file_names};
 use sqlx::PgPool;
 
-const HEADER: &str = "rsvp_id,event_id,session_id,session_title,session_starts_at,user_id,name,email,status,waitlist_position,rsvp_at,cancelled_at";
+const HEADER: &str = "rsvp_id,event_id,session_id,session_title,session_starts_at,user_id,name,email,status,waitlist_position,rsvp_at,cancelled_at,checked_in_at,checked_out_at,no_show_at,walk_in";
 
 fn records(csv_text: &str) -> Vec<Vec<String>> {
     csv::ReaderBuilder::new()
@@ -132,6 +132,11 @@ async fn every_export_column_agrees_with_the_database(pool: PgPool) {
             "".into(),
             rsvp_at,
             cancelled_at,
+            // Never at the door.
+            "".into(),
+            "".into(),
+            "".into(),
+            "false".into(),
         ]
     );
     assert!(u2[10].ends_with('Z') && u2[11].ends_with('Z'));

@@ -82,6 +82,7 @@ async fn schedule_lists_the_users_sessions_by_start(pool: PgPool) {
             "room": null, "status": "WAITLISTED", "waitlist_position": 1,
             "offer_expires_at": null, "overlaps": [],
             "rsvp_id": rows[0]["rsvp_id"], "updated_at": rows[0]["updated_at"],
+            "checked_in_at": null, "checked_out_at": null,
         })
     );
     assert_eq!(

@@ -94,7 +94,7 @@ impl ExportFilter {
                     {checked_in_at} AS checked_in_at,
                     {checked_out_at} AS checked_out_at,
                     {no_show_at} AS no_show_at,
-                    r.walk_in
+                    CASE WHEN r.walk_in THEN 'true' ELSE 'false' END AS walk_in
                FROM session_rsvps r
                JOIN sessions s ON s.id = r.session_id
                LEFT JOIN event_registrations g ON g.event_id = r.event_id AND g.user_id = r.user_id
