@@ -15,10 +15,12 @@ fn main() -> ExitCode {
         Err(err) => return cli::report_usage_error(err),
     };
     logging::init(cli.global.verbose);
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .expect("tokio runtime");
+    let mut runtime = if cli.one_shot() {
+        tokio::runtime::Builder::new_current_thread()
+    } else {
+        tokio::runtime::Builder::new_multi_thread()
+    };
+    let runtime = runtime.enable_all().build().expect("tokio runtime");
     let code = match runtime.block_on(cli.run()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => cli::report(&err),
