@@ -36,10 +36,12 @@ fn main() -> ExitCode {
     cli.effective = settings_file::effective(&command, &matches, &file, &dotenv);
     logging::init(cli.global.verbose, cli.global.log_format, cli.global.color);
     cli::output::init_style(cli.global.color, cli.global.quiet);
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .expect("tokio runtime");
+    let mut runtime = if cli.one_shot() {
+        tokio::runtime::Builder::new_current_thread()
+    } else {
+        tokio::runtime::Builder::new_multi_thread()
+    };
+    let runtime = runtime.enable_all().build().expect("tokio runtime");
     let code = match runtime.block_on(cli.run()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => cli::report(&err),

@@ -52,7 +52,9 @@ pub async fn connect(settings: &Settings, max_connections: u32) -> Result<PgPool
     loop {
         tokio::select! {
             res = &mut first => match res {
-                Ok(conn) => { drop(conn); break; }
+                // Back in the pool before the command asks for it: dropped, it would come back
+                // a moment later (after a ping) and the command would open a second connection.
+                Ok(mut conn) => { conn.return_to_pool().await; break; }
                 Err(e) => return Err(unavailable(settings, e)),
             },
             () = &mut probe_after, if !probed => {

@@ -211,6 +211,23 @@ impl Cli {
         }
     }
 
+    /// One-shot commands run on a current-thread runtime: no worker threads to start, no work
+    /// handed between threads. Daemons, followers, bulk and benchmark commands keep the
+    /// multi-thread runtime.
+    pub fn one_shot(&self) -> bool {
+        !self.stops_by_itself()
+            && matches!(
+                self.command,
+                Command::Session(_)
+                    | Command::Booth(_)
+                    | Command::Stream(_)
+                    | Command::Schedule(_)
+                    | Command::Migrate(_)
+                    | Command::Completions(_)
+                    | Command::Manpages(_)
+            )
+    }
+
     pub fn output(&self) -> Output {
         Output {
             json: self.global.json,
