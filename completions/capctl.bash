@@ -742,7 +742,7 @@ _capctl() {
             return 0
             ;;
         capctl__subcmd__bench__subcmd__stream)
-            opts="-v -h -V --viewers --streams --concurrency --drop --limit --ttl --keep --database-url --redis-url --redis-prefix --json --verbose --connect-timeout --statement-timeout --lock-timeout --redis-timeout --help --version"
+            opts="-v -h -V --viewers --streams --concurrency --drop --limit --ttl --keep --queued --database-url --redis-url --redis-prefix --json --verbose --connect-timeout --statement-timeout --lock-timeout --redis-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

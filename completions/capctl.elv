@@ -915,6 +915,7 @@ set edit:completion:arg-completer[capctl] = {|@words|
             cand --lock-timeout 'Longest wait for a row another PostgreSQL client has locked'
             cand --redis-timeout 'Longest wait for Redis to answer one command'
             cand --keep 'Keep the benchmark''s events and Redis keys instead of removing them'
+            cand --queued 'Also time queued joins (`stream join --queue`) of as many newcomers on the full streams, reported in details.queued_ops_per_sec (ops_per_sec stays plain joins)'
             cand --json 'Print one JSON document on stdout instead of tables'
             cand -v 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
             cand --verbose 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'

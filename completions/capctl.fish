@@ -655,6 +655,7 @@ complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_sub
 complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from stream" -l lock-timeout -d 'Longest wait for a row another PostgreSQL client has locked' -r
 complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from stream" -l redis-timeout -d 'Longest wait for Redis to answer one command' -r
 complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from stream" -l keep -d 'Keep the benchmark\'s events and Redis keys instead of removing them'
+complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from stream" -l queued -d 'Also time queued joins (`stream join --queue`) of as many newcomers on the full streams, reported in details.queued_ops_per_sec (ops_per_sec stays plain joins)'
 complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from stream" -l json -d 'Print one JSON document on stdout instead of tables'
 complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from stream" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
 complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from stream" -s h -l help -d 'Print help'
