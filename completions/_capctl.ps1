@@ -100,6 +100,9 @@ Register-ArgumentCompleter -Native -CommandName 'capctl' -ScriptBlock {
             [CompletionResult]::new('--id', '--id', [CompletionResultType]::ParameterName, 'Your own id (default: evt_<random>)')
             [CompletionResult]::new('--max-attendees', '--max-attendees', [CompletionResultType]::ParameterName, 'Cap on registrations (default: unlimited)')
             [CompletionResult]::new('--max-viewers', '--max-viewers', [CompletionResultType]::ParameterName, 'Cap on concurrent stream viewers (default: unlimited)')
+            [CompletionResult]::new('--max-devices', '--max-devices', [CompletionResultType]::ParameterName, 'Most devices one viewer may watch on at once; 0 removes the cap')
+            [CompletionResult]::new('--device-policy', '--device-policy', [CompletionResultType]::ParameterName, 'At the device cap: refuse the new device (exit 3), or evict-oldest (drop the viewer''s least recently refreshed device, whose next heartbeat reports it lost) [default: refuse]')
+            [CompletionResult]::new('--grace', '--grace', [CompletionResultType]::ParameterName, 'How long a lapsed lease stays reserved for its owner: their heartbeat or rejoin within it gets the slot back without a capacity check; 0s = none [default: 0s]')
             [CompletionResult]::new('--database-url', '--database-url', [CompletionResultType]::ParameterName, 'PostgreSQL URL')
             [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL')
             [CompletionResult]::new('--redis-prefix', '--redis-prefix', [CompletionResultType]::ParameterName, 'Prefix of every Redis key capctl writes')
@@ -577,7 +580,7 @@ Register-ArgumentCompleter -Native -CommandName 'capctl' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Create an expo booth')
             [CompletionResult]::new('set-capacity', 'set-capacity', [CompletionResultType]::ParameterValue, 'Change a booth''s visitor limit')
-            [CompletionResult]::new('enter', 'enter', [CompletionResultType]::ParameterValue, 'A visitor enters (refused at the limit; a repeat refreshes the lease)')
+            [CompletionResult]::new('enter', 'enter', [CompletionResultType]::ParameterValue, 'A visitor enters (refused at the limit, or queued with --queue; a repeat refreshes)')
             [CompletionResult]::new('heartbeat', 'heartbeat', [CompletionResultType]::ParameterValue, 'Extend a visitor''s lease; an expired lease is reported lost')
             [CompletionResult]::new('leave', 'leave', [CompletionResultType]::ParameterValue, 'A visitor leaves (idempotent)')
             [CompletionResult]::new('visitors', 'visitors', [CompletionResultType]::ParameterValue, 'Visitors inside booths now')
@@ -629,7 +632,7 @@ Register-ArgumentCompleter -Native -CommandName 'capctl' -ScriptBlock {
         'capctl;booth;enter' {
             [CompletionResult]::new('--booth', '--booth', [CompletionResultType]::ParameterName, 'Booth id')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'Visitor''s user id')
-            [CompletionResult]::new('--ttl', '--ttl', [CompletionResultType]::ParameterName, 'Lease length: the visitor counts as inside this long without a heartbeat [default: 60s]')
+            [CompletionResult]::new('--ttl', '--ttl', [CompletionResultType]::ParameterName, 'Lease length: the visitor counts as inside this long without a heartbeat; a queue place lasts as long without a repeat [default: 60s]')
             [CompletionResult]::new('--database-url', '--database-url', [CompletionResultType]::ParameterName, 'PostgreSQL URL')
             [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL')
             [CompletionResult]::new('--redis-prefix', '--redis-prefix', [CompletionResultType]::ParameterName, 'Prefix of every Redis key capctl writes')
@@ -637,6 +640,7 @@ Register-ArgumentCompleter -Native -CommandName 'capctl' -ScriptBlock {
             [CompletionResult]::new('--statement-timeout', '--statement-timeout', [CompletionResultType]::ParameterName, 'Longest a PostgreSQL statement may run (bulk import and export are exempt)')
             [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Longest wait for a row another PostgreSQL client has locked')
             [CompletionResult]::new('--redis-timeout', '--redis-timeout', [CompletionResultType]::ParameterName, 'Longest wait for Redis to answer one command')
+            [CompletionResult]::new('--queue', '--queue', [CompletionResultType]::ParameterName, 'When full, take a place in the booth''s line (exit 4 with the position); repeat the call to keep the place: the head of the line is admitted by it once a slot is free')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document on stdout instead of tables')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides')
@@ -707,7 +711,7 @@ Register-ArgumentCompleter -Native -CommandName 'capctl' -ScriptBlock {
         'capctl;booth;help' {
             [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Create an expo booth')
             [CompletionResult]::new('set-capacity', 'set-capacity', [CompletionResultType]::ParameterValue, 'Change a booth''s visitor limit')
-            [CompletionResult]::new('enter', 'enter', [CompletionResultType]::ParameterValue, 'A visitor enters (refused at the limit; a repeat refreshes the lease)')
+            [CompletionResult]::new('enter', 'enter', [CompletionResultType]::ParameterValue, 'A visitor enters (refused at the limit, or queued with --queue; a repeat refreshes)')
             [CompletionResult]::new('heartbeat', 'heartbeat', [CompletionResultType]::ParameterValue, 'Extend a visitor''s lease; an expired lease is reported lost')
             [CompletionResult]::new('leave', 'leave', [CompletionResultType]::ParameterValue, 'A visitor leaves (idempotent)')
             [CompletionResult]::new('visitors', 'visitors', [CompletionResultType]::ParameterValue, 'Visitors inside booths now')
@@ -750,8 +754,8 @@ Register-ArgumentCompleter -Native -CommandName 'capctl' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('set-limit', 'set-limit', [CompletionResultType]::ParameterValue, 'Set or remove an event''s concurrent-viewer limit')
-            [CompletionResult]::new('join', 'join', [CompletionResultType]::ParameterValue, 'A viewer joins (refused at the limit; a repeat refreshes the lease)')
+            [CompletionResult]::new('set-limit', 'set-limit', [CompletionResultType]::ParameterValue, 'Set or remove an event''s concurrent-viewer limit, and its access policies (device cap, device policy, grace)')
+            [CompletionResult]::new('join', 'join', [CompletionResultType]::ParameterValue, 'A viewer joins (refused at the limit, or queued with --queue; a repeat refreshes)')
             [CompletionResult]::new('heartbeat', 'heartbeat', [CompletionResultType]::ParameterValue, 'Extend a viewer''s lease; an expired lease is reported lost')
             [CompletionResult]::new('leave', 'leave', [CompletionResultType]::ParameterValue, 'A viewer leaves (idempotent)')
             [CompletionResult]::new('viewers', 'viewers', [CompletionResultType]::ParameterValue, 'Viewers of streams now; --watch redraws until Ctrl-C')
@@ -761,7 +765,10 @@ Register-ArgumentCompleter -Native -CommandName 'capctl' -ScriptBlock {
         }
         'capctl;stream;set-limit' {
             [CompletionResult]::new('--event', '--event', [CompletionResultType]::ParameterName, 'Event id')
-            [CompletionResult]::new('--max', '--max', [CompletionResultType]::ParameterName, 'New limit')
+            [CompletionResult]::new('--max', '--max', [CompletionResultType]::ParameterName, 'New limit of concurrent viewers (each of a viewer''s devices counts)')
+            [CompletionResult]::new('--max-devices', '--max-devices', [CompletionResultType]::ParameterName, 'Most devices one viewer may watch on at once; 0 removes the cap')
+            [CompletionResult]::new('--device-policy', '--device-policy', [CompletionResultType]::ParameterName, 'At the device cap: refuse the new device (exit 3), or evict-oldest (drop the viewer''s least recently refreshed device, whose next heartbeat reports it lost) [default: refuse]')
+            [CompletionResult]::new('--grace', '--grace', [CompletionResultType]::ParameterName, 'How long a lapsed lease stays reserved for its owner: their heartbeat or rejoin within it gets the slot back without a capacity check; 0s = none [default: 0s]')
             [CompletionResult]::new('--database-url', '--database-url', [CompletionResultType]::ParameterName, 'PostgreSQL URL')
             [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL')
             [CompletionResult]::new('--redis-prefix', '--redis-prefix', [CompletionResultType]::ParameterName, 'Prefix of every Redis key capctl writes')
@@ -782,7 +789,8 @@ Register-ArgumentCompleter -Native -CommandName 'capctl' -ScriptBlock {
         'capctl;stream;join' {
             [CompletionResult]::new('--event', '--event', [CompletionResultType]::ParameterName, 'Event id')
             [CompletionResult]::new('--viewer', '--viewer', [CompletionResultType]::ParameterName, 'Viewer id (a user id)')
-            [CompletionResult]::new('--ttl', '--ttl', [CompletionResultType]::ParameterName, 'Lease length: the viewer counts as watching this long without a heartbeat [default: 60s]')
+            [CompletionResult]::new('--device', '--device', [CompletionResultType]::ParameterName, 'The viewer''s device (default: the viewer id alone, one device); the stream''s device cap counts a viewer''s devices')
+            [CompletionResult]::new('--ttl', '--ttl', [CompletionResultType]::ParameterName, 'Lease length: the viewer counts as watching this long without a heartbeat; a queue place lasts as long without a repeat [default: 60s]')
             [CompletionResult]::new('--database-url', '--database-url', [CompletionResultType]::ParameterName, 'PostgreSQL URL')
             [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL')
             [CompletionResult]::new('--redis-prefix', '--redis-prefix', [CompletionResultType]::ParameterName, 'Prefix of every Redis key capctl writes')
@@ -790,6 +798,7 @@ Register-ArgumentCompleter -Native -CommandName 'capctl' -ScriptBlock {
             [CompletionResult]::new('--statement-timeout', '--statement-timeout', [CompletionResultType]::ParameterName, 'Longest a PostgreSQL statement may run (bulk import and export are exempt)')
             [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Longest wait for a row another PostgreSQL client has locked')
             [CompletionResult]::new('--redis-timeout', '--redis-timeout', [CompletionResultType]::ParameterName, 'Longest wait for Redis to answer one command')
+            [CompletionResult]::new('--queue', '--queue', [CompletionResultType]::ParameterName, 'When full, take a place in the stream''s queue (exit 4 with the position); repeat the call to keep the place: the head of the queue is admitted by it once a slot is free')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document on stdout instead of tables')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides')
@@ -802,6 +811,7 @@ Register-ArgumentCompleter -Native -CommandName 'capctl' -ScriptBlock {
         'capctl;stream;heartbeat' {
             [CompletionResult]::new('--event', '--event', [CompletionResultType]::ParameterName, 'Event id')
             [CompletionResult]::new('--viewer', '--viewer', [CompletionResultType]::ParameterName, 'Viewer id (a user id)')
+            [CompletionResult]::new('--device', '--device', [CompletionResultType]::ParameterName, 'The viewer''s device (default: the viewer id alone, one device); the stream''s device cap counts a viewer''s devices')
             [CompletionResult]::new('--ttl', '--ttl', [CompletionResultType]::ParameterName, 'New lease length (default: the lease keeps its own, the one it was granted)')
             [CompletionResult]::new('--database-url', '--database-url', [CompletionResultType]::ParameterName, 'PostgreSQL URL')
             [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL')
@@ -822,6 +832,7 @@ Register-ArgumentCompleter -Native -CommandName 'capctl' -ScriptBlock {
         'capctl;stream;leave' {
             [CompletionResult]::new('--event', '--event', [CompletionResultType]::ParameterName, 'Event id')
             [CompletionResult]::new('--viewer', '--viewer', [CompletionResultType]::ParameterName, 'Viewer id (a user id)')
+            [CompletionResult]::new('--device', '--device', [CompletionResultType]::ParameterName, 'The viewer''s device (default: the viewer id alone, one device); the stream''s device cap counts a viewer''s devices')
             [CompletionResult]::new('--database-url', '--database-url', [CompletionResultType]::ParameterName, 'PostgreSQL URL')
             [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL')
             [CompletionResult]::new('--redis-prefix', '--redis-prefix', [CompletionResultType]::ParameterName, 'Prefix of every Redis key capctl writes')
@@ -876,8 +887,8 @@ Register-ArgumentCompleter -Native -CommandName 'capctl' -ScriptBlock {
             break
         }
         'capctl;stream;help' {
-            [CompletionResult]::new('set-limit', 'set-limit', [CompletionResultType]::ParameterValue, 'Set or remove an event''s concurrent-viewer limit')
-            [CompletionResult]::new('join', 'join', [CompletionResultType]::ParameterValue, 'A viewer joins (refused at the limit; a repeat refreshes the lease)')
+            [CompletionResult]::new('set-limit', 'set-limit', [CompletionResultType]::ParameterValue, 'Set or remove an event''s concurrent-viewer limit, and its access policies (device cap, device policy, grace)')
+            [CompletionResult]::new('join', 'join', [CompletionResultType]::ParameterValue, 'A viewer joins (refused at the limit, or queued with --queue; a repeat refreshes)')
             [CompletionResult]::new('heartbeat', 'heartbeat', [CompletionResultType]::ParameterValue, 'Extend a viewer''s lease; an expired lease is reported lost')
             [CompletionResult]::new('leave', 'leave', [CompletionResultType]::ParameterValue, 'A viewer leaves (idempotent)')
             [CompletionResult]::new('viewers', 'viewers', [CompletionResultType]::ParameterValue, 'Viewers of streams now; --watch redraws until Ctrl-C')
@@ -1130,6 +1141,7 @@ Register-ArgumentCompleter -Native -CommandName 'capctl' -ScriptBlock {
             [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Longest wait for a row another PostgreSQL client has locked')
             [CompletionResult]::new('--redis-timeout', '--redis-timeout', [CompletionResultType]::ParameterName, 'Longest wait for Redis to answer one command')
             [CompletionResult]::new('--keep', '--keep', [CompletionResultType]::ParameterName, 'Keep the benchmark''s events and Redis keys instead of removing them')
+            [CompletionResult]::new('--queued', '--queued', [CompletionResultType]::ParameterName, 'Also time queued joins (`stream join --queue`) of as many newcomers on the full streams, reported in details.queued_ops_per_sec (ops_per_sec stays plain joins)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document on stdout instead of tables')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides')
@@ -1340,7 +1352,7 @@ Register-ArgumentCompleter -Native -CommandName 'capctl' -ScriptBlock {
         'capctl;help;booth' {
             [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Create an expo booth')
             [CompletionResult]::new('set-capacity', 'set-capacity', [CompletionResultType]::ParameterValue, 'Change a booth''s visitor limit')
-            [CompletionResult]::new('enter', 'enter', [CompletionResultType]::ParameterValue, 'A visitor enters (refused at the limit; a repeat refreshes the lease)')
+            [CompletionResult]::new('enter', 'enter', [CompletionResultType]::ParameterValue, 'A visitor enters (refused at the limit, or queued with --queue; a repeat refreshes)')
             [CompletionResult]::new('heartbeat', 'heartbeat', [CompletionResultType]::ParameterValue, 'Extend a visitor''s lease; an expired lease is reported lost')
             [CompletionResult]::new('leave', 'leave', [CompletionResultType]::ParameterValue, 'A visitor leaves (idempotent)')
             [CompletionResult]::new('visitors', 'visitors', [CompletionResultType]::ParameterValue, 'Visitors inside booths now')
@@ -1365,8 +1377,8 @@ Register-ArgumentCompleter -Native -CommandName 'capctl' -ScriptBlock {
             break
         }
         'capctl;help;stream' {
-            [CompletionResult]::new('set-limit', 'set-limit', [CompletionResultType]::ParameterValue, 'Set or remove an event''s concurrent-viewer limit')
-            [CompletionResult]::new('join', 'join', [CompletionResultType]::ParameterValue, 'A viewer joins (refused at the limit; a repeat refreshes the lease)')
+            [CompletionResult]::new('set-limit', 'set-limit', [CompletionResultType]::ParameterValue, 'Set or remove an event''s concurrent-viewer limit, and its access policies (device cap, device policy, grace)')
+            [CompletionResult]::new('join', 'join', [CompletionResultType]::ParameterValue, 'A viewer joins (refused at the limit, or queued with --queue; a repeat refreshes)')
             [CompletionResult]::new('heartbeat', 'heartbeat', [CompletionResultType]::ParameterValue, 'Extend a viewer''s lease; an expired lease is reported lost')
             [CompletionResult]::new('leave', 'leave', [CompletionResultType]::ParameterValue, 'A viewer leaves (idempotent)')
             [CompletionResult]::new('viewers', 'viewers', [CompletionResultType]::ParameterValue, 'Viewers of streams now; --watch redraws until Ctrl-C')

@@ -802,7 +802,7 @@ _capctl() {
             return 0
             ;;
         capctl__subcmd__bench__subcmd__stream)
-            opts="-v -h -V --viewers --streams --concurrency --drop --limit --ttl --keep --database-url --redis-url --redis-prefix --json --verbose --connect-timeout --statement-timeout --lock-timeout --redis-timeout --help --version"
+            opts="-v -h -V --viewers --streams --concurrency --drop --limit --ttl --keep --queued --database-url --redis-url --redis-prefix --json --verbose --connect-timeout --statement-timeout --lock-timeout --redis-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -972,7 +972,7 @@ _capctl() {
             return 0
             ;;
         capctl__subcmd__booth__subcmd__enter)
-            opts="-v -h -V --booth --user --ttl --database-url --redis-url --redis-prefix --json --verbose --connect-timeout --statement-timeout --lock-timeout --redis-timeout --help --version"
+            opts="-v -h -V --booth --user --ttl --queue --database-url --redis-url --redis-prefix --json --verbose --connect-timeout --statement-timeout --lock-timeout --redis-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1472,7 +1472,7 @@ _capctl() {
             return 0
             ;;
         capctl__subcmd__event__subcmd__create)
-            opts="-v -h -V --name --starts-at --ends-at --id --max-attendees --max-viewers --database-url --redis-url --redis-prefix --json --verbose --connect-timeout --statement-timeout --lock-timeout --redis-timeout --help --version"
+            opts="-v -h -V --name --starts-at --ends-at --id --max-attendees --max-viewers --max-devices --device-policy --grace --database-url --redis-url --redis-prefix --json --verbose --connect-timeout --statement-timeout --lock-timeout --redis-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1499,6 +1499,18 @@ _capctl() {
                     return 0
                     ;;
                 --max-viewers)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-devices)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --device-policy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --grace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3980,7 +3992,7 @@ _capctl() {
             return 0
             ;;
         capctl__subcmd__stream__subcmd__heartbeat)
-            opts="-v -h -V --event --viewer --ttl --database-url --redis-url --redis-prefix --json --verbose --connect-timeout --statement-timeout --lock-timeout --redis-timeout --help --version"
+            opts="-v -h -V --event --viewer --device --ttl --database-url --redis-url --redis-prefix --json --verbose --connect-timeout --statement-timeout --lock-timeout --redis-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3991,6 +4003,10 @@ _capctl() {
                     return 0
                     ;;
                 --viewer)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --device)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -4146,7 +4162,7 @@ _capctl() {
             return 0
             ;;
         capctl__subcmd__stream__subcmd__join)
-            opts="-v -h -V --event --viewer --ttl --database-url --redis-url --redis-prefix --json --verbose --connect-timeout --statement-timeout --lock-timeout --redis-timeout --help --version"
+            opts="-v -h -V --event --viewer --device --ttl --queue --database-url --redis-url --redis-prefix --json --verbose --connect-timeout --statement-timeout --lock-timeout --redis-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4157,6 +4173,10 @@ _capctl() {
                     return 0
                     ;;
                 --viewer)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --device)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -4200,7 +4220,7 @@ _capctl() {
             return 0
             ;;
         capctl__subcmd__stream__subcmd__leave)
-            opts="-v -h -V --event --viewer --database-url --redis-url --redis-prefix --json --verbose --connect-timeout --statement-timeout --lock-timeout --redis-timeout --help --version"
+            opts="-v -h -V --event --viewer --device --database-url --redis-url --redis-prefix --json --verbose --connect-timeout --statement-timeout --lock-timeout --redis-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4211,6 +4231,10 @@ _capctl() {
                     return 0
                     ;;
                 --viewer)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --device)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -4292,7 +4316,7 @@ _capctl() {
             return 0
             ;;
         capctl__subcmd__stream__subcmd__set__subcmd__limit)
-            opts="-v -h -V --event --max --unlimited --database-url --redis-url --redis-prefix --json --verbose --connect-timeout --statement-timeout --lock-timeout --redis-timeout --help --version"
+            opts="-v -h -V --event --max --unlimited --max-devices --device-policy --grace --database-url --redis-url --redis-prefix --json --verbose --connect-timeout --statement-timeout --lock-timeout --redis-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4303,6 +4327,18 @@ _capctl() {
                     return 0
                     ;;
                 --max)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-devices)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --device-policy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --grace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

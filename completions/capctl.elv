@@ -94,6 +94,9 @@ set edit:completion:arg-completer[capctl] = {|@words|
             cand --id 'Your own id (default: evt_<random>)'
             cand --max-attendees 'Cap on registrations (default: unlimited)'
             cand --max-viewers 'Cap on concurrent stream viewers (default: unlimited)'
+            cand --max-devices 'Most devices one viewer may watch on at once; 0 removes the cap'
+            cand --device-policy 'At the device cap: refuse the new device (exit 3), or evict-oldest (drop the viewer''s least recently refreshed device, whose next heartbeat reports it lost) [default: refuse]'
+            cand --grace 'How long a lapsed lease stays reserved for its owner: their heartbeat or rejoin within it gets the slot back without a capacity check; 0s = none [default: 0s]'
             cand --database-url 'PostgreSQL URL'
             cand --redis-url 'Redis URL'
             cand --redis-prefix 'Prefix of every Redis key capctl writes'
@@ -531,7 +534,7 @@ set edit:completion:arg-completer[capctl] = {|@words|
             cand --version 'Print version'
             cand create 'Create an expo booth'
             cand set-capacity 'Change a booth''s visitor limit'
-            cand enter 'A visitor enters (refused at the limit; a repeat refreshes the lease)'
+            cand enter 'A visitor enters (refused at the limit, or queued with --queue; a repeat refreshes)'
             cand heartbeat 'Extend a visitor''s lease; an expired lease is reported lost'
             cand leave 'A visitor leaves (idempotent)'
             cand visitors 'Visitors inside booths now'
@@ -580,7 +583,7 @@ set edit:completion:arg-completer[capctl] = {|@words|
         &'capctl;booth;enter'= {
             cand --booth 'Booth id'
             cand --user 'Visitor''s user id'
-            cand --ttl 'Lease length: the visitor counts as inside this long without a heartbeat [default: 60s]'
+            cand --ttl 'Lease length: the visitor counts as inside this long without a heartbeat; a queue place lasts as long without a repeat [default: 60s]'
             cand --database-url 'PostgreSQL URL'
             cand --redis-url 'Redis URL'
             cand --redis-prefix 'Prefix of every Redis key capctl writes'
@@ -588,6 +591,7 @@ set edit:completion:arg-completer[capctl] = {|@words|
             cand --statement-timeout 'Longest a PostgreSQL statement may run (bulk import and export are exempt)'
             cand --lock-timeout 'Longest wait for a row another PostgreSQL client has locked'
             cand --redis-timeout 'Longest wait for Redis to answer one command'
+            cand --queue 'When full, take a place in the booth''s line (exit 4 with the position); repeat the call to keep the place: the head of the line is admitted by it once a slot is free'
             cand --json 'Print one JSON document on stdout instead of tables'
             cand -v 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
             cand --verbose 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
@@ -654,7 +658,7 @@ set edit:completion:arg-completer[capctl] = {|@words|
         &'capctl;booth;help'= {
             cand create 'Create an expo booth'
             cand set-capacity 'Change a booth''s visitor limit'
-            cand enter 'A visitor enters (refused at the limit; a repeat refreshes the lease)'
+            cand enter 'A visitor enters (refused at the limit, or queued with --queue; a repeat refreshes)'
             cand heartbeat 'Extend a visitor''s lease; an expired lease is reported lost'
             cand leave 'A visitor leaves (idempotent)'
             cand visitors 'Visitors inside booths now'
@@ -689,8 +693,8 @@ set edit:completion:arg-completer[capctl] = {|@words|
             cand --help 'Print help'
             cand -V 'Print version'
             cand --version 'Print version'
-            cand set-limit 'Set or remove an event''s concurrent-viewer limit'
-            cand join 'A viewer joins (refused at the limit; a repeat refreshes the lease)'
+            cand set-limit 'Set or remove an event''s concurrent-viewer limit, and its access policies (device cap, device policy, grace)'
+            cand join 'A viewer joins (refused at the limit, or queued with --queue; a repeat refreshes)'
             cand heartbeat 'Extend a viewer''s lease; an expired lease is reported lost'
             cand leave 'A viewer leaves (idempotent)'
             cand viewers 'Viewers of streams now; --watch redraws until Ctrl-C'
@@ -699,7 +703,10 @@ set edit:completion:arg-completer[capctl] = {|@words|
         }
         &'capctl;stream;set-limit'= {
             cand --event 'Event id'
-            cand --max 'New limit'
+            cand --max 'New limit of concurrent viewers (each of a viewer''s devices counts)'
+            cand --max-devices 'Most devices one viewer may watch on at once; 0 removes the cap'
+            cand --device-policy 'At the device cap: refuse the new device (exit 3), or evict-oldest (drop the viewer''s least recently refreshed device, whose next heartbeat reports it lost) [default: refuse]'
+            cand --grace 'How long a lapsed lease stays reserved for its owner: their heartbeat or rejoin within it gets the slot back without a capacity check; 0s = none [default: 0s]'
             cand --database-url 'PostgreSQL URL'
             cand --redis-url 'Redis URL'
             cand --redis-prefix 'Prefix of every Redis key capctl writes'
@@ -719,7 +726,8 @@ set edit:completion:arg-completer[capctl] = {|@words|
         &'capctl;stream;join'= {
             cand --event 'Event id'
             cand --viewer 'Viewer id (a user id)'
-            cand --ttl 'Lease length: the viewer counts as watching this long without a heartbeat [default: 60s]'
+            cand --device 'The viewer''s device (default: the viewer id alone, one device); the stream''s device cap counts a viewer''s devices'
+            cand --ttl 'Lease length: the viewer counts as watching this long without a heartbeat; a queue place lasts as long without a repeat [default: 60s]'
             cand --database-url 'PostgreSQL URL'
             cand --redis-url 'Redis URL'
             cand --redis-prefix 'Prefix of every Redis key capctl writes'
@@ -727,6 +735,7 @@ set edit:completion:arg-completer[capctl] = {|@words|
             cand --statement-timeout 'Longest a PostgreSQL statement may run (bulk import and export are exempt)'
             cand --lock-timeout 'Longest wait for a row another PostgreSQL client has locked'
             cand --redis-timeout 'Longest wait for Redis to answer one command'
+            cand --queue 'When full, take a place in the stream''s queue (exit 4 with the position); repeat the call to keep the place: the head of the queue is admitted by it once a slot is free'
             cand --json 'Print one JSON document on stdout instead of tables'
             cand -v 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
             cand --verbose 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
@@ -738,6 +747,7 @@ set edit:completion:arg-completer[capctl] = {|@words|
         &'capctl;stream;heartbeat'= {
             cand --event 'Event id'
             cand --viewer 'Viewer id (a user id)'
+            cand --device 'The viewer''s device (default: the viewer id alone, one device); the stream''s device cap counts a viewer''s devices'
             cand --ttl 'New lease length (default: the lease keeps its own, the one it was granted)'
             cand --database-url 'PostgreSQL URL'
             cand --redis-url 'Redis URL'
@@ -757,6 +767,7 @@ set edit:completion:arg-completer[capctl] = {|@words|
         &'capctl;stream;leave'= {
             cand --event 'Event id'
             cand --viewer 'Viewer id (a user id)'
+            cand --device 'The viewer''s device (default: the viewer id alone, one device); the stream''s device cap counts a viewer''s devices'
             cand --database-url 'PostgreSQL URL'
             cand --redis-url 'Redis URL'
             cand --redis-prefix 'Prefix of every Redis key capctl writes'
@@ -808,8 +819,8 @@ set edit:completion:arg-completer[capctl] = {|@words|
             cand --version 'Print version'
         }
         &'capctl;stream;help'= {
-            cand set-limit 'Set or remove an event''s concurrent-viewer limit'
-            cand join 'A viewer joins (refused at the limit; a repeat refreshes the lease)'
+            cand set-limit 'Set or remove an event''s concurrent-viewer limit, and its access policies (device cap, device policy, grace)'
+            cand join 'A viewer joins (refused at the limit, or queued with --queue; a repeat refreshes)'
             cand heartbeat 'Extend a viewer''s lease; an expired lease is reported lost'
             cand leave 'A viewer leaves (idempotent)'
             cand viewers 'Viewers of streams now; --watch redraws until Ctrl-C'
@@ -1041,6 +1052,7 @@ set edit:completion:arg-completer[capctl] = {|@words|
             cand --lock-timeout 'Longest wait for a row another PostgreSQL client has locked'
             cand --redis-timeout 'Longest wait for Redis to answer one command'
             cand --keep 'Keep the benchmark''s events and Redis keys instead of removing them'
+            cand --queued 'Also time queued joins (`stream join --queue`) of as many newcomers on the full streams, reported in details.queued_ops_per_sec (ops_per_sec stays plain joins)'
             cand --json 'Print one JSON document on stdout instead of tables'
             cand -v 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
             cand --verbose 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
@@ -1218,7 +1230,7 @@ set edit:completion:arg-completer[capctl] = {|@words|
         &'capctl;help;booth'= {
             cand create 'Create an expo booth'
             cand set-capacity 'Change a booth''s visitor limit'
-            cand enter 'A visitor enters (refused at the limit; a repeat refreshes the lease)'
+            cand enter 'A visitor enters (refused at the limit, or queued with --queue; a repeat refreshes)'
             cand heartbeat 'Extend a visitor''s lease; an expired lease is reported lost'
             cand leave 'A visitor leaves (idempotent)'
             cand visitors 'Visitors inside booths now'
@@ -1236,8 +1248,8 @@ set edit:completion:arg-completer[capctl] = {|@words|
         &'capctl;help;booth;visitors'= {
         }
         &'capctl;help;stream'= {
-            cand set-limit 'Set or remove an event''s concurrent-viewer limit'
-            cand join 'A viewer joins (refused at the limit; a repeat refreshes the lease)'
+            cand set-limit 'Set or remove an event''s concurrent-viewer limit, and its access policies (device cap, device policy, grace)'
+            cand join 'A viewer joins (refused at the limit, or queued with --queue; a repeat refreshes)'
             cand heartbeat 'Extend a viewer''s lease; an expired lease is reported lost'
             cand leave 'A viewer leaves (idempotent)'
             cand viewers 'Viewers of streams now; --watch redraws until Ctrl-C'

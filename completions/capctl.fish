@@ -85,6 +85,9 @@ complete -c capctl -n "__fish_capctl_using_subcommand event; and __fish_seen_sub
 complete -c capctl -n "__fish_capctl_using_subcommand event; and __fish_seen_subcommand_from create" -l id -d 'Your own id (default: evt_<random>)' -r
 complete -c capctl -n "__fish_capctl_using_subcommand event; and __fish_seen_subcommand_from create" -l max-attendees -d 'Cap on registrations (default: unlimited)' -r
 complete -c capctl -n "__fish_capctl_using_subcommand event; and __fish_seen_subcommand_from create" -l max-viewers -d 'Cap on concurrent stream viewers (default: unlimited)' -r
+complete -c capctl -n "__fish_capctl_using_subcommand event; and __fish_seen_subcommand_from create" -l max-devices -d 'Most devices one viewer may watch on at once; 0 removes the cap' -r
+complete -c capctl -n "__fish_capctl_using_subcommand event; and __fish_seen_subcommand_from create" -l device-policy -d 'At the device cap: refuse the new device (exit 3), or evict-oldest (drop the viewer\'s least recently refreshed device, whose next heartbeat reports it lost) [default: refuse]' -r
+complete -c capctl -n "__fish_capctl_using_subcommand event; and __fish_seen_subcommand_from create" -l grace -d 'How long a lapsed lease stays reserved for its owner: their heartbeat or rejoin within it gets the slot back without a capacity check; 0s = none [default: 0s]' -r
 complete -c capctl -n "__fish_capctl_using_subcommand event; and __fish_seen_subcommand_from create" -l database-url -d 'PostgreSQL URL' -r
 complete -c capctl -n "__fish_capctl_using_subcommand event; and __fish_seen_subcommand_from create" -l redis-url -d 'Redis URL' -r
 complete -c capctl -n "__fish_capctl_using_subcommand event; and __fish_seen_subcommand_from create" -l redis-prefix -d 'Prefix of every Redis key capctl writes' -r
@@ -382,7 +385,7 @@ complete -c capctl -n "__fish_capctl_using_subcommand booth; and not __fish_seen
 complete -c capctl -n "__fish_capctl_using_subcommand booth; and not __fish_seen_subcommand_from create set-capacity enter heartbeat leave visitors help" -s V -l version -d 'Print version'
 complete -c capctl -n "__fish_capctl_using_subcommand booth; and not __fish_seen_subcommand_from create set-capacity enter heartbeat leave visitors help" -f -a "create" -d 'Create an expo booth'
 complete -c capctl -n "__fish_capctl_using_subcommand booth; and not __fish_seen_subcommand_from create set-capacity enter heartbeat leave visitors help" -f -a "set-capacity" -d 'Change a booth\'s visitor limit'
-complete -c capctl -n "__fish_capctl_using_subcommand booth; and not __fish_seen_subcommand_from create set-capacity enter heartbeat leave visitors help" -f -a "enter" -d 'A visitor enters (refused at the limit; a repeat refreshes the lease)'
+complete -c capctl -n "__fish_capctl_using_subcommand booth; and not __fish_seen_subcommand_from create set-capacity enter heartbeat leave visitors help" -f -a "enter" -d 'A visitor enters (refused at the limit, or queued with --queue; a repeat refreshes)'
 complete -c capctl -n "__fish_capctl_using_subcommand booth; and not __fish_seen_subcommand_from create set-capacity enter heartbeat leave visitors help" -f -a "heartbeat" -d 'Extend a visitor\'s lease; an expired lease is reported lost'
 complete -c capctl -n "__fish_capctl_using_subcommand booth; and not __fish_seen_subcommand_from create set-capacity enter heartbeat leave visitors help" -f -a "leave" -d 'A visitor leaves (idempotent)'
 complete -c capctl -n "__fish_capctl_using_subcommand booth; and not __fish_seen_subcommand_from create set-capacity enter heartbeat leave visitors help" -f -a "visitors" -d 'Visitors inside booths now'
@@ -419,7 +422,7 @@ complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_sub
 complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from set-capacity" -s V -l version -d 'Print version'
 complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from enter" -l booth -d 'Booth id' -r
 complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from enter" -l user -d 'Visitor\'s user id' -r
-complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from enter" -l ttl -d 'Lease length: the visitor counts as inside this long without a heartbeat [default: 60s]' -r
+complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from enter" -l ttl -d 'Lease length: the visitor counts as inside this long without a heartbeat; a queue place lasts as long without a repeat [default: 60s]' -r
 complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from enter" -l database-url -d 'PostgreSQL URL' -r
 complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from enter" -l redis-url -d 'Redis URL' -r
 complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from enter" -l redis-prefix -d 'Prefix of every Redis key capctl writes' -r
@@ -427,6 +430,7 @@ complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_sub
 complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from enter" -l statement-timeout -d 'Longest a PostgreSQL statement may run (bulk import and export are exempt)' -r
 complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from enter" -l lock-timeout -d 'Longest wait for a row another PostgreSQL client has locked' -r
 complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from enter" -l redis-timeout -d 'Longest wait for Redis to answer one command' -r
+complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from enter" -l queue -d 'When full, take a place in the booth\'s line (exit 4 with the position); repeat the call to keep the place: the head of the line is admitted by it once a slot is free'
 complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from enter" -l json -d 'Print one JSON document on stdout instead of tables'
 complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from enter" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
 complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from enter" -s h -l help -d 'Print help'
@@ -473,7 +477,7 @@ complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_sub
 complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from visitors" -s V -l version -d 'Print version'
 complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from help" -f -a "create" -d 'Create an expo booth'
 complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from help" -f -a "set-capacity" -d 'Change a booth\'s visitor limit'
-complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from help" -f -a "enter" -d 'A visitor enters (refused at the limit; a repeat refreshes the lease)'
+complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from help" -f -a "enter" -d 'A visitor enters (refused at the limit, or queued with --queue; a repeat refreshes)'
 complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from help" -f -a "heartbeat" -d 'Extend a visitor\'s lease; an expired lease is reported lost'
 complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from help" -f -a "leave" -d 'A visitor leaves (idempotent)'
 complete -c capctl -n "__fish_capctl_using_subcommand booth; and __fish_seen_subcommand_from help" -f -a "visitors" -d 'Visitors inside booths now'
@@ -489,15 +493,18 @@ complete -c capctl -n "__fish_capctl_using_subcommand stream; and not __fish_see
 complete -c capctl -n "__fish_capctl_using_subcommand stream; and not __fish_seen_subcommand_from set-limit join heartbeat leave viewers script help" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
 complete -c capctl -n "__fish_capctl_using_subcommand stream; and not __fish_seen_subcommand_from set-limit join heartbeat leave viewers script help" -s h -l help -d 'Print help'
 complete -c capctl -n "__fish_capctl_using_subcommand stream; and not __fish_seen_subcommand_from set-limit join heartbeat leave viewers script help" -s V -l version -d 'Print version'
-complete -c capctl -n "__fish_capctl_using_subcommand stream; and not __fish_seen_subcommand_from set-limit join heartbeat leave viewers script help" -f -a "set-limit" -d 'Set or remove an event\'s concurrent-viewer limit'
-complete -c capctl -n "__fish_capctl_using_subcommand stream; and not __fish_seen_subcommand_from set-limit join heartbeat leave viewers script help" -f -a "join" -d 'A viewer joins (refused at the limit; a repeat refreshes the lease)'
+complete -c capctl -n "__fish_capctl_using_subcommand stream; and not __fish_seen_subcommand_from set-limit join heartbeat leave viewers script help" -f -a "set-limit" -d 'Set or remove an event\'s concurrent-viewer limit, and its access policies (device cap, device policy, grace)'
+complete -c capctl -n "__fish_capctl_using_subcommand stream; and not __fish_seen_subcommand_from set-limit join heartbeat leave viewers script help" -f -a "join" -d 'A viewer joins (refused at the limit, or queued with --queue; a repeat refreshes)'
 complete -c capctl -n "__fish_capctl_using_subcommand stream; and not __fish_seen_subcommand_from set-limit join heartbeat leave viewers script help" -f -a "heartbeat" -d 'Extend a viewer\'s lease; an expired lease is reported lost'
 complete -c capctl -n "__fish_capctl_using_subcommand stream; and not __fish_seen_subcommand_from set-limit join heartbeat leave viewers script help" -f -a "leave" -d 'A viewer leaves (idempotent)'
 complete -c capctl -n "__fish_capctl_using_subcommand stream; and not __fish_seen_subcommand_from set-limit join heartbeat leave viewers script help" -f -a "viewers" -d 'Viewers of streams now; --watch redraws until Ctrl-C'
 complete -c capctl -n "__fish_capctl_using_subcommand stream; and not __fish_seen_subcommand_from set-limit join heartbeat leave viewers script help" -f -a "script" -d 'Print a presence Lua script as Redis receives it (for redis-benchmark and other services)'
 complete -c capctl -n "__fish_capctl_using_subcommand stream; and not __fish_seen_subcommand_from set-limit join heartbeat leave viewers script help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from set-limit" -l event -d 'Event id' -r
-complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from set-limit" -l max -d 'New limit' -r
+complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from set-limit" -l max -d 'New limit of concurrent viewers (each of a viewer\'s devices counts)' -r
+complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from set-limit" -l max-devices -d 'Most devices one viewer may watch on at once; 0 removes the cap' -r
+complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from set-limit" -l device-policy -d 'At the device cap: refuse the new device (exit 3), or evict-oldest (drop the viewer\'s least recently refreshed device, whose next heartbeat reports it lost) [default: refuse]' -r
+complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from set-limit" -l grace -d 'How long a lapsed lease stays reserved for its owner: their heartbeat or rejoin within it gets the slot back without a capacity check; 0s = none [default: 0s]' -r
 complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from set-limit" -l database-url -d 'PostgreSQL URL' -r
 complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from set-limit" -l redis-url -d 'Redis URL' -r
 complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from set-limit" -l redis-prefix -d 'Prefix of every Redis key capctl writes' -r
@@ -512,7 +519,8 @@ complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_su
 complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from set-limit" -s V -l version -d 'Print version'
 complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from join" -l event -d 'Event id' -r
 complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from join" -l viewer -d 'Viewer id (a user id)' -r
-complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from join" -l ttl -d 'Lease length: the viewer counts as watching this long without a heartbeat [default: 60s]' -r
+complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from join" -l device -d 'The viewer\'s device (default: the viewer id alone, one device); the stream\'s device cap counts a viewer\'s devices' -r
+complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from join" -l ttl -d 'Lease length: the viewer counts as watching this long without a heartbeat; a queue place lasts as long without a repeat [default: 60s]' -r
 complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from join" -l database-url -d 'PostgreSQL URL' -r
 complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from join" -l redis-url -d 'Redis URL' -r
 complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from join" -l redis-prefix -d 'Prefix of every Redis key capctl writes' -r
@@ -520,12 +528,14 @@ complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_su
 complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from join" -l statement-timeout -d 'Longest a PostgreSQL statement may run (bulk import and export are exempt)' -r
 complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from join" -l lock-timeout -d 'Longest wait for a row another PostgreSQL client has locked' -r
 complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from join" -l redis-timeout -d 'Longest wait for Redis to answer one command' -r
+complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from join" -l queue -d 'When full, take a place in the stream\'s queue (exit 4 with the position); repeat the call to keep the place: the head of the queue is admitted by it once a slot is free'
 complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from join" -l json -d 'Print one JSON document on stdout instead of tables'
 complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from join" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
 complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from join" -s h -l help -d 'Print help'
 complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from join" -s V -l version -d 'Print version'
 complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from heartbeat" -l event -d 'Event id' -r
 complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from heartbeat" -l viewer -d 'Viewer id (a user id)' -r
+complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from heartbeat" -l device -d 'The viewer\'s device (default: the viewer id alone, one device); the stream\'s device cap counts a viewer\'s devices' -r
 complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from heartbeat" -l ttl -d 'New lease length (default: the lease keeps its own, the one it was granted)' -r
 complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from heartbeat" -l database-url -d 'PostgreSQL URL' -r
 complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from heartbeat" -l redis-url -d 'Redis URL' -r
@@ -540,6 +550,7 @@ complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_su
 complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from heartbeat" -s V -l version -d 'Print version'
 complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from leave" -l event -d 'Event id' -r
 complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from leave" -l viewer -d 'Viewer id (a user id)' -r
+complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from leave" -l device -d 'The viewer\'s device (default: the viewer id alone, one device); the stream\'s device cap counts a viewer\'s devices' -r
 complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from leave" -l database-url -d 'PostgreSQL URL' -r
 complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from leave" -l redis-url -d 'Redis URL' -r
 complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from leave" -l redis-prefix -d 'Prefix of every Redis key capctl writes' -r
@@ -576,8 +587,8 @@ complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_su
 complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from script" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
 complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from script" -s h -l help -d 'Print help'
 complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from script" -s V -l version -d 'Print version'
-complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from help" -f -a "set-limit" -d 'Set or remove an event\'s concurrent-viewer limit'
-complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from help" -f -a "join" -d 'A viewer joins (refused at the limit; a repeat refreshes the lease)'
+complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from help" -f -a "set-limit" -d 'Set or remove an event\'s concurrent-viewer limit, and its access policies (device cap, device policy, grace)'
+complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from help" -f -a "join" -d 'A viewer joins (refused at the limit, or queued with --queue; a repeat refreshes)'
 complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from help" -f -a "heartbeat" -d 'Extend a viewer\'s lease; an expired lease is reported lost'
 complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from help" -f -a "leave" -d 'A viewer leaves (idempotent)'
 complete -c capctl -n "__fish_capctl_using_subcommand stream; and __fish_seen_subcommand_from help" -f -a "viewers" -d 'Viewers of streams now; --watch redraws until Ctrl-C'
@@ -739,6 +750,7 @@ complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_sub
 complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from stream" -l lock-timeout -d 'Longest wait for a row another PostgreSQL client has locked' -r
 complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from stream" -l redis-timeout -d 'Longest wait for Redis to answer one command' -r
 complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from stream" -l keep -d 'Keep the benchmark\'s events and Redis keys instead of removing them'
+complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from stream" -l queued -d 'Also time queued joins (`stream join --queue`) of as many newcomers on the full streams, reported in details.queued_ops_per_sec (ops_per_sec stays plain joins)'
 complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from stream" -l json -d 'Print one JSON document on stdout instead of tables'
 complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from stream" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
 complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from stream" -s h -l help -d 'Print help'
@@ -835,12 +847,12 @@ complete -c capctl -n "__fish_capctl_using_subcommand help; and __fish_seen_subc
 complete -c capctl -n "__fish_capctl_using_subcommand help; and __fish_seen_subcommand_from session" -f -a "leave" -d 'Leave a virtual session (idempotent)'
 complete -c capctl -n "__fish_capctl_using_subcommand help; and __fish_seen_subcommand_from booth" -f -a "create" -d 'Create an expo booth'
 complete -c capctl -n "__fish_capctl_using_subcommand help; and __fish_seen_subcommand_from booth" -f -a "set-capacity" -d 'Change a booth\'s visitor limit'
-complete -c capctl -n "__fish_capctl_using_subcommand help; and __fish_seen_subcommand_from booth" -f -a "enter" -d 'A visitor enters (refused at the limit; a repeat refreshes the lease)'
+complete -c capctl -n "__fish_capctl_using_subcommand help; and __fish_seen_subcommand_from booth" -f -a "enter" -d 'A visitor enters (refused at the limit, or queued with --queue; a repeat refreshes)'
 complete -c capctl -n "__fish_capctl_using_subcommand help; and __fish_seen_subcommand_from booth" -f -a "heartbeat" -d 'Extend a visitor\'s lease; an expired lease is reported lost'
 complete -c capctl -n "__fish_capctl_using_subcommand help; and __fish_seen_subcommand_from booth" -f -a "leave" -d 'A visitor leaves (idempotent)'
 complete -c capctl -n "__fish_capctl_using_subcommand help; and __fish_seen_subcommand_from booth" -f -a "visitors" -d 'Visitors inside booths now'
-complete -c capctl -n "__fish_capctl_using_subcommand help; and __fish_seen_subcommand_from stream" -f -a "set-limit" -d 'Set or remove an event\'s concurrent-viewer limit'
-complete -c capctl -n "__fish_capctl_using_subcommand help; and __fish_seen_subcommand_from stream" -f -a "join" -d 'A viewer joins (refused at the limit; a repeat refreshes the lease)'
+complete -c capctl -n "__fish_capctl_using_subcommand help; and __fish_seen_subcommand_from stream" -f -a "set-limit" -d 'Set or remove an event\'s concurrent-viewer limit, and its access policies (device cap, device policy, grace)'
+complete -c capctl -n "__fish_capctl_using_subcommand help; and __fish_seen_subcommand_from stream" -f -a "join" -d 'A viewer joins (refused at the limit, or queued with --queue; a repeat refreshes)'
 complete -c capctl -n "__fish_capctl_using_subcommand help; and __fish_seen_subcommand_from stream" -f -a "heartbeat" -d 'Extend a viewer\'s lease; an expired lease is reported lost'
 complete -c capctl -n "__fish_capctl_using_subcommand help; and __fish_seen_subcommand_from stream" -f -a "leave" -d 'A viewer leaves (idempotent)'
 complete -c capctl -n "__fish_capctl_using_subcommand help; and __fish_seen_subcommand_from stream" -f -a "viewers" -d 'Viewers of streams now; --watch redraws until Ctrl-C'

@@ -64,6 +64,11 @@ pub enum Rule {
     /// A presence counter that expiry does not explain ([`CounterState::Drift`]): an unreaped
     /// expired lease, and the lag it causes, is not drift.
     PresenceCounterDrift,
+    /// A viewer holds leases on more devices than the stream's cap. Legitimate only after the
+    /// cap was lowered (nobody is evicted by that).
+    DeviceCap,
+    /// A queue place written half (in the line without an expiry, or the other way round).
+    QueueStray,
     /// An exported CSV does not hold exactly one record per exported row.
     ExportRecords,
 }
@@ -325,6 +330,14 @@ pub struct RoomState {
     pub counter: Option<u64>,
     /// The counter judged against the leases by the presence rule ([`CounterState::judge`]).
     pub counter_state: CounterState,
+    /// Of `live`, leases held for their owner during the grace period.
+    pub in_grace: u64,
+    /// Live places in the room's queue.
+    pub queued: u64,
+    /// Viewers holding leases on more devices than the stream's cap.
+    pub over_device_cap: u64,
+    /// Queue places half-written (in the line without an expiry, or the other way round).
+    pub stray_places: u64,
 }
 
 /// Snapshots of `rooms` under the backends' Redis prefix, with their limits from PostgreSQL.
@@ -347,6 +360,10 @@ pub async fn room_states(b: &Backends, rooms: &[Room]) -> Result<Vec<RoomState>>
                 expired: reply.expired,
                 counter: reply.counter.as_deref().and_then(|c| c.parse().ok()),
                 counter_state: reply.counter_state(),
+                in_grace: reply.in_grace,
+                queued: reply.queued,
+                over_device_cap: reply.over_device_cap,
+                stray_places: reply.stray_places,
             });
         }
     }
@@ -378,6 +395,20 @@ pub fn room_violations(states: &[RoomState]) -> Vec<Violation> {
                 s.room.to_string(),
                 Rule::OverLimit,
                 format!("{} live leases, limit {limit}", s.live),
+            ));
+        }
+        if s.over_device_cap > 0 {
+            v.push(Violation::new(
+                s.room.to_string(),
+                Rule::DeviceCap,
+                format!("{} viewers above the device cap", s.over_device_cap),
+            ));
+        }
+        if s.stray_places > 0 {
+            v.push(Violation::new(
+                s.room.to_string(),
+                Rule::QueueStray,
+                format!("{} half-written queue places", s.stray_places),
             ));
         }
         if s.counter_state == CounterState::Drift {

@@ -266,6 +266,14 @@ pub enum AtCapacity {
         capacity: i64,
         waitlist_position: Option<i32>,
     },
+    /// A stream's free slots are held for the people queued for them.
+    #[error(
+        "{room} has free places, but they are held for the {waiting} people queued for them; join the queue"
+    )]
+    Queue { room: Room, waiting: u64 },
+    /// A viewer already watches on as many devices as the stream allows (policy refuse).
+    #[error("device limit: the viewer already watches {room} on {max} devices, the most it allows")]
+    Devices { room: Room, max: u64 },
     /// The database guard refused a write that would oversell a session (SQLSTATE CP001).
     #[error("{0}")]
     Guard(String),

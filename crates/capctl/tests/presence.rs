@@ -488,7 +488,8 @@ async fn removing_a_stream_limit_caches_unlimited(pool: PgPool) {
     let viewers = env.capctl("stream viewers --json").success().json();
     assert_eq!(
         viewers,
-        serde_json::json!([{"event_id": "ev1", "viewers": 3, "limit": null, "full_percent": null}])
+        serde_json::json!([{"event_id": "ev1", "viewers": 3, "limit": null, "full_percent": null,
+                            "in_grace": 0, "queued": 0}])
     );
 }
 

@@ -54,7 +54,7 @@ async fn redis_keys_start_with_the_prefix_and_share_a_hash_tag_per_room(pool: Pg
     for room in [Room::stream("e1").unwrap(), Room::booth("b1").unwrap()] {
         let k = room.keys(&flagged);
         let tags = k.as_array().map(hash_tag);
-        assert_eq!(tags, [format!("{}:{}", room.kind(), room.id()).as_str(); 4]);
+        assert_eq!(tags, [format!("{}:{}", room.kind(), room.id()).as_str(); 7]);
     }
     assert!(
         redis_state(&env, &env.prefix).await.is_empty(),

@@ -353,7 +353,8 @@ async fn redis_at_maxmemory_admits_nothing_and_says_so(pool: PgPool) {
 }
 
 /// `EVALSHA` of the join script with the documented keys and arguments, as another service
-/// would call it: {status, count, limit, expiry ms}.
+/// would call it: {status, count, limit, expiry ms} (then queue position and evicted member,
+/// unused by a plain join).
 async fn evalsha_join(
     conn: &mut ConnectionManager,
     sha: &str,
@@ -362,19 +363,18 @@ async fn evalsha_join(
     viewer: &str,
 ) -> (String, i64, i64, i64) {
     let k = room.keys(prefix);
-    redis::cmd("EVALSHA")
-        .arg(sha)
-        .arg(4)
-        .arg(&k.leases)
-        .arg(&k.count)
-        .arg(&k.limit)
-        .arg(&k.ttl)
-        .arg(viewer)
-        .arg(60_000)
-        .arg(64)
-        .query_async(conn)
-        .await
-        .unwrap()
+    let (status, count, limit, expires, _, _): (String, i64, i64, i64, i64, String) =
+        redis::cmd("EVALSHA")
+            .arg(sha)
+            .arg(7)
+            .arg(&k.as_array()[..])
+            .arg(viewer)
+            .arg(60_000)
+            .arg(64)
+            .query_async(conn)
+            .await
+            .unwrap();
+    (status, count, limit, expires)
 }
 
 #[sqlx::test(migrator = "capctl_core::MIGRATOR")]

@@ -23,6 +23,9 @@ pub struct StreamBench {
     pub limit: Option<u32>,
     pub ttl: Duration,
     pub keep: bool,
+    /// After the plain joins, time as many queued joins (`--queue`) of newcomers on the
+    /// now-full streams (reported in `details`; `ops_per_sec` stays the plain joins').
+    pub queued: bool,
 }
 
 /// `viewers` join `streams` at once (measured), all heartbeat, then `drop` of them vanish
@@ -104,6 +107,12 @@ async fn stream_phases(
             }
         })
         .await?
+    };
+
+    let queued = if cfg.queued {
+        Some(queued_joins(b, rooms, cfg, progress.clone()).await?)
+    } else {
+        None
     };
 
     progress.phase("heartbeats", n);
@@ -234,5 +243,45 @@ async fn stream_phases(
     report.detail("ttl_ms", ttl.as_millis() as u64);
     report.detail("streams", rooms.len());
     report.detail("concurrency", cfg.concurrency);
+    if let Some((timing, places)) = queued {
+        report.detail("queued_ops_per_sec", timing.ops_per_sec());
+        report.detail("queued_p99_ms", timing.percentile_ms(0.99));
+        report.detail("queued_places", places);
+    }
     Ok(report)
+}
+
+/// The queued scenario: newcomers join the full streams with a place in the queue; returns
+/// the timing and how many got a place.
+async fn queued_joins(
+    b: &Arc<Backends>,
+    rooms: &Arc<Vec<Room>>,
+    cfg: &StreamBench,
+    progress: Arc<dyn Progress>,
+) -> Result<(super::harness::Timing, u64)> {
+    use crate::presence::{JoinOptions, Presence};
+    let n = u64::from(cfg.viewers);
+    let ttl = cfg.ttl;
+    let places = Arc::new(AtomicU64::new(0));
+    progress.phase("queued joins", n);
+    let (b, rooms, counted) = (b.clone(), rooms.clone(), places.clone());
+    let timing = drive(n, cfg.concurrency, progress, move |i| {
+        let (b, rooms, counted) = (b.clone(), rooms.clone(), counted.clone());
+        async move {
+            let room = &rooms[(i % rooms.len() as u64) as usize];
+            let opts = JoinOptions {
+                device: None,
+                queue: true,
+            };
+            let a = Presence::new(&b)
+                .join_with(room, &format!("q{i}"), ttl, &opts)
+                .await?;
+            if a.queued {
+                counted.fetch_add(1, Ordering::Relaxed);
+            }
+            Ok(())
+        }
+    })
+    .await?;
+    Ok((timing, places.load(Ordering::Relaxed)))
 }

@@ -1,4 +1,5 @@
-//! The limiter: join, heartbeat and leave of one person, and many joins in one pipeline.
+//! The limiter: join, heartbeat and leave of one person (on one of their devices, with a place
+//! in the room's queue when asked), and many joins in one pipeline.
 
 use std::time::Duration;
 
@@ -19,8 +20,12 @@ pub enum LeaseStatus {
     Admitted,
     /// join: the person already held a live lease; it was renewed
     Refreshed,
-    /// join: refused, the room is at its limit
+    /// join: refused, the room is at its limit (or its free slots are held for the queue)
     Full,
+    /// join with a queue: not admitted, holds a place in the room's queue
+    Queued,
+    /// join: refused, the viewer is at the stream's device cap (policy refuse)
+    DeviceLimit,
     /// heartbeat: the live lease was extended
     Extended,
     /// heartbeat: the lease had expired (or never existed); rejoin through the capacity check
@@ -37,6 +42,8 @@ impl LeaseStatus {
             "ADMITTED" => Self::Admitted,
             "REFRESHED" => Self::Refreshed,
             "FULL" => Self::Full,
+            "QUEUED" => Self::Queued,
+            "DEVICE_LIMIT" => Self::DeviceLimit,
             "EXTENDED" => Self::Extended,
             "LOST" => Self::Lost,
             "LEFT" => Self::Left,
@@ -64,18 +71,34 @@ pub struct Admission {
     pub lease_expires_at: Option<DateTime<Utc>>,
     /// A heartbeat found the lease expired or missing.
     pub lost: bool,
+    /// A join holds a place in the room's queue.
+    pub queued: bool,
+    /// The place in the queue (1 = next in), when queued.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub position: Option<u64>,
+    /// A refusal while slots are free: how many people are queued for them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub waiting: Option<u64>,
+    /// A refusal at the device cap: the cap.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_devices: Option<u64>,
+    /// The device whose lease made way for this one (policy evict-oldest).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub evicted_device: Option<String>,
 }
 
-/// The reply of join/heartbeat/leave: {status, live count, limit (-1 = unlimited), expiry ms}.
-type Reply = (String, i64, i64, i64);
+/// The reply of join/heartbeat/leave: {status, slots held, limit (-1 = unlimited), expiry ms,
+/// queue position (FULL: people queued; DEVICE_LIMIT: the cap), evicted member}.
+type Reply = (String, i64, i64, i64, i64, String);
 
 /// What the scripts answer when the room's limit is not cached: load it, call again.
 const NEED_LIMIT: &str = "NEED_LIMIT";
 
 impl Admission {
     fn from_reply(reply: Reply) -> Result<Self> {
-        let (status, count, limit, expires_ms) = reply;
+        let (status, count, limit, expires_ms, extra, evicted) = reply;
         let status = LeaseStatus::parse(&status)?;
+        let extra = u64::try_from(extra).unwrap_or_default();
         Ok(Self {
             admitted: matches!(
                 status,
@@ -88,11 +111,34 @@ impl Admission {
                 .then(|| DateTime::from_timestamp_millis(expires_ms))
                 .flatten(),
             lost: status == LeaseStatus::Lost,
+            queued: status == LeaseStatus::Queued,
+            position: (status == LeaseStatus::Queued).then_some(extra),
+            waiting: (status == LeaseStatus::Full && extra > 0).then_some(extra),
+            max_devices: (status == LeaseStatus::DeviceLimit).then_some(extra),
+            // `viewer#device`, or the viewer alone for its default device (ids hold no '#')
+            evicted_device: (!evicted.is_empty()).then(|| {
+                evicted
+                    .split_once('#')
+                    .map_or(&*evicted, |(_, d)| d)
+                    .to_string()
+            }),
         })
     }
 
-    /// The message for a refusal at the limit.
+    /// The message for a refusal at the limit (or at the device cap).
     pub fn refusal(&self, room: &Room) -> AtCapacity {
+        if let Some(max) = self.max_devices {
+            return AtCapacity::Devices {
+                room: room.clone(),
+                max,
+            };
+        }
+        if let Some(waiting) = self.waiting {
+            return AtCapacity::Queue {
+                room: room.clone(),
+                waiting,
+            };
+        }
         AtCapacity::Room {
             room: room.clone(),
             count: self.count,
@@ -101,23 +147,47 @@ impl Admission {
     }
 }
 
-/// The call of one join, heartbeat or leave: the room's four keys, then ARGV = member, lease
-/// length in ms (heartbeat: 0 keeps the lease's own), most expired leases to drop, and the
-/// length a heartbeat gives a lease that has none stored.
+/// How a join behaves beyond the plain one: which device, and whether to queue when full.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct JoinOptions {
+    /// The device (default: the viewer id alone, one device per viewer).
+    pub device: Option<UserId>,
+    /// Take a place in the room's queue when it is full, instead of a refusal.
+    pub queue: bool,
+}
+
+/// The lease member of a person's device: the person's id for their default device.
+pub fn lease_member(who: &UserId, device: Option<&UserId>) -> String {
+    match device {
+        Some(d) if d != who => format!("{who}#{d}"),
+        _ => who.to_string(),
+    }
+}
+
+/// The call of one join, heartbeat or leave: the room's keys, then ARGV = lease member, lease
+/// length in ms (heartbeat: 0 keeps the lease's own), most expired leases to drop, then for a
+/// heartbeat the length a lease with none stored gets, and for a join with options the queue
+/// flag, the viewer and the device (a plain join passes only the first three).
 fn presence_call(
     script: PresenceScript,
     prefix: &str,
     room: &Room,
     member: &UserId,
     ttl_ms: u64,
+    opts: &JoinOptions,
 ) -> ScriptCall {
     let mut args = vec![
-        member.to_string(),
+        lease_member(member, opts.device.as_ref()),
         ttl_ms.to_string(),
         HOT_PATH_PRUNE.to_string(),
     ];
     if script == PresenceScript::Heartbeat {
         args.push(self::ttl_ms(DEFAULT_TTL).to_string());
+    }
+    if script == PresenceScript::Join && *opts != JoinOptions::default() {
+        args.push(if opts.queue { "q" } else { "" }.to_string());
+        args.push(member.to_string());
+        args.push(opts.device.as_ref().unwrap_or(member).to_string());
     }
     ScriptCall::new(script, &room.keys(prefix), args)
 }
@@ -136,6 +206,7 @@ pub fn join_call(
         room,
         &member.to_member()?,
         ttl_ms(ttl),
+        &JoinOptions::default(),
     );
     Ok((call.keys.to_vec(), call.args))
 }
@@ -163,23 +234,50 @@ impl Presence<'_> {
         member: &(impl Member + ?Sized),
         ttl: Duration,
     ) -> Result<Admission> {
+        self.join_with(room, member, ttl, &JoinOptions::default())
+            .await
+    }
+
+    /// A join on one of the person's devices, taking a place in the queue when full if asked
+    /// (status QUEUED with its position; repeating the call refreshes the place, and admits
+    /// the head of the queue as soon as a slot is free). At the stream's device cap the
+    /// stream's policy refuses (DEVICE_LIMIT) or evicts the person's stalest device.
+    pub async fn join_with(
+        &self,
+        room: &Room,
+        member: &(impl Member + ?Sized),
+        ttl: Duration,
+        opts: &JoinOptions,
+    ) -> Result<Admission> {
         validate_ttl(ttl)?;
         self.call(
             PresenceScript::Join,
             room,
             &member.to_member()?,
             ttl_ms(ttl),
+            opts,
         )
         .await
     }
 
-    /// Extends a live lease, by `ttl` when given, else by the lease's own length (the one it
-    /// was granted or last extended with). An expired or missing lease is reported LOST and
-    /// not revived.
+    /// Extends a live lease (or one in grace), by `ttl` when given, else by the lease's own
+    /// length (the one it was granted or last extended with). An expired (past grace),
+    /// evicted or missing lease is reported LOST and not revived.
     pub async fn heartbeat(
         &self,
         room: &Room,
         member: &(impl Member + ?Sized),
+        ttl: impl Into<Option<Duration>>,
+    ) -> Result<Admission> {
+        self.heartbeat_device(room, member, None, ttl).await
+    }
+
+    /// [`Presence::heartbeat`] of one of the person's devices.
+    pub async fn heartbeat_device(
+        &self,
+        room: &Room,
+        member: &(impl Member + ?Sized),
+        device: Option<&UserId>,
         ttl: impl Into<Option<Duration>>,
     ) -> Result<Admission> {
         let ttl = ttl.into();
@@ -187,18 +285,37 @@ impl Presence<'_> {
             validate_ttl(ttl)?;
         }
         let keep_own = 0;
+        let opts = JoinOptions {
+            device: device.cloned(),
+            queue: false,
+        };
         self.call(
             PresenceScript::Heartbeat,
             room,
             &member.to_member()?,
             ttl.map_or(keep_own, ttl_ms),
+            &opts,
         )
         .await
     }
 
-    /// Drops a lease. Idempotent.
+    /// Drops a lease, or a place in the queue. Idempotent.
     pub async fn leave(&self, room: &Room, member: &(impl Member + ?Sized)) -> Result<Admission> {
-        self.call(PresenceScript::Leave, room, &member.to_member()?, 0)
+        self.leave_device(room, member, None).await
+    }
+
+    /// [`Presence::leave`] of one of the person's devices.
+    pub async fn leave_device(
+        &self,
+        room: &Room,
+        member: &(impl Member + ?Sized),
+        device: Option<&UserId>,
+    ) -> Result<Admission> {
+        let opts = JoinOptions {
+            device: device.cloned(),
+            queue: false,
+        };
+        self.call(PresenceScript::Leave, room, &member.to_member()?, 0, &opts)
             .await
     }
 
@@ -208,8 +325,9 @@ impl Presence<'_> {
         room: &Room,
         member: &UserId,
         ttl_ms: u64,
+        opts: &JoinOptions,
     ) -> Result<Admission> {
-        let call = presence_call(script, self.prefix(), room, member, ttl_ms);
+        let call = presence_call(script, self.prefix(), room, member, ttl_ms, opts);
         let mut conn = self.conn().await?;
         // Twice is enough: the second try follows a load of the limit; a third covers a
         // set-limit racing between the load and the retry.
@@ -243,6 +361,7 @@ impl Presence<'_> {
                     room,
                     &member.to_member()?,
                     ttl_ms(ttl),
+                    &JoinOptions::default(),
                 ))
             })
             .collect::<Result<_>>()?;
@@ -301,7 +420,10 @@ mod tests {
                 "p:{booth:b}:leases",
                 "p:{booth:b}:count",
                 "p:{booth:b}:limit",
-                "p:{booth:b}:ttl"
+                "p:{booth:b}:ttl",
+                "p:{booth:b}:queue",
+                "p:{booth:b}:places",
+                "p:{booth:b}:devices"
             ]
         );
         assert_eq!(args, ["u1", "60000", "64"]);

@@ -5,12 +5,16 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use sqlx::PgPool;
 
+use super::policy::{
+    AccessPolicy, PolicyChange, RoomSettings, all_settings_from_pg, settings_from_pg,
+    write_policy,
+};
 use super::room::Room;
 use super::scripts::{PresenceScript, ScriptCall, redis_error, run_all};
 use super::{OCCUPANCY_BATCH, Presence, UNLIMITED};
+use crate::Result;
 use crate::catalog::{booths, events};
 use crate::ids::{BoothId, EventId, validate_capacity};
-use crate::{Error, Missing, Result};
 
 /// The outcome of changing a room's limit.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -20,6 +24,9 @@ pub struct LimitChange {
     pub count: u64,
     /// More people inside than the new limit: nobody is evicted, nobody admitted until below.
     pub over_limit: bool,
+    /// A stream's access policies now (None for a booth).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub policy: Option<AccessPolicy>,
 }
 
 impl LimitChange {
@@ -45,8 +52,13 @@ impl LimitChange {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Occupancy {
     pub room: Room,
+    /// Slots held: live leases and leases in grace.
     pub live: u64,
     pub limit: Option<u64>,
+    /// Of `live`, leases that lapsed and are held for their owner during the grace period.
+    pub in_grace: u64,
+    /// Live places in the room's queue.
+    pub queued: u64,
 }
 
 /// How a room's counter stands against its leases. The one rule for presence counters: a
@@ -82,11 +94,12 @@ impl Presence<'_> {
     /// (a concurrent set-limit wrote a newer value). NotFound for an unknown event or booth, so
     /// no limit is ever cached for a room that does not exist.
     pub async fn cache_limit(&self, room: &Room) -> Result<Option<u64>> {
-        let limit = limit_from_pg(self.backends.pg().await?, room).await?;
+        let settings = settings_from_pg(self.backends.pg().await?, room).await?;
+        let limit = settings.limit;
         let mut conn = self.conn().await?;
         redis::cmd("SET")
             .arg(room.keys(self.prefix()).limit)
-            .arg(limit_value(limit))
+            .arg(settings.cache_value())
             .arg("NX")
             .query_async::<()>(&mut conn)
             .await
@@ -115,6 +128,38 @@ impl Presence<'_> {
         let limit = limit
             .map(|n| validate_capacity("--max", n).map(|n| n as u64))
             .transpose()?;
+        self.write_settings(room, Some(limit), &PolicyChange::default(), dry_run)
+            .await
+    }
+
+    /// Changes a stream's access policies (and its limit when `limit` is Some), in PostgreSQL
+    /// and then in the Redis cache, like [`Presence::set_limit`].
+    /// With `dry_run`, the same checks and writes in a transaction rolled back; Redis untouched.
+    pub async fn set_policy(
+        &self,
+        event: &EventId,
+        limit: Option<Option<i64>>,
+        change: &PolicyChange,
+        dry_run: bool,
+    ) -> Result<LimitChange> {
+        change.validate()?;
+        let limit = limit
+            .map(|l| {
+                l.map(|n| validate_capacity("--max", n).map(|n| n as u64))
+                    .transpose()
+            })
+            .transpose()?;
+        self.write_settings(&Room::Stream(event.clone()), limit, change, dry_run)
+            .await
+    }
+
+    async fn write_settings(
+        &self,
+        room: &Room,
+        limit: Option<Option<u64>>,
+        change: &PolicyChange,
+        dry_run: bool,
+    ) -> Result<LimitChange> {
         let key = room.keys(self.prefix()).limit;
         let mut conn = self.conn().await?;
         let unchanged = |e| redis_error(e, "limit not changed");
@@ -128,30 +173,41 @@ impl Presence<'_> {
                 .map_err(unchanged)?;
         }
         let pool = self.backends.pg().await?;
-        let as_i64 = limit.map(|n| n as i64);
         // The room's row stays locked until the cache holds the new value: racing set-limits
         // then write the cache in the order they commit, so the last one wins in both stores.
         let mut tx = pool.begin().await?;
-        match room {
-            Room::Stream(event) => events::set_max_viewers(&mut *tx, event, as_i64).await?,
-            Room::Booth(booth) => booths::set_max_visitors(&mut *tx, booth, as_i64).await?,
-            Room::Session(session) => {
-                crate::seats::virtual_sessions::set_capacity_in(&mut tx, session, as_i64).await?
+        if let Some(limit) = limit {
+            let as_i64 = limit.map(|n| n as i64);
+            match room {
+                Room::Stream(event) => events::set_max_viewers(&mut *tx, event, as_i64).await?,
+                Room::Booth(booth) => booths::set_max_visitors(&mut *tx, booth, as_i64).await?,
+                Room::Session(session) => {
+                    crate::seats::virtual_sessions::set_capacity_in(&mut tx, session, as_i64)
+                        .await?
+                }
             }
         }
+        if let Room::Stream(event) = room
+            && !change.is_empty()
+        {
+            write_policy(&mut *tx, event, change).await?;
+        }
+        let settings = settings_from_pg(&mut *tx, room).await?;
+        let policy = matches!(room, Room::Stream(_)).then_some(settings.policy);
         if dry_run {
             tx.rollback().await?;
             let count = self.live_counts(std::slice::from_ref(room)).await?[0];
             return Ok(LimitChange {
-                limit,
+                limit: settings.limit,
                 count,
-                over_limit: limit.is_some_and(|l| count > l),
+                over_limit: settings.limit.is_some_and(|l| count > l),
+                policy,
             });
         }
         // A plain SET wins over any concurrent load (those use SET NX).
         redis::cmd("SET")
             .arg(&key)
-            .arg(limit_value(limit))
+            .arg(settings.cache_value())
             .query_async::<()>(&mut conn)
             .await
             .map_err(unchanged)?;
@@ -165,21 +221,31 @@ impl Presence<'_> {
         }
         let count = self.live_counts(std::slice::from_ref(room)).await?[0];
         Ok(LimitChange {
-            limit,
+            limit: settings.limit,
             count,
-            over_limit: limit.is_some_and(|l| count > l),
+            over_limit: settings.limit.is_some_and(|l| count > l),
+            policy,
         })
     }
 
-    /// Live leases of each room (expired ones not counted, nothing changed), in order.
+    /// Slots held in each room (live leases and leases in grace; nothing changed), in order.
     pub async fn live_counts(&self, rooms: &[Room]) -> Result<Vec<u64>> {
+        Ok(self
+            .looks(rooms)
+            .await?
+            .into_iter()
+            .map(|r| r.live)
+            .collect())
+    }
+
+    /// One look-only sweep of each room, in order.
+    async fn looks(&self, rooms: &[Room]) -> Result<Vec<SweepReply>> {
         let mut conn = self.conn().await?;
         let calls: Vec<ScriptCall> = rooms
             .iter()
             .map(|room| sweep_call(self.prefix(), room, 0, true))
             .collect();
-        let replies: Vec<SweepReply> = run_all(&mut conn, &calls).await?;
-        Ok(replies.into_iter().map(|r| r.live).collect())
+        run_all(&mut conn, &calls).await
     }
 
     /// Viewers of one event's stream, or of every event's stream.
@@ -251,14 +317,20 @@ impl Presence<'_> {
 
     async fn occupancy(&self, rooms: Vec<(Room, Option<u64>)>) -> Result<Vec<Occupancy>> {
         let only: Vec<Room> = rooms.iter().map(|(r, _)| r.clone()).collect();
-        let mut live = Vec::with_capacity(only.len());
+        let mut looks = Vec::with_capacity(only.len());
         for chunk in only.chunks(OCCUPANCY_BATCH) {
-            live.extend(self.live_counts(chunk).await?);
+            looks.extend(self.looks(chunk).await?);
         }
         Ok(rooms
             .into_iter()
-            .zip(live)
-            .map(|((room, limit), live)| Occupancy { room, live, limit })
+            .zip(looks)
+            .map(|((room, limit), look)| Occupancy {
+                room,
+                live: look.live,
+                limit,
+                in_grace: look.in_grace,
+                queued: look.queued,
+            })
             .collect())
     }
 }
@@ -287,6 +359,20 @@ pub struct SweepReply {
     pub expired: u64,
     /// Lease lengths kept for members without a lease (dropped, or found when looking).
     pub orphan_ttls: u64,
+    /// Of `live`, leases that lapsed and are held for their owner (grace).
+    pub in_grace: u64,
+    /// Live queue places.
+    pub queued: u64,
+    /// Queue places not refreshed in time (dropped, or found when looking): not drift.
+    pub dead_places: u64,
+    /// Queue places in the line without an expiry or the other way round (dropped, or found
+    /// when looking): drift, since the scripts write both at once.
+    pub stray_places: u64,
+    /// Device entries whose lease is gone (dropped, or found): not drift, lists are pruned
+    /// lazily.
+    pub stale_devices: u64,
+    /// Viewers holding more devices than the cap (legitimate only after it was lowered).
+    pub over_device_cap: u64,
 }
 
 impl SweepReply {
@@ -296,16 +382,26 @@ impl SweepReply {
     }
 }
 
+/// The first six items of a sweep reply (what it always answered), and the six after them.
+type SweepHead = (u64, u8, u64, Option<String>, u64, u64);
+type SweepTail = (u64, u64, u64, u64, u64, u64);
+
 impl redis::FromRedisValue for SweepReply {
     fn from_redis_value(v: redis::Value) -> std::result::Result<Self, redis::ParsingError> {
-        let (dropped, more, live, counter, expired, orphan_ttls): (
-            u64,
-            u8,
-            u64,
-            Option<String>,
-            u64,
-            u64,
-        ) = redis::FromRedisValue::from_redis_value(v)?;
+        let (head, tail): (SweepHead, SweepTail) = match v {
+            redis::Value::Array(mut items) if items.len() == 12 => {
+                let tail = items.split_off(6);
+                (
+                    redis::FromRedisValue::from_redis_value(redis::Value::Array(items))?,
+                    redis::FromRedisValue::from_redis_value(redis::Value::Array(tail))?,
+                )
+            }
+            other => {
+                return Err(format!("a sweep reply of 12 items, not {other:?}").into());
+            }
+        };
+        let (dropped, more, live, counter, expired, orphan_ttls) = head;
+        let (in_grace, queued, dead_places, stray_places, stale_devices, over_device_cap) = tail;
         Ok(Self {
             dropped,
             more: more == 1,
@@ -313,6 +409,12 @@ impl redis::FromRedisValue for SweepReply {
             counter,
             expired,
             orphan_ttls,
+            in_grace,
+            queued,
+            dead_places,
+            stray_places,
+            stale_devices,
+            over_device_cap,
         })
     }
 }
@@ -324,50 +426,18 @@ pub fn limit_value(limit: Option<u64>) -> String {
 
 /// One room's limit from PostgreSQL; NotFound when the event or booth does not exist.
 pub async fn limit_from_pg(pool: &PgPool, room: &Room) -> Result<Option<u64>> {
-    let row: Option<Option<i64>> = match room {
-        Room::Stream(id) => {
-            sqlx::query_scalar(
-                "SELECT (virtual_settings ->> 'max_concurrent_viewers')::bigint FROM events WHERE id = $1",
-            )
-            .bind(id)
-            .fetch_optional(pool)
-            .await?
-        }
-        Room::Booth(id) => {
-            sqlx::query_scalar("SELECT max_visitors::bigint FROM expo_booths WHERE id = $1")
-                .bind(id)
-                .fetch_optional(pool)
-                .await?
-        }
-        // Only a virtual session has a presence room; the one capacity rule applies.
-        Room::Session(id) => {
-            sqlx::query_scalar(
-                "SELECT capctl_session_capacity(id)::bigint FROM sessions
-                  WHERE id = $1 AND format = 'VIRTUAL'",
-            )
-            .bind(id)
-            .fetch_optional(pool)
-            .await?
-        }
-    };
-    match row {
-        None => Err(Error::NotFound(match room {
-            Room::Stream(id) => Missing::Event(id.clone()),
-            Room::Booth(id) => Missing::Booth(id.clone()),
-            Room::Session(id) => Missing::Session(id.clone()),
-        })),
-        Some(limit) => Ok(limit.map(|n| n.max(0) as u64)),
-    }
+    Ok(settings_from_pg(pool, room).await?.limit)
 }
 
-/// The limits of the virtual sessions among `rooms` (other rooms are skipped; an in-person or
-/// unknown session gets none). Sessions are not in [`all_limits_from_pg`]: a virtual session
+/// The settings of the virtual sessions among `rooms` (other rooms are skipped; an in-person or
+/// unknown session gets none; a session has a limit and no access policies). Sessions are not
+/// in [`all_settings_from_pg`]: a virtual session
 /// becomes a room only once capctl enforces its joins (its keys exist), so no pass creates
 /// keys for sessions whose count the platform keeps itself.
-pub async fn session_limits_from_pg(
+pub async fn session_settings_from_pg(
     pool: &PgPool,
     rooms: &[Room],
-) -> Result<BTreeMap<Room, Option<u64>>> {
+) -> Result<BTreeMap<Room, RoomSettings>> {
     let ids: Vec<&str> = rooms
         .iter()
         .filter_map(|r| match r {
@@ -386,29 +456,23 @@ pub async fn session_limits_from_pg(
     .fetch_all(pool)
     .await?;
     rows.into_iter()
-        .map(|(id, limit)| Ok((Room::session(&id)?, limit.map(|n| n.max(0) as u64))))
+        .map(|(id, limit)| {
+            let settings = RoomSettings {
+                limit: limit.map(|n| n.max(0) as u64),
+                ..RoomSettings::default()
+            };
+            Ok((Room::session(&id)?, settings))
+        })
         .collect()
 }
 
 /// Every room PostgreSQL knows (each event's stream, each booth) with its limit.
 pub async fn all_limits_from_pg(pool: &PgPool) -> Result<BTreeMap<Room, Option<u64>>> {
-    let rows: Vec<(String, String, Option<i64>)> = sqlx::query_as(
-        "SELECT 'stream', id, (virtual_settings ->> 'max_concurrent_viewers')::bigint FROM events
-         UNION ALL
-         SELECT 'booth', id, max_visitors::bigint FROM expo_booths",
-    )
-    .fetch_all(pool)
-    .await?;
-    rows.into_iter()
-        .map(|(kind, id, limit)| {
-            let room = if kind == "stream" {
-                Room::stream(&id)?
-            } else {
-                Room::booth(&id)?
-            };
-            Ok((room, limit.map(|n| n.max(0) as u64)))
-        })
-        .collect()
+    Ok(all_settings_from_pg(pool)
+        .await?
+        .into_iter()
+        .map(|(room, s)| (room, s.limit))
+        .collect())
 }
 
 #[cfg(test)]

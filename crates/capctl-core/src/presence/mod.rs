@@ -1,7 +1,9 @@
 //! Live presence: who is watching a stream or standing in a booth right now.
 //!
-//! One limiter serves both kinds of room. Each person holds one lease per room in a sorted set
-//! scored by the lease's expiry (Redis server clock). Join, heartbeat and leave are one Lua
+//! One limiter serves both kinds of room. Each person holds one lease per room (per device, on
+//! a stream with a device cap) in a sorted set scored by the lease's expiry (Redis server
+//! clock); a lapsed lease stays reserved for its owner during the stream's grace. A full room
+//! can keep a strict queue (see [`JoinOptions`]); access policies: [`AccessPolicy`]. Join, heartbeat and leave are one Lua
 //! script each (a shared prelude plus a body, see `lua/`), so each is one round trip on the
 //! shared multiplexed connection; PostgreSQL is touched only when the room's limit is not
 //! cached in Redis. Keys: see [`RoomKeys`].
@@ -15,13 +17,18 @@ use crate::backends::Backends;
 
 mod limiter;
 mod limits;
+mod policy;
 mod room;
 mod scripts;
 
-pub use limiter::{Admission, LeaseStatus, join_call};
+pub use limiter::{Admission, JoinOptions, LeaseStatus, join_call, lease_member};
 pub use limits::{
     CounterState, LimitChange, Occupancy, SweepReply, all_limits_from_pg, limit_from_pg,
-    limit_value, session_limits_from_pg, sweep_call,
+    limit_value, session_settings_from_pg, sweep_call,
+};
+pub use policy::{
+    AccessPolicy, DevicePolicy, MAX_DEVICES_CAP, PolicyChange, RoomSettings, all_settings_from_pg,
+    settings_from_pg, write_policy,
 };
 pub use room::{Member, Room, RoomKeys};
 pub(crate) use scripts::run_all;

@@ -55,6 +55,9 @@ impl Room {
             count: format!("{base}:count"),
             limit: format!("{base}:limit"),
             ttl: format!("{base}:ttl"),
+            queue: format!("{base}:queue"),
+            places: format!("{base}:places"),
+            devices: format!("{base}:devices"),
         }
     }
 
@@ -98,7 +101,7 @@ impl fmt::Display for Room {
     }
 }
 
-/// The four keys of one room, all under the room's hash tag (`{stream:<id>}`, `{booth:<id>}`),
+/// The seven keys of one room, all under the room's hash tag (`{stream:<id>}`, `{booth:<id>}`),
 /// so every script works on Redis Cluster. Every presence script takes them in this order.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RoomKeys {
@@ -110,14 +113,30 @@ pub struct RoomKeys {
     pub limit: String,
     /// HASH member → lease length (ms), so a heartbeat keeps the lease's own length.
     pub ttl: String,
+    /// ZSET member → arrival number: the queue, in order (position = rank + 1).
+    pub queue: String,
+    /// ZSET member → queue place expiry (ms): a place not refreshed in time is dropped.
+    pub places: String,
+    /// HASH viewer → the viewer's device ids, space separated (rooms with a device cap).
+    pub devices: String,
 }
 
 impl RoomKeys {
-    const SUFFIXES: [&'static str; 4] = ["leases", "count", "limit", "ttl"];
+    const SUFFIXES: [&'static str; 7] = [
+        "leases", "count", "limit", "ttl", "queue", "places", "devices",
+    ];
 
-    /// KEYS[1..=4] of every presence script.
-    pub fn as_array(&self) -> [&str; 4] {
-        [&self.leases, &self.count, &self.limit, &self.ttl]
+    /// KEYS[1..=7] of every presence script.
+    pub fn as_array(&self) -> [&str; 7] {
+        [
+            &self.leases,
+            &self.count,
+            &self.limit,
+            &self.ttl,
+            &self.queue,
+            &self.places,
+            &self.devices,
+        ]
     }
 }
 
@@ -157,6 +176,8 @@ mod tests {
         assert_eq!(k.count, "capctl:{stream:evt_1}:count");
         assert_eq!(k.limit, "capctl:{stream:evt_1}:limit");
         assert_eq!(k.ttl, "capctl:{stream:evt_1}:ttl");
+        assert_eq!(k.queue, "capctl:{stream:evt_1}:queue");
+        assert_eq!(Room::from_key("capctl", &k.devices), Some(room.clone()));
         assert_eq!(Room::from_key("capctl", &k.count), Some(room.clone()));
         assert_eq!(Room::from_key("capctl", &k.ttl), Some(room));
         let booth = Room::booth("b.1:x").unwrap();

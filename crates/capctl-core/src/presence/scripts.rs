@@ -21,7 +21,7 @@ pub const LEAVE_LUA: &str = with_prelude!("lua/leave.lua");
 pub const SWEEP_LUA: &str = with_prelude!("lua/sweep.lua");
 pub const LIMIT_SWAP_LUA: &str = include_str!("lua/limit_swap.lua");
 
-/// One of the presence scripts. Every one takes the room's four keys ([`RoomKeys::as_array`]).
+/// One of the presence scripts. Every one takes the room's seven keys ([`RoomKeys::as_array`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PresenceScript {
     Join,
@@ -90,7 +90,7 @@ impl PresenceScript {
 #[derive(Debug, Clone)]
 pub struct ScriptCall {
     pub script: PresenceScript,
-    pub keys: [String; 4],
+    pub keys: [String; 7],
     pub args: Vec<String>,
 }
 

@@ -9,8 +9,8 @@ use sqlx::PgPool;
 
 use crate::backends::Backends;
 use crate::presence::{
-    CounterState, Occupancy, PresenceScript, Room, ScriptCall, SweepReply, all_limits_from_pg,
-    limit_value, run_all, session_limits_from_pg, sweep_call,
+    CounterState, Occupancy, PresenceScript, Room, RoomSettings, ScriptCall, SweepReply,
+    all_settings_from_pg, run_all, session_settings_from_pg, sweep_call,
 };
 use crate::{Error, Result};
 
@@ -41,7 +41,7 @@ impl Default for ReconcileOptions {
     }
 }
 
-/// Rooms per pipeline of the census: four plain O(log n) reads each.
+/// Rooms per pipeline of the census: five plain reads each.
 const CENSUS_BATCH: usize = 1000;
 
 /// What one pass fixed (or, with `check`, found to fix).
@@ -58,6 +58,20 @@ pub struct ReconcileReport {
     pub counters_drifted: u64,
     /// Lease lengths kept for members that hold no lease (drift: scripts drop both at once).
     pub lease_ttls_fixed: u64,
+    /// Queue places not refreshed in time, dropped (with check: found). Not drift: the
+    /// scripts prune them as they go.
+    pub queue_places_expired: u64,
+    /// Queue places half-written (in the line without an expiry, or the other way round),
+    /// dropped (with check: found). Drift: the scripts write both at once.
+    pub queue_places_fixed: u64,
+    /// Device entries whose lease is gone, dropped (with check: found). Not drift: device
+    /// lists are pruned lazily.
+    pub device_entries_pruned: u64,
+    /// Viewers found holding more devices than their stream's cap (left alone: lowering the
+    /// cap evicts nobody). Drift unless the cap was lowered.
+    pub over_device_cap: u64,
+    /// Leases that lapsed and are held for their owner (grace) when the pass looked.
+    pub leases_in_grace: u64,
     /// Cached limits that disagreed with PostgreSQL, or were cached for a room that is gone.
     pub limits_fixed: u64,
     /// Limits that were not cached and now are (not drift: a missing cache is loaded on use).
@@ -94,6 +108,7 @@ impl ReconcileReport {
         // "anything is off" means.
         self.counters_drifted
             + self.lease_ttls_fixed
+            + self.queue_places_fixed
             + self.limits_fixed
             + self.sessions_fixed
             + self.offers_expired
@@ -105,9 +120,10 @@ impl ReconcileReport {
     /// One line saying what was off, for the `--check` error.
     pub fn summary(&self) -> String {
         format!(
-            "drift found: {} presence counters, {} stray lease lengths, {} cached limits, {} session counters, {} overdue offers, {} free seats to offer, {} no-shows to release",
+            "drift found: {} presence counters, {} stray lease lengths, {} half-written queue places, {} cached limits, {} session counters, {} overdue offers, {} free seats to offer, {} no-shows to release",
             self.counters_drifted,
             self.lease_ttls_fixed,
+            self.queue_places_fixed,
             self.limits_fixed,
             self.sessions_fixed,
             self.offers_expired,
@@ -121,7 +137,12 @@ impl ReconcileReport {
     fn record_sweep(&mut self, first: bool, reply: &SweepReply) {
         self.leases_expired += reply.dropped;
         self.lease_ttls_fixed += reply.orphan_ttls;
+        self.queue_places_expired += reply.dead_places;
+        self.queue_places_fixed += reply.stray_places;
+        self.device_entries_pruned += reply.stale_devices;
         if first {
+            self.over_device_cap += reply.over_device_cap;
+            self.leases_in_grace += reply.in_grace;
             match reply.counter_state() {
                 CounterState::Exact => {}
                 CounterState::Behind => self.counters_fixed += 1,
@@ -133,12 +154,20 @@ impl ReconcileReport {
         }
     }
 
-    fn record_room(&mut self, room: &Room, live: u64, truth: &BTreeMap<Room, Option<u64>>) {
+    fn record_room(
+        &mut self,
+        room: &Room,
+        look: (u64, u64, u64),
+        truth: &BTreeMap<Room, RoomSettings>,
+    ) {
+        let (live, in_grace, queued) = look;
         self.live += live;
         self.occupancy.push(Occupancy {
             room: room.clone(),
             live,
-            limit: truth.get(room).copied().flatten(),
+            limit: truth.get(room).and_then(|s| s.limit),
+            in_grace,
+            queued,
         });
     }
 }
@@ -230,8 +259,8 @@ async fn reconcile_presence(
         .zip(values.into_iter().flatten())
         .collect();
 
-    let mut truth = all_limits_from_pg(pool).await?;
-    truth.extend(session_limits_from_pg(pool, &redis_list).await?);
+    let mut truth = all_settings_from_pg(pool).await?;
+    truth.extend(session_settings_from_pg(pool, &redis_list).await?);
     fix_limits(conn, prefix, opts, &cached, &truth, report).await?;
     sweep_rooms(conn, prefix, opts, &redis_list, &truth, report).await
 }
@@ -282,14 +311,14 @@ async fn fix_limits(
     prefix: &str,
     opts: &ReconcileOptions,
     cached: &BTreeMap<Room, Option<String>>,
-    truth: &BTreeMap<Room, Option<u64>>,
+    truth: &BTreeMap<Room, RoomSettings>,
     report: &mut ReconcileReport,
 ) -> Result<()> {
     let rooms: BTreeSet<&Room> = cached.keys().chain(truth.keys()).collect();
     let mut swaps: Vec<ScriptCall> = Vec::new();
     for room in rooms {
         let have = cached.get(room).cloned().flatten();
-        let want = truth.get(room).map(|l| limit_value(*l));
+        let want = truth.get(room).map(RoomSettings::cache_value);
         match (&have, &want) {
             (None, None) => {}
             (None, Some(_)) => report.limits_cached += 1,
@@ -324,7 +353,7 @@ async fn census(
     conn: &mut ConnectionManager,
     prefix: &str,
     rooms: &[Room],
-    truth: &BTreeMap<Room, Option<u64>>,
+    truth: &BTreeMap<Room, RoomSettings>,
     report: &mut ReconcileReport,
 ) -> Result<Vec<Room>> {
     let (secs, micros): (u64, u64) = redis::cmd("TIME").query_async(conn).await?;
@@ -337,24 +366,31 @@ async fn census(
             pipe.cmd("ZCARD").arg(&keys.leases);
             pipe.cmd("GET").arg(&keys.count);
             pipe.cmd("HLEN").arg(&keys.ttl);
+            pipe.cmd("EXISTS")
+                .arg(&keys.queue)
+                .arg(&keys.places)
+                .arg(&keys.devices);
         }
         let mut conn = conn.clone();
         async move {
-            pipe.query_async::<Vec<(u64, u64, Option<String>, u64)>>(&mut conn)
+            pipe.query_async::<Vec<(u64, u64, Option<String>, u64, u64)>>(&mut conn)
                 .await
         }
     }))
     .await?;
     let mut dirty = Vec::new();
-    for (room, (expired, stored, counter, lengths)) in
+    for (room, (expired, stored, counter, lengths, queue_keys)) in
         rooms.iter().zip(replies.into_iter().flatten())
     {
         let live = stored.saturating_sub(expired);
+        // A queue or device lists need the script's look (places expire, entries go stale);
+        // a lease in grace counts as expired here, so its room is swept too.
         let clean = expired == 0
+            && queue_keys == 0
             && lengths <= stored
             && CounterState::judge(counter.as_deref(), live, expired) == CounterState::Exact;
         if clean {
-            report.record_room(room, live, truth);
+            report.record_room(room, (live, 0, 0), truth);
         } else {
             dirty.push(room.clone());
         }
@@ -370,7 +406,7 @@ async fn sweep_rooms(
     prefix: &str,
     opts: &ReconcileOptions,
     rooms: &[Room],
-    truth: &BTreeMap<Room, Option<u64>>,
+    truth: &BTreeMap<Room, RoomSettings>,
     report: &mut ReconcileReport,
 ) -> Result<()> {
     let dirty = census(conn, prefix, rooms, truth, report).await?;
@@ -389,7 +425,7 @@ async fn sweep_rooms(
                 if reply.more {
                     again.push(room);
                 } else {
-                    report.record_room(room, reply.live, truth);
+                    report.record_room(room, (reply.live, reply.in_grace, reply.queued), truth);
                 }
             }
             pending = again;

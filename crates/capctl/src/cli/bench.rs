@@ -47,6 +47,7 @@ impl BenchCommand {
                     limit: a.limit,
                     ttl: a.ttl,
                     keep: a.keep,
+                    queued: a.queued,
                 };
                 bench::stream(b.settings(), &cfg, progress).await?
             }
@@ -172,6 +173,10 @@ pub struct StreamArgs {
     /// Keep the benchmark's events and Redis keys instead of removing them
     #[arg(long)]
     pub keep: bool,
+    /// Also time queued joins (`stream join --queue`) of as many newcomers on the full
+    /// streams, reported in details.queued_ops_per_sec (ops_per_sec stays plain joins)
+    #[arg(long)]
+    pub queued: bool,
 }
 
 #[derive(Debug, Args)]

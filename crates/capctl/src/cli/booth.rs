@@ -18,7 +18,7 @@ pub enum BoothCommand {
     Create(CreateArgs),
     /// Change a booth's visitor limit
     SetCapacity(SetCapacityArgs),
-    /// A visitor enters (refused at the limit; a repeat refreshes the lease)
+    /// A visitor enters (refused at the limit, or queued with --queue; a repeat refreshes)
     Enter(EnterArgs),
     /// Extend a visitor's lease; an expired lease is reported lost
     Heartbeat(HeartbeatArgs),
@@ -33,7 +33,13 @@ impl BoothCommand {
         match self {
             Self::Create(a) => a.run(b, out).await,
             Self::SetCapacity(a) => a.run(b, out).await,
-            Self::Enter(a) => a.who.run(b, out, LeaseOp::Join(a.ttl)).await,
+            Self::Enter(a) => {
+                let op = LeaseOp::Join {
+                    ttl: a.ttl,
+                    queue: a.queue,
+                };
+                a.who.run(b, out, op).await
+            }
             Self::Heartbeat(a) => a.who.run(b, out, LeaseOp::Heartbeat(a.ttl)).await,
             Self::Leave(who) => who.run(b, out, LeaseOp::Leave).await,
             Self::Visitors(a) => a.run(b, out).await,
@@ -113,7 +119,8 @@ pub struct VisitorArgs {
 
 impl VisitorArgs {
     async fn run(self, b: &Backends, out: Output, op: LeaseOp) -> Result<()> {
-        op.run(b, out, Room::Booth(self.booth), &self.user).await
+        op.run(b, out, Room::Booth(self.booth), &self.user, None)
+            .await
     }
 }
 
@@ -121,9 +128,14 @@ impl VisitorArgs {
 pub struct EnterArgs {
     #[command(flatten)]
     pub who: VisitorArgs,
-    /// Lease length: the visitor counts as inside this long without a heartbeat [default: 60s]
+    /// Lease length: the visitor counts as inside this long without a heartbeat; a queue place
+    /// lasts as long without a repeat [default: 60s]
     #[arg(long, value_parser = duration_arg, value_name = "DUR")]
     pub ttl: Option<Duration>,
+    /// When full, take a place in the booth's line (exit 4 with the position); repeat the call
+    /// to keep the place: the head of the line is admitted by it once a slot is free
+    #[arg(long)]
+    pub queue: bool,
 }
 
 #[derive(Debug, Args)]
@@ -172,6 +184,8 @@ struct VisitorsRow {
     visitors: u64,
     max_visitors: Option<u64>,
     full_percent: Option<f64>,
+    /// People in the booth's line.
+    queued: u64,
 }
 
 impl VisitorsArgs {
@@ -187,18 +201,27 @@ impl VisitorsArgs {
                 visitors: o.live,
                 max_visitors: o.limit,
                 full_percent: percent_full(o.live, o.limit),
+                queued: o.queued,
             })
             .collect();
         out.emit(&rows, || {
             if rows.is_empty() {
                 return "no booths".into();
             }
-            let mut t = table(["booth", "event", "visitors", "max visitors", "% full"]);
+            let mut t = table([
+                "booth",
+                "event",
+                "visitors",
+                "queued",
+                "max visitors",
+                "% full",
+            ]);
             for r in &rows {
                 t.add_row([
                     r.booth_id.clone(),
                     r.event_id.clone(),
                     r.visitors.to_string(),
+                    r.queued.to_string(),
                     or_unlimited(r.max_visitors),
                     r.full_percent
                         .map_or_else(|| "-".into(), |p| format!("{p:.1}%")),

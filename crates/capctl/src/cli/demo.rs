@@ -4,6 +4,8 @@
 
 use std::time::{Duration, Instant};
 
+mod queue;
+
 use chrono::{DateTime, Duration as Span, DurationRound, Utc};
 use clap::Args;
 use serde::Serialize;
@@ -95,6 +97,7 @@ impl DemoArgs {
         demo.disconnect_storm().await?;
         demo.late_viewers().await?;
         demo.fill_booth().await?;
+        demo.booth_queue().await?;
         demo.final_audit().await?;
         demo.finish()
     }

@@ -56,6 +56,8 @@ pub struct CreateArgs {
     /// Cap on concurrent stream viewers (default: unlimited)
     #[arg(long, value_name = "N", allow_negative_numbers = true)]
     pub max_viewers: Option<i64>,
+    #[command(flatten)]
+    pub access: crate::cli::stream::AccessArgs,
 }
 
 impl CreateArgs {
@@ -68,7 +70,14 @@ impl CreateArgs {
             max_attendees: self.max_attendees,
             max_viewers: self.max_viewers,
         };
-        let event = events::create_event(b.pg().await?, new).await?;
+        let policy = self.access.change();
+        policy.validate()?;
+        let pool = b.pg().await?;
+        let event = events::create_event(pool, new).await?;
+        if !policy.is_empty() {
+            // A new event has no cached settings yet: PostgreSQL alone.
+            capctl_core::presence::write_policy(pool, &event.event_id, &policy).await?;
+        }
         out.emit(&event, || render_events(std::slice::from_ref(&event)))
     }
 }

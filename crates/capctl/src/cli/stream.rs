@@ -3,21 +3,23 @@ use std::time::Duration;
 use clap::{Args, Subcommand};
 use serde::Serialize;
 
+use crate::cli::Output;
 use crate::cli::args::duration_arg;
 use crate::cli::output::{or_unlimited, table};
-use crate::cli::{LimitArgs, Output};
 use capctl_core::backends::Backends;
 use capctl_core::ids::{EventId, UserId};
 use capctl_core::presence::{
-    Admission, DEFAULT_TTL, LeaseStatus, LimitChange, Occupancy, Presence, PresenceScript, Room,
+    Admission, DEFAULT_TTL, DevicePolicy, JoinOptions, LeaseStatus, LimitChange, Occupancy,
+    PolicyChange, Presence, PresenceScript, Room,
 };
 use capctl_core::{Error, Missing, Result};
 
 #[derive(Debug, Subcommand)]
 pub enum StreamCommand {
-    /// Set or remove an event's concurrent-viewer limit
+    /// Set or remove an event's concurrent-viewer limit, and its access policies (device cap,
+    /// device policy, grace)
     SetLimit(SetLimitArgs),
-    /// A viewer joins (refused at the limit; a repeat refreshes the lease)
+    /// A viewer joins (refused at the limit, or queued with --queue; a repeat refreshes)
     Join(JoinArgs),
     /// Extend a viewer's lease; an expired lease is reported lost
     Heartbeat(HeartbeatArgs),
@@ -34,7 +36,13 @@ impl StreamCommand {
     pub async fn run(self, b: &Backends, out: Output) -> Result<()> {
         match self {
             Self::SetLimit(a) => a.run(b, out).await,
-            Self::Join(a) => a.who.run(b, out, LeaseOp::Join(a.ttl)).await,
+            Self::Join(a) => {
+                let op = LeaseOp::Join {
+                    ttl: a.ttl,
+                    queue: a.queue,
+                };
+                a.who.run(b, out, op).await
+            }
             Self::Heartbeat(a) => a.who.run(b, out, LeaseOp::Heartbeat(a.ttl)).await,
             Self::Leave(who) => who.run(b, out, LeaseOp::Leave).await,
             Self::Viewers(a) => a.run(b, out).await,
@@ -57,16 +65,20 @@ struct PresenceAnswer<'a> {
     viewer_id: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     user_id: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    device_id: Option<&'a str>,
     #[serde(flatten)]
     admission: &'a Admission,
 }
 
-/// Prints a presence answer, then turns a refusal into its exit code: at the limit is 3, a
-/// lost lease is 5 (not found: the lease expired, rejoin).
+/// Prints a presence answer, then turns a refusal into its exit code: at the limit (or the
+/// device cap) is 3, a place in the queue is 4, a lost lease is 5 (not found: the lease
+/// expired or was evicted, rejoin).
 pub(crate) fn emit_admission(
     out: Output,
     room: &Room,
     member: &UserId,
+    device: Option<&UserId>,
     adm: &Admission,
 ) -> Result<()> {
     let (event_id, booth_id, viewer_id, user_id) = match room {
@@ -79,16 +91,31 @@ pub(crate) fn emit_admission(
         booth_id,
         viewer_id,
         user_id,
+        device_id: device.map(UserId::as_str),
         admission: adm,
     };
     let count = match adm.limit {
         Some(l) => format!("{} of {l}", adm.count),
         None => format!("{}, no limit", adm.count),
     };
+    let on = device
+        .map(|d| format!(" on device {d}"))
+        .unwrap_or_default();
     out.emit(&answer, || match adm.status {
-        LeaseStatus::Admitted => format!("{member} admitted to {room} ({count})"),
+        LeaseStatus::Admitted => match &adm.evicted_device {
+            Some(old) => format!(
+                "{member} admitted to {room}{on}, in place of their device {old}, whose lease was dropped ({count})"
+            ),
+            None => format!("{member} admitted to {room}{on} ({count})"),
+        },
         LeaseStatus::Refreshed => format!("{member} already in {room}; lease renewed ({count})"),
-        LeaseStatus::Full => format!("{member} refused: {}", adm.refusal(room)),
+        LeaseStatus::Full | LeaseStatus::DeviceLimit => {
+            format!("{member} refused: {}", adm.refusal(room))
+        }
+        LeaseStatus::Queued => format!(
+            "{member} queued for {room}: position {} ({count}); repeat the call to keep the place",
+            adm.position.unwrap_or_default()
+        ),
         LeaseStatus::Extended => format!("lease of {member} in {room} extended ({count})"),
         LeaseStatus::Lost => {
             format!("lease of {member} in {room} had expired; rejoin ({count})")
@@ -97,7 +124,11 @@ pub(crate) fn emit_admission(
         LeaseStatus::Absent => format!("{member} was not in {room}; nothing changed ({count})"),
     })?;
     match adm.status {
-        LeaseStatus::Full => Err(Error::Full(adm.refusal(room))),
+        LeaseStatus::Full | LeaseStatus::DeviceLimit => Err(Error::Full(adm.refusal(room))),
+        LeaseStatus::Queued => Err(Error::Waitlisted(format!(
+            "{member} is queued for {room} at position {}",
+            adm.position.unwrap_or_default()
+        ))),
         LeaseStatus::Lost => Err(Error::NotFound(Missing::Lease {
             room: room.clone(),
             user: member.clone(),
@@ -121,12 +152,11 @@ pub(crate) struct LimitAnswer<'a> {
 impl SetLimitArgs {
     async fn run(self, b: &Backends, out: Output) -> Result<()> {
         let room = Room::Stream(self.event.clone());
-        let presence = Presence::new(b);
-        let change = if self.dry_run {
-            presence.preview_limit(&room, self.limit.limit()).await?
-        } else {
-            presence.set_limit(&room, self.limit.limit()).await?
-        };
+        let limit =
+            (self.max.is_some() || self.unlimited).then(|| self.max.filter(|_| !self.unlimited));
+        let change = Presence::new(b)
+            .set_policy(&self.event, limit, &self.access.change(), self.dry_run)
+            .await?;
         let answer = LimitAnswer {
             event_id: Some(&self.event),
             booth_id: None,
@@ -140,9 +170,14 @@ impl SetLimitArgs {
 #[derive(Serialize)]
 struct ViewersRow<'a> {
     event_id: &'a str,
+    /// Slots held: live leases and leases in grace.
     viewers: u64,
     limit: Option<u64>,
     full_percent: Option<f64>,
+    /// Of `viewers`, leases in grace (held for a lapsed owner).
+    in_grace: u64,
+    /// People in the stream's queue.
+    queued: u64,
 }
 
 /// Share of the limit in use, in percent; None when unlimited.
@@ -163,6 +198,8 @@ fn viewer_rows(list: &[Occupancy]) -> Vec<ViewersRow<'_>> {
             viewers: o.live,
             limit: o.limit,
             full_percent: percent_full(o.live, o.limit),
+            in_grace: o.in_grace,
+            queued: o.queued,
         })
         .collect()
 }
@@ -171,11 +208,13 @@ fn render_viewers(rows: &[ViewersRow<'_>]) -> String {
     if rows.is_empty() {
         return "no events, so no streams".into();
     }
-    let mut t = table(["event", "viewers", "limit", "% full"]);
+    let mut t = table(["event", "viewers", "in grace", "queued", "limit", "% full"]);
     for r in rows {
         t.add_row([
             r.event_id.to_string(),
             r.viewers.to_string(),
+            r.in_grace.to_string(),
+            r.queued.to_string(),
             or_unlimited(r.limit),
             r.full_percent
                 .map_or_else(|| "-".into(), |p| format!("{p:.1}%")),
@@ -255,16 +294,57 @@ where
         }
     }
 }
+/// `stream set-limit`: a new limit, new access policies, or both (at least one flag).
 #[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("stream_setting")
+    .required(true)
+    .multiple(true)
+    .args(["max", "unlimited", "max_devices", "device_policy", "grace"])))]
 pub struct SetLimitArgs {
     /// Event id
     #[arg(long)]
     pub event: EventId,
+    /// New limit of concurrent viewers (each of a viewer's devices counts)
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
+    pub max: Option<i64>,
+    /// Remove the limit
+    #[arg(long, conflicts_with = "max")]
+    pub unlimited: bool,
     #[command(flatten)]
-    pub limit: LimitArgs,
+    pub access: AccessArgs,
     /// Report what would change and change nothing
     #[arg(long)]
     pub dry_run: bool,
+}
+
+/// The access policies of a stream, as flags (`event create`, `stream set-limit`).
+#[derive(Debug, Args, Default)]
+pub struct AccessArgs {
+    /// Most devices one viewer may watch on at once; 0 removes the cap
+    #[arg(long, value_name = "N")]
+    pub max_devices: Option<u64>,
+    /// At the device cap: refuse the new device (exit 3), or evict-oldest (drop the viewer's
+    /// least recently refreshed device, whose next heartbeat reports it lost) [default: refuse]
+    #[arg(long, value_name = "POLICY", value_parser = device_policy_arg)]
+    pub device_policy: Option<DevicePolicy>,
+    /// How long a lapsed lease stays reserved for its owner: their heartbeat or rejoin within
+    /// it gets the slot back without a capacity check; 0s = none [default: 0s]
+    #[arg(long, value_parser = duration_arg, value_name = "DUR")]
+    pub grace: Option<Duration>,
+}
+
+impl AccessArgs {
+    pub fn change(&self) -> PolicyChange {
+        PolicyChange {
+            max_devices: self.max_devices,
+            device_policy: self.device_policy,
+            grace: self.grace,
+        }
+    }
+}
+
+fn device_policy_arg(s: &str) -> std::result::Result<DevicePolicy, String> {
+    DevicePolicy::parse_input(s).map_err(|e| e.to_string())
 }
 
 /// Which viewer of which stream: the flags every viewer command takes.
@@ -276,11 +356,17 @@ pub struct ViewerArgs {
     /// Viewer id (a user id)
     #[arg(long)]
     pub viewer: UserId,
+    /// The viewer's device (default: the viewer id alone, one device); the stream's device
+    /// cap counts a viewer's devices
+    #[arg(long, value_name = "ID")]
+    pub device: Option<UserId>,
 }
 
 impl ViewerArgs {
     async fn run(self, b: &Backends, out: Output, op: LeaseOp) -> Result<()> {
-        op.run(b, out, Room::Stream(self.event), &self.viewer).await
+        let room = Room::Stream(self.event);
+        op.run(b, out, room, &self.viewer, self.device.as_ref())
+            .await
     }
 }
 
@@ -288,9 +374,14 @@ impl ViewerArgs {
 pub struct JoinArgs {
     #[command(flatten)]
     pub who: ViewerArgs,
-    /// Lease length: the viewer counts as watching this long without a heartbeat [default: 60s]
+    /// Lease length: the viewer counts as watching this long without a heartbeat; a queue
+    /// place lasts as long without a repeat [default: 60s]
     #[arg(long, value_parser = duration_arg, value_name = "DUR")]
     pub ttl: Option<Duration>,
+    /// When full, take a place in the stream's queue (exit 4 with the position); repeat the
+    /// call to keep the place: the head of the queue is admitted by it once a slot is free
+    #[arg(long)]
+    pub queue: bool,
 }
 
 #[derive(Debug, Args)]
@@ -304,7 +395,7 @@ pub struct HeartbeatArgs {
 
 /// One lease call of one person in one room (a stream or a booth), answered on stdout.
 pub(crate) enum LeaseOp {
-    Join(Option<Duration>),
+    Join { ttl: Option<Duration>, queue: bool },
     Heartbeat(Option<Duration>),
     Leave,
 }
@@ -316,18 +407,22 @@ impl LeaseOp {
         out: Output,
         room: Room,
         who: &UserId,
+        device: Option<&UserId>,
     ) -> Result<()> {
         let presence = Presence::new(b);
         let adm = match self {
-            Self::Join(ttl) => {
-                presence
-                    .join(&room, who, ttl.unwrap_or(DEFAULT_TTL))
-                    .await?
+            Self::Join { ttl, queue } => {
+                let opts = JoinOptions {
+                    device: device.cloned(),
+                    queue,
+                };
+                let ttl = ttl.unwrap_or(DEFAULT_TTL);
+                presence.join_with(&room, who, ttl, &opts).await?
             }
-            Self::Heartbeat(ttl) => presence.heartbeat(&room, who, ttl).await?,
-            Self::Leave => presence.leave(&room, who).await?,
+            Self::Heartbeat(ttl) => presence.heartbeat_device(&room, who, device, ttl).await?,
+            Self::Leave => presence.leave_device(&room, who, device).await?,
         };
-        emit_admission(out, &room, who, &adm)
+        emit_admission(out, &room, who, device, &adm)
     }
 }
 

@@ -1,9 +1,11 @@
--- heartbeat: extend a live lease. An expired or missing lease is LOST and is not revived: the
--- person must join again, through the capacity check.
+-- heartbeat: extend a lease that still holds its slot: live, or expired but within the room's
+-- grace (the owner gets it back without a capacity check). A lease past grace, or missing
+-- (never granted, left, evicted by the viewer's newer device), is LOST and is not revived:
+-- the person must join again, through the capacity check.
 -- ARGV[1] member, ARGV[2] lease length (ms), or 0 = keep the lease's own length,
 -- ARGV[3] most expired leases to drop in this call, ARGV[4] length (ms) for a lease that has
 -- none stored (granted before lengths were stored)
--- Returns {'EXTENDED'|'LOST'|'NEED_LIMIT', live count, limit, lease expiry ms (0 = none)}.
+-- Returns {'EXTENDED'|'LOST'|'NEED_LIMIT', slots held, limit, lease expiry ms (0 = none), 0, ''}.
 local limit = cached_limit()
 if not limit then
   return NEED_LIMIT
@@ -11,7 +13,7 @@ end
 local now = server_now()
 local member = ARGV[1]
 local score = redis.call('ZSCORE', LEASES, member)
-if not (score and tonumber(score) > now) then
+if not (score and tonumber(score) > held_floor(now)) then
   if score then
     drop({member})
   end

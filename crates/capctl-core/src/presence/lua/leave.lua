@@ -1,7 +1,8 @@
--- leave: drop a person's lease. Idempotent: a second leave changes nothing.
+-- leave: drop a person's lease, or their place in the queue. Idempotent: a second leave
+-- changes nothing.
 -- ARGV[1] member, ARGV[2] unused (one calling convention for all three), ARGV[3] most expired
 -- leases to drop in this call
--- Returns {'LEFT'|'ABSENT'|'NEED_LIMIT', live count, limit, 0}.
+-- Returns {'LEFT'|'ABSENT'|'NEED_LIMIT', slots held, limit, 0, 0, ''}.
 local limit = cached_limit()
 if not limit then
   return NEED_LIMIT
@@ -10,6 +11,10 @@ local now = server_now()
 local status = 'ABSENT'
 if redis.call('ZSCORE', LEASES, ARGV[1]) then
   drop({ARGV[1]})
+  status = 'LEFT'
+end
+if redis.call('ZSCORE', PLACES, ARGV[1]) then
+  unqueue({ARGV[1]})
   status = 'LEFT'
 end
 return settle(status, limit, 0, now)
