@@ -151,14 +151,19 @@ fn emit_presence(out: Output, p: &SessionPresence) -> Result<()> {
     out.emit(p, || match adm.status {
         LeaseStatus::Admitted => format!("{member} joined {room} ({count})"),
         LeaseStatus::Refreshed => format!("{member} already in {room}; lease renewed ({count})"),
-        LeaseStatus::Full => format!("{member} refused: {}", adm.refusal(&room)),
+        // A session's room has no queue and no device cap, so these come only as refusals.
+        LeaseStatus::Full | LeaseStatus::Queued | LeaseStatus::DeviceLimit => {
+            format!("{member} refused: {}", adm.refusal(&room))
+        }
         LeaseStatus::Extended => format!("lease of {member} in {room} extended ({count})"),
         LeaseStatus::Lost => format!("lease of {member} in {room} had expired; rejoin ({count})"),
         LeaseStatus::Left => format!("{member} left {room} ({count})"),
         LeaseStatus::Absent => format!("{member} was not in {room}; nothing changed ({count})"),
     })?;
     match adm.status {
-        LeaseStatus::Full => Err(Error::Full(adm.refusal(&room))),
+        LeaseStatus::Full | LeaseStatus::Queued | LeaseStatus::DeviceLimit => {
+            Err(Error::Full(adm.refusal(&room)))
+        }
         LeaseStatus::Lost => Err(Error::NotFound(Missing::Lease {
             room,
             user: member.clone(),
