@@ -343,7 +343,8 @@ pub struct RoomState {
 /// Snapshots of `rooms` under the backends' Redis prefix, with their limits from PostgreSQL.
 pub async fn room_states(b: &Backends, rooms: &[Room]) -> Result<Vec<RoomState>> {
     // One query for every limit; a room PostgreSQL does not know has none.
-    let known = all_limits_from_pg(b.pg().await?).await?;
+    let mut known = all_limits_from_pg(b.pg().await?).await?;
+    known.extend(crate::presence::session_limits_from_pg(b.pg().await?, rooms).await?);
     let mut conn = b.redis().await?.clone();
     let mut out = Vec::with_capacity(rooms.len());
     for batch in rooms.chunks(500) {
@@ -370,8 +371,23 @@ pub async fn room_states(b: &Backends, rooms: &[Room]) -> Result<Vec<RoomState>>
     Ok(out)
 }
 
-/// The rooms in scope: every event's stream and every booth, or one event's.
+/// The rooms in scope: every event's stream, booth and virtual session, or one event's.
 pub async fn rooms(pool: &PgPool, scope: &Scope) -> Result<Vec<Room>> {
+    let virtual_sessions: Vec<String> = sqlx::query_scalar(
+        "SELECT id FROM sessions WHERE format = 'VIRTUAL' AND ($1::text IS NULL OR event_id = $1)
+          ORDER BY id",
+    )
+    .bind(scope.event())
+    .fetch_all(pool)
+    .await?;
+    let mut rooms = rooms_without_sessions(pool, scope).await?;
+    for id in virtual_sessions {
+        rooms.push(Room::session(&id)?);
+    }
+    Ok(rooms)
+}
+
+async fn rooms_without_sessions(pool: &PgPool, scope: &Scope) -> Result<Vec<Room>> {
     Ok(match scope {
         Scope::All => all_limits_from_pg(pool).await?.into_keys().collect(),
         Scope::Event(id) => {

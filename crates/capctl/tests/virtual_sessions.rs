@@ -63,6 +63,14 @@ async fn concurrent_joins_above_capacity_admit_exactly_the_capacity(pool: PgPool
     assert_eq!(codes.iter().filter(|c| **c == 0).count(), CAP);
     assert_eq!(codes.iter().filter(|c| **c == 3).count(), PROCS - CAP);
     assert_eq!(leases(&env).await, (CAP as u64, Some(CAP.to_string())));
+    // The presence audit covers the session's room: live ≤ capacity, counter exact.
+    let scope = capctl_core::audit::Scope::Event("e1".parse().unwrap());
+    let rooms = capctl_core::audit::rooms(&env.pool, &scope).await.unwrap();
+    assert!(rooms.contains(&Room::session("v1").unwrap()));
+    let v = capctl_core::audit::presence_violations(&env.backends(), &scope)
+        .await
+        .unwrap();
+    assert!(v.is_empty(), "{v:?}");
     // No RSVP rows, and the platform's counter untouched until reconcile writes it.
     assert_eq!(env.count("SELECT count(*) FROM session_rsvps").await, 0);
     let answer = join(&env, &users[0], &[]).success().json();
