@@ -67,7 +67,8 @@ LANGUAGE sql VOLATILE AS $$ SELECT pg_snapshot_xmax(pg_current_snapshot()) $$;
 CREATE FUNCTION capctl_outbox_settled(horizon xid8) RETURNS boolean
 LANGUAGE sql VOLATILE AS $$ SELECT pg_snapshot_xmin(pg_current_snapshot()) >= horizon $$;
 
--- The writers of outbox rows, as in 20261130000002_outbox.sql, ringing instead of notifying.
+-- The writers of outbox rows, as last defined by the earlier migrations, ringing instead of
+-- notifying.
 
 CREATE OR REPLACE FUNCTION capctl_outbox_rsvp() RETURNS trigger
 LANGUAGE plpgsql AS $$
@@ -81,23 +82,22 @@ BEGIN
              WHEN 'OFFERED' THEN 'offer_made'
              WHEN 'EXPIRED' THEN 'offer_expired'
              WHEN 'CANCELLED' THEN 'cancelled'
+             WHEN 'NO_SHOW' THEN 'no_show_released'
          END;
+    IF k = 'confirmed' AND NEW.checked_in_at IS NOT NULL
+       AND (TG_OP = 'INSERT' OR OLD.checked_in_at IS NULL) THEN
+        k := NULL;
+    END IF;
     IF k IS NULL THEN
         RETURN NULL;
     END IF;
     IF TG_OP = 'UPDATE' THEN
         prev := OLD.status;
-        -- A session's rows must commit in id order (deliverers keep per-session order by id).
-        -- Every change of the counters already locked the capacity row (counts trigger); a
-        -- transition that moves no counter (e.g. an offer accepted by raw SQL) locks it here.
         IF (OLD.status IN ('CONFIRMED', 'OFFERED')) = (NEW.status IN ('CONFIRMED', 'OFFERED'))
            AND (OLD.status = 'WAITLISTED') = (NEW.status = 'WAITLISTED') THEN
             PERFORM 1 FROM session_capacity sc WHERE sc.session_id = NEW.session_id FOR UPDATE;
         END IF;
     END IF;
-    -- One statement (each plpgsql statement is a round through the executor, and this runs
-    -- under the session's lock): primary-key reads and the INSERT. A waitlisted row is always
-    -- the last of the queue, so its place is the queue's length.
     INSERT INTO capctl_outbox (kind, event_id, session_id, user_id, payload)
     SELECT k, NEW.event_id, NEW.session_id, NEW.user_id,
            jsonb_build_object(
@@ -113,7 +113,31 @@ BEGIN
       FROM sessions s
       LEFT JOIN event_registrations g ON g.event_id = NEW.event_id AND g.user_id = NEW.user_id
      WHERE s.id = NEW.session_id;
-    -- Wakes followers, if any listen (one notification per transaction at most).
+    PERFORM capctl_outbox_ring();
+    RETURN NULL;
+END $$;
+
+CREATE OR REPLACE FUNCTION capctl_outbox_door() RETURNS trigger
+LANGUAGE plpgsql AS $$
+DECLARE
+    prev text;
+BEGIN
+    IF TG_OP = 'UPDATE' THEN
+        prev := OLD.status;
+    END IF;
+    INSERT INTO capctl_outbox (kind, event_id, session_id, user_id, payload)
+    SELECT CASE WHEN NEW.walk_in THEN 'walk_in_admitted' ELSE 'checked_in' END,
+           NEW.event_id, NEW.session_id, NEW.user_id,
+           jsonb_build_object(
+               'rsvp_id', NEW.id, 'status', NEW.status, 'previous_status', prev,
+               'title', s.title, 'starts_at', capctl_utc(s.starts_at),
+               'ends_at', capctl_utc(s.ends_at), 'room', s.room,
+               'name', g.name, 'email', g.email,
+               'checked_in_at', capctl_utc(NEW.checked_in_at), 'walk_in', NEW.walk_in,
+               'inside', (SELECT sc.current_occupancy FROM session_capacity sc WHERE sc.session_id = NEW.session_id))
+      FROM sessions s
+      LEFT JOIN event_registrations g ON g.event_id = NEW.event_id AND g.user_id = NEW.user_id
+     WHERE s.id = NEW.session_id;
     PERFORM capctl_outbox_ring();
     RETURN NULL;
 END $$;
@@ -169,3 +193,22 @@ BEGIN
     END IF;
     RETURN QUERY SELECT n, m;
 END $$;
+
+-- ---- triggers ----
+-- The occupancy counter (20261130000003_attendance.sql) ran a PL/pgSQL call for every RSVP
+-- written, though only rows checked in can move it: split by operation, each with a WHEN that
+-- the executor evaluates, so an RSVP or cancellation of someone never checked in calls nothing.
+-- Names keep the firing order (after session_rsvps_counts, before the outbox triggers).
+DROP TRIGGER session_rsvps_occupancy ON session_rsvps;
+CREATE TRIGGER session_rsvps_occupancy_insert
+    AFTER INSERT ON session_rsvps
+    FOR EACH ROW WHEN (NEW.checked_in_at IS NOT NULL)
+    EXECUTE FUNCTION capctl_occupancy_counts();
+CREATE TRIGGER session_rsvps_occupancy_update
+    AFTER UPDATE OF status, checked_in_at, checked_out_at ON session_rsvps
+    FOR EACH ROW WHEN (OLD.checked_in_at IS NOT NULL OR NEW.checked_in_at IS NOT NULL)
+    EXECUTE FUNCTION capctl_occupancy_counts();
+CREATE TRIGGER session_rsvps_occupancy_delete
+    AFTER DELETE ON session_rsvps
+    FOR EACH ROW WHEN (OLD.checked_in_at IS NOT NULL)
+    EXECUTE FUNCTION capctl_occupancy_counts();

@@ -344,7 +344,12 @@ pub struct RoomState {
 pub async fn room_states(b: &Backends, rooms: &[Room]) -> Result<Vec<RoomState>> {
     // One query for every limit; a room PostgreSQL does not know has none.
     let mut known = all_limits_from_pg(b.pg().await?).await?;
-    known.extend(crate::presence::session_limits_from_pg(b.pg().await?, rooms).await?);
+    known.extend(
+        crate::presence::session_settings_from_pg(b.pg().await?, rooms)
+            .await?
+            .into_iter()
+            .map(|(room, s)| (room, s.limit)),
+    );
     let mut conn = b.redis().await?.clone();
     let mut out = Vec::with_capacity(rooms.len());
     for batch in rooms.chunks(500) {
