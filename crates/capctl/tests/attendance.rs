@@ -393,7 +393,7 @@ async fn dashboard_export_and_schedule_show_the_door(pool: PgPool) {
     );
     assert_eq!(row["format"], "IN_PERSON");
     let human = env.capctl("session list --event e1").success();
-    assert!(human.stdout.contains("no_shows"), "{}", human.stdout);
+    assert!(human.stdout.contains("no-show"), "{}", human.stdout);
 
     let csv = env.capctl("export-rsvps --event e1").success().stdout;
     let header = csv.lines().next().unwrap();

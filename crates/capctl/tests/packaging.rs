@@ -152,7 +152,7 @@ fn debian_package_holds_binary_man_pages_completions_and_unit() {
     assert!(missing.is_empty(), "missing {missing:?} in:\n{listing}");
     let pages = files
         .iter()
-        .filter(|f| f.starts_with("/usr/share/man/man1/"))
+        .filter(|f| f.starts_with("/usr/share/man/man1/") && f.ends_with(".1.gz"))
         .count();
     assert_eq!(pages, man_pages, "every page of man/ is packaged");
 
