@@ -6,8 +6,7 @@ use serde::Serialize;
 use sqlx::PgPool;
 
 use super::policy::{
-    AccessPolicy, PolicyChange, RoomSettings, all_settings_from_pg, settings_from_pg,
-    write_policy,
+    AccessPolicy, PolicyChange, RoomSettings, all_settings_from_pg, settings_from_pg, write_policy,
 };
 use super::room::Room;
 use super::scripts::{PresenceScript, ScriptCall, redis_error, run_all};

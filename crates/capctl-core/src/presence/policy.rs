@@ -176,37 +176,36 @@ fn settings_row((limit, devices, policy, grace): SettingsRow) -> Result<RoomSett
 /// One room's settings from PostgreSQL; NotFound when the event or booth does not exist.
 /// Takes any executor, so a caller may hold the room's row lock while it updates the cache.
 pub async fn settings_from_pg(db: impl sqlx::PgExecutor<'_>, room: &Room) -> Result<RoomSettings> {
-    let row: Option<SettingsRow> = match room {
-        Room::Stream(id) => {
-            sqlx::query_as(concat!(
-                "SELECT ",
-                stream_columns!(),
-                " FROM events WHERE id = $1"
-            ))
-            .bind(id)
-            .fetch_optional(db)
-            .await?
-        }
-        Room::Booth(id) => {
-            sqlx::query_as(
-                "SELECT max_visitors::bigint, NULL::bigint, NULL::text, NULL::bigint
+    let row: Option<SettingsRow> =
+        match room {
+            Room::Stream(id) => {
+                sqlx::query_as(concat!(
+                    "SELECT ",
+                    stream_columns!(),
+                    " FROM events WHERE id = $1"
+                ))
+                .bind(id)
+                .fetch_optional(db)
+                .await?
+            }
+            Room::Booth(id) => {
+                sqlx::query_as(
+                    "SELECT max_visitors::bigint, NULL::bigint, NULL::text, NULL::bigint
                FROM expo_booths WHERE id = $1",
-            )
-            .bind(id)
-            .fetch_optional(db)
-            .await?
-        }
-        // Only a virtual session has a presence room; the one capacity rule applies.
-        Room::Session(id) => {
-            sqlx::query_as(
+                )
+                .bind(id)
+                .fetch_optional(db)
+                .await?
+            }
+            // Only a virtual session has a presence room; the one capacity rule applies.
+            Room::Session(id) => sqlx::query_as(
                 "SELECT capctl_session_capacity(id)::bigint, NULL::bigint, NULL::text, NULL::bigint
                    FROM sessions WHERE id = $1 AND format = 'VIRTUAL'",
             )
             .bind(id)
             .fetch_optional(db)
-            .await?
-        }
-    };
+            .await?,
+        };
     match row {
         None => Err(Error::NotFound(match room {
             Room::Stream(id) => Missing::Event(id.clone()),
