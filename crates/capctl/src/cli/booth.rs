@@ -208,25 +208,31 @@ impl VisitorsArgs {
             if rows.is_empty() {
                 return "no booths".into();
             }
-            let mut t = table([
-                "booth",
-                "event",
-                "visitors",
-                "queued",
-                "max visitors",
-                "% full",
-            ]);
-            for r in &rows {
-                t.add_row([
-                    r.booth_id.clone(),
-                    r.event_id.clone(),
-                    r.visitors.to_string(),
-                    r.queued.to_string(),
-                    or_unlimited(r.max_visitors),
-                    r.full_percent
-                        .map_or_else(|| "-".into(), |p| format!("{p:.1}%")),
-                ]);
-            }
+            use crate::cli::fit::{self, Priority::*, col};
+            // Fits the terminal: the event and queue columns give way first on a narrow one.
+            let columns = [
+                col("booth", Keep),
+                col("event", Low),
+                col("visitors", Keep),
+                col("queued", Medium),
+                col("max", Keep),
+                col("% full", High),
+            ];
+            let cells: Vec<Vec<String>> = rows
+                .iter()
+                .map(|r| {
+                    vec![
+                        r.booth_id.clone(),
+                        r.event_id.clone(),
+                        r.visitors.to_string(),
+                        r.queued.to_string(),
+                        or_unlimited(r.max_visitors),
+                        r.full_percent
+                            .map_or_else(|| "-".into(), |p| format!("{p:.1}%")),
+                    ]
+                })
+                .collect();
+            let t = fit::render(&columns, &cells, fit::terminal_width());
             format!(
                 "{t}\n{} visitor(s) in {} booth(s), {} full",
                 rows.iter().map(|r| r.visitors).sum::<u64>(),

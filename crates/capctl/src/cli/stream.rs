@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use crate::cli::Output;
 use crate::cli::args::duration_arg;
-use crate::cli::output::{or_unlimited, table};
+use crate::cli::output::or_unlimited;
 use capctl_core::backends::Backends;
 use capctl_core::ids::{EventId, UserId};
 use capctl_core::presence::{
@@ -208,18 +208,31 @@ fn render_viewers(rows: &[ViewersRow<'_>]) -> String {
     if rows.is_empty() {
         return "no events, so no streams".into();
     }
-    let mut t = table(["event", "viewers", "in grace", "queued", "limit", "% full"]);
-    for r in rows {
-        t.add_row([
-            r.event_id.to_string(),
-            r.viewers.to_string(),
-            r.in_grace.to_string(),
-            r.queued.to_string(),
-            or_unlimited(r.limit),
-            r.full_percent
-                .map_or_else(|| "-".into(), |p| format!("{p:.1}%")),
-        ]);
-    }
+    use crate::cli::fit::{self, Priority::*, col};
+    // Fits the terminal: the grace and queue columns give way first on a narrow one.
+    let columns = [
+        col("event", Keep),
+        col("viewers", Keep),
+        col("in grace", Low),
+        col("queued", Medium),
+        col("limit", Keep),
+        col("% full", High),
+    ];
+    let cells: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| {
+            vec![
+                r.event_id.to_string(),
+                r.viewers.to_string(),
+                r.in_grace.to_string(),
+                r.queued.to_string(),
+                or_unlimited(r.limit),
+                r.full_percent
+                    .map_or_else(|| "-".into(), |p| format!("{p:.1}%")),
+            ]
+        })
+        .collect();
+    let t = fit::render(&columns, &cells, fit::terminal_width());
     format!(
         "{t}\n{} viewer(s) over {} stream(s), {} at the limit",
         rows.iter().map(|r| r.viewers).sum::<u64>(),
