@@ -4,7 +4,10 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use super::fixtures::{bench_event_id, cleanup_streams, create_stream_events, presence_backends};
+use super::fixtures::{
+    bench_event_id, cleanup, cleanup_streams, create_bench_event, create_stream_events,
+    presence_backends, seed_synthetic,
+};
 use super::harness::{BenchReport, Progress, Timing, require_counts};
 use crate::Result;
 use crate::audit;
@@ -20,6 +23,11 @@ pub struct ReconcileBench {
     pub ttl: Duration,
     pub passes: u32,
     pub keep: bool,
+    /// RSVPs seeded first into sessions that have ended (an event a month ago): history a
+    /// default pass must not pay for (`--full` reads it).
+    pub ended_rsvps: u64,
+    /// Time `reconcile --full` passes (every session audited, ended ones too).
+    pub full: bool,
 }
 
 /// Fills `rooms` streams with `leases` leases (pipelined joins), waits until they expire when
@@ -46,6 +54,11 @@ pub async fn reconcile(
     for room in rooms.iter().skip(cfg.leases as usize) {
         Presence::new(&b).cache_limit(room).await?;
     }
+    let ended = if cfg.ended_rsvps > 0 {
+        Some(seed_ended(settings, &base, cfg.ended_rsvps, progress.as_ref()).await?)
+    } else {
+        None
+    };
     let storm = cfg.ttl < Duration::from_secs(60);
     if storm {
         // The last lease was granted just now: one lease later, every lease has expired.
@@ -57,14 +70,29 @@ pub async fn reconcile(
     let t0 = Instant::now();
     for _ in 0..cfg.passes {
         let t = Instant::now();
-        let r =
-            crate::reconcile::reconcile_pass(&b, &crate::reconcile::ReconcileOptions::default())
-                .await?;
+        let opts = crate::reconcile::ReconcileOptions {
+            full: cfg.full,
+            ..Default::default()
+        };
+        let r = crate::reconcile::reconcile_pass(&b, &opts).await?;
         latencies.push(t.elapsed());
         first.get_or_insert(r);
         progress.inc(1);
     }
     let elapsed = t0.elapsed();
+    // With history seeded: what auditing it costs (`reconcile --check --full`), for contrast.
+    let full_check_ms = if ended.is_some() {
+        let t = Instant::now();
+        let opts = crate::reconcile::ReconcileOptions {
+            full: true,
+            check: true,
+            ..Default::default()
+        };
+        crate::reconcile::reconcile_pass(&b, &opts).await?;
+        Some(t.elapsed().as_secs_f64() * 1000.0)
+    } else {
+        None
+    };
     progress.finish();
     let first = first.expect("at least one pass");
     let states = audit::room_states(&b, &rooms).await?;
@@ -99,6 +127,39 @@ pub async fn reconcile(
     report.detail("counters_fixed_first_pass", first.counters_fixed);
     report.detail("passes", cfg.passes);
     report.detail("storm", storm);
+    report.detail("full", cfg.full);
+    if let Some(seed) = &ended {
+        report.detail("ended_rsvps", seed.rsvps);
+        report.detail("ended_sessions", seed.sessions);
+        report.detail("full_check_ms", full_check_ms);
+        cleanup(b.pg().await?, &seed.event_id, cfg.keep).await;
+    }
     cleanup_streams(&b, &base, cfg.keep).await;
     Ok(report)
+}
+
+/// An event that ended a month ago, its sessions holding `rows` RSVPs.
+async fn seed_ended(
+    settings: &Settings,
+    base: &str,
+    rows: u64,
+    progress: &dyn Progress,
+) -> Result<super::fixtures::SeedReport> {
+    progress.phase("seeding RSVPs in ended sessions", rows);
+    let mut settings = settings.clone();
+    // Seeding a million rows takes longer than an interactive statement may.
+    settings.statement_timeout = Duration::from_secs(3600);
+    let pool = crate::backends::postgres::connect(&settings, 1).await?;
+    let id = format!("{base}_ended");
+    let ends = chrono::Utc::now() - chrono::Duration::days(30);
+    create_bench_event(&pool, &id, ends - chrono::Duration::days(2), ends).await?;
+    let seeded = seed_synthetic(&pool, &id, rows).await;
+    if seeded.is_err() {
+        cleanup(&pool, &id, false).await;
+    }
+    // Fresh statistics, as autovacuum would have gathered for history this old.
+    sqlx::query("ANALYZE session_rsvps, sessions").execute(&pool).await?;
+    pool.close().await;
+    progress.inc(rows);
+    seeded
 }
