@@ -31,7 +31,9 @@ pub struct ReconcileBench {
 }
 
 /// Fills `rooms` streams with `leases` leases (pipelined joins), waits until they expire when
-/// the ttl is short, then times `passes` reconcile passes. `seconds` is the first pass.
+/// the ttl is short, then times `passes` reconcile passes. `seconds` is the first pass. With
+/// `ended_rsvps`, the passes are timed before seeding that history too (`before_seeding_p50_ms`)
+/// and one `--check --full` pass after (`full_check_ms`).
 pub async fn reconcile(
     settings: &Settings,
     cfg: &ReconcileBench,
@@ -54,10 +56,24 @@ pub async fn reconcile(
     for room in rooms.iter().skip(cfg.leases as usize) {
         Presence::new(&b).cache_limit(room).await?;
     }
-    let ended = if cfg.ended_rsvps > 0 {
-        Some(seed_ended(settings, &base, cfg.ended_rsvps, progress.as_ref()).await?)
+    let opts = crate::reconcile::ReconcileOptions {
+        full: cfg.full,
+        ..Default::default()
+    };
+    // With history to seed: the same passes first without it (the anchor, same run).
+    let (ended, before_p50_ms) = if cfg.ended_rsvps > 0 {
+        let mut before = Vec::new();
+        for _ in 0..cfg.passes {
+            let t = Instant::now();
+            crate::reconcile::reconcile_pass(&b, &opts).await?;
+            before.push(t.elapsed());
+        }
+        before.sort_unstable();
+        let p50 = super::harness::percentile(&before, 0.5).as_secs_f64() * 1000.0;
+        let seed = seed_ended(settings, &base, cfg.ended_rsvps, progress.as_ref()).await?;
+        (Some(seed), Some(p50))
     } else {
-        None
+        (None, None)
     };
     let storm = cfg.ttl < Duration::from_secs(60);
     if storm {
@@ -70,10 +86,6 @@ pub async fn reconcile(
     let t0 = Instant::now();
     for _ in 0..cfg.passes {
         let t = Instant::now();
-        let opts = crate::reconcile::ReconcileOptions {
-            full: cfg.full,
-            ..Default::default()
-        };
         let r = crate::reconcile::reconcile_pass(&b, &opts).await?;
         latencies.push(t.elapsed());
         first.get_or_insert(r);
@@ -132,6 +144,7 @@ pub async fn reconcile(
         report.detail("ended_rsvps", seed.rsvps);
         report.detail("ended_sessions", seed.sessions);
         report.detail("full_check_ms", full_check_ms);
+        report.detail("before_seeding_p50_ms", before_p50_ms);
         cleanup(b.pg().await?, &seed.event_id, cfg.keep).await;
     }
     cleanup_streams(&b, &base, cfg.keep).await;
