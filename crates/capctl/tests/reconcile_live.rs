@@ -65,7 +65,11 @@ async fn a_direct_write_to_a_live_session_is_found_by_check_and_fixed_by_a_pass(
         let before = env.snapshot().await;
         let check = env.capctl("reconcile --check --json").code(8);
         assert_eq!(check.json()["sessions_fixed"], 1, "{session}");
-        assert!(check.stderr.contains("1 session counters"), "{}", check.stderr);
+        assert!(
+            check.stderr.contains("1 session counters"),
+            "{}",
+            check.stderr
+        );
         assert_eq!(env.snapshot().await, before, "--check wrote nothing");
 
         let fixed = env.capctl("reconcile --json").success().json();
@@ -88,7 +92,11 @@ async fn drift_in_an_ended_session_is_left_by_a_pass_and_found_by_full(pool: PgP
     let fixed = env.capctl("reconcile --json").success().json();
     assert_eq!(fixed["sessions_fixed"], 1, "{fixed}");
     assert_eq!(env.attendance("now").await, 2);
-    assert_eq!(env.attendance("ended").await, 7, "the default pass left history alone");
+    assert_eq!(
+        env.attendance("ended").await,
+        7,
+        "the default pass left history alone"
+    );
     env.capctl("reconcile --check").success();
 
     // --full audits every session: the ended one's drift is found, then fixed.

@@ -171,7 +171,9 @@ async fn seed_ended(
         cleanup(&pool, &id, false).await;
     }
     // Fresh statistics, as autovacuum would have gathered for history this old.
-    sqlx::query("ANALYZE session_rsvps, sessions").execute(&pool).await?;
+    sqlx::query("ANALYZE session_rsvps, sessions")
+        .execute(&pool)
+        .await?;
     pool.close().await;
     progress.inc(rows);
     seeded
