@@ -893,6 +893,7 @@ complete -c capctl -n "__fish_capctl_using_subcommand reconcile" -l log-format -
 json\t'One JSON object per line (tracing-subscriber\'s JSON format)'"
 complete -c capctl -n "__fish_capctl_using_subcommand reconcile" -l watch -d 'Run as a daemon, one pass every --interval, until SIGINT/SIGTERM/SIGHUP. Of several daemons on one database, one is active (a PostgreSQL advisory lock); the others stand by'
 complete -c capctl -n "__fish_capctl_using_subcommand reconcile" -l check -d 'Change nothing; exit 8 when anything is off'
+complete -c capctl -n "__fish_capctl_using_subcommand reconcile" -l full -d 'Audit the seats of every session, ended ones too (by default a pass checks the sessions not yet ended: their cost follows what can still change, not the history)'
 complete -c capctl -n "__fish_capctl_using_subcommand reconcile" -l dry-run -d 'Report what one pass would fix and change nothing (exit 0; --check exits 8 on drift)'
 complete -c capctl -n "__fish_capctl_using_subcommand reconcile" -l json -d 'Print one JSON document on stdout instead of tables'
 complete -c capctl -n "__fish_capctl_using_subcommand reconcile" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
@@ -1111,6 +1112,7 @@ complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_sub
 complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from reconcile" -l leases -d 'Leases spread over the streams' -r
 complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from reconcile" -l ttl -d 'Lease length: short (under 60s) = all expired when the pass runs; long = an idle pass' -r
 complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from reconcile" -l passes -d 'Passes to time (p50/p99 are over passes; `seconds` is the first)' -r
+complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from reconcile" -l ended-rsvps -d 'First seed this many RSVPs into sessions that ended a month ago (history an idle pass should not pay for)' -r
 complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from reconcile" -l database-url -d 'PostgreSQL URL' -r
 complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from reconcile" -l redis-url -d 'Redis URL' -r
 complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from reconcile" -l redis-prefix -d 'Prefix of every Redis key capctl writes' -r
@@ -1125,6 +1127,7 @@ never\t'Never'"
 complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from reconcile" -l log-format -d 'Log lines on stderr as text, or as one JSON object each (for daemons)' -r -f -a "text\t'One human line per event'
 json\t'One JSON object per line (tracing-subscriber\'s JSON format)'"
 complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from reconcile" -l keep -d 'Keep the benchmark\'s events and Redis keys instead of removing them'
+complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from reconcile" -l full -d 'Time `reconcile --full` passes (every session audited, ended ones too)'
 complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from reconcile" -l json -d 'Print one JSON document on stdout instead of tables'
 complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from reconcile" -s v -l verbose -d 'More logging on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides'
 complete -c capctl -n "__fish_capctl_using_subcommand bench; and __fish_seen_subcommand_from reconcile" -s q -l quiet -d 'Results only: no summaries, progress bars or warnings'

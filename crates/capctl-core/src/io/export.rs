@@ -1,12 +1,12 @@
-//! RSVP export as CSV. PostgreSQL renders the CSV itself (`COPY (SELECT …) TO STDOUT`, RFC 4180
-//! quoting, UTF-8) and capctl streams the chunks through a buffered writer, so memory stays flat
-//! however many rows there are and the cost is close to `psql \copy` of the same query.
+//! RSVP export as CSV: the columns, order and neutralisation ([`ExportFilter::query`] is their
+//! specification), and the file handling. The rows are read one session at a time in export
+//! order and rendered in Rust (`export_rows`), byte for byte what `COPY (query) TO STDOUT CSV
+//! HEADER` writes, so memory stays flat and the cost is close to reading the bare rows.
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-use futures::TryStreamExt;
 use serde::Serialize;
 use sqlx::PgPool;
 
@@ -22,6 +22,11 @@ pub const STATUSES: [&str; 6] = [
     "EXPIRED",
     "NO_SHOW",
 ];
+
+/// The rank of an RSVP's status in export order; the index `session_rsvps_export_order`
+/// (migration 20261201000002) is on `(session_id, <this>, waitlist_seq, rsvp_at, id)`.
+pub const STATUS_ORDER: &str =
+    "array_position('{CONFIRMED,OFFERED,WAITLISTED,CANCELLED,EXPIRED,NO_SHOW}'::text[], r.status)";
 
 /// The CSV header, in column order.
 pub const COLUMNS: [&str; 16] = [
@@ -78,7 +83,6 @@ impl ExportFilter {
     /// The SELECT behind the export. `psql -c "\copy (QUERY) to FILE csv header"` writes the
     /// same bytes, which is what the benchmark compares against.
     pub fn query(&self) -> String {
-        let order = STATUSES.join(",");
         // The waitlist position is a running count of WAITLISTED rows in export order within
         // the session; waitlisted rows are ordered by waitlist_seq there, so it equals their
         // gapless rank. The window and the final ORDER BY share one sort key: one sort.
@@ -100,10 +104,9 @@ impl ExportFilter {
                LEFT JOIN event_registrations g ON g.event_id = r.event_id AND g.user_id = r.user_id
               WHERE {conditions}
              WINDOW w AS (PARTITION BY s.starts_at, r.session_id
-                          ORDER BY array_position('{{{order}}}'::text[], r.status), r.waitlist_seq, r.rsvp_at, r.id
+                          ORDER BY {STATUS_ORDER}, r.waitlist_seq, r.rsvp_at, r.id
                           ROWS UNBOUNDED PRECEDING)
-              ORDER BY s.starts_at, r.session_id, array_position('{{{order}}}'::text[], r.status),
-                       r.waitlist_seq, r.rsvp_at, r.id",
+              ORDER BY s.starts_at, r.session_id, {STATUS_ORDER}, r.waitlist_seq, r.rsvp_at, r.id",
             title = inert("s.title"),
             starts = rfc3339("s.starts_at"),
             name = inert("g.name"),
@@ -114,14 +117,6 @@ impl ExportFilter {
             checked_out_at = rfc3339("r.checked_out_at"),
             no_show_at = rfc3339("r.no_show_at"),
             conditions = self.conditions(),
-        )
-    }
-
-    /// The `COPY … TO STDOUT` statement that renders the CSV.
-    pub fn copy_statement(&self) -> String {
-        format!(
-            "COPY ({}) TO STDOUT WITH (FORMAT csv, HEADER, ENCODING 'UTF8')",
-            self.query()
         )
     }
 }
@@ -154,14 +149,14 @@ fn literal(s: &str) -> String {
 
 /// OWASP CSV-injection advice: a text field starting with `=`, `+`, `-`, `@`, tab or carriage
 /// return gets a leading `'`, so a spreadsheet shows it as text instead of running a formula.
-fn inert(column: &str) -> String {
+pub(super) fn inert(column: &str) -> String {
     format!(
         "CASE WHEN left({column}, 1) IN ('=', '+', '-', '@', E'\\t', E'\\r') THEN '''' || {column} ELSE {column} END"
     )
 }
 
 /// RFC 3339 in UTC with seconds precision, as everywhere in capctl.
-fn rfc3339(column: &str) -> String {
+pub(super) fn rfc3339(column: &str) -> String {
     format!("to_char({column} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')")
 }
 
@@ -201,37 +196,12 @@ pub async fn count_rows(pool: &PgPool, filter: &ExportFilter) -> Result<u64> {
     Ok(n as u64)
 }
 
-/// Counts CSV records in a byte stream: newlines outside quoted fields. PostgreSQL doubles
-/// quotes inside quoted fields, so toggling on every quote tracks the state exactly.
-#[derive(Debug, Default)]
-struct RecordCounter {
-    in_quotes: bool,
-    records: u64,
-}
-
-impl RecordCounter {
-    fn feed(&mut self, chunk: &[u8]) {
-        for i in memchr::memchr2_iter(b'"', b'\n', chunk) {
-            if chunk[i] == b'"' {
-                self.in_quotes = !self.in_quotes;
-            } else if !self.in_quotes {
-                self.records += 1;
-            }
-        }
-    }
-
-    /// Data rows, not counting the header.
-    fn rows(&self) -> u64 {
-        self.records.saturating_sub(1)
-    }
-}
-
 fn write_failed(e: std::io::Error) -> Error {
     Error::Internal(anyhow::Error::new(e).context("writing the CSV"))
 }
 
 /// Streams the CSV (header first) into `out` and returns the number of data rows.
-/// `on_rows` is called with the running row count as chunks arrive. The caller checks the
+/// `on_rows` is called with the running row count as rows arrive. The caller checks the
 /// filter first ([`check_filter`]); an unknown event here just gives a header-only CSV.
 pub async fn write_csv<W: Write + Send>(
     pool: &PgPool,
@@ -240,9 +210,9 @@ pub async fn write_csv<W: Write + Send>(
     on_rows: &mut (dyn FnMut(u64) + Send),
 ) -> Result<u64> {
     let mut conn = pool.acquire().await?;
-    let result = stream_copy(&mut conn, &filter.copy_statement(), out, on_rows).await;
+    let result = stream_rows(&mut conn, filter, out, on_rows).await;
     if result.is_err() {
-        // The COPY may not have been read to the end; such a connection is not reusable.
+        // A query may not have been read to the end; such a connection is not reusable.
         conn.close_on_drop();
     }
     let rows = result?;
@@ -250,34 +220,27 @@ pub async fn write_csv<W: Write + Send>(
     Ok(rows)
 }
 
-async fn stream_copy<W: Write + Send>(
+async fn stream_rows<W: Write + Send>(
     conn: &mut sqlx::PgConnection,
-    statement: &str,
+    filter: &ExportFilter,
     out: &mut W,
     on_rows: &mut (dyn FnMut(u64) + Send),
 ) -> Result<u64> {
     use sqlx::Connection;
     let mut tx = conn.begin().await?;
+    // One snapshot for every session's query: the file is the event as of one instant, like
+    // the single COPY it replaces.
+    sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        .execute(&mut *tx)
+        .await?;
     // A big export may run longer than the interactive statement timeout; it only reads.
     sqlx::query("SET LOCAL statement_timeout = 0")
         .execute(&mut *tx)
         .await?;
-    let mut counter = RecordCounter::default();
-    {
-        let mut chunks = tx.copy_out_raw(statement).await?;
-        let mut reported = 0;
-        while let Some(chunk) = chunks.try_next().await? {
-            counter.feed(&chunk);
-            out.write_all(&chunk).map_err(write_failed)?;
-            if counter.records >= reported + 1000 {
-                reported = counter.records;
-                on_rows(counter.rows());
-            }
-        }
-    }
+    let rows = super::export_rows::write_rows(&mut tx, filter, out, on_rows).await?;
     out.flush().map_err(write_failed)?;
     tx.commit().await?;
-    Ok(counter.rows())
+    Ok(rows)
 }
 
 /// Temporary files of [`export_to_file`] are `.capctl-export-<pid>-<random>.tmp`.
@@ -415,14 +378,6 @@ mod tests {
         );
         assert!(parse_statuses("").is_err());
         assert!(parse_statuses("CONFIRMED,").is_err());
-    }
-
-    #[test]
-    fn record_counter_ignores_newlines_in_quotes() {
-        let mut c = RecordCounter::default();
-        c.feed(b"a,b\n1,\"x\ny\"\n");
-        c.feed(b"2,\"he said \"\"hi\"\"\n\"\n");
-        assert_eq!(c.rows(), 2);
     }
 
     #[test]

@@ -27,6 +27,10 @@ pub struct ReconcileOptions {
     pub room_batch: usize,
     /// Queue reminders for sessions starting within this long (not with `check`).
     pub reminders_within: Option<std::time::Duration>,
+    /// Audit every session's seats, ended ones too (`--full`). A default pass checks the
+    /// sessions not yet ended: ended ones cannot drift by capctl's rules, so the pass costs
+    /// what the live sessions hold, not the history.
+    pub full: bool,
 }
 
 impl Default for ReconcileOptions {
@@ -37,6 +41,7 @@ impl Default for ReconcileOptions {
             prune_chunk: 500,
             room_batch: 100,
             reminders_within: None,
+            full: false,
         }
     }
 }
@@ -185,9 +190,11 @@ pub async fn reconcile_pass(b: &Backends, opts: &ReconcileOptions) -> Result<Rec
     // takes as long as the slower of the two rather than their sum.
     let sessions = async {
         let row: (i32, i32, i32) = sqlx::query_as(
-            "SELECT sessions_fixed, offers_expired, offers_sent FROM capctl_reconcile_sessions($1)",
+            "SELECT sessions_fixed, offers_expired, offers_sent
+               FROM capctl_reconcile_sessions($1, $2)",
         )
         .bind(opts.check)
+        .bind(opts.full)
         .fetch_one(pool)
         .await?;
         if !opts.check {

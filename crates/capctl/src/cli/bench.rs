@@ -58,6 +58,8 @@ impl BenchCommand {
                     ttl: a.ttl,
                     passes: a.passes,
                     keep: a.keep,
+                    ended_rsvps: a.ended_rsvps,
+                    full: a.full,
                 };
                 bench::reconcile(b.settings(), &cfg, progress).await?
             }
@@ -196,6 +198,13 @@ pub struct ReconcileArgs {
     /// Keep the benchmark's events and Redis keys instead of removing them
     #[arg(long)]
     pub keep: bool,
+    /// First seed this many RSVPs into sessions that ended a month ago (history an idle pass
+    /// should not pay for)
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub ended_rsvps: u64,
+    /// Time `reconcile --full` passes (every session audited, ended ones too)
+    #[arg(long)]
+    pub full: bool,
 }
 
 #[derive(Debug, Args)]

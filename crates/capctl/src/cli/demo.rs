@@ -518,6 +518,7 @@ impl<'a> Demo<'a> {
                 watch: false,
                 interval: Duration::from_secs(5),
                 check: false,
+                full: false,
                 dry_run: false,
                 metrics_addr: None,
                 reminders_within: None,

@@ -24,6 +24,10 @@ pub struct ReconcileArgs {
     /// Change nothing; exit 8 when anything is off
     #[arg(long)]
     pub check: bool,
+    /// Audit the seats of every session, ended ones too (by default a pass checks the sessions
+    /// not yet ended: their cost follows what can still change, not the history)
+    #[arg(long)]
+    pub full: bool,
     /// Report what one pass would fix and change nothing (exit 0; --check exits 8 on drift)
     #[arg(long, conflicts_with = "watch")]
     pub dry_run: bool,
@@ -40,6 +44,7 @@ impl ReconcileArgs {
         let opts = ReconcileOptions {
             check: self.check || self.dry_run,
             reminders_within: self.reminders_within,
+            full: self.full,
             ..ReconcileOptions::default()
         };
         if !self.watch {
