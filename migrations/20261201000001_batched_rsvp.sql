@@ -6,18 +6,20 @@
 --    settle lock settles EVERY pending request of the session, in arrival order, in one
 --    transaction with one commit:
 --
---      capctl_rsvp_enter / capctl_cancel_enter (one round trip)
---        append lock (per session, held to commit) -> seq; try the settle lock:
---          won:  settle all pending requests (this one included), commit durably, answer;
---          lost: commit the append without waiting for its flush, answer "pending".
+--      capctl_rsvp_enter / capctl_cancel_enter (one round trip): try the settle lock;
+--          won:  append (seq), settle all pending requests (this one included), commit
+--                durably, answer;
+--          lost: append (seq) holding the append lock to commit, commit without waiting for
+--                the flush, answer "pending".
 --      capctl_seat_request_await(seq, lead) (one more round trip, rarely two)
 --        settled -> answer; else try the settle lock and settle, or wait (shared) until the
 --        leader commits and read the answer; still pending (arrived after the leader looked):
 --        call again with lead => block for the settle lock and settle.
 --
 --    Arrival order: appends of one session take the append lock from before their seq until
---    their commit, so they commit in seq order and a leader always sees a gap-free prefix of the
---    session's requests: nobody who arrived later is settled before someone who arrived earlier.
+--    their commit (a leader's own append: until its seq is taken, and it settles that one
+--    itself), so a leader always sees a gap-free prefix of the session's requests: nobody who
+--    arrived later is settled before someone who arrived earlier.
 --    Each request is settled by capctl_rsvp_decide / capctl_cancel, the very rules of the direct
 --    calls, so outcomes (and outbox rows) are those of the same calls made one after another.
 --
@@ -262,6 +264,91 @@ BEGIN
     END IF;
 END $$;
 
+-- The rush's common case, set-based: every request of the batch is a first RSVP of a registered
+-- user (each user once), to an in-person session not ended, without a clash (or allowing it).
+-- Then the direct rules, taken one by one in arrival order, confirm the first free seats and
+-- waitlist (or refuse as full) the rest, and nothing else changes between them: one INSERT of
+-- the rows (the statement triggers count them and write their outbox rows once) and one UPDATE
+-- of the answers, with the same answers. Returns false, having written nothing, when the batch
+-- is not that case (capctl_settle_requests then takes the requests one by one). The caller holds
+-- the settle lock and the users' locks.
+CREATE FUNCTION capctl_settle_batch(p_session text, p_seqs bigint[]) RETURNS boolean
+LANGUAGE plpgsql AS $$
+DECLARE
+    s     record;
+    c     record;
+    cap   integer;
+    n      integer := cardinality(p_seqs);
+    simple boolean;
+    free  integer;
+    nwait integer;
+    wseqs bigint[];
+BEGIN
+    SELECT se.event_id, se.starts_at, se.ends_at, se.format, se.waitlist_enabled INTO s
+      FROM sessions se WHERE se.id = p_session;
+    IF NOT FOUND OR now() >= s.ends_at OR s.format <> 'IN_PERSON' THEN
+        RETURN false;
+    END IF;
+    -- Row by row through indexes (LATERAL ... LIMIT 1 is never flattened into a join that
+    -- would scan a hot session's RSVPs, the event's registrations or the request table).
+    SELECT count(*) = n AND count(DISTINCT q.user_id) = n INTO simple
+      FROM unnest(p_seqs) AS o(seq)
+      CROSS JOIN LATERAL (SELECT r.user_id, r.kind, r.allow_overlap FROM capctl_seat_requests r
+                           WHERE r.seq = o.seq LIMIT 1) q
+      CROSS JOIN LATERAL (SELECT 1 FROM event_registrations g
+                           WHERE g.event_id = s.event_id AND g.user_id = q.user_id AND g.status = 'REGISTERED'
+                           LIMIT 1) reg
+      LEFT JOIN LATERAL (SELECT 1 AS taken FROM session_rsvps x
+                          WHERE x.session_id = p_session AND x.user_id = q.user_id LIMIT 1) dup ON true
+     WHERE q.kind = 'RSVP' AND dup.taken IS NULL
+       AND (q.allow_overlap OR cardinality(capctl_clashes(q.user_id, p_session, s.starts_at, s.ends_at)) = 0);
+    IF NOT simple THEN
+        RETURN false;
+    END IF;
+    SELECT sc.maximum_capacity, sc.current_attendance, sc.waitlist_length INTO c
+      FROM session_capacity sc WHERE sc.session_id = p_session FOR UPDATE;
+    IF NOT FOUND THEN
+        RETURN false;
+    END IF;
+    cap := COALESCE(c.maximum_capacity, capctl_session_capacity(p_session));
+    IF EXISTS (SELECT 1 FROM session_rsvps o
+                WHERE o.session_id = p_session AND o.status = 'OFFERED' AND o.offer_expires_at <= now()) THEN
+        PERFORM capctl_settle(p_session);
+        SELECT sc.current_attendance, sc.waitlist_length INTO c.current_attendance, c.waitlist_length
+          FROM session_capacity sc WHERE sc.session_id = p_session;
+    END IF;
+    free := CASE WHEN cap IS NULL THEN n ELSE LEAST(GREATEST(cap - c.current_attendance, 0), n) END;
+    nwait := CASE WHEN s.waitlist_enabled THEN n - free ELSE 0 END;
+    IF nwait > 0 THEN
+        SELECT array_agg(x.v ORDER BY x.v) INTO wseqs
+          FROM (SELECT nextval('session_rsvps_waitlist_seq') AS v FROM generate_series(1, nwait)) x;
+    END IF;
+    WITH d AS (
+        SELECT o.seq, o.i::integer AS i, q.user_id, q.allow_overlap,
+               CASE WHEN o.i <= free THEN 'CONFIRMED' WHEN s.waitlist_enabled THEN 'WAITLISTED' ELSE 'FULL' END AS outcome
+          FROM unnest(p_seqs) WITH ORDINALITY AS o(seq, i)
+          CROSS JOIN LATERAL (SELECT r.user_id, r.allow_overlap FROM capctl_seat_requests r
+                               WHERE r.seq = o.seq LIMIT 1) q
+    ), ins AS (
+        INSERT INTO session_rsvps AS x (id, session_id, user_id, event_id, status, waitlist_seq, confirmed_at, allow_overlap)
+        SELECT 'srsvp_' || gen_random_uuid(), p_session, d.user_id, s.event_id, d.outcome,
+               CASE WHEN d.outcome = 'WAITLISTED' THEN wseqs[d.i - free] END,
+               CASE WHEN d.outcome = 'CONFIRMED' THEN now() END, d.allow_overlap
+          FROM d WHERE d.outcome <> 'FULL'
+         ORDER BY d.i
+        RETURNING x.id, x.user_id
+    )
+    UPDATE capctl_seat_requests q
+       SET settled_at = clock_timestamp(), outcome = d.outcome, rsvp_id = ins.id,
+           status = CASE WHEN d.outcome <> 'FULL' THEN d.outcome END,
+           waitlist_position = CASE WHEN d.outcome = 'WAITLISTED' THEN c.waitlist_length + d.i - free END,
+           offer_expires_at = NULL, "overlaps" = '{}', capacity = cap,
+           taken = c.current_attendance + LEAST(d.i, free), event_id = s.event_id
+      FROM d LEFT JOIN ins ON ins.user_id = d.user_id
+     WHERE q.seq = d.seq;
+    RETURN true;
+END $$;
+
 -- Settles every pending request of the session visible now, in arrival order. The caller holds
 -- the session's settle lock. Users' locks are taken up front in one global order (the order of
 -- their keys), so two leaders never deadlock on them; the session's capacity row comes after, as
@@ -280,11 +367,19 @@ BEGIN
     END IF;
     PERFORM pg_advisory_xact_lock(l.k)
        FROM (SELECT DISTINCT hashtextextended('capctl.user:' || r.user_id, 0) AS k
-               FROM capctl_seat_requests r
-              WHERE r.seq = ANY (seqs) AND r.kind = 'RSVP'
+               FROM unnest(seqs) AS o(seq)
+               CROSS JOIN LATERAL (SELECT x.user_id, x.kind FROM capctl_seat_requests x
+                                    WHERE x.seq = o.seq LIMIT 1) r
+              WHERE r.kind = 'RSVP'
               ORDER BY 1) l;
+    IF NOT p_safe AND capctl_settle_batch(p_session, seqs) THEN
+        RETURN cardinality(seqs);
+    END IF;
     FOR q IN SELECT r.seq, r.kind, r.user_id, r.allow_overlap
-               FROM capctl_seat_requests r WHERE r.seq = ANY (seqs) ORDER BY r.seq LOOP
+               FROM unnest(seqs) AS o(seq)
+               CROSS JOIN LATERAL (SELECT x.seq, x.kind, x.user_id, x.allow_overlap FROM capctl_seat_requests x
+                                    WHERE x.seq = o.seq LIMIT 1) r
+              ORDER BY r.seq LOOP
         IF p_safe THEN
             BEGIN
                 PERFORM capctl_settle_request(q.seq, q.kind, p_session, q.user_id, q.allow_overlap);
@@ -309,15 +404,30 @@ CREATE FUNCTION capctl_seat_request_enter(p_kind text, p_session text, p_user te
 RETURNS SETOF capctl_seat_requests
 LANGUAGE plpgsql AS $$
 DECLARE
-    my bigint;
+    my  bigint;
+    app bigint := capctl_append_lock_key(p_session);
 BEGIN
-    PERFORM pg_advisory_xact_lock(capctl_append_lock_key(p_session));
-    INSERT INTO capctl_seat_requests (session_id, user_id, kind, allow_overlap)
-    VALUES (p_session, p_user, p_kind, p_allow_overlap)
-    RETURNING seq INTO my;
     IF pg_try_advisory_xact_lock(capctl_settle_lock_key(p_session)) THEN
+        -- Leader at once. The append lock is held only around the append (session-level, and
+        -- released even when the INSERT fails): every append that took a smaller seq has
+        -- committed, so it is settled here, before this one. Holding it to the commit would
+        -- stall every other caller's append behind this settlement's WAL flush.
+        PERFORM pg_advisory_lock(app);
+        BEGIN
+            INSERT INTO capctl_seat_requests (session_id, user_id, kind, allow_overlap)
+            VALUES (p_session, p_user, p_kind, p_allow_overlap)
+            RETURNING seq INTO my;
+        EXCEPTION WHEN OTHERS THEN
+            PERFORM pg_advisory_unlock(app);
+            RAISE;
+        END;
+        PERFORM pg_advisory_unlock(app);
         PERFORM capctl_settle_requests(p_session, p_safe);
     ELSE
+        PERFORM pg_advisory_xact_lock(app);
+        INSERT INTO capctl_seat_requests (session_id, user_id, kind, allow_overlap)
+        VALUES (p_session, p_user, p_kind, p_allow_overlap)
+        RETURNING seq INTO my;
         -- Nothing is promised before a settlement commits with its flush (see the top).
         PERFORM set_config('synchronous_commit', 'off', true);
     END IF;
@@ -483,6 +593,7 @@ DECLARE
     old_map jsonb;
 BEGIN
     IF TG_OP = 'INSERT' THEN
+        WITH nr AS (SELECT r.*, row_number() OVER () AS rn FROM new_rows r)
         INSERT INTO capctl_outbox (kind, event_id, session_id, user_id, payload)
         SELECT t.kind, t.event_id, t.session_id, t.user_id,
                CASE WHEN t.door THEN
@@ -508,19 +619,19 @@ BEGIN
                             OVER (PARTITION BY x.session_id ORDER BY x.waitlist_seq DESC NULLS LAST) - 1)::integer AS behind
                   FROM (SELECT r.*, true AS door, 0 AS part,
                                CASE WHEN r.walk_in THEN 'walk_in_admitted' ELSE 'checked_in' END AS kind
-                          FROM new_rows r WHERE r.checked_in_at IS NOT NULL
+                          FROM nr r WHERE r.checked_in_at IS NOT NULL
                         UNION ALL
                         SELECT r.*, false, 1,
                                CASE r.status WHEN 'CONFIRMED' THEN 'confirmed' WHEN 'WAITLISTED' THEN 'waitlisted'
                                              WHEN 'OFFERED' THEN 'offer_made' WHEN 'EXPIRED' THEN 'offer_expired'
                                              WHEN 'CANCELLED' THEN 'cancelled' WHEN 'NO_SHOW' THEN 'no_show_released' END
-                          FROM new_rows r
+                          FROM nr r
                          WHERE NOT (r.status = 'CONFIRMED' AND r.checked_in_at IS NOT NULL)) x) t
           JOIN sessions s ON s.id = t.session_id
           LEFT JOIN event_registrations g ON g.event_id = t.event_id AND g.user_id = t.user_id
           LEFT JOIN session_capacity sc ON sc.session_id = t.session_id
          WHERE t.kind IS NOT NULL
-         ORDER BY t.part, t.session_id, t.waitlist_seq NULLS FIRST, t.id;
+         ORDER BY t.rn, t.part;
         GET DIAGNOSTICS n = ROW_COUNT;
     ELSE
         -- Old rows by id (see capctl_rsvp_counts): [status, checked in].
@@ -534,6 +645,7 @@ BEGIN
                    AND (old_map -> r.id ->> 0 = 'WAITLISTED') = (r.status = 'WAITLISTED'))
           ORDER BY sc.session_id
             FOR UPDATE;
+        WITH nr AS (SELECT r.*, row_number() OVER () AS rn FROM new_rows r)
         INSERT INTO capctl_outbox (kind, event_id, session_id, user_id, payload)
         SELECT t.kind, t.event_id, t.session_id, t.user_id,
                CASE WHEN t.door THEN
@@ -559,14 +671,14 @@ BEGIN
                             OVER (PARTITION BY x.session_id ORDER BY x.waitlist_seq DESC NULLS LAST) - 1)::integer AS behind
                   FROM (SELECT r.*, old_map -> r.id ->> 0 AS prev, true AS door, 0 AS part,
                                CASE WHEN r.walk_in THEN 'walk_in_admitted' ELSE 'checked_in' END AS kind
-                          FROM new_rows r
+                          FROM nr r
                          WHERE (old_map -> r.id ->> 1)::boolean IS NOT TRUE AND r.checked_in_at IS NOT NULL
                         UNION ALL
                         SELECT r.*, old_map -> r.id ->> 0, false, 1,
                                CASE r.status WHEN 'CONFIRMED' THEN 'confirmed' WHEN 'WAITLISTED' THEN 'waitlisted'
                                              WHEN 'OFFERED' THEN 'offer_made' WHEN 'EXPIRED' THEN 'offer_expired'
                                              WHEN 'CANCELLED' THEN 'cancelled' WHEN 'NO_SHOW' THEN 'no_show_released' END
-                          FROM new_rows r
+                          FROM nr r
                          WHERE r.status IS DISTINCT FROM old_map -> r.id ->> 0
                            AND NOT (r.status = 'CONFIRMED' AND r.checked_in_at IS NOT NULL
                                     AND (old_map -> r.id ->> 1)::boolean IS NOT TRUE)) x) t
@@ -574,7 +686,7 @@ BEGIN
           LEFT JOIN event_registrations g ON g.event_id = t.event_id AND g.user_id = t.user_id
           LEFT JOIN session_capacity sc ON sc.session_id = t.session_id
          WHERE t.kind IS NOT NULL
-         ORDER BY t.part, t.session_id, t.waitlist_seq NULLS FIRST, t.id;
+         ORDER BY t.rn, t.part;
         GET DIAGNOSTICS n = ROW_COUNT;
     END IF;
     IF n > 0 THEN

@@ -129,3 +129,21 @@ fn settled_error(code: &str, message: String) -> Error {
         )),
     }
 }
+
+/// For reconcile: settles requests left pending for a few seconds (their caller died and nobody
+/// came after to settle them), one session per transaction, and forgets answers an hour old.
+/// Returns how many requests it settled.
+pub async fn settle_stale(pool: &PgPool) -> Result<u64> {
+    let mut total = 0;
+    // Bounded: each call settles one session's pending requests or finds none.
+    for _ in 0..1000 {
+        let n: i32 = sqlx::query_scalar("SELECT capctl_settle_stale_requests()")
+            .fetch_one(pool)
+            .await?;
+        if n == 0 {
+            break;
+        }
+        total += n as u64;
+    }
+    Ok(total)
+}
