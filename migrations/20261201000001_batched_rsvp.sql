@@ -349,51 +349,67 @@ BEGIN
     RETURN true;
 END $$;
 
--- Settles every pending request of the session visible now, in arrival order. The caller holds
--- the session's settle lock. Users' locks are taken up front in one global order (the order of
--- their keys), so two leaders never deadlock on them; the session's capacity row comes after, as
--- in every direct call. With p_safe, each request runs in a subtransaction and an error becomes
--- its answer. Returns how many were settled.
+-- Settles every pending request of the session visible now, in arrival order, then those that
+-- arrived meanwhile (up to three rounds, one commit). The caller holds the session's settle
+-- lock. Users' locks are taken up front in one global order (the order of their keys), so two
+-- leaders never deadlock on them; the session's capacity row comes after, as in every direct
+-- call. A set-based batch when the requests allow it (capctl_settle_batch), else one by one;
+-- with p_safe, each in a subtransaction, an error becoming its answer. Returns how many.
 CREATE FUNCTION capctl_settle_requests(p_session text, p_safe boolean DEFAULT false) RETURNS integer
 LANGUAGE plpgsql AS $$
 DECLARE
-    seqs bigint[];
-    q    record;
+    seqs  bigint[];
+    q     record;
+    total integer := 0;
+    busy  boolean;
 BEGIN
-    SELECT array_agg(r.seq ORDER BY r.seq) INTO seqs
-      FROM capctl_seat_requests r WHERE r.session_id = p_session AND r.settled_at IS NULL;
-    IF seqs IS NULL THEN
-        RETURN 0;
-    END IF;
-    PERFORM pg_advisory_xact_lock(l.k)
-       FROM (SELECT DISTINCT hashtextextended('capctl.user:' || r.user_id, 0) AS k
-               FROM unnest(seqs) AS o(seq)
-               CROSS JOIN LATERAL (SELECT x.user_id, x.kind FROM capctl_seat_requests x
-                                    WHERE x.seq = o.seq LIMIT 1) r
-              WHERE r.kind = 'RSVP'
-              ORDER BY 1) l;
-    IF NOT p_safe AND capctl_settle_batch(p_session, seqs) THEN
-        RETURN cardinality(seqs);
-    END IF;
-    FOR q IN SELECT r.seq, r.kind, r.user_id, r.allow_overlap
-               FROM unnest(seqs) AS o(seq)
-               CROSS JOIN LATERAL (SELECT x.seq, x.kind, x.user_id, x.allow_overlap FROM capctl_seat_requests x
-                                    WHERE x.seq = o.seq LIMIT 1) r
-              ORDER BY r.seq LOOP
-        IF p_safe THEN
-            BEGIN
-                PERFORM capctl_settle_request(q.seq, q.kind, p_session, q.user_id, q.allow_overlap);
-            EXCEPTION WHEN OTHERS THEN
-                UPDATE capctl_seat_requests r
-                   SET settled_at = clock_timestamp(), outcome = 'ERROR', error_code = SQLSTATE,
-                       error_message = SQLERRM
-                 WHERE r.seq = q.seq;
-            END;
+    -- A few rounds: requests appended while a round was settled are answered by the same commit.
+    FOR round IN 1..3 LOOP
+        SELECT array_agg(r.seq ORDER BY r.seq) INTO seqs
+          FROM capctl_seat_requests r WHERE r.session_id = p_session AND r.settled_at IS NULL;
+        EXIT WHEN seqs IS NULL;
+        IF round = 1 THEN
+            PERFORM pg_advisory_xact_lock(l.k)
+               FROM (SELECT DISTINCT hashtextextended('capctl.user:' || r.user_id, 0) AS k
+                       FROM unnest(seqs) AS o(seq)
+                       CROSS JOIN LATERAL (SELECT x.user_id, x.kind FROM capctl_seat_requests x
+                                            WHERE x.seq = o.seq LIMIT 1) r
+                      WHERE r.kind = 'RSVP'
+                      ORDER BY 1) l;
         ELSE
-            PERFORM capctl_settle_request(q.seq, q.kind, p_session, q.user_id, q.allow_overlap);
+            -- Now holding the session's row: a user's lock only if free (never wait on a user's
+            -- lock behind a session lock); a user busy elsewhere waits for the next leader.
+            SELECT bool_or(NOT pg_try_advisory_xact_lock(l.k)) INTO busy
+              FROM (SELECT DISTINCT hashtextextended('capctl.user:' || r.user_id, 0) AS k
+                      FROM unnest(seqs) AS o(seq)
+                      CROSS JOIN LATERAL (SELECT x.user_id, x.kind FROM capctl_seat_requests x
+                                           WHERE x.seq = o.seq LIMIT 1) r
+                     WHERE r.kind = 'RSVP'
+                     ORDER BY 1) l;
+            EXIT WHEN busy;
         END IF;
+        total := total + cardinality(seqs);
+        CONTINUE WHEN NOT p_safe AND capctl_settle_batch(p_session, seqs);
+        FOR q IN SELECT r.seq, r.kind, r.user_id, r.allow_overlap
+                   FROM unnest(seqs) AS o(seq)
+                   CROSS JOIN LATERAL (SELECT x.seq, x.kind, x.user_id, x.allow_overlap FROM capctl_seat_requests x
+                                        WHERE x.seq = o.seq LIMIT 1) r
+                  ORDER BY r.seq LOOP
+            IF p_safe THEN
+                BEGIN
+                    PERFORM capctl_settle_request(q.seq, q.kind, p_session, q.user_id, q.allow_overlap);
+                EXCEPTION WHEN OTHERS THEN
+                    UPDATE capctl_seat_requests r
+                       SET settled_at = clock_timestamp(), outcome = 'ERROR', error_code = SQLSTATE,
+                           error_message = SQLERRM
+                     WHERE r.seq = q.seq;
+                END;
+            ELSE
+                PERFORM capctl_settle_request(q.seq, q.kind, p_session, q.user_id, q.allow_overlap);
+            END IF;
+        END LOOP;
     END LOOP;
-    RETURN cardinality(seqs);
+    RETURN total;
 END $$;
 
 -- Appends a request and, when nobody is settling the session, settles (this one included).

@@ -28,7 +28,7 @@ fn insert(session: &str, status: &str, from: usize, n: usize) -> String {
     let seq = if status == "WAITLISTED" {
         "nextval('session_rsvps_waitlist_seq')"
     } else {
-        "NULL"
+        "NULL::bigint"
     };
     format!(
         "SELECT 'srsvp_' || gen_random_uuid(), '{session}', 'b-' || g, 'e1', '{status}', {seq},
@@ -38,8 +38,7 @@ fn insert(session: &str, status: &str, from: usize, n: usize) -> String {
     )
 }
 
-const COLUMNS: &str =
-    "INSERT INTO session_rsvps (id, session_id, user_id, event_id, status, waitlist_seq, confirmed_at) ";
+const COLUMNS: &str = "INSERT INTO session_rsvps (id, session_id, user_id, event_id, status, waitlist_seq, confirmed_at) ";
 
 #[sqlx::test(migrator = "capctl_core::MIGRATOR")]
 async fn bulk_statements_keep_counters_and_outbox_exact_and_refuse_oversells_whole(pool: PgPool) {
@@ -107,7 +106,10 @@ async fn bulk_statements_keep_counters_and_outbox_exact_and_refuse_oversells_who
     )
     .await;
     assert_eq!(env.snapshot().await, before);
-    assert_eq!(env.count("SELECT count(*) FROM capctl_outbox").await, outbox_rows);
+    assert_eq!(
+        env.count("SELECT count(*) FROM capctl_outbox").await,
+        outbox_rows
+    );
 
     // Bulk UPDATE: 12,000 cancelled in big, the whole waitlist of mid promoted but 3,000
     // (2,000 fit, then the guard would refuse: so promote exactly what fits).
@@ -183,8 +185,10 @@ async fn checked_in_rows_written_in_bulk_count_inside_and_ring_the_door(pool: Pg
     )
     .await;
     assert_eq!(
-        env.count("SELECT current_occupancy FROM session_capacity WHERE session_id = 'room'")
-            .await,
+        env.count(
+            "SELECT current_occupancy::bigint FROM session_capacity WHERE session_id = 'room'"
+        )
+        .await,
         1500
     );
     assert_eq!(outbox(&env, "checked_in").await, 1500);
@@ -194,8 +198,10 @@ async fn checked_in_rows_written_in_bulk_count_inside_and_ring_the_door(pool: Pg
         .count("SELECT count(*) FROM session_rsvps WHERE session_id = 'room' AND checked_in_at IS NOT NULL AND checked_out_at IS NULL")
         .await;
     assert_eq!(
-        env.count("SELECT current_occupancy FROM session_capacity WHERE session_id = 'room'")
-            .await,
+        env.count(
+            "SELECT current_occupancy::bigint FROM session_capacity WHERE session_id = 'room'"
+        )
+        .await,
         inside
     );
     // Occupancy above capacity is refused whole, like seats.

@@ -58,10 +58,11 @@ async fn settled_and_exact(pool: &PgPool) {
             .await
             .unwrap();
     assert_eq!(pending, 0, "requests left pending");
-    let drift: i64 = sqlx::query_scalar("SELECT count(*) FROM capctl_seat_drift() WHERE counters_off")
-        .fetch_one(pool)
-        .await
-        .unwrap();
+    let drift: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM capctl_seat_drift() WHERE counters_off")
+            .fetch_one(pool)
+            .await
+            .unwrap();
     assert_eq!(drift, 0, "counters differ from the rows");
 }
 
@@ -71,10 +72,22 @@ async fn arrival_order_decided(pool: &PgPool, session: &str, capacity: usize) {
     let rows = answers(pool, session).await;
     for (i, a) in rows.iter().enumerate() {
         if i < capacity {
-            assert_eq!(a.outcome.as_deref(), Some("CONFIRMED"), "arrival {i}: {a:?}");
+            assert_eq!(
+                a.outcome.as_deref(),
+                Some("CONFIRMED"),
+                "arrival {i}: {a:?}"
+            );
         } else {
-            assert_eq!(a.outcome.as_deref(), Some("WAITLISTED"), "arrival {i}: {a:?}");
-            assert_eq!(a.waitlist_position, Some((i - capacity + 1) as i32), "{a:?}");
+            assert_eq!(
+                a.outcome.as_deref(),
+                Some("WAITLISTED"),
+                "arrival {i}: {a:?}"
+            );
+            assert_eq!(
+                a.waitlist_position,
+                Some((i - capacity + 1) as i32),
+                "{a:?}"
+            );
         }
     }
     let queue: Vec<String> = sqlx::query_scalar(
@@ -84,7 +97,11 @@ async fn arrival_order_decided(pool: &PgPool, session: &str, capacity: usize) {
     .fetch_all(pool)
     .await
     .unwrap();
-    let expected: Vec<String> = rows.iter().skip(capacity).map(|a| a.user_id.clone()).collect();
+    let expected: Vec<String> = rows
+        .iter()
+        .skip(capacity)
+        .map(|a| a.user_id.clone())
+        .collect();
     assert_eq!(queue, expected, "the queue is in arrival order");
     let confirmed: i64 = sqlx::query_scalar(
         "SELECT count(*) FROM session_rsvps WHERE session_id = $1 AND status = 'CONFIRMED'",
@@ -117,7 +134,13 @@ async fn a_rush_of_400_tasks_is_settled_in_arrival_order(pool: PgPool) {
     const CAPACITY: usize = 57;
     let env = TestEnv::new(pool).await;
     env.event("e1", &[]);
-    env.session("e1", "hot", 9, 10, &["--max-participants", &CAPACITY.to_string()]);
+    env.session(
+        "e1",
+        "hot",
+        9,
+        10,
+        &["--max-participants", &CAPACITY.to_string()],
+    );
     let users = env.register_many("e1", "u", USERS).await;
     let wide = wide_pool(&env, 32).await;
     let start = Arc::new(tokio::sync::Barrier::new(USERS));
@@ -127,7 +150,13 @@ async fn a_rush_of_400_tasks_is_settled_in_arrival_order(pool: PgPool) {
             let (pool, user, start) = (wide.clone(), u.clone(), start.clone());
             tokio::spawn(async move {
                 start.wait().await;
-                seats::rsvp(&pool, &"hot".parse().unwrap(), &user.parse().unwrap(), false).await
+                seats::rsvp(
+                    &pool,
+                    &"hot".parse().unwrap(),
+                    &user.parse().unwrap(),
+                    false,
+                )
+                .await
             })
         })
         .collect();
@@ -136,7 +165,10 @@ async fn a_rush_of_400_tasks_is_settled_in_arrival_order(pool: PgPool) {
     for t in tasks {
         let r = t.await.unwrap().expect("confirmed or waitlisted");
         assert!(!r.repeat);
-        told.insert(r.arrival, (r.user_id.to_string(), r.status, r.waitlist_position));
+        told.insert(
+            r.arrival,
+            (r.user_id.to_string(), r.status, r.waitlist_position),
+        );
     }
     let rows = answers(&wide, "hot").await;
     assert_eq!(rows.len(), USERS);
@@ -150,9 +182,14 @@ async fn a_rush_of_400_tasks_is_settled_in_arrival_order(pool: PgPool) {
     settled_and_exact(&wide).await;
     // Batching happened: fewer settlements than requests is not observable directly, but every
     // request was settled by someone, and a repeat through the same path changes nothing.
-    let again = seats::rsvp(&wide, &"hot".parse().unwrap(), &users[0].parse().unwrap(), false)
-        .await
-        .unwrap();
+    let again = seats::rsvp(
+        &wide,
+        &"hot".parse().unwrap(),
+        &users[0].parse().unwrap(),
+        false,
+    )
+    .await
+    .unwrap();
     assert!(again.repeat);
 }
 
@@ -162,7 +199,13 @@ async fn a_rush_of_60_processes_is_settled_in_arrival_order(pool: PgPool) {
     const CAPACITY: usize = 13;
     let env = TestEnv::new(pool).await;
     env.event("e1", &[]);
-    env.session("e1", "hot", 9, 10, &["--max-participants", &CAPACITY.to_string()]);
+    env.session(
+        "e1",
+        "hot",
+        9,
+        10,
+        &["--max-participants", &CAPACITY.to_string()],
+    );
     let users = env.register_many("e1", "u", PROCS).await;
     let children: Vec<_> = users.iter().map(|u| env.rsvp("hot", u).spawn()).collect();
     let mut results = Vec::new();
@@ -176,8 +219,11 @@ async fn a_rush_of_60_processes_is_settled_in_arrival_order(pool: PgPool) {
         results.push((u.clone(), out));
     }
     let rows = answers(&env.pool, "hot").await;
-    let arrival: HashMap<String, usize> =
-        rows.iter().enumerate().map(|(i, a)| (a.user_id.clone(), i)).collect();
+    let arrival: HashMap<String, usize> = rows
+        .iter()
+        .enumerate()
+        .map(|(i, a)| (a.user_id.clone(), i))
+        .collect();
     assert_eq!(arrival.len(), PROCS, "one request per process");
     for (u, out) in &results {
         let json: serde_json::Value = serde_json::from_slice(&out.stdout)
@@ -250,15 +296,16 @@ async fn replay(pool: &PgPool, twin: &str, rows: &[Answer]) -> Vec<Answer> {
     for a in rows {
         let mut m = a.clone();
         if a.kind == "RSVP" {
-            let (outcome, status, position): (String, Option<String>, Option<i32>) = sqlx::query_as(
-                "SELECT outcome, status, waitlist_position FROM capctl_rsvp($1, $2, $3)",
-            )
-            .bind(twin)
-            .bind(&a.user_id)
-            .bind(a.allow_overlap)
-            .fetch_one(pool)
-            .await
-            .unwrap();
+            let (outcome, status, position): (String, Option<String>, Option<i32>) =
+                sqlx::query_as(
+                    "SELECT outcome, status, waitlist_position FROM capctl_rsvp($1, $2, $3)",
+                )
+                .bind(twin)
+                .bind(&a.user_id)
+                .bind(a.allow_overlap)
+                .fetch_one(pool)
+                .await
+                .unwrap();
             (m.outcome, m.status, m.waitlist_position) = (Some(outcome), status, position);
         } else {
             let (outcome, previous, sent): (String, Option<String>, i32) = sqlx::query_as(
@@ -303,7 +350,11 @@ async fn seeded_random_storms_answer_as_the_rules_in_arrival_order(pool: PgPool)
         let ops = ops().new_tree(&mut runner).unwrap().current();
         storm(&wide, &hot, &ops).await;
         let rows = answers(&wide, &hot).await;
-        assert_eq!(rows.len(), ops.len(), "case {case}: every request settled once");
+        assert_eq!(
+            rows.len(),
+            ops.len(),
+            "case {case}: every request settled once"
+        );
         let model = replay(&wide, &twin, &rows).await;
         for (got, want) in rows.iter().zip(&model) {
             assert_eq!(got, want, "case {case}: {ops:?}");
@@ -332,7 +383,11 @@ async fn seeded_random_storms_answer_as_the_rules_in_arrival_order(pool: PgPool)
                 (rows, kinds)
             }
         };
-        assert_eq!(state(hot.clone()).await, state(twin.clone()).await, "case {case}");
+        assert_eq!(
+            state(hot.clone()).await,
+            state(twin.clone()).await,
+            "case {case}"
+        );
         settled_and_exact(&wide).await;
     }
     let confirmed: i64 = sqlx::query_scalar(
@@ -366,11 +421,19 @@ async fn a_request_left_by_a_killed_caller_is_settled_by_the_next_leader_or_reco
     assert!(row.1.is_none(), "pending while the lock is held");
     leader.rollback().await.unwrap();
     // The next caller settles it first: it arrived first.
-    let r = seats::rsvp(&env.pool, &"hot".parse().unwrap(), &"u-1".parse().unwrap(), false)
-        .await
-        .unwrap();
+    let r = seats::rsvp(
+        &env.pool,
+        &"hot".parse().unwrap(),
+        &"u-1".parse().unwrap(),
+        false,
+    )
+    .await
+    .unwrap();
     assert_eq!(r.status, RsvpStatus::Waitlisted);
-    assert_eq!(env.status_of("hot", "u-0").await.as_deref(), Some("CONFIRMED"));
+    assert_eq!(
+        env.status_of("hot", "u-0").await.as_deref(),
+        Some("CONFIRMED")
+    );
 
     // Nobody comes after: reconcile settles it once it is a few seconds old.
     let mut leader = env.pool.begin().await.unwrap();
@@ -386,6 +449,9 @@ async fn a_request_left_by_a_killed_caller_is_settled_by_the_next_leader_or_reco
     env.exec("UPDATE capctl_seat_requests SET requested_at = requested_at - interval '1 minute' WHERE settled_at IS NULL")
         .await;
     env.capctl("reconcile --json").success();
-    assert_eq!(env.status_of("hot", "u-2").await.as_deref(), Some("WAITLISTED"));
+    assert_eq!(
+        env.status_of("hot", "u-2").await.as_deref(),
+        Some("WAITLISTED")
+    );
     settled_and_exact(&env.pool).await;
 }

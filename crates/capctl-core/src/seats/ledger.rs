@@ -230,7 +230,6 @@ pub async fn rsvp(
     }
 }
 
-
 /// Cancels a user's RSVP (confirmed, waitlisted or offered). A freed seat is offered to the
 /// next in line at once. A second cancel is an idempotent repeat; no RSVP at all is NotFound.
 pub async fn cancel(
@@ -238,13 +237,8 @@ pub async fn cancel(
     session_id: &SessionId,
     user_id: &UserId,
 ) -> Result<Cancellation> {
-    let row = super::requests::settle(
-        pool,
-        super::requests::Request::Cancel,
-        session_id,
-        user_id,
-    )
-    .await?;
+    let row = super::requests::settle(pool, super::requests::Request::Cancel, session_id, user_id)
+        .await?;
     let repeat = match row.outcome.clone().unwrap_or_default().parse()? {
         CancelResult::Cancelled => false,
         CancelResult::Repeat => true,
