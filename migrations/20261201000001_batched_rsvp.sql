@@ -433,7 +433,7 @@ BEGIN
             INSERT INTO capctl_seat_requests (session_id, user_id, kind, allow_overlap)
             VALUES (p_session, p_user, p_kind, p_allow_overlap)
             RETURNING seq INTO my;
-        EXCEPTION WHEN OTHERS THEN
+        EXCEPTION WHEN OTHERS OR query_canceled THEN
             PERFORM pg_advisory_unlock(app);
             RAISE;
         END;
