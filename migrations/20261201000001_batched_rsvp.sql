@@ -21,11 +21,13 @@
 --    itself), so a leader always sees a gap-free prefix of the session's requests: nobody who
 --    arrived later is settled before someone who arrived earlier.
 --    Each request is settled by capctl_rsvp_decide / capctl_cancel, the very rules of the direct
---    calls, so outcomes (and outbox rows) are those of the same calls made one after another.
+--    calls, so outcomes (and outbox rows) are those of the same calls made one after another; a
+--    batch of first RSVPs is settled set-based with the same answers (capctl_settle_batch), and
+--    requests that arrive while a batch is settled join it (up to three rounds, one commit).
 --
---    Durability: the request table is UNLOGGED and a losing append commits without waiting for
---    its WAL flush. A caller is told nothing before the settlement that answers it has committed
---    with a flush (which also flushes every append before it). A crash before that loses the
+--    Durability: the request table is UNLOGGED (its rows never reach the WAL) and a losing append
+--    commits without waiting for a flush. A caller is told nothing before the settlement that
+--    answers it has committed, with its flush, the seat rows it wrote. A crash before that loses the
 --    request with the caller's connection (exit 7, nothing happened); after it, the seat is real
 --    and only the answer was lost in transit, as with a direct call. A caller killed after its
 --    append leaves a pending request: the next leader of the session settles it (the seat is
