@@ -120,7 +120,18 @@ pub async fn rsvp(
             return Err(e);
         }
     };
+    // How many settling transactions (commits) answered the rush: each settled request row was
+    // last written by the transaction that settled it.
+    let settlements: i64 = sqlx::query_scalar(
+        "SELECT count(DISTINCT q.xmin::text) FROM capctl_seat_requests q
+           JOIN sessions s ON s.id = q.session_id WHERE s.event_id = $1",
+    )
+    .bind(&event_id)
+    .fetch_one(&pool)
+    .await
+    .unwrap_or_default();
     let mut report = BenchReport::new(&event_id, &timing, violations);
+    report.detail("settlements", settlements);
     report.detail("confirmed", outcomes.confirmed.load(Ordering::Relaxed));
     report.detail("waitlisted", outcomes.waitlisted.load(Ordering::Relaxed));
     report.detail("other", outcomes.other.load(Ordering::Relaxed));

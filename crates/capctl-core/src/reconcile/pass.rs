@@ -189,6 +189,9 @@ pub async fn reconcile_pass(b: &Backends, opts: &ReconcileOptions) -> Result<Rec
     // The seat ledger and the presence sets are independent: repair both at once, so a pass
     // takes as long as the slower of the two rather than their sum.
     let sessions = async {
+        if !opts.check {
+            crate::seats::requests::settle_stale(pool).await?;
+        }
         let row: (i32, i32, i32) = sqlx::query_as(
             "SELECT sessions_fixed, offers_expired, offers_sent
                FROM capctl_reconcile_sessions($1, $2)",

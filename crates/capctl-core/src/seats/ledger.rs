@@ -1,9 +1,9 @@
 //! The seat ledger: RSVP, cancel, capacity changes and the waitlist, each one SQL function call.
 //!
-//! PostgreSQL is the truth. Every change to a session's seats is one call of a PL/pgSQL
-//! function (migrations/…_one_home.sql) in autocommit: one round trip, with the session's
-//! capacity row locked only while the server runs it. The rules live there; this module calls
-//! them and turns their outcome into typed results and errors.
+//! PostgreSQL is the truth. Every change to a session's seats is a call of a PL/pgSQL function
+//! (migrations/…_one_home.sql, …_batched_rsvp.sql) in autocommit. RSVPs and cancels go through
+//! the batched path ([`super::requests`]): appended in arrival order and settled, many under one
+//! lock and one commit, by the same rules. This module turns the answers into typed results.
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -39,6 +39,8 @@ text_enum! {
         NotRegistered = "NOT_REGISTERED",
         Overlap = "OVERLAP",
         Ended = "ENDED",
+        /// The session is virtual (where the direct call raises CP003).
+        Virtual = "VIRTUAL",
     }
 }
 
@@ -76,6 +78,9 @@ pub struct RsvpOutcome {
     /// The session's capacity (`None` = unlimited) and the seats taken after this RSVP.
     pub capacity: Option<i32>,
     pub taken: Option<i32>,
+    /// The request's place in arrival order (`capctl_seat_requests.seq`).
+    #[serde(skip)]
+    pub arrival: i64,
 }
 
 /// What a cancellation left.
@@ -97,6 +102,9 @@ pub struct Cancellation {
     /// The session's capacity (`None` = unlimited) and the seats taken right after.
     pub capacity: Option<i32>,
     pub taken: i64,
+    /// The request's place in arrival order (`capctl_seat_requests.seq`).
+    #[serde(skip)]
+    pub arrival: i64,
 }
 
 /// What a capacity change did.
@@ -127,9 +135,7 @@ pub struct WaitlistEntry {
     pub offer_expires_at: Option<DateTime<Utc>>,
 }
 
-#[derive(FromRow)]
 struct RsvpRow {
-    #[sqlx(try_from = "String")]
     outcome: RsvpResult,
     rsvp_id: Option<String>,
     status: Option<String>,
@@ -151,12 +157,24 @@ pub async fn rsvp(
     user_id: &UserId,
     allow_overlap: bool,
 ) -> Result<RsvpOutcome> {
-    let row: RsvpRow = sqlx::query_as("SELECT * FROM capctl_rsvp($1, $2, $3)")
-        .bind(session_id)
-        .bind(user_id)
-        .bind(allow_overlap)
-        .fetch_one(pool)
-        .await?;
+    let req = super::requests::settle(
+        pool,
+        super::requests::Request::Rsvp { allow_overlap },
+        session_id,
+        user_id,
+    )
+    .await?;
+    let row = RsvpRow {
+        outcome: req.outcome.clone().unwrap_or_default().parse()?,
+        rsvp_id: req.rsvp_id,
+        status: req.status,
+        waitlist_position: req.waitlist_position,
+        offer_expires_at: req.offer_expires_at,
+        overlaps: req.overlaps.unwrap_or_default(),
+        capacity: req.capacity,
+        taken: req.taken,
+        event_id: req.event_id,
+    };
     let status = || -> Result<RsvpStatus> { row.status.clone().unwrap_or_default().parse() };
     let event = || {
         row.event_id
@@ -174,6 +192,7 @@ pub async fn rsvp(
             repeat,
             capacity: row.capacity,
             taken: row.taken,
+            arrival: req.seq,
         })
     };
     match row.outcome {
@@ -205,16 +224,10 @@ pub async fn rsvp(
             },
         }),
         RsvpResult::Ended => Err(Error::SessionEnded(session_id.clone())),
+        RsvpResult::Virtual => Err(Error::precondition(format!(
+            "session '{session_id}' is virtual: RSVPs, waitlists and check-in are for in-person sessions; attendees join it instead"
+        ))),
     }
-}
-
-#[derive(FromRow)]
-struct CancelRow {
-    #[sqlx(try_from = "String")]
-    outcome: CancelResult,
-    rsvp_id: Option<String>,
-    previous_status: Option<String>,
-    offers_sent: i32,
 }
 
 /// Cancels a user's RSVP (confirmed, waitlisted or offered). A freed seat is offered to the
@@ -224,12 +237,9 @@ pub async fn cancel(
     session_id: &SessionId,
     user_id: &UserId,
 ) -> Result<Cancellation> {
-    let row: CancelRow = sqlx::query_as("SELECT * FROM capctl_cancel($1, $2)")
-        .bind(session_id)
-        .bind(user_id)
-        .fetch_one(pool)
+    let row = super::requests::settle(pool, super::requests::Request::Cancel, session_id, user_id)
         .await?;
-    let repeat = match row.outcome {
+    let repeat = match row.outcome.clone().unwrap_or_default().parse()? {
         CancelResult::Cancelled => false,
         CancelResult::Repeat => true,
         CancelResult::NotFound => return Err(session_not_found(session_id)),
@@ -257,10 +267,11 @@ pub async fn cancel(
         rsvp_id: row.rsvp_id.unwrap_or_default(),
         previous_status: row.previous_status.unwrap_or_default().parse()?,
         repeat,
-        offers_sent: row.offers_sent,
+        offers_sent: row.offers_sent.unwrap_or_default(),
         event_id,
         capacity,
         taken,
+        arrival: row.seq,
     })
 }
 

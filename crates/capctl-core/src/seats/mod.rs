@@ -4,6 +4,7 @@
 pub mod door;
 pub mod ics;
 pub mod ledger;
+pub mod requests;
 pub mod schedule;
 pub mod virtual_sessions;
 
