@@ -491,7 +491,11 @@ pub async fn connect_redis(settings: &Settings) -> Result<RedisConn> {
         .iter()
         .map(|s| redis::Client::open(*s).map_err(|_| bad_url()))
         .collect::<Result<Vec<_>>>()?;
-    let where_ = redact(&settings.redis_url);
+    let where_ = seeds
+        .iter()
+        .map(|s| redact(s))
+        .collect::<Vec<_>>()
+        .join(",");
     let timed_out = || Error::Timeout {
         wait: Wait::RedisConnect,
         limit: Some(settings.connect_timeout),
