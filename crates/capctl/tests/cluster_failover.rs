@@ -76,7 +76,7 @@ async fn killing_a_primary_mid_storm_never_lets_a_stream_exceed_its_limit(pool: 
                         Err(Error::Unavailable(_) | Error::Timeout { .. }) => {
                             tally.unavailable.fetch_add(1, Ordering::Relaxed)
                         }
-                        Err(e) => panic!("a join failed otherwise than unreachable: {e}"),
+                        Err(e) => panic!("a join failed otherwise than unreachable: {e:?}"),
                     };
                 }
             })

@@ -534,18 +534,28 @@ pub async fn connect_redis(settings: &Settings) -> Result<RedisConn> {
         .set_connection_timeout(Some(settings.connect_timeout))
         .set_response_timeout(Some(settings.redis_timeout))
         .set_number_of_retries(2);
+    let started = std::time::Instant::now();
     let detect = async {
-        redis::cmd("INFO")
+        let cluster = redis::cmd("INFO")
             .arg("cluster")
             .query_async::<String>(&mut probe)
             .await
             // A server that refuses INFO (renamed on some managed services) is taken as a
             // single node: cluster nodes answer it.
-            .is_ok_and(|info| info.lines().any(|l| l.trim() == "cluster_enabled:1"))
+            .is_ok_and(|info| info.lines().any(|l| l.trim() == "cluster_enabled:1"));
+        (cluster, started.elapsed())
     };
-    let (cluster, manager) = tokio::join!(
-        detect,
-        tokio::time::timeout(limit, client.get_connection_manager_with_config(config))
+    let manager = async {
+        let m =
+            tokio::time::timeout(limit, client.get_connection_manager_with_config(config)).await;
+        (m, started.elapsed())
+    };
+    let ((cluster, detected_in), (manager, connected_in)) = tokio::join!(detect, manager);
+    tracing::debug!(
+        cluster,
+        detect_us = detected_in.as_micros() as u64,
+        manager_us = connected_in.as_micros() as u64,
+        "Redis mode detected while the connection manager connected"
     );
     if cluster {
         drop(manager);
@@ -605,5 +615,43 @@ mod tests {
             seeds("redis://a:1, redis://b:2"),
             ["redis://a:1", "redis://b:2"]
         );
+    }
+
+    #[test]
+    fn the_slot_map_groups_ranges_by_primary() {
+        let node = |port: i64| {
+            Value::Array(vec![
+                Value::BulkString(b"127.0.0.1".to_vec()),
+                Value::Int(port),
+                Value::BulkString(b"id".to_vec()),
+            ])
+        };
+        let range = |a: i64, b: i64, port: i64| {
+            Value::Array(vec![
+                Value::Int(a),
+                Value::Int(b),
+                node(port),
+                node(port + 3),
+            ])
+        };
+        let t = Topology::parse(Value::Array(vec![
+            range(0, 5460, 7001),
+            range(10923, 16383, 7003),
+            range(5461, 10921, 7002),
+            range(10922, 10922, 7001),
+        ]))
+        .unwrap();
+        assert_eq!(t.primaries.len(), 3);
+        assert_eq!(t.primaries[0].addr, "127.0.0.1:7001");
+        assert_eq!(t.primaries[0].slots, 5462);
+        assert_eq!(t.owner(10922), Some(0));
+        assert_eq!(t.owner(16383), Some(1));
+        assert_eq!(t.unserved_slots(), 0);
+        let partial = Topology::parse(Value::Array(vec![range(0, 99, 7001)])).unwrap();
+        assert_eq!(
+            (partial.unserved_slots(), partial.owner(100)),
+            (16284, None)
+        );
+        assert!(Topology::parse(Value::Int(1)).is_err());
     }
 }

@@ -241,22 +241,41 @@ async fn reconcile_presence(
     opts: &ReconcileOptions,
     report: &mut ReconcileReport,
 ) -> Result<()> {
-    let redis_list: Vec<Room> = scan_rooms(conn, prefix, opts.scan_count)
-        .await?
-        .into_iter()
-        .collect();
+    let started = Instant::now();
+    // PostgreSQL's limits are read while Redis is walked. A cached limit is only ever written
+    // from limits read after the cache was (so a swap lands only if no set-limit came between):
+    // when the census finds any cached limit that differs from this early read, the limits are
+    // read again below; an idle pass finds none and writes nothing.
+    let walk = async {
+        let rooms: Vec<Room> = scan_rooms(conn, prefix, opts.scan_count)
+            .await?
+            .into_iter()
+            .collect();
+        let scanned = started.elapsed();
+        let looks = census(conn, prefix, &rooms).await?;
+        tracing::debug!(
+            rooms = rooms.len(),
+            scan_ms = scanned.as_millis() as u64,
+            census_ms = (started.elapsed() - scanned).as_millis() as u64,
+            "reconcile: Redis walked"
+        );
+        Ok::<_, Error>((rooms, looks))
+    };
+    let (walked, early) = tokio::join!(walk, all_settings_from_pg(pool));
+    let (redis_list, looks) = walked?;
+    let mut truth = early?;
     report.rooms = redis_list.len() as u64;
-    // Read the cache before PostgreSQL: a swap then only lands if no set-limit came between.
-    // The same reads take the census of each room (see [`census`]).
-    let looks = census(conn, prefix, &redis_list).await?;
     let cached: BTreeMap<Room, Option<String>> = redis_list
         .iter()
         .zip(&looks)
         .map(|(room, look)| (room.clone(), look.limit.clone()))
         .collect();
-
-    let mut truth = all_settings_from_pg(pool).await?;
-    truth.extend(session_settings_from_pg(pool, &redis_list).await?);
+    let sessions = session_settings_from_pg(pool, &redis_list).await?;
+    truth.extend(sessions.clone());
+    if limits_differ(&cached, &truth) {
+        truth = all_settings_from_pg(pool).await?;
+        truth.extend(sessions);
+    }
     fix_limits(conn, prefix, opts, &cached, &truth, report).await?;
     let mut dirty = Vec::new();
     for (room, look) in redis_list.iter().zip(looks) {
@@ -265,17 +284,48 @@ async fn reconcile_presence(
             None => dirty.push(room.clone()),
         }
     }
-    sweep_rooms(conn, prefix, opts, &dirty, &truth, report).await
+    let dirty_rooms = dirty.len();
+    sweep_rooms(conn, prefix, opts, &dirty, &truth, report).await?;
+    tracing::debug!(
+        dirty_rooms,
+        ms = started.elapsed().as_millis() as u64,
+        "reconcile: presence done"
+    );
+    Ok(())
+}
+
+/// Whether any room's cached limit differs from PostgreSQL's (missing on either side too).
+fn limits_differ(
+    cached: &BTreeMap<Room, Option<String>>,
+    truth: &BTreeMap<Room, RoomSettings>,
+) -> bool {
+    let want = |room: &Room| truth.get(room).map(RoomSettings::cache_value);
+    cached.iter().any(|(room, have)| *have != want(room))
+        || truth.keys().any(|room| !cached.contains_key(room))
 }
 
 /// Every room with at least one key under the prefix, found by SCAN (never KEYS), on every
 /// primary of a cluster.
 async fn scan_rooms(conn: &RedisConn, prefix: &str, count: usize) -> Result<BTreeSet<Room>> {
     let keys = scan_keys(conn, &Room::scan_pattern(prefix), count).await?;
-    Ok(keys
-        .iter()
-        .filter_map(|k| Room::from_key(prefix, k))
-        .collect())
+    // A room has several keys: parse (and check) its id once.
+    let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
+    let mut rooms = BTreeSet::new();
+    for key in &keys {
+        let tag = key
+            .split_once('{')
+            .and_then(|(_, rest)| rest.split_once('}'));
+        if tag.is_some_and(|(tag, _)| seen.contains(tag)) {
+            continue;
+        }
+        if let Some(room) = Room::from_key(prefix, key) {
+            if let Some((tag, _)) = tag {
+                seen.insert(tag);
+            }
+            rooms.insert(room);
+        }
+    }
+    Ok(rooms)
 }
 
 /// Every key matching `pattern`, read with SCAN in batches of about `count` keys, so no single
