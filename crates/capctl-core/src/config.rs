@@ -62,18 +62,18 @@ impl Settings {
     /// Checks the parts a user typed, so a bad value fails before any connection attempt.
     pub fn validate(&self) -> crate::Result<()> {
         use crate::error::Backend;
-        for (backend, url, schemes) in [
-            (
-                Backend::Postgres,
-                &self.database_url,
-                &["postgres", "postgresql"][..],
-            ),
-            (Backend::Redis, &self.redis_url, &["redis", "rediss"][..]),
-        ] {
-            let scheme = url::Url::parse(url).ok().map(|u| u.scheme().to_string());
-            if !scheme.is_some_and(|s| schemes.contains(&s.as_str())) {
-                return Err(backend.bad_url(url));
-            }
+        let has_scheme = |url: &str, schemes: &[&str]| {
+            url::Url::parse(url)
+                .ok()
+                .is_some_and(|u| schemes.contains(&u.scheme()))
+        };
+        if !has_scheme(&self.database_url, &["postgres", "postgresql"]) {
+            return Err(Backend::Postgres.bad_url(&self.database_url));
+        }
+        // One Redis URL, or a comma-separated list of a cluster's seed nodes.
+        let seeds = crate::backends::redis::seeds(&self.redis_url);
+        if seeds.is_empty() || !seeds.iter().all(|s| has_scheme(s, &["redis", "rediss"])) {
+            return Err(Backend::Redis.bad_url(&self.redis_url));
         }
         crate::ids::validate_redis_prefix(&self.redis_prefix)
     }

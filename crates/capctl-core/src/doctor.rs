@@ -1,6 +1,7 @@
 //! Health checks for smoke tests and on-call: both backends answer (round-trip times), the
 //! schema is at this build's migration version, the presence scripts load, the PostgreSQL and
-//! Redis clocks agree within a second, and the limits cached in Redis match PostgreSQL.
+//! Redis clocks agree within a second, the limits cached in Redis match PostgreSQL, and on a
+//! Redis Cluster every slot is served.
 //! Nothing is written to either store (SCRIPT LOAD only fills Redis's script cache).
 
 use std::time::Instant;
@@ -156,6 +157,9 @@ pub async fn doctor(b: &Backends) -> DoctorReport {
             None
         }
     };
+    if let Some(crate::backends::RedisConn::Cluster(c)) = &redis {
+        checks.push(cluster(c).await);
+    }
     let skipped = |name, backend: &str| {
         Check::fail(
             name,
@@ -191,6 +195,33 @@ pub async fn doctor(b: &Backends) -> DoctorReport {
     }
 }
 
+/// On a Redis Cluster: every slot served by a primary (a slot nobody serves refuses its
+/// rooms' joins with exit 7).
+async fn cluster(c: &crate::backends::redis::Cluster) -> Check {
+    match c.topology().await {
+        Ok(t) if t.unserved_slots() == 0 => Check::pass(
+            "cluster",
+            format!(
+                "Redis Cluster: {} primaries serve all 16384 slots",
+                t.primaries.len()
+            ),
+        ),
+        Ok(t) => Check::fail(
+            "cluster",
+            Failure::Unreachable,
+            format!(
+                "Redis Cluster: {} of 16384 slots served by no primary",
+                t.unserved_slots()
+            ),
+        ),
+        Err(e) => Check::fail(
+            "cluster",
+            Failure::Unreachable,
+            format!("CLUSTER SLOTS failed: {e}"),
+        ),
+    }
+}
+
 async fn schema(pool: &sqlx::PgPool) -> Check {
     let applied = match crate::backends::postgres::applied_versions(pool).await {
         Ok(v) => v,
@@ -223,7 +254,7 @@ async fn schema(pool: &sqlx::PgPool) -> Check {
     }
 }
 
-async fn scripts(mut conn: redis::aio::ConnectionManager) -> Check {
+async fn scripts(mut conn: crate::backends::RedisConn) -> Check {
     for script in PresenceScript::ALL {
         let loaded: std::result::Result<String, _> = redis::cmd("SCRIPT")
             .arg("LOAD")
@@ -260,7 +291,7 @@ async fn scripts(mut conn: redis::aio::ConnectionManager) -> Check {
 
 /// Each clock is read once and compared with the local clock at the middle of its round trip;
 /// the skew is the difference of the two offsets.
-async fn clocks(pool: &sqlx::PgPool, mut conn: redis::aio::ConnectionManager) -> Check {
+async fn clocks(pool: &sqlx::PgPool, mut conn: crate::backends::RedisConn) -> Check {
     let local = || {
         std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)

@@ -427,6 +427,7 @@ impl From<redis::RedisError> for Error {
             || err.is_connection_dropped()
             || err.is_connection_refusal()
             || err.is_unrecoverable_error()
+            || is_cluster_unavailable(&err)
         {
             Self::Unavailable(format!(
                 "Redis unavailable: {}",
@@ -436,4 +437,20 @@ impl From<redis::RedisError> for Error {
             Self::Internal(anyhow::Error::new(err).context("Redis error"))
         }
     }
+}
+
+/// A Redis Cluster that cannot serve the slot right now: a failover under way (CLUSTERDOWN,
+/// MASTERDOWN, TRYAGAIN), a slot still moving after the client's redirects, no connection to
+/// the node that serves it. Like an unreachable single node: exit 7, try again.
+fn is_cluster_unavailable(err: &redis::RedisError) -> bool {
+    use redis::{ErrorKind, ServerErrorKind as S};
+    matches!(
+        err.kind(),
+        ErrorKind::ClusterConnectionNotFound
+            | ErrorKind::Server(
+                S::ClusterDown | S::MasterDown | S::TryAgain | S::Moved | S::Ask | S::BusyLoading
+            )
+    ) || ["CLUSTERDOWN", "MASTERDOWN", "TRYAGAIN", "LOADING"]
+        .iter()
+        .any(|c| crate::backends::redis::has_code(err, c))
 }

@@ -11,8 +11,10 @@ pub fn init(verbose: u8, format: crate::cli::LogFormat, color: crate::cli::Color
     let level = match verbose {
         // sqlx warns on stderr about statements over 1s (a big import or export takes that long)
         // and about broken pooled connections (the error that follows says it on one line).
+        // The Redis Cluster client warns about each seed or node it cannot reach, which a
+        // command that then succeeds (or fails with its own one line) need not repeat.
         // stderr is for errors; `-vv` shows them again.
-        0 => "warn,sqlx=error,sqlx_core=error",
+        0 => "warn,sqlx=error,sqlx_core=error,redis=error",
         1 => "capctl=info",
         2 => "capctl=debug,sqlx=info",
         _ => "trace",

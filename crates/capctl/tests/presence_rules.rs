@@ -12,15 +12,15 @@ mod presence_support;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use capctl_core::backends::RedisConn;
 use capctl_core::presence::{PresenceScript, Room};
 use common::{BIN, TestEnv};
 use presence_support::{assert_room, eventually, redis, room_state, write_behind};
-use redis::aio::ConnectionManager;
 use serde_json::Value;
 use sqlx::PgPool;
 
 /// The Redis server's clock, in ms.
-async fn server_ms(conn: &mut ConnectionManager) -> i64 {
+async fn server_ms(conn: &mut RedisConn) -> i64 {
     let (s, us): (i64, i64) = redis::cmd("TIME").query_async(conn).await.unwrap();
     s * 1000 + us / 1000
 }
@@ -356,7 +356,7 @@ async fn redis_at_maxmemory_admits_nothing_and_says_so(pool: PgPool) {
 /// would call it: {status, count, limit, expiry ms} (then queue position and evicted member,
 /// unused by a plain join).
 async fn evalsha_join(
-    conn: &mut ConnectionManager,
+    conn: &mut RedisConn,
     sha: &str,
     room: &Room,
     prefix: &str,

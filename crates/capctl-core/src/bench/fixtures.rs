@@ -152,7 +152,7 @@ pub async fn drop_stream_bench(b: &Backends, base: &str) -> Result<()> {
         .await?;
     let mut conn = b.redis().await?.clone();
     let pattern = format!("{}:*", b.redis_prefix());
-    let keys = crate::reconcile::scan_keys(&mut conn, &pattern, 1000).await?;
+    let keys = crate::reconcile::scan_keys(&conn, &pattern, 1000).await?;
     for batch in keys.chunks(1000) {
         redis::cmd("UNLINK")
             .arg(batch)

@@ -10,7 +10,7 @@
 
 use std::time::Duration;
 
-use redis::aio::ConnectionManager;
+use crate::backends::RedisConn;
 
 use crate::Result;
 use crate::backends::Backends;
@@ -68,7 +68,7 @@ impl<'a> Presence<'a> {
         self.backends.redis_prefix()
     }
 
-    async fn conn(&self) -> Result<ConnectionManager> {
+    async fn conn(&self) -> Result<RedisConn> {
         Ok(self.backends.redis().await?.clone())
     }
 }

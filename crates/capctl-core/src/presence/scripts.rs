@@ -2,10 +2,11 @@
 
 use std::sync::LazyLock;
 
-use redis::aio::ConnectionManager;
 use redis::{ErrorKind, FromRedisValue, Pipeline, RedisError, Script, ServerErrorKind};
 
 use super::room::RoomKeys;
+use crate::backends::RedisConn;
+use crate::backends::redis::{has_code, load_everywhere, run_batch};
 use crate::{Error, Result};
 
 /// Each script is the prelude followed by its body: still one script, one EVALSHA per call.
@@ -20,6 +21,9 @@ pub const HEARTBEAT_LUA: &str = with_prelude!("lua/heartbeat.lua");
 pub const LEAVE_LUA: &str = with_prelude!("lua/leave.lua");
 pub const SWEEP_LUA: &str = with_prelude!("lua/sweep.lua");
 pub const LIMIT_SWAP_LUA: &str = include_str!("lua/limit_swap.lua");
+
+static SCRIPTS: LazyLock<[Script; 5]> =
+    LazyLock::new(|| PresenceScript::ALL.map(|s| Script::new(s.source())));
 
 /// One of the presence scripts. Every one takes the room's seven keys ([`RoomKeys::as_array`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -71,9 +75,12 @@ impl PresenceScript {
     }
 
     fn script(self) -> &'static Script {
-        static SCRIPTS: LazyLock<[Script; 5]> =
-            LazyLock::new(|| PresenceScript::ALL.map(|s| Script::new(s.source())));
         &SCRIPTS[self as usize]
+    }
+
+    /// Every presence script's source, as a NOSCRIPT reload wants them.
+    fn all_sources() -> [&'static str; 5] {
+        PresenceScript::ALL.map(PresenceScript::source)
     }
 
     /// What did not happen when Redis refused the call for lack of memory.
@@ -116,10 +123,7 @@ impl ScriptCall {
 }
 
 /// Runs one call (see [`run_all`]).
-pub(crate) async fn run<T: FromRedisValue>(
-    conn: &mut ConnectionManager,
-    call: ScriptCall,
-) -> Result<T> {
+pub(crate) async fn run<T: FromRedisValue>(conn: &mut RedisConn, call: ScriptCall) -> Result<T> {
     let mut answers: Vec<T> = run_all(conn, std::slice::from_ref(&call)).await?;
     answers
         .pop()
@@ -129,14 +133,28 @@ pub(crate) async fn run<T: FromRedisValue>(
 /// Runs calls in one pipeline (one round trip), answers in order. On NOSCRIPT (Redis restarted
 /// or its script cache was flushed) the scripts are loaded and the pipeline runs again; on a
 /// dropped connection it runs once more on a new one. Both are safe because every presence
-/// script is idempotent, so a call that did run may run twice.
+/// script is idempotent, so a call that did run may run twice. On a Redis Cluster the calls
+/// run as one pipeline per primary (see [`run_batch`]), NOSCRIPT reloading on the node that
+/// answered it.
 pub(crate) async fn run_all<T: FromRedisValue>(
-    conn: &mut ConnectionManager,
+    conn: &mut RedisConn,
     calls: &[ScriptCall],
 ) -> Result<Vec<T>> {
     let Some(first) = calls.first() else {
         return Ok(Vec::new());
     };
+    if conn.is_cluster() {
+        return run_batch(
+            conn,
+            calls,
+            1,
+            |c| c.keys[0].as_str(),
+            |p, c| c.add_to(p),
+            &PresenceScript::all_sources(),
+        )
+        .await
+        .map_err(|e| redis_error(e, first.script.nothing_done()));
+    }
     let mut pipe = redis::pipe();
     for call in calls {
         call.add_to(&mut pipe);
@@ -152,10 +170,7 @@ pub(crate) async fn run_all<T: FromRedisValue>(
     answer.map_err(|e| redis_error(e, first.script.nothing_done()))
 }
 
-async fn query<T: FromRedisValue>(
-    conn: &mut ConnectionManager,
-    pipe: &Pipeline,
-) -> Result<T, RedisError> {
+async fn query<T: FromRedisValue>(conn: &mut RedisConn, pipe: &Pipeline) -> Result<T, RedisError> {
     match pipe.query_async(conn).await {
         Err(e) if is_dropped(&e) => {
             tracing::info!("Redis connection dropped ({e}); retrying on a new one");
@@ -166,12 +181,8 @@ async fn query<T: FromRedisValue>(
 }
 
 /// Loads every presence script into the server's script cache.
-async fn load_scripts(conn: &mut ConnectionManager) -> Result<()> {
-    let mut pipe = redis::pipe();
-    for s in PresenceScript::ALL {
-        pipe.load_script(s.script()).ignore();
-    }
-    pipe.query_async::<()>(conn)
+async fn load_scripts(conn: &mut RedisConn) -> Result<()> {
+    load_everywhere(conn, &PresenceScript::all_sources())
         .await
         .map_err(|e| redis_error(e, "nothing changed"))
 }
@@ -192,16 +203,6 @@ pub(crate) fn redis_error(err: RedisError, nothing_done: &str) -> Error {
 /// script cache (restart, SCRIPT FLUSH).
 fn is_noscript(err: &RedisError) -> bool {
     err.kind() == ErrorKind::Server(ServerErrorKind::NoScript) || has_code(err, "NOSCRIPT")
-}
-
-/// Whether the server answered `code` to the command, or to any command of a pipeline (codes
-/// the redis crate does not know are only found inside a pipeline's failures).
-fn has_code(err: &RedisError, code: &str) -> bool {
-    err.code() == Some(code)
-        || err
-            .clone()
-            .into_server_errors()
-            .is_some_and(|errors| errors.iter().any(|(_, e)| e.code() == code))
 }
 
 /// A connection that broke under a request (server restart, killed client). The connection

@@ -3,11 +3,11 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Instant;
 
-use redis::aio::ConnectionManager;
 use serde::Serialize;
 use sqlx::PgPool;
 
 use crate::backends::Backends;
+use crate::backends::redis::{RedisConn, run_batch, scan_match};
 use crate::presence::{
     CounterState, Occupancy, PresenceScript, Room, RoomSettings, ScriptCall, SweepReply,
     all_settings_from_pg, run_all, session_settings_from_pg, sweep_call,
@@ -46,7 +46,7 @@ impl Default for ReconcileOptions {
     }
 }
 
-/// Rooms per pipeline of the census: five plain reads each.
+/// Rooms per pipeline of the census: six plain reads each.
 const CENSUS_BATCH: usize = 1000;
 
 /// What one pass fixed (or, with `check`, found to fix).
@@ -241,83 +241,113 @@ pub async fn reconcile_pass(b: &Backends, opts: &ReconcileOptions) -> Result<Rec
     Ok(report)
 }
 
-/// The presence half of a pass: cached limits, expired leases, counters.
+/// The presence half of a pass: cached limits, expired leases, counters. On a Redis Cluster
+/// every step runs per primary: SCAN walks each one, and each pipeline holds one primary's
+/// rooms (at most `room_batch` script calls, or `CENSUS_BATCH` rooms of plain reads).
 async fn reconcile_presence(
-    conn: &mut ConnectionManager,
+    conn: &mut RedisConn,
     pool: &PgPool,
     prefix: &str,
     opts: &ReconcileOptions,
     report: &mut ReconcileReport,
 ) -> Result<()> {
-    let redis_rooms = scan_rooms(conn, prefix, opts.scan_count).await?;
-    report.rooms = redis_rooms.len() as u64;
-    // Read the cache before PostgreSQL: a swap then only lands if no set-limit came between.
-    let redis_list: Vec<Room> = redis_rooms.into_iter().collect();
-    // Plain GETs are cheap: big pipelines, all in flight at once on the multiplexed connection.
-    let values = futures::future::try_join_all(redis_list.chunks(CENSUS_BATCH).map(|batch| {
-        let mut pipe = redis::pipe();
-        for room in batch {
-            pipe.cmd("GET").arg(room.keys(prefix).limit);
-        }
-        let mut conn = conn.clone();
-        async move { pipe.query_async::<Vec<Option<String>>>(&mut conn).await }
-    }))
-    .await?;
+    let started = Instant::now();
+    // PostgreSQL's limits are read while Redis is walked. A cached limit is only ever written
+    // from limits read after the cache was (so a swap lands only if no set-limit came between):
+    // when the census finds any cached limit that differs from this early read, the limits are
+    // read again below; an idle pass finds none and writes nothing.
+    let walk = async {
+        let rooms: Vec<Room> = scan_rooms(conn, prefix, opts.scan_count)
+            .await?
+            .into_iter()
+            .collect();
+        let scanned = started.elapsed();
+        let looks = census(conn, prefix, &rooms).await?;
+        tracing::debug!(
+            rooms = rooms.len(),
+            scan_ms = scanned.as_millis() as u64,
+            census_ms = (started.elapsed() - scanned).as_millis() as u64,
+            "reconcile: Redis walked"
+        );
+        Ok::<_, Error>((rooms, looks))
+    };
+    let (walked, early) = tokio::join!(walk, all_settings_from_pg(pool));
+    let (redis_list, looks) = walked?;
+    let mut truth = early?;
+    report.rooms = redis_list.len() as u64;
     let cached: BTreeMap<Room, Option<String>> = redis_list
         .iter()
-        .cloned()
-        .zip(values.into_iter().flatten())
+        .zip(&looks)
+        .map(|(room, look)| (room.clone(), look.limit.clone()))
         .collect();
-
-    let mut truth = all_settings_from_pg(pool).await?;
-    truth.extend(session_settings_from_pg(pool, &redis_list).await?);
+    let sessions = session_settings_from_pg(pool, &redis_list).await?;
+    truth.extend(sessions.clone());
+    if limits_differ(&cached, &truth) {
+        truth = all_settings_from_pg(pool).await?;
+        truth.extend(sessions);
+    }
     fix_limits(conn, prefix, opts, &cached, &truth, report).await?;
-    sweep_rooms(conn, prefix, opts, &redis_list, &truth, report).await
+    let mut dirty = Vec::new();
+    for (room, look) in redis_list.iter().zip(looks) {
+        match look.clean() {
+            Some(live) => report.record_room(room, (live, 0, 0), &truth),
+            None => dirty.push(room.clone()),
+        }
+    }
+    let dirty_rooms = dirty.len();
+    sweep_rooms(conn, prefix, opts, &dirty, &truth, report).await?;
+    tracing::debug!(
+        dirty_rooms,
+        ms = started.elapsed().as_millis() as u64,
+        "reconcile: presence done"
+    );
+    Ok(())
 }
 
-/// Every room with at least one key under the prefix, found by SCAN (never KEYS).
-async fn scan_rooms(
-    conn: &mut ConnectionManager,
-    prefix: &str,
-    count: usize,
-) -> Result<BTreeSet<Room>> {
+/// Whether any room's cached limit differs from PostgreSQL's (missing on either side too).
+fn limits_differ(
+    cached: &BTreeMap<Room, Option<String>>,
+    truth: &BTreeMap<Room, RoomSettings>,
+) -> bool {
+    let want = |room: &Room| truth.get(room).map(RoomSettings::cache_value);
+    cached.iter().any(|(room, have)| *have != want(room))
+        || truth.keys().any(|room| !cached.contains_key(room))
+}
+
+/// Every room with at least one key under the prefix, found by SCAN (never KEYS), on every
+/// primary of a cluster.
+async fn scan_rooms(conn: &RedisConn, prefix: &str, count: usize) -> Result<BTreeSet<Room>> {
     let keys = scan_keys(conn, &Room::scan_pattern(prefix), count).await?;
-    Ok(keys
-        .iter()
-        .filter_map(|k| Room::from_key(prefix, k))
-        .collect())
+    // A room has several keys: parse (and check) its id once.
+    let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
+    let mut rooms = BTreeSet::new();
+    for key in &keys {
+        let tag = key
+            .split_once('{')
+            .and_then(|(_, rest)| rest.split_once('}'));
+        if tag.is_some_and(|(tag, _)| seen.contains(tag)) {
+            continue;
+        }
+        if let Some(room) = Room::from_key(prefix, key) {
+            if let Some((tag, _)) = tag {
+                seen.insert(tag);
+            }
+            rooms.insert(room);
+        }
+    }
+    Ok(rooms)
 }
 
 /// Every key matching `pattern`, read with SCAN in batches of about `count` keys, so no single
-/// call blocks Redis for long (KEYS would).
-pub async fn scan_keys(
-    conn: &mut ConnectionManager,
-    pattern: &str,
-    count: usize,
-) -> Result<Vec<String>> {
-    let mut found = Vec::new();
-    let mut cursor: u64 = 0;
-    loop {
-        let (next, keys): (u64, Vec<String>) = redis::cmd("SCAN")
-            .arg(cursor)
-            .arg("MATCH")
-            .arg(pattern)
-            .arg("COUNT")
-            .arg(count.max(1))
-            .query_async(conn)
-            .await?;
-        found.extend(keys);
-        if next == 0 {
-            return Ok(found);
-        }
-        cursor = next;
-    }
+/// call blocks Redis for long (KEYS would). On a cluster, every primary is walked.
+pub async fn scan_keys(conn: &RedisConn, pattern: &str, count: usize) -> Result<Vec<String>> {
+    Ok(scan_match(conn, pattern, count).await?)
 }
 
 /// Makes every cached limit equal PostgreSQL's: wrong ones rewritten, ones for rooms that no
 /// longer exist dropped, missing ones filled (so the first join after a flush needs no query).
 async fn fix_limits(
-    conn: &mut ConnectionManager,
+    conn: &mut RedisConn,
     prefix: &str,
     opts: &ReconcileOptions,
     cached: &BTreeMap<Room, Option<String>>,
@@ -352,74 +382,102 @@ async fn fix_limits(
     Ok(())
 }
 
-/// Reads every room with plain commands (expired leases as of the server's clock, leases,
-/// counter, lease lengths) and records the clean ones: nothing expired, the counter exact,
-/// no stray lease length. Returns the others, which need the sweep script (which judges them
-/// again, with the same rule, as it finds them). An idle pass over 10k rooms thus costs a few
-/// pipelines instead of 10k script calls (found with `capctl bench reconcile`: 380 ms before,
-/// see BENCHMARKS.md). A lease expiring or a join landing after the census is seen by the next
-/// pass; joins keep the counter themselves.
-async fn census(
-    conn: &mut ConnectionManager,
-    prefix: &str,
-    rooms: &[Room],
-    truth: &BTreeMap<Room, RoomSettings>,
-    report: &mut ReconcileReport,
-) -> Result<Vec<Room>> {
+/// What the census read of one room with plain commands.
+#[derive(Debug)]
+struct Look {
+    limit: Option<String>,
+    expired: u64,
+    stored: u64,
+    counter: Option<String>,
+    lengths: u64,
+    queue_keys: u64,
+}
+
+impl Look {
+    /// The live leases of a clean room: nothing expired, no queue or device lists (those need
+    /// the script's look: places expire, entries go stale), no stray lease length, the counter
+    /// exact. None when the sweep script must look (a lease in grace counts as expired here,
+    /// so its room is swept too).
+    fn clean(&self) -> Option<u64> {
+        let live = self.stored.saturating_sub(self.expired);
+        (self.expired == 0
+            && self.queue_keys == 0
+            && self.lengths <= self.stored
+            && CounterState::judge(self.counter.as_deref(), live, self.expired)
+                == CounterState::Exact)
+            .then_some(live)
+    }
+}
+
+/// Reads every room with plain commands (cached limit, expired leases as of the server's
+/// clock, leases, counter, lease lengths, queue keys), in big pipelines all in flight at once
+/// (one per primary on a cluster). Clean rooms need nothing more; the others need the sweep
+/// script (which judges them again, with the same rule, as it finds them). An idle pass over
+/// 10k rooms thus costs a few pipelines instead of 10k script calls (found with `capctl bench
+/// reconcile`: 380 ms before, see BENCHMARKS.md). A lease expiring or a join landing after the
+/// census is seen by the next pass; joins keep the counter themselves. On a cluster the clock
+/// is one node's: a skew between nodes only moves a lease that expires within it to the next
+/// pass (the scripts use their own node's clock).
+async fn census(conn: &mut RedisConn, prefix: &str, rooms: &[Room]) -> Result<Vec<Look>> {
+    if rooms.is_empty() {
+        return Ok(Vec::new());
+    }
     let (secs, micros): (u64, u64) = redis::cmd("TIME").query_async(conn).await?;
     let now_ms = secs * 1000 + micros / 1000;
-    let replies = futures::future::try_join_all(rooms.chunks(CENSUS_BATCH).map(|batch| {
-        let mut pipe = redis::pipe();
-        for room in batch {
-            let keys = room.keys(prefix);
-            pipe.cmd("ZCOUNT").arg(&keys.leases).arg("-inf").arg(now_ms);
-            pipe.cmd("ZCARD").arg(&keys.leases);
-            pipe.cmd("GET").arg(&keys.count);
-            pipe.cmd("HLEN").arg(&keys.ttl);
-            pipe.cmd("EXISTS")
-                .arg(&keys.queue)
-                .arg(&keys.places)
-                .arg(&keys.devices);
-        }
-        let mut conn = conn.clone();
+    let keys: Vec<crate::presence::RoomKeys> = rooms.iter().map(|r| r.keys(prefix)).collect();
+    type Reply = (Option<String>, u64, u64, Option<String>, u64, u64);
+    let replies = futures::future::try_join_all(keys.chunks(CENSUS_BATCH).map(|batch| {
+        let conn = conn.clone();
         async move {
-            pipe.query_async::<Vec<(u64, u64, Option<String>, u64, u64)>>(&mut conn)
-                .await
+            run_batch::<_, Reply, _, _>(
+                &conn,
+                batch,
+                6,
+                |k| k.leases.as_str(),
+                |pipe, k| {
+                    pipe.cmd("GET").arg(&k.limit);
+                    pipe.cmd("ZCOUNT").arg(&k.leases).arg("-inf").arg(now_ms);
+                    pipe.cmd("ZCARD").arg(&k.leases);
+                    pipe.cmd("GET").arg(&k.count);
+                    pipe.cmd("HLEN").arg(&k.ttl);
+                    pipe.cmd("EXISTS")
+                        .arg(&k.queue)
+                        .arg(&k.places)
+                        .arg(&k.devices);
+                },
+                &[],
+            )
+            .await
         }
     }))
     .await?;
-    let mut dirty = Vec::new();
-    for (room, (expired, stored, counter, lengths, queue_keys)) in
-        rooms.iter().zip(replies.into_iter().flatten())
-    {
-        let live = stored.saturating_sub(expired);
-        // A queue or device lists need the script's look (places expire, entries go stale);
-        // a lease in grace counts as expired here, so its room is swept too.
-        let clean = expired == 0
-            && queue_keys == 0
-            && lengths <= stored
-            && CounterState::judge(counter.as_deref(), live, expired) == CounterState::Exact;
-        if clean {
-            report.record_room(room, (live, 0, 0), truth);
-        } else {
-            dirty.push(room.clone());
-        }
-    }
-    Ok(dirty)
+    Ok(replies
+        .into_iter()
+        .flatten()
+        .map(
+            |(limit, expired, stored, counter, lengths, queue_keys)| Look {
+                limit,
+                expired,
+                stored,
+                counter,
+                lengths,
+                queue_keys,
+            },
+        )
+        .collect())
 }
 
-/// Drops expired leases, at most `prune_chunk` per script call, looping over the rooms that
-/// still have some; each call rewrites the room's counter from its live leases. With `check`
-/// the same calls run in look-only mode.
+/// Drops expired leases in the rooms the census found not clean, at most `prune_chunk` per
+/// script call, looping over the rooms that still have some; each call rewrites the room's
+/// counter from its live leases. With `check` the same calls run in look-only mode.
 async fn sweep_rooms(
-    conn: &mut ConnectionManager,
+    conn: &mut RedisConn,
     prefix: &str,
     opts: &ReconcileOptions,
-    rooms: &[Room],
+    dirty: &[Room],
     truth: &BTreeMap<Room, RoomSettings>,
     report: &mut ReconcileReport,
 ) -> Result<()> {
-    let dirty = census(conn, prefix, rooms, truth, report).await?;
     for batch in dirty.chunks(opts.room_batch.max(1)) {
         let mut pending: Vec<&Room> = batch.iter().collect();
         let mut first = true;

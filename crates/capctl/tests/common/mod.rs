@@ -9,6 +9,7 @@
 #![allow(dead_code, unused_imports)]
 
 pub mod cli;
+pub mod cluster;
 pub mod db;
 pub mod fixtures;
 pub mod redis;

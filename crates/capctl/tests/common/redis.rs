@@ -3,14 +3,16 @@
 
 use std::collections::BTreeMap;
 
+use capctl_core::backends::RedisConn;
 use capctl_core::presence::Room;
-use redis::aio::ConnectionManager;
 
 use super::{Run, TestEnv, finish};
 
-pub async fn redis(env: &TestEnv) -> ConnectionManager {
-    let client = redis::Client::open(env.redis_url.as_str()).unwrap();
-    client.get_connection_manager().await.unwrap()
+/// capctl's own connection to the test's Redis (a single node, or a cluster's nodes).
+pub async fn redis(env: &TestEnv) -> RedisConn {
+    capctl_core::backends::connect_redis(&env.settings())
+        .await
+        .unwrap()
 }
 
 /// "Redis flushed": every key under this test's prefix deleted, and the script cache emptied
@@ -18,6 +20,7 @@ pub async fn redis(env: &TestEnv) -> ConnectionManager {
 pub async fn flush_prefix(env: &TestEnv) {
     delete_prefix(env).await;
     let mut conn = redis(env).await;
+    // On a cluster the client sends it to every node.
     let _: () = redis::cmd("SCRIPT")
         .arg("FLUSH")
         .query_async(&mut conn)
@@ -44,7 +47,7 @@ pub async fn delete_keys(env: &TestEnv, prefix: &str) {
 }
 
 /// Every key matching `pattern`, through the reconciler's own SCAN walker (never KEYS).
-pub async fn keys_under(conn: &mut ConnectionManager, pattern: &str) -> Vec<String> {
+pub async fn keys_under(conn: &mut RedisConn, pattern: &str) -> Vec<String> {
     capctl_core::reconcile::scan_keys(conn, pattern, 1000)
         .await
         .unwrap()
