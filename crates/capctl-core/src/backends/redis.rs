@@ -323,6 +323,9 @@ where
         .collect()
 }
 
+/// NOSCRIPT reloads one group's pipeline may do before the batch re-reads the slot map.
+const NOSCRIPT_RELOADS: usize = 3;
+
 /// One node's pipeline; NOSCRIPT there loads `scripts` on that node and runs it again.
 async fn run_group(
     cluster: &Cluster,
@@ -338,10 +341,16 @@ async fn run_group(
             .any(|v| matches!(v, Value::ServerError(e) if e.code() == "NOSCRIPT")),
     };
     let mut answer = cluster.pipeline_on_slot(slot, pipe.clone(), n).await;
-    if !scripts.is_empty() && noscript(&answer) {
+    // During a failover the load and the rerun can reach different nodes (the slot's primary
+    // changed between them): load again, a few times. A NOSCRIPT left after that is treated
+    // as the topology moving (see `is_topology_error`): the batch re-reads the slot map.
+    for _ in 0..NOSCRIPT_RELOADS {
+        if scripts.is_empty() || !noscript(&answer) {
+            break;
+        }
         tracing::info!("a Redis Cluster node lost its scripts (failover or restart): reloading");
         load_on_slot(cluster, slot, scripts).await?;
-        answer = cluster.pipeline_on_slot(slot, pipe, n).await;
+        answer = cluster.pipeline_on_slot(slot, pipe.clone(), n).await;
     }
     let values = answer?;
     // A pipeline's server errors come back as values: raise the first, as a single node does.
@@ -405,9 +414,10 @@ pub fn has_code(err: &RedisError, code: &str) -> bool {
 /// An error that a fresh slot map may cure: a slot moved (or is moving), a pipeline crossed
 /// slots of two nodes, the cluster is electing a new primary, a node went away.
 fn is_topology_error(err: &RedisError) -> bool {
-    ["MOVED", "ASK", "CROSSSLOT", "TRYAGAIN", "CLUSTERDOWN"]
-        .iter()
-        .any(|c| has_code(err, c))
+    is_noscript(err)
+        || ["MOVED", "ASK", "CROSSSLOT", "TRYAGAIN", "CLUSTERDOWN"]
+            .iter()
+            .any(|c| has_code(err, c))
         || matches!(
             err.kind(),
             redis::ErrorKind::Server(
