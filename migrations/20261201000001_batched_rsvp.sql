@@ -522,6 +522,20 @@ END $$;
 
 -- ---- statement-level seat triggers ------------------------------------------------------------
 
+-- Shifts one session's counters by the given differences (nothing when all are zero): the one
+-- write every branch of capctl_rsvp_counts makes.
+CREATE FUNCTION capctl_shift_seat_counts(p_session text, p_taken integer, p_waiting integer,
+                                         p_inside integer) RETURNS void
+LANGUAGE sql AS $$
+    UPDATE session_capacity
+       SET current_attendance = current_attendance + p_taken,
+           waitlist_length    = waitlist_length + p_waiting,
+           current_occupancy  = current_occupancy + p_inside,
+           updated_at         = now()
+     WHERE session_id = p_session
+       AND (p_taken <> 0 OR p_waiting <> 0 OR p_inside <> 0)
+$$;
+
 -- Keeps session_capacity (seats taken, waitlist length, people inside) equal to the RSVP rows,
 -- whoever writes them: once per session per statement, sessions in id order (a stable lock
 -- order). The capacity row's guards (CP001) refuse the whole statement. Inserted rows of a
@@ -543,14 +557,7 @@ BEGIN
             IF d.is_virtual THEN
                 RAISE EXCEPTION '%', capctl_virtual_refusal(d.session_id) USING ERRCODE = 'CP003';
             END IF;
-            IF d.d_taken <> 0 OR d.d_waiting <> 0 OR d.d_inside <> 0 THEN
-                UPDATE session_capacity
-                   SET current_attendance = current_attendance + d.d_taken,
-                       waitlist_length    = waitlist_length + d.d_waiting,
-                       current_occupancy  = current_occupancy + d.d_inside,
-                       updated_at         = now()
-                 WHERE session_id = d.session_id;
-            END IF;
+            PERFORM capctl_shift_seat_counts(d.session_id, d.d_taken, d.d_waiting, d.d_inside);
         END LOOP;
         RETURN NULL;
     END IF;
@@ -569,14 +576,7 @@ BEGIN
                          UNION ALL
                          SELECT o.session_id, o.status, o.checked_in_at, o.checked_out_at, -1 FROM old_rows o) x
                   GROUP BY x.session_id ORDER BY x.session_id LOOP
-            IF d.d_taken <> 0 OR d.d_waiting <> 0 OR d.d_inside <> 0 THEN
-                UPDATE session_capacity
-                   SET current_attendance = current_attendance + d.d_taken,
-                       waitlist_length    = waitlist_length + d.d_waiting,
-                       current_occupancy  = current_occupancy + d.d_inside,
-                       updated_at         = now()
-                 WHERE session_id = d.session_id;
-            END IF;
+            PERFORM capctl_shift_seat_counts(d.session_id, d.d_taken, d.d_waiting, d.d_inside);
         END LOOP;
         RETURN NULL;
     END IF;
@@ -586,14 +586,7 @@ BEGIN
                     count(*) FILTER (WHERE capctl_inside(o.status, o.checked_in_at, o.checked_out_at))::integer AS d_inside
                FROM old_rows o
               GROUP BY o.session_id ORDER BY o.session_id LOOP
-        IF d.d_taken <> 0 OR d.d_waiting <> 0 OR d.d_inside <> 0 THEN
-            UPDATE session_capacity
-               SET current_attendance = current_attendance - d.d_taken,
-                   waitlist_length    = waitlist_length - d.d_waiting,
-                   current_occupancy  = current_occupancy - d.d_inside,
-                   updated_at         = now()
-             WHERE session_id = d.session_id;
-        END IF;
+        PERFORM capctl_shift_seat_counts(d.session_id, -d.d_taken, -d.d_waiting, -d.d_inside);
     END LOOP;
     RETURN NULL;
 END $$;
