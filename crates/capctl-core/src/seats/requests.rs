@@ -45,6 +45,13 @@ pub struct Settled {
 /// SQLSTATEs of waits that ran out (lock_timeout, statement_timeout): retrying would wait again.
 const GAVE_UP: [&str; 2] = ["55P03", "57014"];
 
+/// SQLSTATEs of a transaction PostgreSQL aborted to break a cycle of waits (deadlock_detected,
+/// serialization_failure): nothing of it happened, and the same call again is the cure.
+const TRANSIENT: [&str; 2] = ["40P01", "40001"];
+
+/// How often a call aborted by [`TRANSIENT`] is made again before its error is reported.
+const TRANSIENT_TRIES: u32 = 5;
+
 /// Appends the request and returns its answer once a settlement has committed it. An answer
 /// that is an error (settled in safe mode) comes back as the error the direct call raises.
 pub async fn settle(
@@ -70,18 +77,21 @@ pub async fn settle(
                 .fetch_one(pool)
         }
     };
-    let mut row = match enter(false).await {
+    let mut row = match again_if_transient(|| enter(false)).await {
         Ok(row) => row,
         // A settlement that raised rolled back the append too: again, each request of the batch
         // in its own subtransaction, so one bad request cannot fail the others.
-        Err(e) if worth_a_safe_retry(&e) => enter(true).await?,
+        Err(e) if worth_a_safe_retry(&e) => again_if_transient(|| enter(true)).await?,
         Err(e) => return Err(e.into()),
     };
     let mut lead = false;
     while row.settled_at.is_none() {
-        let next = match wait(pool, row.seq, lead, false).await {
+        let seq = row.seq;
+        let next = match again_if_transient(|| wait(pool, seq, lead, false)).await {
             Ok(next) => next,
-            Err(e) if worth_a_safe_retry(&e) => wait(pool, row.seq, true, true).await?,
+            Err(e) if worth_a_safe_retry(&e) => {
+                again_if_transient(|| wait(pool, seq, true, true)).await?
+            }
             Err(e) => return Err(e.into()),
         };
         row = next.ok_or_else(|| {
@@ -111,11 +121,35 @@ async fn wait(pool: &PgPool, seq: i64, lead: bool, safe: bool) -> sqlx::Result<O
         .await
 }
 
-fn worth_a_safe_retry(e: &sqlx::Error) -> bool {
+/// Makes a call again while PostgreSQL aborts it with a [`TRANSIENT`] SQLSTATE (each call is
+/// one statement in its own transaction: an aborted one left nothing behind).
+async fn again_if_transient<T, F, Fut>(mut call: F) -> sqlx::Result<T>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = sqlx::Result<T>>,
+{
+    let mut tries = 1;
+    loop {
+        match call().await {
+            Err(e) if tries < TRANSIENT_TRIES && sqlstate_in(&e, &TRANSIENT) => tries += 1,
+            other => return other,
+        }
+    }
+}
+
+fn sqlstate_in(e: &sqlx::Error, codes: &[&str]) -> bool {
     match e {
-        sqlx::Error::Database(db) => !db.code().is_some_and(|c| GAVE_UP.contains(&c.as_ref())),
+        sqlx::Error::Database(db) => db.code().is_some_and(|c| codes.contains(&c.as_ref())),
         _ => false,
     }
+}
+
+/// Any error PostgreSQL raised, except a wait that ran out or a transient abort that kept
+/// coming back: the settlement may have failed on one bad request of its batch.
+fn worth_a_safe_retry(e: &sqlx::Error) -> bool {
+    matches!(e, sqlx::Error::Database(_))
+        && !sqlstate_in(e, &GAVE_UP)
+        && !sqlstate_in(e, &TRANSIENT)
 }
 
 /// The error a direct call would have raised with this SQLSTATE (see `From<sqlx::Error>`).
