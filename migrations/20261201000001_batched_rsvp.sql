@@ -7,6 +7,8 @@
 --    transaction with one commit:
 --
 --      capctl_rsvp_enter / capctl_cancel_enter (one round trip): try the settle lock;
+--          won, nothing pending: take a seq, decide by the direct rule, write the request row
+--                settled, commit durably, answer (the uncontended call: no batch to make);
 --          won:  append (seq), settle all pending requests (this one included), commit
 --                durably, answer;
 --          lost: append (seq) holding the append lock to commit, commit without waiting for
@@ -36,7 +38,8 @@
 --
 --    A request whose settlement raises (a buggy writer left the counters wrong, say) must not
 --    poison its batch: callers retry with p_safe, which settles each request in a subtransaction
---    and records the error (error_code, error_message) as that request's answer.
+--    and records the error (error_code, error_message) as that request's answer. A deadlock or a
+--    serialization failure is not an answer: the settlement aborts and its caller tries again.
 --
 -- 2. The seat triggers are statement-level, with transition tables: one INSERT, UPDATE or DELETE
 --    of N RSVPs rewrites each session's counters once (it was once per row, and rewriting one row
@@ -351,12 +354,34 @@ BEGIN
     RETURN true;
 END $$;
 
+-- The session's capacity row, then its open offers in index order (offer expiry, then row
+-- position: the order in which an UPDATE ... WHERE session_id = $1 AND status = 'OFFERED' visits
+-- them), before a settlement changes any RSVP. A settlement of several requests may touch
+-- several offers one by one; a raw multi-row writer of offers (an operator expiring them by
+-- hand) takes them in index order; taken in two orders they could deadlock (40P01). The caller
+-- holds the users' locks it needs (they come first). Returns whether the session has a capacity row.
+CREATE FUNCTION capctl_lock_seats(p_session text) RETURNS boolean
+LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM 1 FROM session_capacity sc WHERE sc.session_id = p_session FOR UPDATE;
+    IF NOT FOUND THEN
+        RETURN false;
+    END IF;
+    PERFORM 1 FROM session_rsvps o
+      WHERE o.session_id = p_session AND o.status = 'OFFERED'
+      ORDER BY o.offer_expires_at, o.ctid
+        FOR UPDATE;
+    RETURN true;
+END $$;
+
 -- Settles every pending request of the session visible now, in arrival order, then those that
 -- arrived meanwhile (up to three rounds, one commit). The caller holds the session's settle
 -- lock. Users' locks are taken up front in one global order (the order of their keys), so two
 -- leaders never deadlock on them; the session's capacity row comes after, as in every direct
--- call. A set-based batch when the requests allow it (capctl_settle_batch), else one by one;
--- with p_safe, each in a subtransaction, an error becoming its answer. Returns how many.
+-- call, then the session's offers (capctl_lock_seats). A set-based batch when the requests allow
+-- it (capctl_settle_batch), else one by one; with p_safe, each in a subtransaction, an error
+-- becoming its answer (but a deadlock, a serialization failure, a lock or statement timeout
+-- aborts the settlement: its caller tries again). Returns how many.
 CREATE FUNCTION capctl_settle_requests(p_session text, p_safe boolean DEFAULT false) RETURNS integer
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -365,7 +390,6 @@ DECLARE
     total integer := 0;
     busy  boolean;
 BEGIN
-    -- A few rounds: requests appended while a round was settled are answered by the same commit.
     FOR round IN 1..3 LOOP
         SELECT array_agg(r.seq ORDER BY r.seq) INTO seqs
           FROM capctl_seat_requests r WHERE r.session_id = p_session AND r.settled_at IS NULL;
@@ -378,8 +402,9 @@ BEGIN
                                             WHERE x.seq = o.seq LIMIT 1) r
                       WHERE r.kind = 'RSVP'
                       ORDER BY 1) l;
+            PERFORM capctl_lock_seats(p_session);
         ELSE
-            -- Now holding the session's row: a user's lock only if free (never wait on a user's
+            -- Holding the session's row: a user's lock only if free (never wait on a user's
             -- lock behind a session lock); a user busy elsewhere waits for the next leader.
             SELECT bool_or(NOT pg_try_advisory_xact_lock(l.k)) INTO busy
               FROM (SELECT DISTINCT hashtextextended('capctl.user:' || r.user_id, 0) AS k
@@ -400,11 +425,14 @@ BEGIN
             IF p_safe THEN
                 BEGIN
                     PERFORM capctl_settle_request(q.seq, q.kind, p_session, q.user_id, q.allow_overlap);
-                EXCEPTION WHEN OTHERS THEN
-                    UPDATE capctl_seat_requests r
-                       SET settled_at = clock_timestamp(), outcome = 'ERROR', error_code = SQLSTATE,
-                           error_message = SQLERRM
-                     WHERE r.seq = q.seq;
+                EXCEPTION
+                    WHEN deadlock_detected OR serialization_failure OR lock_not_available OR query_canceled THEN
+                        RAISE;
+                    WHEN OTHERS THEN
+                        UPDATE capctl_seat_requests r
+                           SET settled_at = clock_timestamp(), outcome = 'ERROR', error_code = SQLSTATE,
+                               error_message = SQLERRM
+                         WHERE r.seq = q.seq;
                 END;
             ELSE
                 PERFORM capctl_settle_request(q.seq, q.kind, p_session, q.user_id, q.allow_overlap);
@@ -416,30 +444,72 @@ END $$;
 
 -- Appends a request and, when nobody is settling the session, settles (this one included).
 -- Returns the request's row: settled_at set when answered, else the caller goes on with
--- capctl_seat_request_await(seq).
+-- capctl_seat_request_await(seq). The uncontended case (the settle lock free and nothing pending
+-- once every earlier append has committed) has nobody to batch with: it takes its seq from the
+-- request sequence under the append lock, as an append would, decides by the direct rule and
+-- writes its request row already settled (one insert where a batch appends, reads back and
+-- rewrites). A request arriving meanwhile gets a larger seq and is settled after this commit.
 CREATE FUNCTION capctl_seat_request_enter(p_kind text, p_session text, p_user text,
                                           p_allow_overlap boolean, p_safe boolean)
 RETURNS SETOF capctl_seat_requests
 LANGUAGE plpgsql AS $$
 DECLARE
-    my  bigint;
-    app bigint := capctl_append_lock_key(p_session);
+    my      bigint;
+    app     bigint := capctl_append_lock_key(p_session);
+    alone   boolean := false;
+    arrived timestamptz;
+    o       record;
+    settled capctl_seat_requests%ROWTYPE;
 BEGIN
     IF pg_try_advisory_xact_lock(capctl_settle_lock_key(p_session)) THEN
-        -- Leader at once. The append lock is held only around the append (session-level, and
-        -- released even when the INSERT fails): every append that took a smaller seq has
-        -- committed, so it is settled here, before this one. Holding it to the commit would
-        -- stall every other caller's append behind this settlement's WAL flush.
+        -- Leader at once. The append lock is held only around the look and the append
+        -- (session-level, released even when the INSERT fails): every append that took a
+        -- smaller seq has committed, so it is settled here, before this one.
         PERFORM pg_advisory_lock(app);
         BEGIN
-            INSERT INTO capctl_seat_requests (session_id, user_id, kind, allow_overlap)
-            VALUES (p_session, p_user, p_kind, p_allow_overlap)
-            RETURNING seq INTO my;
+            arrived := clock_timestamp();
+            alone := NOT p_safe AND NOT EXISTS (SELECT 1 FROM capctl_seat_requests r
+                                                 WHERE r.session_id = p_session AND r.settled_at IS NULL);
+            IF alone THEN
+                my := nextval(pg_get_serial_sequence('capctl_seat_requests', 'seq'));
+            ELSE
+                INSERT INTO capctl_seat_requests (session_id, user_id, kind, allow_overlap)
+                VALUES (p_session, p_user, p_kind, p_allow_overlap)
+                RETURNING seq INTO my;
+            END IF;
         EXCEPTION WHEN OTHERS OR query_canceled THEN
             PERFORM pg_advisory_unlock(app);
             RAISE;
         END;
         PERFORM pg_advisory_unlock(app);
+        IF alone THEN
+            IF p_kind = 'RSVP' THEN
+                PERFORM pg_advisory_xact_lock(hashtextextended('capctl.user:' || p_user, 0));
+                PERFORM capctl_lock_seats(p_session);
+                SELECT * INTO o FROM capctl_rsvp_decide(p_session, p_user, p_allow_overlap) d;
+                INSERT INTO capctl_seat_requests AS q
+                       (seq, session_id, user_id, kind, allow_overlap, requested_at, settled_at, outcome,
+                        rsvp_id, status, waitlist_position, offer_expires_at, "overlaps", capacity, taken,
+                        event_id)
+                OVERRIDING SYSTEM VALUE
+                VALUES (my, p_session, p_user, p_kind, p_allow_overlap, arrived, clock_timestamp(), o.outcome,
+                        o.rsvp_id, o.status, o.waitlist_position, o.offer_expires_at, o."overlaps", o.capacity,
+                        o.taken, o.event_id)
+                RETURNING q.* INTO settled;
+            ELSE
+                PERFORM capctl_lock_seats(p_session);
+                SELECT * INTO o FROM capctl_cancel(p_session, p_user) d;
+                INSERT INTO capctl_seat_requests AS q
+                       (seq, session_id, user_id, kind, allow_overlap, requested_at, settled_at, outcome,
+                        rsvp_id, previous_status, offers_sent)
+                OVERRIDING SYSTEM VALUE
+                VALUES (my, p_session, p_user, p_kind, p_allow_overlap, arrived, clock_timestamp(), o.outcome,
+                        o.rsvp_id, o.previous_status, o.offers_sent)
+                RETURNING q.* INTO settled;
+            END IF;
+            RETURN NEXT settled;
+            RETURN;
+        END IF;
         PERFORM capctl_settle_requests(p_session, p_safe);
     ELSE
         PERFORM pg_advisory_xact_lock(app);
@@ -524,28 +594,41 @@ END $$;
 
 -- Shifts one session's counters by the given differences (nothing when all are zero): the one
 -- write every branch of capctl_rsvp_counts makes.
+-- (PL/pgSQL: its plan is cached per connection, where a SQL function is planned on every call.)
 CREATE FUNCTION capctl_shift_seat_counts(p_session text, p_taken integer, p_waiting integer,
                                          p_inside integer) RETURNS void
-LANGUAGE sql AS $$
-    UPDATE session_capacity
-       SET current_attendance = current_attendance + p_taken,
-           waitlist_length    = waitlist_length + p_waiting,
-           current_occupancy  = current_occupancy + p_inside,
-           updated_at         = now()
-     WHERE session_id = p_session
-       AND (p_taken <> 0 OR p_waiting <> 0 OR p_inside <> 0)
-$$;
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF p_taken <> 0 OR p_waiting <> 0 OR p_inside <> 0 THEN
+        UPDATE session_capacity
+           SET current_attendance = current_attendance + p_taken,
+               waitlist_length    = waitlist_length + p_waiting,
+               current_occupancy  = current_occupancy + p_inside,
+               updated_at         = now()
+         WHERE session_id = p_session;
+    END IF;
+END $$;
 
 -- Keeps session_capacity (seats taken, waitlist length, people inside) equal to the RSVP rows,
 -- whoever writes them: once per session per statement, sessions in id order (a stable lock
 -- order). The capacity row's guards (CP001) refuse the whole statement. Inserted rows of a
--- virtual session are refused (CP003). An RSVP cannot move to another session.
+-- virtual session are refused (CP003). An RSVP cannot move to another session. A statement that
+-- changed no row (an INSERT ... ON CONFLICT fires the UPDATE triggers too; an UPDATE may match
+-- nothing) returns at once.
 CREATE OR REPLACE FUNCTION capctl_rsvp_counts() RETURNS trigger
 LANGUAGE plpgsql AS $$
 DECLARE
     d       record;
     old_map jsonb;
 BEGIN
+    IF TG_OP = 'DELETE' THEN
+        PERFORM 1 FROM old_rows LIMIT 1;
+    ELSE
+        PERFORM 1 FROM new_rows LIMIT 1;
+    END IF;
+    IF NOT FOUND THEN
+        RETURN NULL;
+    END IF;
     IF TG_OP = 'INSERT' THEN
         FOR d IN SELECT n.session_id,
                         count(*) FILTER (WHERE capctl_holds_seat(n.status))::integer AS d_taken,
@@ -596,13 +679,17 @@ END $$;
 -- the new status; a confirmation made at the door is told by the door row only). A waitlisted
 -- row's place is the queue's length less the waitlisted rows of the same statement behind it.
 -- A session whose transitions moved no counter is locked here, so a session's outbox rows
--- commit in id order.
+-- commit in id order. A statement that changed no row returns at once.
 CREATE FUNCTION capctl_outbox_rsvp_rows() RETURNS trigger
 LANGUAGE plpgsql AS $$
 DECLARE
     n       integer;
     old_map jsonb;
 BEGIN
+    PERFORM 1 FROM new_rows LIMIT 1;
+    IF NOT FOUND THEN
+        RETURN NULL;
+    END IF;
     IF TG_OP = 'INSERT' THEN
         WITH nr AS (SELECT r.*, row_number() OVER () AS rn FROM new_rows r)
         INSERT INTO capctl_outbox (kind, event_id, session_id, user_id, payload)
@@ -751,3 +838,16 @@ CREATE TRIGGER session_capacity_occupancy_guard
     BEFORE UPDATE OF current_occupancy ON session_capacity
     FOR EACH ROW WHEN (NEW.current_occupancy > OLD.current_occupancy)
     EXECUTE FUNCTION capctl_occupancy_guard();
+
+-- ---- plans -------------------------------------------------------------------------------------
+-- The rush runs these functions' statements thousands of times a second with new values. Every
+-- statement looks rows up by key (the plan is the same for any value), so each is planned once
+-- per connection instead of once per call for its first five calls and whenever PostgreSQL
+-- judges a custom plan worth it.
+ALTER FUNCTION capctl_seat_request_enter(text, text, text, boolean, boolean) SET plan_cache_mode = force_generic_plan;
+ALTER FUNCTION capctl_seat_request_await(bigint, boolean, boolean) SET plan_cache_mode = force_generic_plan;
+ALTER FUNCTION capctl_settle_requests(text, boolean) SET plan_cache_mode = force_generic_plan;
+ALTER FUNCTION capctl_settle_batch(text, bigint[]) SET plan_cache_mode = force_generic_plan;
+ALTER FUNCTION capctl_settle_request(bigint, text, text, text, boolean) SET plan_cache_mode = force_generic_plan;
+ALTER FUNCTION capctl_rsvp_decide(text, text, boolean) SET plan_cache_mode = force_generic_plan;
+ALTER FUNCTION capctl_lock_seats(text) SET plan_cache_mode = force_generic_plan;
