@@ -455,3 +455,111 @@ async fn a_request_left_by_a_killed_caller_is_settled_by_the_next_leader_or_reco
     );
     settled_and_exact(&env.pool).await;
 }
+
+/// A raw writer touching every open offer of the session in one statement, while settlements
+/// cancel, accept and re-join in batches (each batch touching several offers): neither side is
+/// ever aborted as a deadlock victim, and the counters end equal to the rows.
+#[sqlx::test(migrator = "capctl_core::MIGRATOR")]
+async fn raw_writers_of_offers_never_deadlock_with_settlements(pool: PgPool) {
+    const USERS: usize = 48;
+    const TASKS: usize = 16;
+    const ROUNDS: usize = 12;
+    let env = TestEnv::new(pool).await;
+    env.event("e1", &[]);
+    env.session(
+        "e1",
+        "hot",
+        9,
+        10,
+        &["--max-participants", "8", "--offer-ttl", "1h"],
+    );
+    let users = env.register_many("e1", "u", USERS).await;
+    let wide = wide_pool(&env, 24).await;
+    let session: capctl_core::ids::SessionId = "hot".parse().unwrap();
+    for u in &users {
+        seats::rsvp(&wide, &session, &u.parse().unwrap(), false)
+            .await
+            .unwrap();
+    }
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let raw: Vec<_> = (0..2)
+        .map(|_| {
+            let (pool, stop) = (wide.clone(), stop.clone());
+            tokio::spawn(async move {
+                let mut statements = 0u32;
+                while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    sqlx::query(
+                        "UPDATE session_rsvps SET offer_expires_at = offer_expires_at + interval '1 second'
+                          WHERE session_id = 'hot' AND status = 'OFFERED'",
+                    )
+                    .execute(&pool)
+                    .await
+                    .expect("the raw writer is never a deadlock victim");
+                    statements += 1;
+                }
+                statements
+            })
+        })
+        .collect();
+    // Each task walks its own users: a seat holder cancels (its seat is offered on), an offered
+    // user accepts, a cancelled one joins the waitlist again.
+    let start = Arc::new(tokio::sync::Barrier::new(TASKS));
+    let tasks: Vec<_> = (0..TASKS)
+        .map(|t| {
+            let (pool, start, session) = (wide.clone(), start.clone(), session.clone());
+            let mine: Vec<capctl_core::ids::UserId> = users
+                .iter()
+                .skip(t)
+                .step_by(TASKS)
+                .map(|u| u.parse().unwrap())
+                .collect();
+            tokio::spawn(async move {
+                start.wait().await;
+                for _ in 0..ROUNDS {
+                    for user in &mine {
+                        let status: Option<String> = sqlx::query_scalar(
+                            "SELECT status FROM session_rsvps WHERE session_id = 'hot' AND user_id = $1",
+                        )
+                        .bind(user.as_str())
+                        .fetch_optional(&pool)
+                        .await
+                        .unwrap();
+                        match status.as_deref() {
+                            Some("CONFIRMED") => {
+                                seats::cancel(&pool, &session, user).await.unwrap();
+                            }
+                            Some("OFFERED" | "CANCELLED" | "EXPIRED") | None => {
+                                seats::rsvp(&pool, &session, user, false).await.unwrap();
+                            }
+                            _ => {}
+                        }
+                    }
+                }
+            })
+        })
+        .collect();
+    for t in tasks {
+        t.await.unwrap();
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let mut statements = 0;
+    for r in raw {
+        statements += r.await.unwrap();
+    }
+    assert!(statements > 0, "the raw writers ran");
+    let offers_made: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM capctl_outbox WHERE session_id = 'hot' AND kind = 'offer_made'",
+    )
+    .fetch_one(&wide)
+    .await
+    .unwrap();
+    assert!(offers_made > 0, "seats were passed on as offers");
+    settled_and_exact(&wide).await;
+    let taken: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM session_rsvps WHERE session_id = 'hot' AND status IN ('CONFIRMED', 'OFFERED')",
+    )
+    .fetch_one(&wide)
+    .await
+    .unwrap();
+    assert!(taken <= 8, "no oversell: {taken} seats held");
+}
