@@ -354,21 +354,37 @@ BEGIN
     RETURN true;
 END $$;
 
--- The session's capacity row, then its open offers in index order (offer expiry, then row
--- position: the order in which an UPDATE ... WHERE session_id = $1 AND status = 'OFFERED' visits
--- them), before a settlement changes any RSVP. A settlement of several requests may touch
--- several offers one by one; a raw multi-row writer of offers (an operator expiring them by
--- hand) takes them in index order; taken in two orders they could deadlock (40P01). The caller
--- holds the users' locks it needs (they come first). Returns whether the session has a capacity row.
-CREATE FUNCTION capctl_lock_seats(p_session text) RETURNS boolean
+-- The rows a settlement may change, locked before it changes any: the session's capacity row,
+-- then (all at once, or none) the session's open offers and the given users' RSVPs. A
+-- settlement of several requests touches offers and its users' rows one by one; a raw
+-- multi-row writer (an operator expiring offers by hand) takes them in its own scan order.
+-- Waiting for one of them while holding another could close a cycle that PostgreSQL breaks
+-- by aborting one side (40P01), and the raw writer would be as likely a victim as capctl. So
+-- the rows are taken NOWAIT: when one is busy, the attempt is rolled back (its locks released),
+-- and tried again a moment later; a settlement never waits for a row while holding another.
+-- After many attempts (a raw writer waiting for this capacity row while holding an offer) it
+-- waits in index order instead, and PostgreSQL's deadlock detection settles it. The caller
+-- holds the users' advisory locks it needs (they come first). Returns whether the session has
+-- a capacity row.
+CREATE FUNCTION capctl_lock_seats(p_session text, p_users text[]) RETURNS boolean
 LANGUAGE plpgsql AS $$
 BEGIN
     PERFORM 1 FROM session_capacity sc WHERE sc.session_id = p_session FOR UPDATE;
     IF NOT FOUND THEN
         RETURN false;
     END IF;
+    FOR attempt IN 1..40 LOOP
+        BEGIN
+            PERFORM 1 FROM session_rsvps o
+              WHERE o.session_id = p_session AND (o.status = 'OFFERED' OR o.user_id = ANY (p_users))
+                FOR UPDATE NOWAIT;
+            RETURN true;
+        EXCEPTION WHEN lock_not_available THEN
+            PERFORM pg_sleep(random() * least(attempt, 10) / 1000.0);
+        END;
+    END LOOP;
     PERFORM 1 FROM session_rsvps o
-      WHERE o.session_id = p_session AND o.status = 'OFFERED'
+      WHERE o.session_id = p_session AND (o.status = 'OFFERED' OR o.user_id = ANY (p_users))
       ORDER BY o.offer_expires_at, o.ctid
         FOR UPDATE;
     RETURN true;
@@ -378,8 +394,8 @@ END $$;
 -- arrived meanwhile (up to three rounds, one commit). The caller holds the session's settle
 -- lock. Users' locks are taken up front in one global order (the order of their keys), so two
 -- leaders never deadlock on them; the session's capacity row comes after, as in every direct
--- call, then the session's offers (capctl_lock_seats). A set-based batch when the requests allow
--- it (capctl_settle_batch), else one by one; with p_safe, each in a subtransaction, an error
+-- call, then the rows it may change (capctl_lock_seats, each round). A set-based batch when the
+-- requests allow it (capctl_settle_batch), else one by one; with p_safe, each in a subtransaction, an error
 -- becoming its answer (but a deadlock, a serialization failure, a lock or statement timeout
 -- aborts the settlement: its caller tries again). Returns how many.
 CREATE FUNCTION capctl_settle_requests(p_session text, p_safe boolean DEFAULT false) RETURNS integer
@@ -402,7 +418,6 @@ BEGIN
                                             WHERE x.seq = o.seq LIMIT 1) r
                       WHERE r.kind = 'RSVP'
                       ORDER BY 1) l;
-            PERFORM capctl_lock_seats(p_session);
         ELSE
             -- Holding the session's row: a user's lock only if free (never wait on a user's
             -- lock behind a session lock); a user busy elsewhere waits for the next leader.
@@ -415,6 +430,9 @@ BEGIN
                      ORDER BY 1) l;
             EXIT WHEN busy;
         END IF;
+        PERFORM capctl_lock_seats(p_session, array_agg(r.user_id))
+           FROM unnest(seqs) AS o(seq)
+           CROSS JOIN LATERAL (SELECT x.user_id FROM capctl_seat_requests x WHERE x.seq = o.seq LIMIT 1) r;
         total := total + cardinality(seqs);
         CONTINUE WHEN NOT p_safe AND capctl_settle_batch(p_session, seqs);
         FOR q IN SELECT r.seq, r.kind, r.user_id, r.allow_overlap
@@ -485,7 +503,7 @@ BEGIN
         IF alone THEN
             IF p_kind = 'RSVP' THEN
                 PERFORM pg_advisory_xact_lock(hashtextextended('capctl.user:' || p_user, 0));
-                PERFORM capctl_lock_seats(p_session);
+                PERFORM capctl_lock_seats(p_session, ARRAY[p_user]);
                 SELECT * INTO o FROM capctl_rsvp_decide(p_session, p_user, p_allow_overlap) d;
                 INSERT INTO capctl_seat_requests AS q
                        (seq, session_id, user_id, kind, allow_overlap, requested_at, settled_at, outcome,
@@ -497,7 +515,7 @@ BEGIN
                         o.taken, o.event_id)
                 RETURNING q.* INTO settled;
             ELSE
-                PERFORM capctl_lock_seats(p_session);
+                PERFORM capctl_lock_seats(p_session, ARRAY[p_user]);
                 SELECT * INTO o FROM capctl_cancel(p_session, p_user) d;
                 INSERT INTO capctl_seat_requests AS q
                        (seq, session_id, user_id, kind, allow_overlap, requested_at, settled_at, outcome,
@@ -850,4 +868,4 @@ ALTER FUNCTION capctl_settle_requests(text, boolean) SET plan_cache_mode = force
 ALTER FUNCTION capctl_settle_batch(text, bigint[]) SET plan_cache_mode = force_generic_plan;
 ALTER FUNCTION capctl_settle_request(bigint, text, text, text, boolean) SET plan_cache_mode = force_generic_plan;
 ALTER FUNCTION capctl_rsvp_decide(text, text, boolean) SET plan_cache_mode = force_generic_plan;
-ALTER FUNCTION capctl_lock_seats(text) SET plan_cache_mode = force_generic_plan;
+ALTER FUNCTION capctl_lock_seats(text, text[]) SET plan_cache_mode = force_generic_plan;

@@ -456,9 +456,11 @@ async fn a_request_left_by_a_killed_caller_is_settled_by_the_next_leader_or_reco
     settled_and_exact(&env.pool).await;
 }
 
-/// A raw writer touching every open offer of the session in one statement, while settlements
-/// cancel, accept and re-join in batches (each batch touching several offers): neither side is
-/// ever aborted as a deadlock victim, and the counters end equal to the rows.
+/// A raw writer touching every open offer of the session in one statement, again and again,
+/// while settlements cancel, accept and re-join in batches (each batch touching several offers
+/// and its users' rows): neither side is ever aborted as a deadlock victim, and the counters end
+/// equal to the rows. (One raw writer: two such statements can deadlock with each other, which
+/// is PostgreSQL's business, not capctl's.)
 #[sqlx::test(migrator = "capctl_core::MIGRATOR")]
 async fn raw_writers_of_offers_never_deadlock_with_settlements(pool: PgPool) {
     const USERS: usize = 48;
@@ -482,7 +484,7 @@ async fn raw_writers_of_offers_never_deadlock_with_settlements(pool: PgPool) {
             .unwrap();
     }
     let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
-    let raw: Vec<_> = (0..2)
+    let raw: Vec<_> = (0..1)
         .map(|_| {
             let (pool, stop) = (wide.clone(), stop.clone());
             tokio::spawn(async move {
