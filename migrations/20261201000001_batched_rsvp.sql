@@ -397,8 +397,11 @@ END $$;
 -- call, then the rows it may change (capctl_lock_seats, each round). A set-based batch when the
 -- requests allow it (capctl_settle_batch), else one by one; with p_safe, each in a subtransaction, an error
 -- becoming its answer (but a deadlock, a serialization failure, a lock or statement timeout
--- aborts the settlement: its caller tries again). Returns how many.
-CREATE FUNCTION capctl_settle_requests(p_session text, p_safe boolean DEFAULT false) RETURNS integer
+-- aborts the settlement: its caller tries again). p_holding: the caller already holds the
+-- session's row (it has just settled a request itself), so users' locks are only tried, from
+-- the first round. Returns how many.
+CREATE FUNCTION capctl_settle_requests(p_session text, p_safe boolean DEFAULT false,
+                                        p_holding boolean DEFAULT false) RETURNS integer
 LANGUAGE plpgsql AS $$
 DECLARE
     seqs  bigint[];
@@ -410,7 +413,7 @@ BEGIN
         SELECT array_agg(r.seq ORDER BY r.seq) INTO seqs
           FROM capctl_seat_requests r WHERE r.session_id = p_session AND r.settled_at IS NULL;
         EXIT WHEN seqs IS NULL;
-        IF round = 1 THEN
+        IF round = 1 AND NOT p_holding THEN
             PERFORM pg_advisory_xact_lock(l.k)
                FROM (SELECT DISTINCT hashtextextended('capctl.user:' || r.user_id, 0) AS k
                        FROM unnest(seqs) AS o(seq)
@@ -466,7 +469,8 @@ END $$;
 -- once every earlier append has committed) has nobody to batch with: it takes its seq from the
 -- request sequence under the append lock, as an append would, decides by the direct rule and
 -- writes its request row already settled (one insert where a batch appends, reads back and
--- rewrites). A request arriving meanwhile gets a larger seq and is settled after this commit.
+-- rewrites). A request arriving meanwhile gets a larger seq and is settled after this one, by
+-- the same commit when it has appended by then, else by the next leader.
 CREATE FUNCTION capctl_seat_request_enter(p_kind text, p_session text, p_user text,
                                           p_allow_overlap boolean, p_safe boolean)
 RETURNS SETOF capctl_seat_requests
@@ -526,6 +530,8 @@ BEGIN
                 RETURNING q.* INTO settled;
             END IF;
             RETURN NEXT settled;
+            -- Requests appended meanwhile go with the same commit.
+            PERFORM capctl_settle_requests(p_session, false, true);
             RETURN;
         END IF;
         PERFORM capctl_settle_requests(p_session, p_safe);
@@ -557,9 +563,10 @@ LANGUAGE sql AS $$
 $$;
 
 -- Waits for a request's answer. Settled: returned at once. Otherwise: with the settle lock free,
--- settle (leader); else wait (shared) until the leader commits and return the row, which may
--- still be pending (it arrived after the leader looked). p_lead: block for the settle lock and
--- settle, for a second wait. No row: the request is gone (the server restarted).
+-- settle (leader); else wait until the leader commits (a shared lock, released at once) and look
+-- again: settled, or (it arrived after that leader looked) try to lead the next settlement, or
+-- wait for the next leader; after three waits, block for the settle lock and settle. p_lead:
+-- block for the settle lock at once. No row: the request is gone (the server restarted).
 CREATE FUNCTION capctl_seat_request_await(p_seq bigint, p_lead boolean DEFAULT false,
                                           p_safe boolean DEFAULT false)
 RETURNS SETOF capctl_seat_requests
@@ -574,14 +581,21 @@ BEGIN
     END IF;
     IF q.settled_at IS NULL THEN
         key := capctl_settle_lock_key(q.session_id);
-        IF p_lead OR p_safe THEN
-            PERFORM pg_advisory_xact_lock(key);
-            PERFORM capctl_settle_requests(q.session_id, p_safe);
-        ELSIF pg_try_advisory_xact_lock(key) THEN
-            PERFORM capctl_settle_requests(q.session_id, false);
-        ELSE
-            PERFORM pg_advisory_xact_lock_shared(key);
-        END IF;
+        FOR wait IN 1..4 LOOP
+            IF p_lead OR p_safe OR wait = 4 THEN
+                PERFORM pg_advisory_xact_lock(key);
+                PERFORM capctl_settle_requests(q.session_id, p_safe);
+                EXIT;
+            ELSIF pg_try_advisory_xact_lock(key) THEN
+                PERFORM capctl_settle_requests(q.session_id, false);
+                EXIT;
+            END IF;
+            PERFORM pg_advisory_lock_shared(key);
+            PERFORM pg_advisory_unlock_shared(key);
+            -- Each statement reads with a new snapshot: the leader's commit is visible.
+            EXIT WHEN NOT EXISTS (SELECT 1 FROM capctl_seat_requests r
+                                   WHERE r.seq = p_seq AND r.settled_at IS NULL);
+        END LOOP;
     END IF;
     RETURN QUERY SELECT * FROM capctl_seat_requests r WHERE r.seq = p_seq;
 END $$;
@@ -864,7 +878,7 @@ CREATE TRIGGER session_capacity_occupancy_guard
 -- judges a custom plan worth it.
 ALTER FUNCTION capctl_seat_request_enter(text, text, text, boolean, boolean) SET plan_cache_mode = force_generic_plan;
 ALTER FUNCTION capctl_seat_request_await(bigint, boolean, boolean) SET plan_cache_mode = force_generic_plan;
-ALTER FUNCTION capctl_settle_requests(text, boolean) SET plan_cache_mode = force_generic_plan;
+ALTER FUNCTION capctl_settle_requests(text, boolean, boolean) SET plan_cache_mode = force_generic_plan;
 ALTER FUNCTION capctl_settle_batch(text, bigint[]) SET plan_cache_mode = force_generic_plan;
 ALTER FUNCTION capctl_settle_request(bigint, text, text, text, boolean) SET plan_cache_mode = force_generic_plan;
 ALTER FUNCTION capctl_rsvp_decide(text, text, boolean) SET plan_cache_mode = force_generic_plan;
