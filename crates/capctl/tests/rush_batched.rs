@@ -565,3 +565,95 @@ async fn raw_writers_of_offers_never_deadlock_with_settlements(pool: PgPool) {
     .unwrap();
     assert!(taken <= 8, "no oversell: {taken} seats held");
 }
+
+/// A request whose settlement raises (here a buggy writer's trigger refuses one user's row)
+/// cannot fail the others of its batch: the callers retry in safe mode, the bad request's error
+/// becomes its own answer (the caller gets that error), and everybody else is settled in arrival
+/// order as if it were not there.
+#[sqlx::test(migrator = "capctl_core::MIGRATOR")]
+async fn a_request_that_raises_fails_alone_in_safe_mode(pool: PgPool) {
+    const USERS: usize = 30;
+    const CAPACITY: usize = 5;
+    let env = TestEnv::new(pool).await;
+    env.event("e1", &[]);
+    env.session(
+        "e1",
+        "hot",
+        9,
+        10,
+        &["--max-participants", &CAPACITY.to_string()],
+    );
+    let users = env.register_many("e1", "u", USERS).await;
+    let bad = users[7].clone();
+    assert_eq!(bad, "u-7");
+    sqlx::raw_sql(
+        "CREATE FUNCTION test_buggy_writer() RETURNS trigger LANGUAGE plpgsql AS $$
+         BEGIN
+             IF NEW.user_id = 'u-7' THEN RAISE EXCEPTION 'refused by a buggy writer'; END IF;
+             RETURN NEW;
+         END $$;
+         CREATE TRIGGER test_buggy_writer BEFORE INSERT ON session_rsvps
+             FOR EACH ROW EXECUTE FUNCTION test_buggy_writer();",
+    )
+    .execute(&env.pool)
+    .await
+    .unwrap();
+    let wide = wide_pool(&env, 16).await;
+    let start = Arc::new(tokio::sync::Barrier::new(USERS));
+    let tasks: Vec<_> = users
+        .iter()
+        .map(|u| {
+            let (pool, user, start) = (wide.clone(), u.clone(), start.clone());
+            tokio::spawn(async move {
+                start.wait().await;
+                let r = seats::rsvp(
+                    &pool,
+                    &"hot".parse().unwrap(),
+                    &user.parse().unwrap(),
+                    false,
+                )
+                .await;
+                (user, r)
+            })
+        })
+        .collect();
+    for t in tasks {
+        let (user, r) = t.await.unwrap();
+        if user == bad {
+            let e = r.expect_err("the refused request fails");
+            assert!(
+                format!("{e:#}").contains("refused by a buggy writer"),
+                "{e:#}"
+            );
+        } else {
+            r.unwrap_or_else(|e| panic!("{user}: {e:#}"));
+        }
+    }
+    let rows = answers(&wide, "hot").await;
+    assert_eq!(rows.len(), USERS, "one request per caller");
+    let refused: Vec<&Answer> = rows
+        .iter()
+        .filter(|a| a.outcome.as_deref() == Some("ERROR"))
+        .collect();
+    assert_eq!(refused.len(), 1, "{rows:?}");
+    assert_eq!(refused[0].user_id, bad);
+    // Everybody else: the first CAPACITY arrivals confirmed, the rest waitlisted in order.
+    let others: Vec<&Answer> = rows.iter().filter(|a| a.user_id != bad).collect();
+    for (i, a) in others.iter().enumerate() {
+        if i < CAPACITY {
+            assert_eq!(a.outcome.as_deref(), Some("CONFIRMED"), "{a:?}");
+        } else {
+            assert_eq!(a.outcome.as_deref(), Some("WAITLISTED"), "{a:?}");
+            assert_eq!(a.waitlist_position, Some((i - CAPACITY + 1) as i32));
+        }
+    }
+    let written: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM session_rsvps WHERE session_id = 'hot' AND user_id = $1",
+    )
+    .bind(&bad)
+    .fetch_one(&wide)
+    .await
+    .unwrap();
+    assert_eq!(written, 0, "nothing written for the refused request");
+    settled_and_exact(&wide).await;
+}
