@@ -9,20 +9,11 @@ use std::sync::Arc;
 
 use capctl_core::seats::{self, RsvpStatus};
 use common::TestEnv;
+use common::storm::{at_once, wide_pool};
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 use proptest::test_runner::TestRunner;
 use sqlx::PgPool;
-use sqlx::postgres::PgPoolOptions;
-
-async fn wide_pool(env: &TestEnv, n: u32) -> PgPool {
-    PgPoolOptions::new()
-        .max_connections(n)
-        .acquire_timeout(std::time::Duration::from_secs(60))
-        .connect(&env.database_url)
-        .await
-        .unwrap()
-}
 
 /// One settled request of a session, as `capctl_seat_requests` holds it (arrival order).
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
@@ -143,27 +134,23 @@ async fn a_rush_of_400_tasks_is_settled_in_arrival_order(pool: PgPool) {
     );
     let users = env.register_many("e1", "u", USERS).await;
     let wide = wide_pool(&env, 32).await;
-    let start = Arc::new(tokio::sync::Barrier::new(USERS));
-    let tasks: Vec<_> = users
-        .iter()
-        .map(|u| {
-            let (pool, user, start) = (wide.clone(), u.clone(), start.clone());
-            tokio::spawn(async move {
-                start.wait().await;
-                seats::rsvp(
-                    &pool,
-                    &"hot".parse().unwrap(),
-                    &user.parse().unwrap(),
-                    false,
-                )
-                .await
-            })
-        })
-        .collect();
+    let results = at_once(users.clone(), |user| {
+        let pool = wide.clone();
+        async move {
+            seats::rsvp(
+                &pool,
+                &"hot".parse().unwrap(),
+                &user.parse().unwrap(),
+                false,
+            )
+            .await
+        }
+    })
+    .await;
     // Each caller's own record of its arrival, and what it was told.
     let mut told = HashMap::new();
-    for t in tasks {
-        let r = t.await.unwrap().expect("confirmed or waitlisted");
+    for r in results {
+        let r = r.expect("confirmed or waitlisted");
         assert!(!r.repeat);
         told.insert(
             r.arrival,
@@ -262,25 +249,21 @@ fn ops() -> impl Strategy<Value = Vec<(usize, Op)>> {
 
 /// Runs `ops` at once through the batched path on `session`.
 async fn storm(pool: &PgPool, session: &str, ops: &[(usize, Op)]) {
-    let start = Arc::new(tokio::sync::Barrier::new(ops.len()));
-    let tasks: Vec<_> = ops
-        .iter()
-        .map(|&(u, op)| {
-            let (pool, start, session) = (pool.clone(), start.clone(), session.to_string());
-            tokio::spawn(async move {
-                start.wait().await;
-                let (s, u) = (session.parse().unwrap(), format!("u-{u}").parse().unwrap());
-                // Refusals are answers too; they are compared below, from the request rows.
-                match op {
-                    Op::Rsvp => seats::rsvp(&pool, &s, &u, false).await.map(|_| ()),
-                    Op::RsvpAllowingOverlap => seats::rsvp(&pool, &s, &u, true).await.map(|_| ()),
-                    Op::Cancel => seats::cancel(&pool, &s, &u).await.map(|_| ()),
-                }
-            })
-        })
-        .collect();
-    for t in tasks {
-        match t.await.unwrap() {
+    let results = at_once(ops.to_vec(), |(u, op)| {
+        let (pool, session) = (pool.clone(), session.to_string());
+        async move {
+            let (s, u) = (session.parse().unwrap(), format!("u-{u}").parse().unwrap());
+            // Refusals are answers too; they are compared below, from the request rows.
+            match op {
+                Op::Rsvp => seats::rsvp(&pool, &s, &u, false).await.map(|_| ()),
+                Op::RsvpAllowingOverlap => seats::rsvp(&pool, &s, &u, true).await.map(|_| ()),
+                Op::Cancel => seats::cancel(&pool, &s, &u).await.map(|_| ()),
+            }
+        }
+    })
+    .await;
+    for r in results {
+        match r {
             Ok(())
             | Err(capctl_core::Error::Full(_))
             | Err(capctl_core::Error::NotFound(_))
@@ -505,18 +488,15 @@ async fn raw_writers_of_offers_never_deadlock_with_settlements(pool: PgPool) {
         .collect();
     // Each task walks its own users: a seat holder cancels (its seat is offered on), an offered
     // user accepts, a cancelled one joins the waitlist again.
-    let start = Arc::new(tokio::sync::Barrier::new(TASKS));
-    let tasks: Vec<_> = (0..TASKS)
-        .map(|t| {
-            let (pool, start, session) = (wide.clone(), start.clone(), session.clone());
-            let mine: Vec<capctl_core::ids::UserId> = users
-                .iter()
-                .skip(t)
-                .step_by(TASKS)
-                .map(|u| u.parse().unwrap())
-                .collect();
-            tokio::spawn(async move {
-                start.wait().await;
+    at_once(0..TASKS, |t| {
+        let (pool, session) = (wide.clone(), session.clone());
+        let mine: Vec<capctl_core::ids::UserId> = users
+            .iter()
+            .skip(t)
+            .step_by(TASKS)
+            .map(|u| u.parse().unwrap())
+            .collect();
+        async move {
                 for _ in 0..ROUNDS {
                     for user in &mine {
                         let status: Option<String> = sqlx::query_scalar(
@@ -537,12 +517,9 @@ async fn raw_writers_of_offers_never_deadlock_with_settlements(pool: PgPool) {
                         }
                     }
                 }
-            })
-        })
-        .collect();
-    for t in tasks {
-        t.await.unwrap();
-    }
+        }
+    })
+    .await;
     stop.store(true, std::sync::atomic::Ordering::Relaxed);
     let mut statements = 0;
     for r in raw {
@@ -599,26 +576,21 @@ async fn a_request_that_raises_fails_alone_in_safe_mode(pool: PgPool) {
     .await
     .unwrap();
     let wide = wide_pool(&env, 16).await;
-    let start = Arc::new(tokio::sync::Barrier::new(USERS));
-    let tasks: Vec<_> = users
-        .iter()
-        .map(|u| {
-            let (pool, user, start) = (wide.clone(), u.clone(), start.clone());
-            tokio::spawn(async move {
-                start.wait().await;
-                let r = seats::rsvp(
-                    &pool,
-                    &"hot".parse().unwrap(),
-                    &user.parse().unwrap(),
-                    false,
-                )
-                .await;
-                (user, r)
-            })
-        })
-        .collect();
-    for t in tasks {
-        let (user, r) = t.await.unwrap();
+    let results = at_once(users.clone(), |user| {
+        let pool = wide.clone();
+        async move {
+            let r = seats::rsvp(
+                &pool,
+                &"hot".parse().unwrap(),
+                &user.parse().unwrap(),
+                false,
+            )
+            .await;
+            (user, r)
+        }
+    })
+    .await;
+    for (user, r) in results {
         if user == bad {
             let e = r.expect_err("the refused request fails");
             assert!(

@@ -12,17 +12,8 @@ use capctl_core::audit::{self, Rule, Scope, Violation};
 use capctl_core::ids::EventId;
 use capctl_core::seats::{self, RsvpStatus};
 use common::TestEnv;
+use common::storm::{at_once, wide_pool};
 use sqlx::PgPool;
-use sqlx::postgres::PgPoolOptions;
-
-async fn wide_pool(env: &TestEnv, n: u32) -> PgPool {
-    PgPoolOptions::new()
-        .max_connections(n)
-        .acquire_timeout(std::time::Duration::from_secs(60))
-        .connect(&env.database_url)
-        .await
-        .unwrap()
-}
 
 /// (confirmed, offered, waitlisted) rows of a session, after the audit found its counters equal
 /// to them (`audit::seat_violations`, the one home of that check).
@@ -93,31 +84,24 @@ async fn rush_of_250_tasks_fills_exactly_the_capacity(pool: PgPool) {
     let users = hot_session(&env, CAPACITY, USERS).await;
     let wide = wide_pool(&env, 20).await;
 
-    let start = Arc::new(tokio::sync::Barrier::new(USERS));
-    let tasks: Vec<_> = users
-        .iter()
-        .map(|u| {
-            let (pool, user, start) = (wide.clone(), u.clone(), start.clone());
-            tokio::spawn(async move {
-                start.wait().await;
-                seats::rsvp(
-                    &pool,
-                    &"hot".parse().unwrap(),
-                    &user.parse().unwrap(),
-                    false,
-                )
-                .await
-            })
-        })
-        .collect();
+    let results = at_once(users.clone(), |user| {
+        let pool = wide.clone();
+        async move {
+            seats::rsvp(
+                &pool,
+                &"hot".parse().unwrap(),
+                &user.parse().unwrap(),
+                false,
+            )
+            .await
+        }
+    })
+    .await;
     let mut confirmed = 0;
     let mut positions = Vec::new();
     let mut answered = HashMap::new();
-    for t in tasks {
-        let r = t
-            .await
-            .unwrap()
-            .expect("every RSVP is confirmed or waitlisted");
+    for r in results {
+        let r = r.expect("every RSVP is confirmed or waitlisted");
         assert!(!r.repeat);
         match r.status {
             RsvpStatus::Confirmed => confirmed += 1,
@@ -542,29 +526,25 @@ async fn one_user_racing_into_two_overlapping_sessions_gets_one(pool: PgPool) {
     let users = env.register_many("e1", "u", USERS).await;
     let wide = wide_pool(&env, 20).await;
 
-    let start = Arc::new(tokio::sync::Barrier::new(USERS * 2));
-    let mut tasks = Vec::new();
-    for u in &users {
-        for session in ["left", "right"] {
-            let (pool, user, start) = (wide.clone(), u.clone(), start.clone());
-            tasks.push(tokio::spawn(async move {
-                start.wait().await;
-                (
-                    user.clone(),
-                    seats::rsvp(
-                        &pool,
-                        &session.parse().unwrap(),
-                        &user.parse().unwrap(),
-                        false,
-                    )
-                    .await,
-                )
-            }));
+    let attempts = users
+        .iter()
+        .flat_map(|u| ["left", "right"].map(|session| (u.clone(), session)));
+    let results = at_once(attempts, |(user, session)| {
+        let pool = wide.clone();
+        async move {
+            let r = seats::rsvp(
+                &pool,
+                &session.parse().unwrap(),
+                &user.parse().unwrap(),
+                false,
+            )
+            .await;
+            (user, r)
         }
-    }
+    })
+    .await;
     let mut confirmed: HashMap<String, usize> = HashMap::new();
-    for t in tasks {
-        let (user, r) = t.await.unwrap();
+    for (user, r) in results {
         match r {
             Ok(r) => {
                 assert_eq!(r.status, RsvpStatus::Confirmed);

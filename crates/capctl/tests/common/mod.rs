@@ -6,6 +6,7 @@
 //! - [`fixtures`]: events, sessions, booths, registrations and the seat commands, through the binary
 //! - [`db`]: what PostgreSQL holds (RSVP statuses, queue, counters, a snapshot of every row)
 //! - [`redis`]: what Redis holds under the test's prefix, and polling with a deadline
+//! - [`storm`]: a wide pool and tasks released all at once, for storms of concurrent writers
 #![allow(dead_code, unused_imports)]
 
 pub mod cli;
@@ -13,6 +14,7 @@ pub mod cluster;
 pub mod db;
 pub mod fixtures;
 pub mod redis;
+pub mod storm;
 
 use capctl_core::backends::Backends;
 use capctl_core::config::Settings;
