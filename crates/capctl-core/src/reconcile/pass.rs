@@ -561,3 +561,48 @@ async fn sweep_rooms(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::look;
+
+    fn clean(lists: bool, counter: Option<&str>, reads: (u64, u64, u64)) -> Option<u64> {
+        look(lists, None, counter.map(str::to_string), reads).clean
+    }
+
+    #[test]
+    fn the_census_calls_a_room_clean_only_when_the_sweep_would_find_nothing() {
+        // (stored leases, expired leases, lease lengths)
+        assert_eq!(clean(false, Some("3"), (3, 0, 3)), Some(3));
+        assert_eq!(clean(false, None, (0, 0, 0)), Some(0), "an empty room");
+        assert_eq!(clean(false, Some("0"), (0, 0, 0)), Some(0));
+        assert_eq!(
+            clean(true, Some("3"), (3, 0, 3)),
+            None,
+            "a queue or device list"
+        );
+        assert_eq!(clean(false, Some("3"), (3, 1, 3)), None, "an expired lease");
+        assert_eq!(
+            clean(false, Some("2"), (3, 1, 3)),
+            None,
+            "expired, counter exact"
+        );
+        assert_eq!(
+            clean(false, Some("3"), (3, 0, 4)),
+            None,
+            "a stray lease length"
+        );
+        assert_eq!(
+            clean(false, Some("4"), (3, 0, 3)),
+            None,
+            "a counter INCRed by hand"
+        );
+        assert_eq!(
+            clean(false, Some("1"), (0, 0, 0)),
+            None,
+            "INCRed in an empty room"
+        );
+        assert_eq!(clean(false, None, (2, 0, 2)), None, "a missing counter");
+        assert_eq!(clean(false, Some("x"), (0, 0, 0)), None, "not a number");
+    }
+}
