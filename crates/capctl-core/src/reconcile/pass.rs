@@ -46,7 +46,7 @@ impl Default for ReconcileOptions {
     }
 }
 
-/// Rooms per pipeline of the census: six plain reads each.
+/// Rooms per census script call (or per pipeline of plain reads, six each).
 const CENSUS_BATCH: usize = 1000;
 
 /// What one pass fixed (or, with `check`, found to fix).
@@ -257,12 +257,10 @@ async fn reconcile_presence(
     // when the census finds any cached limit that differs from this early read, the limits are
     // read again below; an idle pass finds none and writes nothing.
     let walk = async {
-        let rooms: Vec<Room> = scan_rooms(conn, prefix, opts.scan_count)
-            .await?
-            .into_iter()
-            .collect();
+        let found = scan_rooms(conn, prefix, opts.scan_count).await?;
         let scanned = started.elapsed();
-        let looks = census(conn, prefix, &rooms).await?;
+        let looks = census(conn, prefix, &found).await?;
+        let rooms: Vec<Room> = found.into_iter().map(|(room, _)| room).collect();
         tracing::debug!(
             rooms = rooms.len(),
             scan_ms = scanned.as_millis() as u64,
@@ -289,7 +287,7 @@ async fn reconcile_presence(
     fix_limits(conn, prefix, opts, &cached, &truth, report).await?;
     let mut dirty = Vec::new();
     for (room, look) in redis_list.iter().zip(looks) {
-        match look.clean() {
+        match look.clean {
             Some(live) => report.record_room(room, (live, 0, 0), &truth),
             None => dirty.push(room.clone()),
         }
@@ -315,26 +313,38 @@ fn limits_differ(
 }
 
 /// Every room with at least one key under the prefix, found by SCAN (never KEYS), on every
-/// primary of a cluster.
-async fn scan_rooms(conn: &RedisConn, prefix: &str, count: usize) -> Result<BTreeSet<Room>> {
-    let keys = scan_keys(conn, &Room::scan_pattern(prefix), count).await?;
+/// primary of a cluster, and whether SCAN saw a queue or device list of it. The pattern names
+/// only the prefix and the opening of the hash tag: Redis matches it against every key of the
+/// keyspace, and a pattern ending in one `*` costs less there than one with two.
+async fn scan_rooms(conn: &RedisConn, prefix: &str, count: usize) -> Result<Vec<(Room, bool)>> {
+    const SUFFIXES: [&str; 7] = [
+        "leases", "count", "limit", "ttl", "queue", "places", "devices",
+    ];
+    let keys = scan_keys(conn, &format!("{prefix}:{{*"), count).await?;
     // A room has several keys: parse (and check) its id once.
-    let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
-    let mut rooms = BTreeSet::new();
+    let mut index: std::collections::HashMap<&str, Option<usize>> =
+        std::collections::HashMap::new();
+    let mut rooms: Vec<(Room, bool)> = Vec::new();
     for key in &keys {
-        let tag = key
-            .split_once('{')
-            .and_then(|(_, rest)| rest.split_once('}'));
-        if tag.is_some_and(|(tag, _)| seen.contains(tag)) {
+        let Some((tag, suffix)) = key
+            .strip_prefix(prefix)
+            .and_then(|rest| rest.strip_prefix(":{"))
+            .and_then(|rest| rest.split_once("}:"))
+            .filter(|(_, suffix)| SUFFIXES.contains(suffix))
+        else {
             continue;
-        }
-        if let Some(room) = Room::from_key(prefix, key) {
-            if let Some((tag, _)) = tag {
-                seen.insert(tag);
-            }
-            rooms.insert(room);
+        };
+        let i = *index.entry(tag).or_insert_with(|| {
+            Room::from_key(prefix, key).map(|room| {
+                rooms.push((room, false));
+                rooms.len() - 1
+            })
+        });
+        if let Some(i) = i {
+            rooms[i].1 |= matches!(suffix, "queue" | "places" | "devices");
         }
     }
+    rooms.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     Ok(rooms)
 }
 
@@ -382,89 +392,138 @@ async fn fix_limits(
     Ok(())
 }
 
-/// What the census read of one room with plain commands.
+/// What the census found in one room: its cached limit, and its live leases when it is clean
+/// (nothing expired, no queue or device lists, no stray lease length, the counter exact). None
+/// when the sweep script must look (a lease in grace counts as expired here, so its room is
+/// swept too).
 #[derive(Debug)]
 struct Look {
     limit: Option<String>,
-    expired: u64,
-    stored: u64,
-    counter: Option<String>,
-    lengths: u64,
-    queue_keys: u64,
+    clean: Option<u64>,
 }
 
-impl Look {
-    /// The live leases of a clean room: nothing expired, no queue or device lists (those need
-    /// the script's look: places expire, entries go stale), no stray lease length, the counter
-    /// exact. None when the sweep script must look (a lease in grace counts as expired here,
-    /// so its room is swept too).
-    fn clean(&self) -> Option<u64> {
-        let live = self.stored.saturating_sub(self.expired);
-        (self.expired == 0
-            && self.queue_keys == 0
-            && self.lengths <= self.stored
-            && CounterState::judge(self.counter.as_deref(), live, self.expired)
-                == CounterState::Exact)
-            .then_some(live)
+/// What the census reads of each room with per-room commands: stored leases, expired leases
+/// as of the server's clock, lease lengths.
+type RoomReads = (u64, u64, u64);
+
+/// Judges one room from what the census read (and whether SCAN saw queue or device keys).
+fn look(
+    lists: bool,
+    limit: Option<String>,
+    counter: Option<String>,
+    (stored, expired, lengths): RoomReads,
+) -> Look {
+    let live = stored.saturating_sub(expired);
+    let clean = !lists
+        && expired == 0
+        && lengths <= stored
+        && CounterState::judge(counter.as_deref(), live, expired) == CounterState::Exact;
+    Look {
+        limit,
+        clean: clean.then_some(live),
     }
 }
 
-/// Reads every room with plain commands (cached limit, expired leases as of the server's
-/// clock, leases, counter, lease lengths, queue keys), in big pipelines all in flight at once
-/// (one per primary on a cluster). Clean rooms need nothing more; the others need the sweep
-/// script (which judges them again, with the same rule, as it finds them). An idle pass over
-/// 10k rooms thus costs a few pipelines instead of 10k script calls (found with `capctl bench
-/// reconcile`: 380 ms before, see BENCHMARKS.md). A lease expiring or a join landing after the
-/// census is seen by the next pass; joins keep the counter themselves. On a cluster the clock
-/// is one node's: a skew between nodes only moves a lease that expires within it to the next
-/// pass (the scripts use their own node's clock).
-async fn census(conn: &mut RedisConn, prefix: &str, rooms: &[Room]) -> Result<Vec<Look>> {
+/// Reads every room in big pipelines, all in flight at once (one per primary on a cluster),
+/// `CENSUS_BATCH` rooms each: the leases (`ZCARD`, `ZCOUNT -inf now`) and lease lengths
+/// (`HLEN`) of each room, and on one node the cached limits and counters of the whole batch in
+/// one `MGET` (on a cluster, a `GET` each: keys of many slots cannot share a command). Whether
+/// a room has queue or device lists comes from the keys SCAN listed, so it costs nothing more.
+/// Clean rooms need nothing more; the others need the sweep script (which judges them again,
+/// with the same rule, as it finds them). An idle pass over 10k rooms thus costs three cheap
+/// commands per room instead of a script call each (380 ms) or six commands each (see
+/// BENCHMARKS.md, `capctl bench reconcile`). A lease expiring, a join or a queue landing after
+/// SCAN or the census is seen by the next pass; joins keep the counter themselves. On a cluster
+/// the clock is one node's: a skew between nodes only moves a lease that expires within it to
+/// the next pass (the scripts use their own node's clock).
+async fn census(conn: &mut RedisConn, prefix: &str, rooms: &[(Room, bool)]) -> Result<Vec<Look>> {
     if rooms.is_empty() {
         return Ok(Vec::new());
     }
     let (secs, micros): (u64, u64) = redis::cmd("TIME").query_async(conn).await?;
     let now_ms = secs * 1000 + micros / 1000;
-    let keys: Vec<crate::presence::RoomKeys> = rooms.iter().map(|r| r.keys(prefix)).collect();
-    type Reply = (Option<String>, u64, u64, Option<String>, u64, u64);
-    let replies = futures::future::try_join_all(keys.chunks(CENSUS_BATCH).map(|batch| {
-        let conn = conn.clone();
+    let keys: Vec<(crate::presence::RoomKeys, bool)> = rooms
+        .iter()
+        .map(|(r, lists)| (r.keys(prefix), *lists))
+        .collect();
+    let per_room = |pipe: &mut redis::Pipeline, k: &crate::presence::RoomKeys| {
+        pipe.cmd("ZCARD").arg(&k.leases);
+        pipe.cmd("ZCOUNT").arg(&k.leases).arg("-inf").arg(now_ms);
+        pipe.cmd("HLEN").arg(&k.ttl);
+    };
+    if conn.is_cluster() {
+        type Reply = (Option<String>, Option<String>, u64, u64, u64);
+        let replies = futures::future::try_join_all(keys.chunks(CENSUS_BATCH).map(|batch| {
+            let conn = conn.clone();
+            async move {
+                run_batch::<_, Reply, _, _>(
+                    &conn,
+                    batch,
+                    5,
+                    |(k, _)| k.leases.as_str(),
+                    |pipe, (k, _)| {
+                        pipe.cmd("GET").arg(&k.limit);
+                        pipe.cmd("GET").arg(&k.count);
+                        per_room(pipe, k);
+                    },
+                    &[],
+                )
+                .await
+            }
+        }))
+        .await?;
+        return Ok(replies
+            .into_iter()
+            .flatten()
+            .zip(&keys)
+            .map(|((limit, counter, stored, expired, lengths), (_, lists))| {
+                look(*lists, limit, counter, (stored, expired, lengths))
+            })
+            .collect());
+    }
+    let batches = futures::future::try_join_all(keys.chunks(CENSUS_BATCH).map(|batch| {
+        let mut conn = conn.clone();
         async move {
-            run_batch::<_, Reply, _, _>(
-                &conn,
-                batch,
-                6,
-                |k| k.leases.as_str(),
-                |pipe, k| {
-                    pipe.cmd("GET").arg(&k.limit);
-                    pipe.cmd("ZCOUNT").arg(&k.leases).arg("-inf").arg(now_ms);
-                    pipe.cmd("ZCARD").arg(&k.leases);
-                    pipe.cmd("GET").arg(&k.count);
-                    pipe.cmd("HLEN").arg(&k.ttl);
-                    pipe.cmd("EXISTS")
-                        .arg(&k.queue)
-                        .arg(&k.places)
-                        .arg(&k.devices);
-                },
-                &[],
+            let mut pipe = redis::pipe();
+            let mget = pipe.cmd("MGET");
+            for (k, _) in batch {
+                mget.arg(&k.limit).arg(&k.count);
+            }
+            for (k, _) in batch {
+                per_room(&mut pipe, k);
+            }
+            let (values, reads): (Vec<Option<String>>, Vec<u64>) = {
+                let mut replies: Vec<redis::Value> = pipe.query_async(&mut conn).await?;
+                let reads = replies.split_off(1.min(replies.len()));
+                let values = match replies.pop() {
+                    Some(v) => redis::from_redis_value(v).map_err(redis::RedisError::from)?,
+                    None => Vec::new(),
+                };
+                let reads = reads
+                    .into_iter()
+                    .map(|v| redis::from_redis_value(v).map_err(redis::RedisError::from))
+                    .collect::<redis::RedisResult<Vec<u64>>>()?;
+                (values, reads)
+            };
+            if values.len() != batch.len() * 2 || reads.len() != batch.len() * 3 {
+                return Err(Error::Internal(anyhow::anyhow!(
+                    "unexpected census reply from Redis"
+                )));
+            }
+            Ok::<_, Error>(
+                batch
+                    .iter()
+                    .zip(values.chunks_exact(2))
+                    .zip(reads.chunks_exact(3))
+                    .map(|(((_, lists), v), r)| {
+                        look(*lists, v[0].clone(), v[1].clone(), (r[0], r[1], r[2]))
+                    })
+                    .collect::<Vec<_>>(),
             )
-            .await
         }
     }))
     .await?;
-    Ok(replies
-        .into_iter()
-        .flatten()
-        .map(
-            |(limit, expired, stored, counter, lengths, queue_keys)| Look {
-                limit,
-                expired,
-                stored,
-                counter,
-                lengths,
-                queue_keys,
-            },
-        )
-        .collect())
+    Ok(batches.into_iter().flatten().collect())
 }
 
 /// Drops expired leases in the rooms the census found not clean, at most `prune_chunk` per
@@ -501,4 +560,49 @@ async fn sweep_rooms(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::look;
+
+    fn clean(lists: bool, counter: Option<&str>, reads: (u64, u64, u64)) -> Option<u64> {
+        look(lists, None, counter.map(str::to_string), reads).clean
+    }
+
+    #[test]
+    fn the_census_calls_a_room_clean_only_when_the_sweep_would_find_nothing() {
+        // (stored leases, expired leases, lease lengths)
+        assert_eq!(clean(false, Some("3"), (3, 0, 3)), Some(3));
+        assert_eq!(clean(false, None, (0, 0, 0)), Some(0), "an empty room");
+        assert_eq!(clean(false, Some("0"), (0, 0, 0)), Some(0));
+        assert_eq!(
+            clean(true, Some("3"), (3, 0, 3)),
+            None,
+            "a queue or device list"
+        );
+        assert_eq!(clean(false, Some("3"), (3, 1, 3)), None, "an expired lease");
+        assert_eq!(
+            clean(false, Some("2"), (3, 1, 3)),
+            None,
+            "expired, counter exact"
+        );
+        assert_eq!(
+            clean(false, Some("3"), (3, 0, 4)),
+            None,
+            "a stray lease length"
+        );
+        assert_eq!(
+            clean(false, Some("4"), (3, 0, 3)),
+            None,
+            "a counter INCRed by hand"
+        );
+        assert_eq!(
+            clean(false, Some("1"), (0, 0, 0)),
+            None,
+            "INCRed in an empty room"
+        );
+        assert_eq!(clean(false, None, (2, 0, 2)), None, "a missing counter");
+        assert_eq!(clean(false, Some("x"), (0, 0, 0)), None, "not a number");
+    }
 }
