@@ -193,14 +193,17 @@ pub(crate) async fn run_one<T: FromRedisValue>(
         .map_err(|e| redis_error(e, script.nothing_done()))
 }
 
+/// One command; the server's error (NOSCRIPT, OOM, a script error), which a single command
+/// answers as a value, is raised as the error it is.
 async fn query_one(conn: &mut ConnectionManager, cmd: &Cmd) -> Result<redis::Value, RedisError> {
-    match conn.send_packed_command(cmd).await {
+    let answer = match conn.send_packed_command(cmd).await {
         Err(e) if is_dropped(&e) => {
             tracing::info!("Redis connection dropped ({e}); retrying on a new one");
             conn.send_packed_command(cmd).await
         }
         other => other,
-    }
+    };
+    answer.and_then(redis::Value::extract_error)
 }
 
 /// Runs one call (see [`run_all`]).
