@@ -94,9 +94,8 @@ async fn stream_phases(
                 admitted.clone(),
             );
             async move {
-                let a = Presence::new(&b)
-                    .join(&room_of(i, &rooms), &member(i), ttl)
-                    .await?;
+                let room = &rooms[(i % rooms.len() as u64) as usize];
+                let a = Presence::new(&b).join(room, &member(i), ttl).await?;
                 if a.admitted {
                     admitted.fetch_add(1, Ordering::Relaxed);
                 }

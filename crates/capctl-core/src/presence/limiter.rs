@@ -7,8 +7,11 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use super::room::{Member, Room};
-use super::scripts::{PresenceScript, ScriptCall, run, run_all};
+use redis::{RedisWrite, ToRedisArgs};
+
+use super::scripts::{PresenceScript, ScriptCall, run, run_all, run_one, script_cmd};
 use super::{DEFAULT_TTL, HOT_PATH_PRUNE, MAX_TTL, Presence};
+use crate::backends::RedisConn;
 use crate::ids::UserId;
 use crate::{AtCapacity, Error, Result};
 
@@ -164,10 +167,44 @@ pub fn lease_member(who: &UserId, device: Option<&UserId>) -> String {
     }
 }
 
-/// The call of one join, heartbeat or leave: the room's keys, then ARGV = lease member, lease
-/// length in ms (heartbeat: 0 keeps the lease's own), most expired leases to drop, then for a
-/// heartbeat the length a lease with none stored gets, and for a join with options the queue
-/// flag, the viewer and the device (a plain join passes only the first three).
+/// The arguments of one join, heartbeat or leave: ARGV = lease member, lease length in ms
+/// (heartbeat: 0 keeps the lease's own), most expired leases to drop, then for a heartbeat the
+/// length a lease with none stored gets, and for a join with options the queue flag, the
+/// viewer and the device (a plain join passes only the first three). Written straight into a
+/// command ([`script_cmd`]) or, for a pipeline, into a [`ScriptCall`] ([`presence_call`]).
+struct PresenceArgs<'a> {
+    script: PresenceScript,
+    member: &'a UserId,
+    ttl_ms: u64,
+    opts: &'a JoinOptions,
+}
+
+impl ToRedisArgs for PresenceArgs<'_> {
+    fn write_redis_args<W>(&self, out: &mut W)
+    where
+        W: ?Sized + RedisWrite,
+    {
+        let (member, device) = (self.member, self.opts.device.as_ref());
+        // lease_member, written in place
+        match device {
+            Some(d) if d != member => out.write_arg_fmt(format_args!("{member}#{d}")),
+            _ => out.write_arg(member.as_bytes()),
+        }
+        self.ttl_ms.write_redis_args(out);
+        HOT_PATH_PRUNE.write_redis_args(out);
+        if self.script == PresenceScript::Heartbeat {
+            self::ttl_ms(DEFAULT_TTL).write_redis_args(out);
+        }
+        if self.script == PresenceScript::Join && *self.opts != JoinOptions::default() {
+            out.write_arg(if self.opts.queue { b"q" } else { b"" });
+            out.write_arg(member.as_bytes());
+            out.write_arg(device.unwrap_or(member).as_bytes());
+        }
+    }
+}
+
+/// The call of one join, heartbeat or leave as a pipeline entry: the room's keys, then the
+/// arguments of [`PresenceArgs`].
 fn presence_call(
     script: PresenceScript,
     prefix: &str,
@@ -176,19 +213,17 @@ fn presence_call(
     ttl_ms: u64,
     opts: &JoinOptions,
 ) -> ScriptCall {
-    let mut args = vec![
-        lease_member(member, opts.device.as_ref()),
-        ttl_ms.to_string(),
-        HOT_PATH_PRUNE.to_string(),
-    ];
-    if script == PresenceScript::Heartbeat {
-        args.push(self::ttl_ms(DEFAULT_TTL).to_string());
+    let args = PresenceArgs {
+        script,
+        member,
+        ttl_ms,
+        opts,
     }
-    if script == PresenceScript::Join && *opts != JoinOptions::default() {
-        args.push(if opts.queue { "q" } else { "" }.to_string());
-        args.push(member.to_string());
-        args.push(opts.device.as_ref().unwrap_or(member).to_string());
-    }
+    .to_redis_args()
+    .into_iter()
+    // every argument is written from text (ids, numbers, flags)
+    .map(|a| String::from_utf8(a).expect("presence arguments are text"))
+    .collect();
     ScriptCall::new(script, &room.keys(prefix), args)
 }
 
@@ -327,12 +362,29 @@ impl Presence<'_> {
         ttl_ms: u64,
         opts: &JoinOptions,
     ) -> Result<Admission> {
-        let call = presence_call(script, self.prefix(), room, member, ttl_ms, opts);
         let mut conn = self.conn().await?;
         // Twice is enough: the second try follows a load of the limit; a third covers a
         // set-limit racing between the load and the retry.
         for _ in 0..3 {
-            let reply: Reply = run(&mut conn, call.clone()).await?;
+            // A single node takes the call as one command packed in place (the hot path); a
+            // cluster takes it through the per-node batch path (NOSCRIPT reloads on the node
+            // that answered it, slot moves).
+            let reply: Reply = match &mut conn {
+                RedisConn::Single(c) => {
+                    let args = PresenceArgs {
+                        script,
+                        member,
+                        ttl_ms,
+                        opts,
+                    };
+                    let cmd = script_cmd(script, self.prefix(), room, args);
+                    run_one(c, script, &cmd).await?
+                }
+                conn => {
+                    let call = presence_call(script, self.prefix(), room, member, ttl_ms, opts);
+                    run(conn, call).await?
+                }
+            };
             if reply.0 == NEED_LIMIT {
                 self.cache_limit(room).await?;
                 continue;

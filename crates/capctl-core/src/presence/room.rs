@@ -122,7 +122,7 @@ pub struct RoomKeys {
 }
 
 impl RoomKeys {
-    const SUFFIXES: [&'static str; 7] = [
+    pub(crate) const SUFFIXES: [&'static str; 7] = [
         "leases", "count", "limit", "ttl", "queue", "places", "devices",
     ];
 

@@ -2,9 +2,13 @@
 
 use std::sync::LazyLock;
 
-use redis::{ErrorKind, FromRedisValue, Pipeline, RedisError, Script, ServerErrorKind};
+use redis::aio::ConnectionManager;
+use redis::{
+    Cmd, ErrorKind, FromRedisValue, Pipeline, RedisError, RedisWrite, Script, ServerErrorKind,
+    ToRedisArgs,
+};
 
-use super::room::RoomKeys;
+use super::room::{Room, RoomKeys};
 use crate::backends::RedisConn;
 use crate::backends::redis::{has_code, load_everywhere, run_batch};
 use crate::{Error, Result};
@@ -122,6 +126,86 @@ impl ScriptCall {
     }
 }
 
+/// A room's seven keys as command arguments, each formatted straight into the command's buffer
+/// (the same text [`Room::keys`] builds, in the same order, without a string per key).
+pub(crate) struct RoomKeyArgs<'a> {
+    pub prefix: &'a str,
+    pub room: &'a Room,
+}
+
+impl ToRedisArgs for RoomKeyArgs<'_> {
+    fn write_redis_args<W>(&self, out: &mut W)
+    where
+        W: ?Sized + RedisWrite,
+    {
+        let (prefix, kind, id) = (self.prefix, self.room.kind(), self.room.id());
+        for suffix in RoomKeys::SUFFIXES {
+            out.write_arg_fmt(format_args!("{prefix}:{{{kind}:{id}}}:{suffix}"));
+        }
+    }
+
+    fn num_of_args(&self) -> usize {
+        RoomKeys::SUFFIXES.len()
+    }
+}
+
+/// `EVALSHA <sha> 7 KEYS… ARGV…` of one presence call, packed into one command buffer: what
+/// [`ScriptCall`] adds to a pipeline, without the key strings, the argument vector or the
+/// pipeline around a single command (the single-node hot path, see [`run_one`]).
+pub(crate) fn script_cmd(
+    script: PresenceScript,
+    prefix: &str,
+    room: &Room,
+    args: impl ToRedisArgs,
+) -> Cmd {
+    let keys = RoomKeyArgs { prefix, room };
+    let n = 3 + keys.num_of_args() + args.num_of_args();
+    // sha (40) + 7 keys of prefix, tag and suffix + a few short arguments
+    let bytes = 48 + 7 * (prefix.len() + room.id().len() + 20) + 64;
+    let mut cmd = Cmd::with_capacity(n, bytes);
+    cmd.arg("EVALSHA")
+        .arg(script.sha())
+        .arg(RoomKeys::SUFFIXES.len())
+        .arg(keys)
+        .arg(args);
+    cmd
+}
+
+/// Runs one presence call on a single node as one command (not a pipeline of one), with the
+/// same recovery as [`run_all`]: NOSCRIPT loads the scripts and sends it again, a dropped
+/// connection sends it once more on a new one (every presence script is idempotent).
+pub(crate) async fn run_one<T: FromRedisValue>(
+    conn: &mut ConnectionManager,
+    script: PresenceScript,
+    cmd: &Cmd,
+) -> Result<T> {
+    let answer = match query_one(conn, cmd).await {
+        Err(e) if is_noscript(&e) => {
+            tracing::info!("Redis lost its scripts (restart or SCRIPT FLUSH): reloading");
+            let mut all = RedisConn::Single(conn.clone());
+            load_scripts(&mut all).await?;
+            query_one(conn, cmd).await
+        }
+        other => other,
+    };
+    answer
+        .and_then(|v| T::from_redis_value(v).map_err(RedisError::from))
+        .map_err(|e| redis_error(e, script.nothing_done()))
+}
+
+/// One command; the server's error (NOSCRIPT, OOM, a script error), which a single command
+/// answers as a value, is raised as the error it is.
+async fn query_one(conn: &mut ConnectionManager, cmd: &Cmd) -> Result<redis::Value, RedisError> {
+    let answer = match conn.send_packed_command(cmd).await {
+        Err(e) if is_dropped(&e) => {
+            tracing::info!("Redis connection dropped ({e}); retrying on a new one");
+            conn.send_packed_command(cmd).await
+        }
+        other => other,
+    };
+    answer.and_then(redis::Value::extract_error)
+}
+
 /// Runs one call (see [`run_all`]).
 pub(crate) async fn run<T: FromRedisValue>(conn: &mut RedisConn, call: ScriptCall) -> Result<T> {
     let mut answers: Vec<T> = run_all(conn, std::slice::from_ref(&call)).await?;
@@ -214,6 +298,17 @@ fn is_dropped(err: &RedisError) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_packed_command_is_the_pipelined_call() {
+        let room = Room::stream("evt_1").unwrap();
+        let args = vec!["v1".to_string(), "60000".into(), "64".into()];
+        let call = ScriptCall::new(PresenceScript::Join, &room.keys("p:q"), args.clone());
+        let mut pipe = redis::pipe();
+        call.add_to(&mut pipe);
+        let packed = script_cmd(PresenceScript::Join, "p:q", &room, &args).get_packed_command();
+        assert_eq!(packed, pipe.get_packed_pipeline());
+    }
 
     #[test]
     fn every_script_but_the_limit_swap_starts_with_the_prelude() {
