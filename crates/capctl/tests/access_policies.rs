@@ -183,7 +183,9 @@ async fn a_queue_place_not_refreshed_is_dropped_and_the_line_moves_up(pool: PgPo
     env.event("e1", &["--max-viewers", "1"]);
     let room = Room::stream("e1").unwrap();
     join(&env, "e1", "a", &[]).success();
-    let b = join(&env, "e1", "b", &["--queue", "--ttl", "300ms"])
+    // b's place lasts long enough for the next two processes to start even on a loaded machine
+    // (with 300 ms, c could arrive after b's place was gone and find itself first in line).
+    let b = join(&env, "e1", "b", &["--queue", "--ttl", "3s"])
         .code(4)
         .json();
     assert_eq!(b["position"], 1);
