@@ -16,11 +16,6 @@
 
 CREATE INDEX sessions_ends_at ON sessions (ends_at);
 
--- Reminders (capctl_queue_reminders, also on every watch pass with --reminders-within) look for
--- sessions starting within a window across every event: by this index, not by reading every
--- session of the platform's history.
-CREATE INDEX sessions_starts_at ON sessions (starts_at);
-
 -- The export's order within a session, so PostgreSQL reads rows in it and never sorts (the
 -- rank is io::export::STATUS_ORDER; the expression must stay identical to the export's).
 CREATE INDEX session_rsvps_export_order ON session_rsvps

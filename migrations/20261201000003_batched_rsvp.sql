@@ -871,6 +871,12 @@ CREATE TRIGGER session_capacity_occupancy_guard
     FOR EACH ROW WHEN (NEW.current_occupancy > OLD.current_occupancy)
     EXECUTE FUNCTION capctl_occupancy_guard();
 
+-- ---- reminders ---------------------------------------------------------------------------------
+-- Reminders (capctl_queue_reminders, also on every watch pass with --reminders-within) look for
+-- sessions starting within a window across every event: by this index, not by reading every
+-- session of the platform's history.
+CREATE INDEX sessions_starts_at ON sessions (starts_at);
+
 -- ---- plans -------------------------------------------------------------------------------------
 -- The rush runs these functions' statements thousands of times a second with new values. Every
 -- statement looks rows up by key (the plan is the same for any value), so each is planned once
