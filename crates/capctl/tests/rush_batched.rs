@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use capctl_core::seats::{self, RsvpStatus};
 use common::TestEnv;
-use common::storm::{at_once, wide_pool};
+use common::storm::{at_once, hot_session, rush, wide_pool};
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 use proptest::test_runner::TestRunner;
@@ -124,32 +124,12 @@ async fn a_rush_of_400_tasks_is_settled_in_arrival_order(pool: PgPool) {
     const USERS: usize = 400;
     const CAPACITY: usize = 57;
     let env = TestEnv::new(pool).await;
-    env.event("e1", &[]);
-    env.session(
-        "e1",
-        "hot",
-        9,
-        10,
-        &["--max-participants", &CAPACITY.to_string()],
-    );
-    let users = env.register_many("e1", "u", USERS).await;
+    let users = hot_session(&env, CAPACITY, USERS, &[]).await;
     let wide = wide_pool(&env, 32).await;
-    let results = at_once(users.clone(), |user| {
-        let pool = wide.clone();
-        async move {
-            seats::rsvp(
-                &pool,
-                &"hot".parse().unwrap(),
-                &user.parse().unwrap(),
-                false,
-            )
-            .await
-        }
-    })
-    .await;
+    let results = rush(&wide, &users).await;
     // Each caller's own record of its arrival, and what it was told.
     let mut told = HashMap::new();
-    for r in results {
+    for (_, r) in results {
         let r = r.expect("confirmed or waitlisted");
         assert!(!r.repeat);
         told.insert(
@@ -185,15 +165,7 @@ async fn a_rush_of_60_processes_is_settled_in_arrival_order(pool: PgPool) {
     const PROCS: usize = 60;
     const CAPACITY: usize = 13;
     let env = TestEnv::new(pool).await;
-    env.event("e1", &[]);
-    env.session(
-        "e1",
-        "hot",
-        9,
-        10,
-        &["--max-participants", &CAPACITY.to_string()],
-    );
-    let users = env.register_many("e1", "u", PROCS).await;
+    let users = hot_session(&env, CAPACITY, PROCS, &[]).await;
     let children: Vec<_> = users.iter().map(|u| env.rsvp("hot", u).spawn()).collect();
     let mut results = Vec::new();
     for (u, c) in users.iter().zip(children) {
@@ -450,15 +422,7 @@ async fn raw_writers_of_offers_never_deadlock_with_settlements(pool: PgPool) {
     const TASKS: usize = 16;
     const ROUNDS: usize = 12;
     let env = TestEnv::new(pool).await;
-    env.event("e1", &[]);
-    env.session(
-        "e1",
-        "hot",
-        9,
-        10,
-        &["--max-participants", "8", "--offer-ttl", "1h"],
-    );
-    let users = env.register_many("e1", "u", USERS).await;
+    let users = hot_session(&env, 8, USERS, &["--offer-ttl", "1h"]).await;
     let wide = wide_pool(&env, 24).await;
     let session: capctl_core::ids::SessionId = "hot".parse().unwrap();
     for u in &users {
@@ -552,15 +516,7 @@ async fn a_request_that_raises_fails_alone_in_safe_mode(pool: PgPool) {
     const USERS: usize = 30;
     const CAPACITY: usize = 5;
     let env = TestEnv::new(pool).await;
-    env.event("e1", &[]);
-    env.session(
-        "e1",
-        "hot",
-        9,
-        10,
-        &["--max-participants", &CAPACITY.to_string()],
-    );
-    let users = env.register_many("e1", "u", USERS).await;
+    let users = hot_session(&env, CAPACITY, USERS, &[]).await;
     let bad = users[7].clone();
     assert_eq!(bad, "u-7");
     sqlx::raw_sql(
@@ -576,21 +532,7 @@ async fn a_request_that_raises_fails_alone_in_safe_mode(pool: PgPool) {
     .await
     .unwrap();
     let wide = wide_pool(&env, 16).await;
-    let results = at_once(users.clone(), |user| {
-        let pool = wide.clone();
-        async move {
-            let r = seats::rsvp(
-                &pool,
-                &"hot".parse().unwrap(),
-                &user.parse().unwrap(),
-                false,
-            )
-            .await;
-            (user, r)
-        }
-    })
-    .await;
-    for (user, r) in results {
+    for (user, r) in rush(&wide, &users).await {
         if user == bad {
             let e = r.expect_err("the refused request fails");
             assert!(

@@ -12,7 +12,7 @@ use capctl_core::audit::{self, Rule, Scope, Violation};
 use capctl_core::ids::EventId;
 use capctl_core::seats::{self, RsvpStatus};
 use common::TestEnv;
-use common::storm::{at_once, wide_pool};
+use common::storm::{at_once, hot_session, rush, wide_pool};
 use sqlx::PgPool;
 
 /// (confirmed, offered, waitlisted) rows of a session, after the audit found its counters equal
@@ -63,44 +63,19 @@ async fn ranks(pool: &PgPool, session: &str) -> HashMap<String, i64> {
     .collect()
 }
 
-/// Event `e1` with session `hot` of `capacity` seats, and `users` registered users.
-async fn hot_session(env: &TestEnv, capacity: usize, users: usize) -> Vec<String> {
-    env.event("e1", &[]);
-    env.session(
-        "e1",
-        "hot",
-        9,
-        10,
-        &["--max-participants", &capacity.to_string()],
-    );
-    env.register_many("e1", "u", users).await
-}
-
 #[sqlx::test(migrator = "capctl_core::MIGRATOR")]
 async fn rush_of_250_tasks_fills_exactly_the_capacity(pool: PgPool) {
     const USERS: usize = 250;
     const CAPACITY: usize = 37;
     let env = TestEnv::new(pool).await;
-    let users = hot_session(&env, CAPACITY, USERS).await;
+    let users = hot_session(&env, CAPACITY, USERS, &[]).await;
     let wide = wide_pool(&env, 20).await;
 
-    let results = at_once(users.clone(), |user| {
-        let pool = wide.clone();
-        async move {
-            seats::rsvp(
-                &pool,
-                &"hot".parse().unwrap(),
-                &user.parse().unwrap(),
-                false,
-            )
-            .await
-        }
-    })
-    .await;
+    let results = rush(&wide, &users).await;
     let mut confirmed = 0;
     let mut positions = Vec::new();
     let mut answered = HashMap::new();
-    for r in results {
+    for (_, r) in results {
         let r = r.expect("every RSVP is confirmed or waitlisted");
         assert!(!r.repeat);
         match r.status {
@@ -133,7 +108,7 @@ async fn rush_of_60_processes_fills_exactly_the_capacity(pool: PgPool) {
     const PROCS: usize = 60;
     const CAPACITY: usize = 10;
     let env = TestEnv::new(pool).await;
-    let users = hot_session(&env, CAPACITY, PROCS).await;
+    let users = hot_session(&env, CAPACITY, PROCS, &[]).await;
 
     let children: Vec<_> = users.iter().map(|u| env.rsvp("hot", u).spawn()).collect();
     let mut outputs = Vec::new();

@@ -1,9 +1,10 @@
-//! Storms of concurrent writers in one test process: a pool wide enough for them, and tasks
-//! released all at once by a barrier.
+//! Storms of concurrent writers in one test process: a hot session to storm, a pool wide enough
+//! for them, and tasks released all at once by a barrier.
 
 use std::future::Future;
 use std::sync::Arc;
 
+use capctl_core::seats::{self, RsvpOutcome};
 use sqlx::PgPool;
 use sqlx::postgres::PgPoolOptions;
 
@@ -45,4 +46,42 @@ where
         results.push(t.await.unwrap());
     }
     results
+}
+
+/// Event `e1` with session `hot` of `capacity` seats (and `extra` session flags), and `users`
+/// registered users (`u-0`, `u-1`, ...).
+pub async fn hot_session(
+    env: &TestEnv,
+    capacity: usize,
+    users: usize,
+    extra: &[&str],
+) -> Vec<String> {
+    env.event("e1", &[]);
+    let capacity = capacity.to_string();
+    let mut flags = vec!["--max-participants", capacity.as_str()];
+    flags.extend_from_slice(extra);
+    env.session("e1", "hot", 9, 10, &flags);
+    env.register_many("e1", "u", users).await
+}
+
+/// Every user RSVPs to session `hot` at once (one task each, through the library), each answer
+/// paired with its user, in the users' order.
+pub async fn rush(
+    pool: &PgPool,
+    users: &[String],
+) -> Vec<(String, capctl_core::Result<RsvpOutcome>)> {
+    at_once(users.to_vec(), |user| {
+        let pool = pool.clone();
+        async move {
+            let r = seats::rsvp(
+                &pool,
+                &"hot".parse().unwrap(),
+                &user.parse().unwrap(),
+                false,
+            )
+            .await;
+            (user, r)
+        }
+    })
+    .await
 }
