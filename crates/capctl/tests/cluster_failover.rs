@@ -12,9 +12,9 @@ use capctl_core::Error;
 use capctl_core::audit::{room_states, room_violations};
 use capctl_core::presence::{LeaseStatus, Presence, Room};
 use capctl_core::reconcile::{ReconcileOptions, reconcile_pass};
+use common::TestEnv;
 use common::cluster::{LocalCluster, cli};
-use common::redis::{assert_room, eventually};
-use common::{Run, TestEnv, finish};
+use common::redis::{assert_room, eventually, run_all_runs};
 use sqlx::PgPool;
 
 /// Leases outlast the test, so counts change only by joins (and by what a failover loses).
@@ -101,7 +101,7 @@ async fn killing_a_primary_mid_storm_never_lets_a_stream_exceed_its_limit(pool: 
                     .collect()
             })
             .collect();
-        for run in run_all_with_stderr(&env, argv).await {
+        for run in run_all_runs(&env, argv).await {
             assert!(
                 [0, 3, 7].contains(&run.code),
                 "exit code {} during the failover (so far {codes:?}): {}",
@@ -174,17 +174,4 @@ async fn killing_a_primary_mid_storm_never_lets_a_stream_exceed_its_limit(pool: 
         assert_room(&env, room, LIMIT as i64, &LIMIT.to_string()).await;
     }
     assert!(tally.unavailable.load(Ordering::Relaxed) + tally.admitted.load(Ordering::Relaxed) > 0);
-}
-
-/// Runs the argument lines as capctl processes at once; returns each one's whole run.
-async fn run_all_with_stderr(env: &TestEnv, argv: Vec<Vec<String>>) -> Vec<Run> {
-    let children: Vec<_> = argv
-        .iter()
-        .map(|a| env.capctl("").args(a).spawn())
-        .collect();
-    let mut out = Vec::new();
-    for child in children {
-        out.push(finish(child).await);
-    }
-    out
 }

@@ -134,18 +134,26 @@ pub async fn redis_state(env: &TestEnv, prefix: &str) -> BTreeMap<String, String
 
 pub use super::eventually;
 
-/// Runs `n` capctl processes at once; returns (exit code, stdout) of each.
-pub async fn run_all(env: &TestEnv, argv: Vec<Vec<String>>) -> Vec<(i32, String)> {
+/// Runs the argument lines as capctl processes at once; returns each one's whole run.
+pub async fn run_all_runs(env: &TestEnv, argv: Vec<Vec<String>>) -> Vec<Run> {
     let children: Vec<_> = argv
         .iter()
         .map(|a| env.capctl("").args(a).spawn())
         .collect();
     let mut out = Vec::new();
     for child in children {
-        let Run { code, stdout, .. } = finish(child).await;
-        out.push((code, stdout));
+        out.push(finish(child).await);
     }
     out
+}
+
+/// Runs `n` capctl processes at once; returns (exit code, stdout) of each.
+pub async fn run_all(env: &TestEnv, argv: Vec<Vec<String>>) -> Vec<(i32, String)> {
+    run_all_runs(env, argv)
+        .await
+        .into_iter()
+        .map(|Run { code, stdout, .. }| (code, stdout))
+        .collect()
 }
 
 /// Runs `command(0) … command(n-1)` (each a whitespace-separated argument line) as `n` capctl
