@@ -4,7 +4,8 @@
 //! the session's settle lock settles every pending request of the session in one transaction,
 //! by the same rules as the direct calls, and commits once. A caller that did not settle waits
 //! for the leader's commit (`capctl_seat_request_await`) and reads its answer. The protocol and
-//! its guarantees are described in migrations/20261201000003_batched_rsvp.sql.
+//! its guarantees are described in migrations/20261201000001_batched_rsvp.sql (the lock order
+//! and the uncontended fast path in migrations/20261201000003_settle_lock_order.sql).
 
 use chrono::{DateTime, Utc};
 use sqlx::{FromRow, PgPool};

@@ -7,8 +7,6 @@
 --    transaction with one commit:
 --
 --      capctl_rsvp_enter / capctl_cancel_enter (one round trip): try the settle lock;
---          won, nothing pending: take a seq, decide by the direct rule, write the request row
---                settled, commit durably, answer (the uncontended call: no batch to make);
 --          won:  append (seq), settle all pending requests (this one included), commit
 --                durably, answer;
 --          lost: append (seq) holding the append lock to commit, commit without waiting for
@@ -38,8 +36,7 @@
 --
 --    A request whose settlement raises (a buggy writer left the counters wrong, say) must not
 --    poison its batch: callers retry with p_safe, which settles each request in a subtransaction
---    and records the error (error_code, error_message) as that request's answer. A deadlock or a
---    serialization failure is not an answer: the settlement aborts and its caller tries again.
+--    and records the error (error_code, error_message) as that request's answer.
 --
 -- 2. The seat triggers are statement-level, with transition tables: one INSERT, UPDATE or DELETE
 --    of N RSVPs rewrites each session's counters once (it was once per row, and rewriting one row
@@ -354,54 +351,13 @@ BEGIN
     RETURN true;
 END $$;
 
--- The rows a settlement may change, locked before it changes any: the session's capacity row,
--- then (all at once, or none) the session's open offers and the given users' RSVPs. A
--- settlement of several requests touches offers and its users' rows one by one; a raw
--- multi-row writer (an operator expiring offers by hand) takes them in its own scan order.
--- Waiting for one of them while holding another could close a cycle that PostgreSQL breaks
--- by aborting one side (40P01), and the raw writer would be as likely a victim as capctl. So
--- the rows are taken NOWAIT: when one is busy, the attempt is rolled back (its locks released),
--- and tried again a moment later; a settlement never waits for a row while holding another.
--- After many attempts (a raw writer waiting for this capacity row while holding an offer) it
--- waits in index order instead, and PostgreSQL's deadlock detection settles it. The caller
--- holds the users' advisory locks it needs (they come first). Returns whether the session has
--- a capacity row.
-CREATE FUNCTION capctl_lock_seats(p_session text, p_users text[]) RETURNS boolean
-LANGUAGE plpgsql AS $$
-BEGIN
-    PERFORM 1 FROM session_capacity sc WHERE sc.session_id = p_session FOR UPDATE;
-    IF NOT FOUND THEN
-        RETURN false;
-    END IF;
-    FOR attempt IN 1..40 LOOP
-        BEGIN
-            PERFORM 1 FROM session_rsvps o
-              WHERE o.session_id = p_session AND (o.status = 'OFFERED' OR o.user_id = ANY (p_users))
-                FOR UPDATE NOWAIT;
-            RETURN true;
-        EXCEPTION WHEN lock_not_available THEN
-            PERFORM pg_sleep(random() * least(attempt, 10) / 1000.0);
-        END;
-    END LOOP;
-    PERFORM 1 FROM session_rsvps o
-      WHERE o.session_id = p_session AND (o.status = 'OFFERED' OR o.user_id = ANY (p_users))
-      ORDER BY o.offer_expires_at, o.ctid
-        FOR UPDATE;
-    RETURN true;
-END $$;
-
 -- Settles every pending request of the session visible now, in arrival order, then those that
 -- arrived meanwhile (up to three rounds, one commit). The caller holds the session's settle
 -- lock. Users' locks are taken up front in one global order (the order of their keys), so two
 -- leaders never deadlock on them; the session's capacity row comes after, as in every direct
--- call, then the rows it may change (capctl_lock_seats, each round). A set-based batch when the
--- requests allow it (capctl_settle_batch), else one by one; with p_safe, each in a subtransaction, an error
--- becoming its answer (but a deadlock, a serialization failure, a lock or statement timeout
--- aborts the settlement: its caller tries again). p_holding: the caller already holds the
--- session's row (it has just settled a request itself), so users' locks are only tried, from
--- the first round. Returns how many.
-CREATE FUNCTION capctl_settle_requests(p_session text, p_safe boolean DEFAULT false,
-                                        p_holding boolean DEFAULT false) RETURNS integer
+-- call. A set-based batch when the requests allow it (capctl_settle_batch), else one by one;
+-- with p_safe, each in a subtransaction, an error becoming its answer. Returns how many.
+CREATE FUNCTION capctl_settle_requests(p_session text, p_safe boolean DEFAULT false) RETURNS integer
 LANGUAGE plpgsql AS $$
 DECLARE
     seqs  bigint[];
@@ -409,11 +365,12 @@ DECLARE
     total integer := 0;
     busy  boolean;
 BEGIN
+    -- A few rounds: requests appended while a round was settled are answered by the same commit.
     FOR round IN 1..3 LOOP
         SELECT array_agg(r.seq ORDER BY r.seq) INTO seqs
           FROM capctl_seat_requests r WHERE r.session_id = p_session AND r.settled_at IS NULL;
         EXIT WHEN seqs IS NULL;
-        IF round = 1 AND NOT p_holding THEN
+        IF round = 1 THEN
             PERFORM pg_advisory_xact_lock(l.k)
                FROM (SELECT DISTINCT hashtextextended('capctl.user:' || r.user_id, 0) AS k
                        FROM unnest(seqs) AS o(seq)
@@ -422,7 +379,7 @@ BEGIN
                       WHERE r.kind = 'RSVP'
                       ORDER BY 1) l;
         ELSE
-            -- Holding the session's row: a user's lock only if free (never wait on a user's
+            -- Now holding the session's row: a user's lock only if free (never wait on a user's
             -- lock behind a session lock); a user busy elsewhere waits for the next leader.
             SELECT bool_or(NOT pg_try_advisory_xact_lock(l.k)) INTO busy
               FROM (SELECT DISTINCT hashtextextended('capctl.user:' || r.user_id, 0) AS k
@@ -433,9 +390,6 @@ BEGIN
                      ORDER BY 1) l;
             EXIT WHEN busy;
         END IF;
-        PERFORM capctl_lock_seats(p_session, array_agg(r.user_id))
-           FROM unnest(seqs) AS o(seq)
-           CROSS JOIN LATERAL (SELECT x.user_id FROM capctl_seat_requests x WHERE x.seq = o.seq LIMIT 1) r;
         total := total + cardinality(seqs);
         CONTINUE WHEN NOT p_safe AND capctl_settle_batch(p_session, seqs);
         FOR q IN SELECT r.seq, r.kind, r.user_id, r.allow_overlap
@@ -446,14 +400,11 @@ BEGIN
             IF p_safe THEN
                 BEGIN
                     PERFORM capctl_settle_request(q.seq, q.kind, p_session, q.user_id, q.allow_overlap);
-                EXCEPTION
-                    WHEN deadlock_detected OR serialization_failure OR lock_not_available OR query_canceled THEN
-                        RAISE;
-                    WHEN OTHERS THEN
-                        UPDATE capctl_seat_requests r
-                           SET settled_at = clock_timestamp(), outcome = 'ERROR', error_code = SQLSTATE,
-                               error_message = SQLERRM
-                         WHERE r.seq = q.seq;
+                EXCEPTION WHEN OTHERS THEN
+                    UPDATE capctl_seat_requests r
+                       SET settled_at = clock_timestamp(), outcome = 'ERROR', error_code = SQLSTATE,
+                           error_message = SQLERRM
+                     WHERE r.seq = q.seq;
                 END;
             ELSE
                 PERFORM capctl_settle_request(q.seq, q.kind, p_session, q.user_id, q.allow_overlap);
@@ -465,75 +416,30 @@ END $$;
 
 -- Appends a request and, when nobody is settling the session, settles (this one included).
 -- Returns the request's row: settled_at set when answered, else the caller goes on with
--- capctl_seat_request_await(seq). The uncontended case (the settle lock free and nothing pending
--- once every earlier append has committed) has nobody to batch with: it takes its seq from the
--- request sequence under the append lock, as an append would, decides by the direct rule and
--- writes its request row already settled (one insert where a batch appends, reads back and
--- rewrites). A request arriving meanwhile gets a larger seq and is settled after this one, by
--- the same commit when it has appended by then, else by the next leader.
+-- capctl_seat_request_await(seq).
 CREATE FUNCTION capctl_seat_request_enter(p_kind text, p_session text, p_user text,
                                           p_allow_overlap boolean, p_safe boolean)
 RETURNS SETOF capctl_seat_requests
 LANGUAGE plpgsql AS $$
 DECLARE
-    my      bigint;
-    app     bigint := capctl_append_lock_key(p_session);
-    alone   boolean := false;
-    arrived timestamptz;
-    o       record;
-    settled capctl_seat_requests%ROWTYPE;
+    my  bigint;
+    app bigint := capctl_append_lock_key(p_session);
 BEGIN
     IF pg_try_advisory_xact_lock(capctl_settle_lock_key(p_session)) THEN
-        -- Leader at once. The append lock is held only around the look and the append
-        -- (session-level, released even when the INSERT fails): every append that took a
-        -- smaller seq has committed, so it is settled here, before this one.
+        -- Leader at once. The append lock is held only around the append (session-level, and
+        -- released even when the INSERT fails): every append that took a smaller seq has
+        -- committed, so it is settled here, before this one. Holding it to the commit would
+        -- stall every other caller's append behind this settlement's WAL flush.
         PERFORM pg_advisory_lock(app);
         BEGIN
-            arrived := clock_timestamp();
-            alone := NOT p_safe AND NOT EXISTS (SELECT 1 FROM capctl_seat_requests r
-                                                 WHERE r.session_id = p_session AND r.settled_at IS NULL);
-            IF alone THEN
-                my := nextval(pg_get_serial_sequence('capctl_seat_requests', 'seq'));
-            ELSE
-                INSERT INTO capctl_seat_requests (session_id, user_id, kind, allow_overlap)
-                VALUES (p_session, p_user, p_kind, p_allow_overlap)
-                RETURNING seq INTO my;
-            END IF;
+            INSERT INTO capctl_seat_requests (session_id, user_id, kind, allow_overlap)
+            VALUES (p_session, p_user, p_kind, p_allow_overlap)
+            RETURNING seq INTO my;
         EXCEPTION WHEN OTHERS OR query_canceled THEN
             PERFORM pg_advisory_unlock(app);
             RAISE;
         END;
         PERFORM pg_advisory_unlock(app);
-        IF alone THEN
-            IF p_kind = 'RSVP' THEN
-                PERFORM pg_advisory_xact_lock(hashtextextended('capctl.user:' || p_user, 0));
-                PERFORM capctl_lock_seats(p_session, ARRAY[p_user]);
-                SELECT * INTO o FROM capctl_rsvp_decide(p_session, p_user, p_allow_overlap) d;
-                INSERT INTO capctl_seat_requests AS q
-                       (seq, session_id, user_id, kind, allow_overlap, requested_at, settled_at, outcome,
-                        rsvp_id, status, waitlist_position, offer_expires_at, "overlaps", capacity, taken,
-                        event_id)
-                OVERRIDING SYSTEM VALUE
-                VALUES (my, p_session, p_user, p_kind, p_allow_overlap, arrived, clock_timestamp(), o.outcome,
-                        o.rsvp_id, o.status, o.waitlist_position, o.offer_expires_at, o."overlaps", o.capacity,
-                        o.taken, o.event_id)
-                RETURNING q.* INTO settled;
-            ELSE
-                PERFORM capctl_lock_seats(p_session, ARRAY[p_user]);
-                SELECT * INTO o FROM capctl_cancel(p_session, p_user) d;
-                INSERT INTO capctl_seat_requests AS q
-                       (seq, session_id, user_id, kind, allow_overlap, requested_at, settled_at, outcome,
-                        rsvp_id, previous_status, offers_sent)
-                OVERRIDING SYSTEM VALUE
-                VALUES (my, p_session, p_user, p_kind, p_allow_overlap, arrived, clock_timestamp(), o.outcome,
-                        o.rsvp_id, o.previous_status, o.offers_sent)
-                RETURNING q.* INTO settled;
-            END IF;
-            RETURN NEXT settled;
-            -- Requests appended meanwhile go with the same commit.
-            PERFORM capctl_settle_requests(p_session, false, true);
-            RETURN;
-        END IF;
         PERFORM capctl_settle_requests(p_session, p_safe);
     ELSE
         PERFORM pg_advisory_xact_lock(app);
@@ -563,10 +469,9 @@ LANGUAGE sql AS $$
 $$;
 
 -- Waits for a request's answer. Settled: returned at once. Otherwise: with the settle lock free,
--- settle (leader); else wait until the leader commits (a shared lock, released at once) and look
--- again: settled, or (it arrived after that leader looked) try to lead the next settlement, or
--- wait for the next leader; after three waits, block for the settle lock and settle. p_lead:
--- block for the settle lock at once. No row: the request is gone (the server restarted).
+-- settle (leader); else wait (shared) until the leader commits and return the row, which may
+-- still be pending (it arrived after the leader looked). p_lead: block for the settle lock and
+-- settle, for a second wait. No row: the request is gone (the server restarted).
 CREATE FUNCTION capctl_seat_request_await(p_seq bigint, p_lead boolean DEFAULT false,
                                           p_safe boolean DEFAULT false)
 RETURNS SETOF capctl_seat_requests
@@ -581,21 +486,14 @@ BEGIN
     END IF;
     IF q.settled_at IS NULL THEN
         key := capctl_settle_lock_key(q.session_id);
-        FOR wait IN 1..4 LOOP
-            IF p_lead OR p_safe OR wait = 4 THEN
-                PERFORM pg_advisory_xact_lock(key);
-                PERFORM capctl_settle_requests(q.session_id, p_safe);
-                EXIT;
-            ELSIF pg_try_advisory_xact_lock(key) THEN
-                PERFORM capctl_settle_requests(q.session_id, false);
-                EXIT;
-            END IF;
-            PERFORM pg_advisory_lock_shared(key);
-            PERFORM pg_advisory_unlock_shared(key);
-            -- Each statement reads with a new snapshot: the leader's commit is visible.
-            EXIT WHEN NOT EXISTS (SELECT 1 FROM capctl_seat_requests r
-                                   WHERE r.seq = p_seq AND r.settled_at IS NULL);
-        END LOOP;
+        IF p_lead OR p_safe THEN
+            PERFORM pg_advisory_xact_lock(key);
+            PERFORM capctl_settle_requests(q.session_id, p_safe);
+        ELSIF pg_try_advisory_xact_lock(key) THEN
+            PERFORM capctl_settle_requests(q.session_id, false);
+        ELSE
+            PERFORM pg_advisory_xact_lock_shared(key);
+        END IF;
     END IF;
     RETURN QUERY SELECT * FROM capctl_seat_requests r WHERE r.seq = p_seq;
 END $$;
@@ -624,43 +522,16 @@ END $$;
 
 -- ---- statement-level seat triggers ------------------------------------------------------------
 
--- Shifts one session's counters by the given differences (nothing when all are zero): the one
--- write every branch of capctl_rsvp_counts makes.
--- (PL/pgSQL: its plan is cached per connection, where a SQL function is planned on every call.)
-CREATE FUNCTION capctl_shift_seat_counts(p_session text, p_taken integer, p_waiting integer,
-                                         p_inside integer) RETURNS void
-LANGUAGE plpgsql AS $$
-BEGIN
-    IF p_taken <> 0 OR p_waiting <> 0 OR p_inside <> 0 THEN
-        UPDATE session_capacity
-           SET current_attendance = current_attendance + p_taken,
-               waitlist_length    = waitlist_length + p_waiting,
-               current_occupancy  = current_occupancy + p_inside,
-               updated_at         = now()
-         WHERE session_id = p_session;
-    END IF;
-END $$;
-
 -- Keeps session_capacity (seats taken, waitlist length, people inside) equal to the RSVP rows,
 -- whoever writes them: once per session per statement, sessions in id order (a stable lock
 -- order). The capacity row's guards (CP001) refuse the whole statement. Inserted rows of a
--- virtual session are refused (CP003). An RSVP cannot move to another session. A statement that
--- changed no row (an INSERT ... ON CONFLICT fires the UPDATE triggers too; an UPDATE may match
--- nothing) returns at once.
+-- virtual session are refused (CP003). An RSVP cannot move to another session.
 CREATE OR REPLACE FUNCTION capctl_rsvp_counts() RETURNS trigger
 LANGUAGE plpgsql AS $$
 DECLARE
     d       record;
     old_map jsonb;
 BEGIN
-    IF TG_OP = 'DELETE' THEN
-        PERFORM 1 FROM old_rows LIMIT 1;
-    ELSE
-        PERFORM 1 FROM new_rows LIMIT 1;
-    END IF;
-    IF NOT FOUND THEN
-        RETURN NULL;
-    END IF;
     IF TG_OP = 'INSERT' THEN
         FOR d IN SELECT n.session_id,
                         count(*) FILTER (WHERE capctl_holds_seat(n.status))::integer AS d_taken,
@@ -672,7 +543,14 @@ BEGIN
             IF d.is_virtual THEN
                 RAISE EXCEPTION '%', capctl_virtual_refusal(d.session_id) USING ERRCODE = 'CP003';
             END IF;
-            PERFORM capctl_shift_seat_counts(d.session_id, d.d_taken, d.d_waiting, d.d_inside);
+            IF d.d_taken <> 0 OR d.d_waiting <> 0 OR d.d_inside <> 0 THEN
+                UPDATE session_capacity
+                   SET current_attendance = current_attendance + d.d_taken,
+                       waitlist_length    = waitlist_length + d.d_waiting,
+                       current_occupancy  = current_occupancy + d.d_inside,
+                       updated_at         = now()
+                 WHERE session_id = d.session_id;
+            END IF;
         END LOOP;
         RETURN NULL;
     END IF;
@@ -691,7 +569,14 @@ BEGIN
                          UNION ALL
                          SELECT o.session_id, o.status, o.checked_in_at, o.checked_out_at, -1 FROM old_rows o) x
                   GROUP BY x.session_id ORDER BY x.session_id LOOP
-            PERFORM capctl_shift_seat_counts(d.session_id, d.d_taken, d.d_waiting, d.d_inside);
+            IF d.d_taken <> 0 OR d.d_waiting <> 0 OR d.d_inside <> 0 THEN
+                UPDATE session_capacity
+                   SET current_attendance = current_attendance + d.d_taken,
+                       waitlist_length    = waitlist_length + d.d_waiting,
+                       current_occupancy  = current_occupancy + d.d_inside,
+                       updated_at         = now()
+                 WHERE session_id = d.session_id;
+            END IF;
         END LOOP;
         RETURN NULL;
     END IF;
@@ -701,7 +586,14 @@ BEGIN
                     count(*) FILTER (WHERE capctl_inside(o.status, o.checked_in_at, o.checked_out_at))::integer AS d_inside
                FROM old_rows o
               GROUP BY o.session_id ORDER BY o.session_id LOOP
-        PERFORM capctl_shift_seat_counts(d.session_id, -d.d_taken, -d.d_waiting, -d.d_inside);
+        IF d.d_taken <> 0 OR d.d_waiting <> 0 OR d.d_inside <> 0 THEN
+            UPDATE session_capacity
+               SET current_attendance = current_attendance - d.d_taken,
+                   waitlist_length    = waitlist_length - d.d_waiting,
+                   current_occupancy  = current_occupancy - d.d_inside,
+                   updated_at         = now()
+             WHERE session_id = d.session_id;
+        END IF;
     END LOOP;
     RETURN NULL;
 END $$;
@@ -711,17 +603,13 @@ END $$;
 -- the new status; a confirmation made at the door is told by the door row only). A waitlisted
 -- row's place is the queue's length less the waitlisted rows of the same statement behind it.
 -- A session whose transitions moved no counter is locked here, so a session's outbox rows
--- commit in id order. A statement that changed no row returns at once.
+-- commit in id order.
 CREATE FUNCTION capctl_outbox_rsvp_rows() RETURNS trigger
 LANGUAGE plpgsql AS $$
 DECLARE
     n       integer;
     old_map jsonb;
 BEGIN
-    PERFORM 1 FROM new_rows LIMIT 1;
-    IF NOT FOUND THEN
-        RETURN NULL;
-    END IF;
     IF TG_OP = 'INSERT' THEN
         WITH nr AS (SELECT r.*, row_number() OVER () AS rn FROM new_rows r)
         INSERT INTO capctl_outbox (kind, event_id, session_id, user_id, payload)
@@ -870,27 +758,3 @@ CREATE TRIGGER session_capacity_occupancy_guard
     BEFORE UPDATE OF current_occupancy ON session_capacity
     FOR EACH ROW WHEN (NEW.current_occupancy > OLD.current_occupancy)
     EXECUTE FUNCTION capctl_occupancy_guard();
-
--- ---- reminders ---------------------------------------------------------------------------------
--- Reminders (capctl_queue_reminders, also on every watch pass with --reminders-within) look for
--- sessions starting within a window across every event: by this index, not by reading every
--- session of the platform's history.
-CREATE INDEX sessions_starts_at ON sessions (starts_at);
-
--- ---- plans -------------------------------------------------------------------------------------
--- The rush runs these functions' statements thousands of times a second with new values. Every
--- statement looks rows up by key (the plan is the same for any value), so each is planned once
--- per connection instead of once per call for its first five calls and whenever PostgreSQL
--- judges a custom plan worth it.
-ALTER FUNCTION capctl_seat_request_enter(text, text, text, boolean, boolean) SET plan_cache_mode = force_generic_plan;
-ALTER FUNCTION capctl_seat_request_await(bigint, boolean, boolean) SET plan_cache_mode = force_generic_plan;
-ALTER FUNCTION capctl_settle_requests(text, boolean, boolean) SET plan_cache_mode = force_generic_plan;
-ALTER FUNCTION capctl_settle_batch(text, bigint[]) SET plan_cache_mode = force_generic_plan;
-ALTER FUNCTION capctl_settle_request(bigint, text, text, text, boolean) SET plan_cache_mode = force_generic_plan;
-ALTER FUNCTION capctl_rsvp_decide(text, text, boolean) SET plan_cache_mode = force_generic_plan;
-ALTER FUNCTION capctl_lock_seats(text, text[]) SET plan_cache_mode = force_generic_plan;
-ALTER FUNCTION capctl_clashes(text, text, timestamptz, timestamptz) SET plan_cache_mode = force_generic_plan;
-ALTER FUNCTION capctl_waitlist_position(text, bigint) SET plan_cache_mode = force_generic_plan;
-ALTER FUNCTION capctl_cancel(text, text) SET plan_cache_mode = force_generic_plan;
-ALTER FUNCTION capctl_expire_offers(text) SET plan_cache_mode = force_generic_plan;
-ALTER FUNCTION capctl_fill_seats(text) SET plan_cache_mode = force_generic_plan;
