@@ -13,17 +13,19 @@ use crate::backends::RedisConn;
 use crate::backends::redis::{has_code, load_everywhere, run_batch};
 use crate::{Error, Result};
 
-/// Each script is the prelude followed by its body: still one script, one EVALSHA per call.
+/// Each script is the prelude (straight-line: the settings and the clock), the helpers (the
+/// shared functions) and its body: still one script, one EVALSHA per call. The join puts its
+/// plain path between the prelude and the helpers, so the common call builds no function.
 macro_rules! with_prelude {
-    ($body:literal) => {
-        concat!(include_str!("lua/prelude.lua"), include_str!($body))
+    ($($part:literal),+) => {
+        concat!(include_str!("lua/prelude.lua"), $(include_str!($part)),+)
     };
 }
 
-pub const JOIN_LUA: &str = with_prelude!("lua/join.lua");
-pub const HEARTBEAT_LUA: &str = with_prelude!("lua/heartbeat.lua");
-pub const LEAVE_LUA: &str = with_prelude!("lua/leave.lua");
-pub const SWEEP_LUA: &str = with_prelude!("lua/sweep.lua");
+pub const JOIN_LUA: &str = with_prelude!("lua/join_plain.lua", "lua/helpers.lua", "lua/join.lua");
+pub const HEARTBEAT_LUA: &str = with_prelude!("lua/helpers.lua", "lua/heartbeat.lua");
+pub const LEAVE_LUA: &str = with_prelude!("lua/helpers.lua", "lua/leave.lua");
+pub const SWEEP_LUA: &str = with_prelude!("lua/helpers.lua", "lua/sweep.lua");
 pub const LIMIT_SWAP_LUA: &str = include_str!("lua/limit_swap.lua");
 
 static SCRIPTS: LazyLock<[Script; 5]> =
@@ -311,15 +313,12 @@ mod tests {
     }
 
     #[test]
-    fn every_script_but_the_limit_swap_starts_with_the_prelude() {
+    fn every_script_but_the_limit_swap_starts_with_the_prelude_and_has_the_helpers() {
         let prelude = include_str!("lua/prelude.lua");
+        let helpers = include_str!("lua/helpers.lua");
         for s in PresenceScript::ALL {
-            assert_eq!(
-                s.source().starts_with(prelude),
-                s != PresenceScript::LimitSwap,
-                "{}",
-                s.name()
-            );
+            let shared = s.source().starts_with(prelude) && s.source().contains(helpers);
+            assert_eq!(shared, s != PresenceScript::LimitSwap, "{}", s.name());
             assert_eq!(PresenceScript::from_name(s.name()), Some(s));
         }
     }

@@ -6,11 +6,9 @@
 -- ARGV[3] most expired leases to drop in this call, ARGV[4] length (ms) for a lease that has
 -- none stored (granted before lengths were stored)
 -- Returns {'EXTENDED'|'LOST'|'NEED_LIMIT', slots held, limit, lease expiry ms (0 = none), 0, ''}.
-local limit = cached_limit()
 if not limit then
-  return NEED_LIMIT
+  return need_limit()
 end
-local now = server_now()
 local member = ARGV[1]
 local score = redis.call('ZSCORE', LEASES, member)
 if not (score and tonumber(score) > held_floor(now)) then

@@ -3,11 +3,9 @@
 -- ARGV[1] member, ARGV[2] unused (one calling convention for all three), ARGV[3] most expired
 -- leases to drop in this call
 -- Returns {'LEFT'|'ABSENT'|'NEED_LIMIT', slots held, limit, 0, 0, ''}.
-local limit = cached_limit()
 if not limit then
-  return NEED_LIMIT
+  return need_limit()
 end
-local now = server_now()
 local status = 'ABSENT'
 if redis.call('ZSCORE', LEASES, ARGV[1]) then
   drop({ARGV[1]})

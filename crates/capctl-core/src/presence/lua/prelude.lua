@@ -1,5 +1,9 @@
--- prelude: the part every presence script shares. Each script is assembled at compile time as
--- prelude .. body, so a call is still one EVALSHA of one script (one round trip).
+-- prelude: the part every presence script shares, read first. Each script is assembled at compile
+-- time as prelude .. helpers .. body (join: prelude .. join_plain .. helpers .. join), so a call
+-- is still one EVALSHA of one script (one round trip). The prelude is straight-line code: what
+-- every script reads first (the room's cached settings, the server's clock), and nothing that
+-- defines a function, so a plain join (lua/join_plain.lua) answers before the functions of
+-- lua/helpers.lua are built (Lua builds a script's local functions anew on every call).
 -- KEYS of one room, all under one hash tag:
 --   KEYS[1] leases   ZSET member -> lease expiry (ms, Redis server clock)
 --   KEYS[2] count    slots held (live leases + leases in grace), read by other services in O(1)
@@ -17,129 +21,27 @@
 local LEASES, COUNT, LIMIT, TTLS = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local QUEUE, PLACES, DEVICES = KEYS[5], KEYS[6], KEYS[7]
 
--- Access policies of the room, set by cached_limit() from the cached settings.
-local MAX_DEVICES, EVICT_OLDEST, GRACE = 0, false, 0
+-- The room's cached settings: `limit` is -1 (unlimited), N, or nil when nothing capctl writes is
+-- cached (a missing cache never means unlimited: see need_limit in lua/helpers.lua), with the
+-- access policies of the room.
+local SETTINGS = redis.call('GET', LIMIT)
+local limit, MAX_DEVICES, EVICT_OLDEST, GRACE = nil, 0, false, 0
+if SETTINGS == 'unlimited' then
+  limit = -1
+elseif SETTINGS then
+  limit = tonumber(SETTINGS)
+  if not limit then
+    local l, d, p, g = string.match(SETTINGS, '^([%w]+);(%d+);([%w-]+);(%d+)$')
+    if l and (l == 'unlimited' or tonumber(l)) and (p == 'refuse' or p == 'evict-oldest') then
+      limit = (l == 'unlimited' and -1) or tonumber(l)
+      MAX_DEVICES, EVICT_OLDEST, GRACE = tonumber(d), p == 'evict-oldest', tonumber(g)
+    end
+  end
+end
 
 -- The Redis server's clock in ms: every lease is measured on it, never on a client's clock.
-local function server_now()
+local now
+do
   local t = redis.call('TIME')
-  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-end
-
--- Reads a cached settings value: the limit (-1 = unlimited), or nil when it is not one capctl
--- writes. Sets the access policies as a side effect.
-local function parse_limit(value)
-  if value == 'unlimited' then
-    return -1
-  end
-  local n = tonumber(value)
-  if n or not value then
-    return n
-  end
-  local l, d, p, g = string.match(value, '^([%w]+);(%d+);([%w-]+);(%d+)$')
-  if not l or (l ~= 'unlimited' and not tonumber(l))
-      or (p ~= 'refuse' and p ~= 'evict-oldest') then
-    return nil
-  end
-  MAX_DEVICES, EVICT_OLDEST, GRACE = tonumber(d), p == 'evict-oldest', tonumber(g)
-  if l == 'unlimited' then
-    return -1
-  end
-  return tonumber(l)
-end
-
--- The cached limit: -1 = unlimited, N, or nil = not cached. A missing cache never means
--- unlimited: the caller loads the limit from PostgreSQL, SETs it NX and calls again.
-local function cached_limit()
-  local value = redis.call('GET', LIMIT)
-  local n = parse_limit(value)
-  if value and not n then
-    -- not something capctl wrote: drop it and load the real limit
-    redis.call('DEL', LIMIT)
-  end
-  return n
-end
-
-local NEED_LIMIT = {'NEED_LIMIT', 0, -1, 0, 0, ''}
-
--- The lease member of a viewer's device: the viewer id alone for its default device.
-local function device_member(viewer, device)
-  if device == viewer then
-    return viewer
-  end
-  return viewer .. '#' .. device
-end
-
--- Leases at or below this score are past expiry and grace: free.
-local function held_floor(now)
-  return now - GRACE
-end
-
--- Slots held: live leases and leases in grace.
-local function live_count(now)
-  return redis.call('ZCOUNT', LEASES, '(' .. held_floor(now), '+inf')
-end
-
--- The expiry of the member's lease when it still holds its slot (live or in grace), else nil.
-local function live_lease(member, now)
-  local score = redis.call('ZSCORE', LEASES, member)
-  if score and tonumber(score) > held_floor(now) then
-    return tonumber(score)
-  end
-  return nil
-end
-
--- Grants or renews a lease of `ttl` ms and stores its length with it.
-local function hold(member, now, ttl)
-  local expires = now + ttl
-  redis.call('ZADD', LEASES, expires, member)
-  redis.call('HSET', TTLS, member, ttl)
-  return expires
-end
-
--- Drops leases (and their lengths).
-local function drop(members)
-  local i = 1
-  while i <= #members do
-    -- unpack in slices: Lua's C stack takes a few thousand values at most
-    local j = math.min(i + 999, #members)
-    redis.call('ZREM', LEASES, unpack(members, i, j))
-    redis.call('HDEL', TTLS, unpack(members, i, j))
-    i = j + 1
-  end
-end
-
--- Drops at most `most` leases past expiry and grace, oldest first; returns how many.
-local function drop_expired(now, most)
-  local expired = redis.call('ZRANGEBYSCORE', LEASES, '-inf', held_floor(now), 'LIMIT', 0, most)
-  drop(expired)
-  return #expired
-end
-
--- Drops queue places (from the line and from their expiries).
-local function unqueue(members)
-  local i = 1
-  while i <= #members do
-    local j = math.min(i + 999, #members)
-    redis.call('ZREM', QUEUE, unpack(members, i, j))
-    redis.call('ZREM', PLACES, unpack(members, i, j))
-    i = j + 1
-  end
-end
-
--- Drops at most `most` queue places that were not refreshed in time; returns how many.
-local function prune_queue(now, most)
-  local dead = redis.call('ZRANGEBYSCORE', PLACES, '-inf', now, 'LIMIT', 0, most)
-  unqueue(dead)
-  return #dead
-end
-
--- The tail of join/heartbeat/leave: a few expired leases dropped (bounded, ARGV[3]), the
--- counter rewritten from the held slots, and the reply {status, slots held, limit (-1 =
--- unlimited), lease expiry ms (0 = none), queue position (0 = none), evicted member ('' = none)}.
-local function settle(status, limit, expires, now, position, evicted)
-  drop_expired(now, tonumber(ARGV[3]))
-  local live = live_count(now)
-  redis.call('SET', COUNT, live)
-  return {status, live, limit, expires, position or 0, evicted or ''}
+  now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 end

@@ -14,8 +14,6 @@
 --          viewers holding more devices than the cap}.
 local look = ARGV[2] == '1'
 local most = tonumber(ARGV[1])
-parse_limit(redis.call('GET', LIMIT))
-local now = server_now()
 local floor = held_floor(now)
 local counter = redis.call('GET', COUNT)
 local expired = redis.call('ZCOUNT', LEASES, '-inf', floor)
