@@ -345,12 +345,9 @@ async fn seeded_random_storms_answer_as_the_rules_in_arrival_order(pool: PgPool)
         );
         settled_and_exact(&wide).await;
     }
-    let confirmed: i64 = sqlx::query_scalar(
-        "SELECT count(*) FROM session_rsvps WHERE status = 'CONFIRMED' AND session_id LIKE 'hot%'",
-    )
-    .fetch_one(&wide)
-    .await
-    .unwrap();
+    let confirmed = env
+        .count("SELECT count(*) FROM session_rsvps WHERE status = 'CONFIRMED' AND session_id LIKE 'hot%'")
+        .await;
     assert!(confirmed > 0);
 }
 
@@ -490,20 +487,16 @@ async fn raw_writers_of_offers_never_deadlock_with_settlements(pool: PgPool) {
         statements += r.await.unwrap();
     }
     assert!(statements > 0, "the raw writers ran");
-    let offers_made: i64 = sqlx::query_scalar(
-        "SELECT count(*) FROM capctl_outbox WHERE session_id = 'hot' AND kind = 'offer_made'",
-    )
-    .fetch_one(&wide)
-    .await
-    .unwrap();
+    let offers_made = env
+        .count(
+            "SELECT count(*) FROM capctl_outbox WHERE session_id = 'hot' AND kind = 'offer_made'",
+        )
+        .await;
     assert!(offers_made > 0, "seats were passed on as offers");
     settled_and_exact(&wide).await;
-    let taken: i64 = sqlx::query_scalar(
-        "SELECT count(*) FROM session_rsvps WHERE session_id = 'hot' AND status IN ('CONFIRMED', 'OFFERED')",
-    )
-    .fetch_one(&wide)
-    .await
-    .unwrap();
+    let taken = env
+        .count("SELECT count(*) FROM session_rsvps WHERE session_id = 'hot' AND status IN ('CONFIRMED', 'OFFERED')")
+        .await;
     assert!(taken <= 8, "no oversell: {taken} seats held");
 }
 
