@@ -4,45 +4,10 @@
 
 mod common;
 
-use std::process::{Command, Stdio};
-
 use capctl_core::presence::Room;
-use common::redis::{flush_prefix, redis, write_behind};
-use common::{TestEnv, free_port, wait_until};
+use common::redis::{PrivateRedis, flush_prefix, redis, write_behind};
+use common::{TestEnv, free_port};
 use sqlx::PgPool;
-
-/// A redis-server child of this test, no persistence, on a free port. Killed when dropped.
-struct PrivateRedis {
-    child: std::process::Child,
-    port: u16,
-}
-
-impl PrivateRedis {
-    fn start_on(port: u16) -> Self {
-        let child = Command::new("redis-server")
-            .args(["--port", &port.to_string(), "--bind", "127.0.0.1"])
-            .args(["--save", "", "--appendonly", "no", "--daemonize", "no"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("redis-server");
-        wait_until("private redis", std::time::Duration::from_secs(10), || {
-            std::net::TcpStream::connect(("127.0.0.1", port)).is_ok()
-        });
-        Self { child, port }
-    }
-
-    fn kill(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Drop for PrivateRedis {
-    fn drop(&mut self) {
-        self.kill();
-    }
-}
 
 fn join(env: &TestEnv, viewer: &str, extra: &[&str]) -> common::Run {
     let mut args = vec![

@@ -312,3 +312,89 @@ async fn watch_stops_cleanly_on_sigterm_and_serves_metrics(pool: PgPool) {
 async fn watch_stops_cleanly_on_sigint(pool: PgPool) {
     watch_stops_cleanly_on("-INT", pool).await;
 }
+
+/// An idle pass on one node reuses the last census while the server has written nothing and no
+/// lease has fallen due; a write by hand, a lease expiring, a restart or a flush makes the next
+/// pass walk again, and the drift is found. A private server: the shared one is written by
+/// every other test all the time.
+#[sqlx::test(migrator = "capctl_core::MIGRATOR")]
+async fn an_idle_pass_reuses_the_census_until_redis_is_written(pool: PgPool) {
+    let mut server = common::redis::PrivateRedis::start_on(free_port());
+    let env = TestEnv {
+        redis_url: format!("redis://127.0.0.1:{}", server.port),
+        ..TestEnv::new(pool).await
+    };
+    env.event("ev1", &["--max-viewers", "10"]);
+    env.event("ev2", &["--max-viewers", "10"]);
+    let (one, two) = (Room::stream("ev1").unwrap(), Room::stream("ev2").unwrap());
+    let b = env.backends();
+    for (room, v) in [(&one, "a"), (&one, "b"), (&two, "c")] {
+        Presence::new(&b).join(room, v, MINUTE).await.unwrap();
+    }
+    // A lease that falls due in 2 s, in a room of its own.
+    Presence::new(&b)
+        .join(&two, "short", Duration::from_secs(2))
+        .await
+        .unwrap();
+    let opts = ReconcileOptions::default();
+    let first = reconcile_pass(&b, &opts).await.unwrap();
+    assert!(!first.census_reused && !first.drift, "{first:?}");
+    assert_eq!((first.rooms, first.live), (2, 4));
+
+    let idle = reconcile_pass(&b, &opts).await.unwrap();
+    assert!(idle.census_reused, "nothing written: {idle:?}");
+    assert_eq!((idle.rooms, idle.live, idle.drift), (2, 4, false));
+
+    // Someone INCRs a counter behind capctl's back: found, fixed, and the pass after walks.
+    write_behind(&env, redis::cmd("INCR").arg(one.keys(&env.prefix).count)).await;
+    let check = reconcile_pass(
+        &b,
+        &ReconcileOptions {
+            check: true,
+            ..opts.clone()
+        },
+    )
+    .await
+    .unwrap();
+    assert!(
+        !check.census_reused && check.counters_drifted == 1,
+        "{check:?}"
+    );
+    let fixed = reconcile_pass(&b, &opts).await.unwrap();
+    assert!(
+        !fixed.census_reused && fixed.counters_drifted == 1,
+        "{fixed:?}"
+    );
+    assert_room(&env, &one, 2, "10").await;
+    let walked = reconcile_pass(&b, &opts).await.unwrap();
+    assert!(!walked.census_reused, "the fix wrote: {walked:?}");
+    assert!(reconcile_pass(&b, &opts).await.unwrap().census_reused);
+
+    // The short lease falls due with no write at all: the pass walks and reaps it.
+    tokio::time::sleep(Duration::from_millis(2100)).await;
+    let due = reconcile_pass(&b, &opts).await.unwrap();
+    assert!(!due.census_reused, "{due:?}");
+    assert_eq!((due.leases_expired, due.live), (1, 3), "{due:?}");
+    reconcile_pass(&b, &opts).await.unwrap();
+    assert!(reconcile_pass(&b, &opts).await.unwrap().census_reused);
+
+    // A restart (no persistence: everything gone) is a new run: the pass walks an empty server
+    // and caches the limits again.
+    let port = server.port;
+    server.kill();
+    let _server = common::redis::PrivateRedis::start_on(port);
+    let restarted = loop {
+        // The connection manager reconnects on the first command after the restart.
+        if let Ok(report) = reconcile_pass(&b, &opts).await {
+            break report;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    assert!(!restarted.census_reused, "{restarted:?}");
+    assert_eq!(
+        (restarted.live, restarted.limits_cached),
+        (0, 2),
+        "{restarted:?}"
+    );
+    assert_eq!(room_state(&env, &one).await, (None, 0, Some("10".into())));
+}

@@ -15,6 +15,8 @@ pub struct Backends {
     pool_size: u32,
     pg: OnceCell<PgPool>,
     redis: OnceCell<RedisConn>,
+    /// What the last reconcile pass's census found (see `reconcile::pass::CensusMemory`).
+    census: std::sync::Mutex<Option<crate::reconcile::CensusMemory>>,
 }
 
 impl Backends {
@@ -29,6 +31,7 @@ impl Backends {
             pool_size,
             pg: OnceCell::new(),
             redis: OnceCell::new(),
+            census: Default::default(),
         }
     }
 
@@ -39,6 +42,7 @@ impl Backends {
             pool_size: 4,
             pg: OnceCell::from(pool),
             redis: OnceCell::new(),
+            census: Default::default(),
         }
     }
 
@@ -57,6 +61,13 @@ impl Backends {
         self.redis
             .get_or_try_init(|| connect_redis(&self.settings))
             .await
+    }
+
+    /// What the last reconcile pass on these backends remembers of Redis.
+    pub(crate) fn census_memory(
+        &self,
+    ) -> &std::sync::Mutex<Option<crate::reconcile::CensusMemory>> {
+        &self.census
     }
 
     pub fn redis_prefix(&self) -> &str {

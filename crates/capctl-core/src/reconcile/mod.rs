@@ -9,5 +9,5 @@ mod pass;
 mod watch;
 
 pub use metrics::Metrics;
-pub use pass::{ReconcileOptions, ReconcileReport, reconcile_pass, scan_keys};
+pub use pass::{CensusMemory, ReconcileOptions, ReconcileReport, reconcile_pass, scan_keys};
 pub use watch::{WatchEvent, WatchedPass, watch};

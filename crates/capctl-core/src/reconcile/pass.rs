@@ -1,6 +1,7 @@
 //! One reconcile pass over both stores; `check` runs the same code with every write skipped.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Mutex;
 use std::time::Instant;
 
 use serde::Serialize;
@@ -105,6 +106,9 @@ pub struct ReconcileReport {
     /// Live leases per room with keys in Redis, for metrics.
     #[serde(skip)]
     pub occupancy: Vec<Occupancy>,
+    /// The pass reused the last pass's census (see [`CensusMemory`]) instead of walking Redis.
+    #[serde(skip)]
+    pub census_reused: bool,
 }
 
 impl ReconcileReport {
@@ -209,7 +213,14 @@ pub async fn reconcile_pass(b: &Backends, opts: &ReconcileOptions) -> Result<Rec
         }
         Ok::<_, Error>(row)
     };
-    let presence = reconcile_presence(&mut conn, pool, b.redis_prefix(), opts, &mut report);
+    let presence = reconcile_presence(
+        &mut conn,
+        pool,
+        b.redis_prefix(),
+        opts,
+        b.census_memory(),
+        &mut report,
+    );
     let (presence, sessions) = tokio::join!(presence, sessions);
     presence?;
     let (sessions_fixed, offers_expired, offers_sent) = sessions?;
@@ -249,6 +260,7 @@ async fn reconcile_presence(
     pool: &PgPool,
     prefix: &str,
     opts: &ReconcileOptions,
+    memory: &Mutex<Option<CensusMemory>>,
     report: &mut ReconcileReport,
 ) -> Result<()> {
     let started = Instant::now();
@@ -257,20 +269,37 @@ async fn reconcile_presence(
     // when the census finds any cached limit that differs from this early read, the limits are
     // read again below; an idle pass finds none and writes nothing.
     let walk = async {
+        // On one node: the server's write mark, before anything is read, and the last census
+        // when nothing was written since and no lease has fallen due.
+        let mark = match conn.is_cluster() {
+            true => None,
+            false => write_mark(conn).await?,
+        };
+        let last = memory.lock().expect("census memory").take();
+        if let (Some((now_mark, now_ms)), Some(last)) = (&mark, last)
+            && last.still_true(prefix, now_mark, *now_ms)
+        {
+            tracing::debug!(
+                rooms = last.rooms.len(),
+                "reconcile: Redis unwritten since the last census, reused"
+            );
+            return Ok::<_, Error>((last.rooms, last.looks, Some(now_mark.clone()), true));
+        }
         let found = scan_rooms(conn, prefix, opts.scan_count).await?;
         let scanned = started.elapsed();
         let looks = census(conn, prefix, &found).await?;
-        let rooms: Vec<Room> = found.into_iter().map(|(room, _)| room).collect();
         tracing::debug!(
-            rooms = rooms.len(),
+            rooms = found.len(),
             scan_ms = scanned.as_millis() as u64,
             census_ms = (started.elapsed() - scanned).as_millis() as u64,
             "reconcile: Redis walked"
         );
-        Ok::<_, Error>((rooms, looks))
+        Ok((found, looks, mark.map(|(m, _)| m), false))
     };
     let (walked, early) = tokio::join!(walk, all_settings_from_pg(pool));
-    let (redis_list, looks) = walked?;
+    let (found, looks, mark, reused) = walked?;
+    report.census_reused = reused;
+    let redis_list: Vec<Room> = found.iter().map(|(room, _)| room.clone()).collect();
     let mut truth = early?;
     report.rooms = redis_list.len() as u64;
     let cached: BTreeMap<Room, Option<String>> = redis_list
@@ -284,9 +313,9 @@ async fn reconcile_presence(
         truth = all_settings_from_pg(pool).await?;
         truth.extend(sessions);
     }
-    fix_limits(conn, prefix, opts, &cached, &truth, report).await?;
+    let wrote_limits = fix_limits(conn, prefix, opts, &cached, &truth, report).await?;
     let mut dirty = Vec::new();
-    for (room, look) in redis_list.iter().zip(looks) {
+    for (room, look) in redis_list.iter().zip(&looks) {
         match look.clean {
             Some(live) => report.record_room(room, (live, 0, 0), &truth),
             None => dirty.push(room.clone()),
@@ -294,6 +323,12 @@ async fn reconcile_presence(
     }
     let dirty_rooms = dirty.len();
     sweep_rooms(conn, prefix, opts, &dirty, &truth, report).await?;
+    // Kept for the next pass only when this one wrote nothing to Redis: every room clean (no
+    // sweep) and no cached limit swapped.
+    if let (Some(mark), true) = (mark, dirty.is_empty() && !wrote_limits) {
+        *memory.lock().expect("census memory") =
+            Some(CensusMemory::new(prefix, mark, found, looks));
+    }
     tracing::debug!(
         dirty_rooms,
         ms = started.elapsed().as_millis() as u64,
@@ -356,6 +391,7 @@ pub async fn scan_keys(conn: &RedisConn, pattern: &str, count: usize) -> Result<
 
 /// Makes every cached limit equal PostgreSQL's: wrong ones rewritten, ones for rooms that no
 /// longer exist dropped, missing ones filled (so the first join after a flush needs no query).
+/// Answers whether it wrote to Redis.
 async fn fix_limits(
     conn: &mut RedisConn,
     prefix: &str,
@@ -363,7 +399,7 @@ async fn fix_limits(
     cached: &BTreeMap<Room, Option<String>>,
     truth: &BTreeMap<Room, RoomSettings>,
     report: &mut ReconcileReport,
-) -> Result<()> {
+) -> Result<bool> {
     let rooms: BTreeSet<&Room> = cached.keys().chain(truth.keys()).collect();
     let mut swaps: Vec<ScriptCall> = Vec::new();
     for room in rooms {
@@ -384,26 +420,29 @@ async fn fix_limits(
         }
     }
     if opts.check {
-        return Ok(());
+        return Ok(false);
     }
     for batch in swaps.chunks(opts.room_batch.max(1)) {
         run_all::<i64>(conn, batch).await?;
     }
-    Ok(())
+    Ok(!swaps.is_empty())
 }
 
 /// What the census found in one room: its cached limit, and its live leases when it is clean
 /// (nothing expired, no queue or device lists, no stray lease length, the counter exact). None
 /// when the sweep script must look (a lease in grace counts as expired here, so its room is
 /// swept too).
-#[derive(Debug)]
-struct Look {
+#[derive(Debug, Clone)]
+pub(crate) struct Look {
     limit: Option<String>,
     clean: Option<u64>,
+    /// The room's first lease expiry (ms, server clock), if it holds a lease.
+    first_expiry: Option<u64>,
 }
 
 /// What the census reads of each room with per-room commands: stored leases, expired leases
-/// as of the server's clock, lease lengths.
+/// as of the server's clock (the census reads whether the first lease has expired: 0 or 1),
+/// lease lengths.
 type RoomReads = (u64, u64, u64);
 
 /// Judges one room from what the census read (and whether SCAN saw queue or device keys).
@@ -421,6 +460,96 @@ fn look(
     Look {
         limit,
         clean: clean.then_some(live),
+        first_expiry: None,
+    }
+}
+
+/// The first lease of a room (`ZRANGE leases 0 0 WITHSCORES`): its expiry, and whether it has
+/// expired at `now_ms` (the census's expired count, 0 or 1: a room with any expired lease is
+/// swept, and the sweep counts them).
+fn first_lease(first: &[(String, f64)], now_ms: u64) -> (Option<u64>, u64) {
+    let expiry = first.first().map(|(_, score)| *score as u64);
+    (expiry, u64::from(expiry.is_some_and(|e| e <= now_ms)))
+}
+
+/// A Redis server's writes as `INFO` tells them: its run, the changes since its last save, the
+/// time of that save. Equal marks mean the server wrote nothing between them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct WriteMark {
+    run_id: String,
+    changes: String,
+    last_save: String,
+}
+
+/// The server's write mark and its clock (ms), in one round trip; None when the server does not
+/// tell them (`INFO` renamed or trimmed, as on some managed services): every pass walks then.
+async fn write_mark(conn: &mut RedisConn) -> Result<Option<(WriteMark, u64)>> {
+    let replies: redis::RedisResult<(String, (u64, u64))> = redis::pipe()
+        .cmd("INFO")
+        .arg("server")
+        .arg("persistence")
+        .cmd("TIME")
+        .query_async(conn)
+        .await;
+    let (info, (secs, micros)) = match replies {
+        Ok(replies) => replies,
+        Err(e) if e.is_io_error() || e.is_timeout() || e.is_connection_dropped() => {
+            return Err(e.into());
+        }
+        Err(e) => {
+            tracing::debug!("reconcile: no write mark from INFO ({e}): the pass walks");
+            return Ok(None);
+        }
+    };
+    let field = |name: &str| {
+        info.lines()
+            .find_map(|l| l.strip_prefix(name)?.strip_prefix(':'))
+            .map(|v| v.trim().to_string())
+            .unwrap_or_default()
+    };
+    let mark = WriteMark {
+        run_id: field("run_id"),
+        changes: field("rdb_changes_since_last_save"),
+        last_save: field("rdb_last_save_time"),
+    };
+    if mark.run_id.is_empty() || mark.changes.is_empty() || mark.last_save.is_empty() {
+        return Ok(None);
+    }
+    Ok(Some((mark, secs * 1000 + micros / 1000)))
+}
+
+/// What a pass's census found on one Redis node, kept with the command's backends for the next
+/// pass. Reused when the server has written nothing since this census began (same run, the same
+/// count of changes since its last save, no save since: [`WriteMark`]) and no lease has reached
+/// its expiry: then nothing the census reads can differ, and an idle pass costs one round trip
+/// instead of a walk over every key. Any write (a join, a heartbeat, a hand-made `INCR`, a
+/// flush, another program's writes on the server), a restart or a lease falling due makes the
+/// next pass walk again. Kept only from a pass that found every room clean and wrote nothing to
+/// Redis (its own writes would change the mark anyway). Never on a cluster.
+#[derive(Debug)]
+pub struct CensusMemory {
+    prefix: String,
+    mark: WriteMark,
+    rooms: Vec<(Room, bool)>,
+    looks: Vec<Look>,
+    /// The first lease expiry over every room.
+    due_ms: Option<u64>,
+}
+
+impl CensusMemory {
+    fn new(prefix: &str, mark: WriteMark, rooms: Vec<(Room, bool)>, looks: Vec<Look>) -> Self {
+        let due_ms = looks.iter().filter_map(|l| l.first_expiry).min();
+        Self {
+            prefix: prefix.to_string(),
+            mark,
+            rooms,
+            looks,
+            due_ms,
+        }
+    }
+
+    fn still_true(&self, prefix: &str, mark: &WriteMark, now_ms: u64) -> bool {
+        self.prefix == prefix && self.mark == *mark && self.due_ms.is_none_or(|due| now_ms < due)
     }
 }
 
@@ -448,11 +577,15 @@ async fn census(conn: &mut RedisConn, prefix: &str, rooms: &[(Room, bool)]) -> R
         .collect();
     let per_room = |pipe: &mut redis::Pipeline, k: &crate::presence::RoomKeys| {
         pipe.cmd("ZCARD").arg(&k.leases);
-        pipe.cmd("ZCOUNT").arg(&k.leases).arg("-inf").arg(now_ms);
+        pipe.cmd("ZRANGE")
+            .arg(&k.leases)
+            .arg(0)
+            .arg(0)
+            .arg("WITHSCORES");
         pipe.cmd("HLEN").arg(&k.ttl);
     };
     if conn.is_cluster() {
-        type Reply = (Option<String>, Option<String>, u64, u64, u64);
+        type Reply = (Option<String>, Option<String>, u64, Vec<(String, f64)>, u64);
         let replies = futures::future::try_join_all(keys.chunks(CENSUS_BATCH).map(|batch| {
             let conn = conn.clone();
             async move {
@@ -476,8 +609,12 @@ async fn census(conn: &mut RedisConn, prefix: &str, rooms: &[(Room, bool)]) -> R
             .into_iter()
             .flatten()
             .zip(&keys)
-            .map(|((limit, counter, stored, expired, lengths), (_, lists))| {
-                look(*lists, limit, counter, (stored, expired, lengths))
+            .map(|((limit, counter, stored, first, lengths), (_, lists))| {
+                let (first_expiry, expired) = first_lease(&first, now_ms);
+                Look {
+                    first_expiry,
+                    ..look(*lists, limit, counter, (stored, expired, lengths))
+                }
             })
             .collect());
     }
@@ -492,34 +629,39 @@ async fn census(conn: &mut RedisConn, prefix: &str, rooms: &[(Room, bool)]) -> R
             for (k, _) in batch {
                 per_room(&mut pipe, k);
             }
-            let (values, reads): (Vec<Option<String>>, Vec<u64>) = {
-                let mut replies: Vec<redis::Value> = pipe.query_async(&mut conn).await?;
-                let reads = replies.split_off(1.min(replies.len()));
-                let values = match replies.pop() {
-                    Some(v) => redis::from_redis_value(v).map_err(redis::RedisError::from)?,
-                    None => Vec::new(),
-                };
-                let reads = reads
-                    .into_iter()
-                    .map(|v| redis::from_redis_value(v).map_err(redis::RedisError::from))
-                    .collect::<redis::RedisResult<Vec<u64>>>()?;
-                (values, reads)
+            let mut replies: Vec<redis::Value> = pipe.query_async(&mut conn).await?;
+            let reads = replies.split_off(1.min(replies.len()));
+            let values: Vec<Option<String>> = match replies.pop() {
+                Some(v) => redis::from_redis_value(v).map_err(redis::RedisError::from)?,
+                None => Vec::new(),
             };
             if values.len() != batch.len() * 2 || reads.len() != batch.len() * 3 {
                 return Err(Error::Internal(anyhow::anyhow!(
                     "unexpected census reply from Redis"
                 )));
             }
-            Ok::<_, Error>(
-                batch
-                    .iter()
-                    .zip(values.chunks_exact(2))
-                    .zip(reads.chunks_exact(3))
-                    .map(|(((_, lists), v), r)| {
-                        look(*lists, v[0].clone(), v[1].clone(), (r[0], r[1], r[2]))
+            let mut reads = reads.into_iter();
+            let mut next = || reads.next().expect("three reads per room");
+            batch
+                .iter()
+                .zip(values.chunks_exact(2))
+                .map(|((_, lists), v)| {
+                    let stored: u64 = redis::from_redis_value(next())?;
+                    let first: Vec<(String, f64)> = redis::from_redis_value(next())?;
+                    let lengths: u64 = redis::from_redis_value(next())?;
+                    let (first_expiry, expired) = first_lease(&first, now_ms);
+                    Ok(Look {
+                        first_expiry,
+                        ..look(
+                            *lists,
+                            v[0].clone(),
+                            v[1].clone(),
+                            (stored, expired, lengths),
+                        )
                     })
-                    .collect::<Vec<_>>(),
-            )
+                })
+                .collect::<std::result::Result<Vec<_>, redis::ParsingError>>()
+                .map_err(|e| Error::from(redis::RedisError::from(e)))
         }
     }))
     .await?;
