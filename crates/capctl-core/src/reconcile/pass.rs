@@ -473,12 +473,15 @@ fn first_lease(first: &[(String, f64)], now_ms: u64) -> (Option<u64>, u64) {
 }
 
 /// A Redis server's writes as `INFO` tells them: its run, the changes since its last save, the
-/// time of that save. Equal marks mean the server wrote nothing between them.
+/// time of that save, and the keys it deleted by itself (expired, evicted). Equal marks mean the
+/// server changed no key between them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct WriteMark {
     run_id: String,
     changes: String,
     last_save: String,
+    expired_keys: String,
+    evicted_keys: String,
 }
 
 /// The server's write mark and its clock (ms), in one round trip; None when the server does not
@@ -488,6 +491,7 @@ async fn write_mark(conn: &mut RedisConn) -> Result<Option<(WriteMark, u64)>> {
         .cmd("INFO")
         .arg("server")
         .arg("persistence")
+        .arg("stats")
         .cmd("TIME")
         .query_async(conn)
         .await;
@@ -511,8 +515,17 @@ async fn write_mark(conn: &mut RedisConn) -> Result<Option<(WriteMark, u64)>> {
         run_id: field("run_id"),
         changes: field("rdb_changes_since_last_save"),
         last_save: field("rdb_last_save_time"),
+        expired_keys: field("expired_keys"),
+        evicted_keys: field("evicted_keys"),
     };
-    if mark.run_id.is_empty() || mark.changes.is_empty() || mark.last_save.is_empty() {
+    let fields = [
+        &mark.run_id,
+        &mark.changes,
+        &mark.last_save,
+        &mark.expired_keys,
+        &mark.evicted_keys,
+    ];
+    if fields.iter().any(|f| f.is_empty()) {
         return Ok(None);
     }
     Ok(Some((mark, secs * 1000 + micros / 1000)))
@@ -523,8 +536,8 @@ async fn write_mark(conn: &mut RedisConn) -> Result<Option<(WriteMark, u64)>> {
 /// count of changes since its last save, no save since: [`WriteMark`]) and no lease has reached
 /// its expiry: then nothing the census reads can differ, and an idle pass costs one round trip
 /// instead of a walk over every key. Any write (a join, a heartbeat, a hand-made `INCR`, a
-/// flush, another program's writes on the server), a restart or a lease falling due makes the
-/// next pass walk again. Kept only from a pass that found every room clean and wrote nothing to
+/// flush, another program's writes on the server), a key the server expired or evicted, a
+/// restart or a lease falling due makes the next pass walk again. Kept only from a pass that found every room clean and wrote nothing to
 /// Redis (its own writes would change the mark anyway). Never on a cluster.
 #[derive(Debug)]
 pub struct CensusMemory {
