@@ -29,6 +29,9 @@ pub fn connect_options(settings: &Settings) -> Result<PgConnectOptions> {
     Ok(opts)
 }
 
+/// How long a pooled connection may sit idle before it is pinged when handed out again.
+const PING_AFTER_IDLE: std::time::Duration = std::time::Duration::from_secs(1);
+
 /// Opens a pool and proves the server answers, failing within the connect timeout when it does not.
 pub async fn connect(settings: &Settings, max_connections: u32) -> Result<PgPool> {
     let opts = connect_options(settings)?;
@@ -36,6 +39,18 @@ pub async fn connect(settings: &Settings, max_connections: u32) -> Result<PgPool
     let pool = PgPoolOptions::new()
         .max_connections(max_connections.max(1))
         .acquire_timeout(connect_timeout)
+        // A connection handed out again within moments of its last statement is not pinged
+        // first (the ping was a round trip before every statement of a rush); one idle longer,
+        // which may have outlived a server restart, is.
+        .test_before_acquire(false)
+        .before_acquire(|conn, meta| {
+            Box::pin(async move {
+                if meta.idle_for < PING_AFTER_IDLE {
+                    return Ok(true);
+                }
+                Ok(sqlx::Connection::ping(conn).await.is_ok())
+            })
+        })
         .connect_lazy_with(opts.clone());
     let probe_opts = opts;
     // The pool retries refused connections until its deadline, which hides the reason. If the

@@ -6,9 +6,19 @@
 //! for the leader's commit (`capctl_seat_request_await`) and reads its answer. The protocol and
 //! its guarantees are described in migrations/20261201000001_batched_rsvp.sql (the lock order
 //! and the uncontended fast path in migrations/20261201000003_settle_lock_order.sql).
+//!
+//! Within one process, callers of the same session take turns (a [`Lane`]): whoever's turn it
+//! is hands over every request this process's callers made meanwhile in one call
+//! (`capctl_seat_requests_settle`, migrations/20261201000004_settle_together.sql), so a server
+//! with many callers appends and settles them with one round trip and one commit; a request
+//! made alone goes the way above.
+
+use std::collections::HashMap;
+use std::sync::{Arc, OnceLock};
 
 use chrono::{DateTime, Utc};
 use sqlx::{FromRow, PgPool};
+use tokio::sync::oneshot;
 
 use crate::error::{SQLSTATE_IN_PERSON_ONLY, SQLSTATE_OUTSIDE_EVENT, SQLSTATE_OVERSELL};
 use crate::ids::{EventId, SessionId, UserId};
@@ -61,6 +71,191 @@ pub async fn settle(
     session: &SessionId,
     user: &UserId,
 ) -> Result<Settled> {
+    answer(together(pool, request, session, user).await?)
+}
+
+/// An answer recorded as an error becomes the error the direct call raises.
+fn answer(row: Settled) -> Result<Settled> {
+    if let (Some("ERROR"), Some(code)) = (row.outcome.as_deref(), row.error_code.as_deref()) {
+        return Err(settled_error(
+            code,
+            row.error_message.clone().unwrap_or_default(),
+        ));
+    }
+    Ok(row)
+}
+
+/// The most requests handed over in one call (a bigger crowd waits for the next turn).
+const MOST_TOGETHER: usize = 512;
+
+/// A session's requests in this process: those waiting for a turn, and the turn itself (held
+/// from taking the waiting requests until every one of them is answered).
+#[derive(Default)]
+struct Lane {
+    waiting: std::sync::Mutex<Vec<Waiting>>,
+    turn: Arc<tokio::sync::Mutex<()>>,
+}
+
+struct Waiting {
+    request: Request,
+    user: UserId,
+    reply: oneshot::Sender<Result<Settled>>,
+}
+
+/// Lanes by database (host, port, name) and session: requests to one database's session go
+/// together whichever pool made them.
+type LaneKey = (String, u16, String, SessionId);
+
+fn lanes() -> &'static std::sync::Mutex<HashMap<LaneKey, Arc<Lane>>> {
+    static LANES: OnceLock<std::sync::Mutex<HashMap<LaneKey, Arc<Lane>>>> = OnceLock::new();
+    LANES.get_or_init(Default::default)
+}
+
+/// Queues the request in its session's lane and waits for its answer: given by whoever's turn
+/// came first, or taken in its own turn with every request waiting then.
+async fn together(
+    pool: &PgPool,
+    request: Request,
+    session: &SessionId,
+    user: &UserId,
+) -> Result<Settled> {
+    let options = pool.connect_options();
+    let key: LaneKey = (
+        options.get_host().to_owned(),
+        options.get_port(),
+        options.get_database().unwrap_or_default().to_owned(),
+        session.clone(),
+    );
+    let lane = lanes()
+        .lock()
+        .expect("lanes")
+        .entry(key.clone())
+        .or_default()
+        .clone();
+    let (reply, mut answered) = oneshot::channel();
+    lane.waiting.lock().expect("lane").push(Waiting {
+        request,
+        user: user.clone(),
+        reply,
+    });
+    let result = tokio::select! {
+        biased;
+        result = &mut answered => result,
+        turn = lane.turn.clone().lock_owned() => match answered.try_recv() {
+            Ok(result) => Ok(result),
+            Err(_) => {
+                // Callers answered by the last turn are making their next requests: let them
+                // queue before the waiting ones are taken.
+                tokio::task::yield_now().await;
+                let batch = {
+                    let mut waiting = lane.waiting.lock().expect("lane");
+                    let n = waiting.len().min(MOST_TOGETHER);
+                    waiting.drain(..n).collect::<Vec<_>>()
+                };
+                // Spawned: the turn ends when every request taken is answered, even if this
+                // caller stops waiting for its own.
+                let (pool, session) = (pool.clone(), session.clone());
+                tokio::spawn(async move {
+                    settle_batch(&pool, &session, batch).await;
+                    drop(turn);
+                });
+                answered.await
+            }
+        },
+    };
+    {
+        // Forget the lane when nobody else holds it (every clone is made under this lock).
+        let mut lanes = lanes().lock().expect("lanes");
+        if Arc::strong_count(&lane) == 2 {
+            lanes.remove(&key);
+        }
+    }
+    result.unwrap_or_else(|_| {
+        Err(Error::Internal(anyhow::anyhow!(
+            "the settlement of this request stopped before answering it"
+        )))
+    })
+}
+
+/// Settles the requests taken in one turn and answers each: alone, the way of a single request;
+/// together, in one call. When that call fails as a whole, each is made again on its own.
+async fn settle_batch(pool: &PgPool, session: &SessionId, batch: Vec<Waiting>) {
+    if let [one] = batch.as_slice() {
+        let result = enter_and_wait(pool, one.request, session, &one.user).await;
+        let one = batch.into_iter().next().expect("one");
+        let _ = one.reply.send(result);
+        return;
+    }
+    let kinds: Vec<&str> = batch.iter().map(|w| w.request.kind()).collect();
+    let users: Vec<&str> = batch.iter().map(|w| w.user.as_str()).collect();
+    let overlaps: Vec<bool> = batch.iter().map(|w| w.request.allow_overlap()).collect();
+    let call = |safe: bool| {
+        sqlx::query_as::<_, Settled>(
+            "SELECT * FROM capctl_seat_requests_settle($1, $2, $3, $4, $5)",
+        )
+        .bind(session)
+        .bind(&kinds)
+        .bind(&users)
+        .bind(&overlaps)
+        .bind(safe)
+        .fetch_all(pool)
+    };
+    let rows = match again_if_transient(|| call(false)).await {
+        Err(e) if worth_a_safe_retry(&e) => again_if_transient(|| call(true)).await,
+        other => other,
+    };
+    match rows {
+        // Every request is settled by the call; should one not be, it is waited for as any.
+        Ok(rows) if rows.len() == batch.len() => {
+            for (waiting, row) in batch.into_iter().zip(rows) {
+                let result = settled(pool, row).await;
+                let _ = waiting.reply.send(result);
+            }
+        }
+        Ok(rows) => {
+            let message = format!(
+                "settling {} requests together answered {} of them",
+                batch.len(),
+                rows.len()
+            );
+            for waiting in batch {
+                let _ = waiting
+                    .reply
+                    .send(Err(Error::Internal(anyhow::anyhow!(message.clone()))));
+            }
+        }
+        // Nothing of a failed call happened (one transaction): each request on its own.
+        Err(_) => {
+            futures::future::join_all(batch.into_iter().map(|w| async move {
+                let result = enter_and_wait(pool, w.request, session, &w.user).await;
+                let _ = w.reply.send(result);
+            }))
+            .await;
+        }
+    }
+}
+
+impl Request {
+    fn kind(self) -> &'static str {
+        match self {
+            Request::Rsvp { .. } => "RSVP",
+            Request::Cancel => "CANCEL",
+        }
+    }
+
+    fn allow_overlap(self) -> bool {
+        matches!(self, Request::Rsvp { allow_overlap: true })
+    }
+}
+
+/// One request on its own: appended, settled by this caller or by another leader, and its row
+/// read back once settled.
+async fn enter_and_wait(
+    pool: &PgPool,
+    request: Request,
+    session: &SessionId,
+    user: &UserId,
+) -> Result<Settled> {
     let enter = |safe: bool| match request {
         Request::Rsvp { allow_overlap } => {
             sqlx::query_as::<_, Settled>("SELECT * FROM capctl_rsvp_enter($1, $2, $3, $4)")
@@ -78,13 +273,18 @@ pub async fn settle(
                 .fetch_one(pool)
         }
     };
-    let mut row = match again_if_transient(|| enter(false)).await {
+    let row = match again_if_transient(|| enter(false)).await {
         Ok(row) => row,
         // A settlement that raised rolled back the append too: again, each request of the batch
         // in its own subtransaction, so one bad request cannot fail the others.
         Err(e) if worth_a_safe_retry(&e) => again_if_transient(|| enter(true)).await?,
         Err(e) => return Err(e.into()),
     };
+    settled(pool, row).await
+}
+
+/// The request's row once a settlement has committed it: waits for the leader, or leads.
+async fn settled(pool: &PgPool, mut row: Settled) -> Result<Settled> {
     let mut lead = false;
     while row.settled_at.is_none() {
         let seq = row.seq;
@@ -103,12 +303,6 @@ pub async fn settle(
         })?;
         // Still pending: it arrived after that leader looked. Next time lead (block for the lock).
         lead = true;
-    }
-    if let (Some("ERROR"), Some(code)) = (row.outcome.as_deref(), row.error_code.as_deref()) {
-        return Err(settled_error(
-            code,
-            row.error_message.clone().unwrap_or_default(),
-        ));
     }
     Ok(row)
 }
