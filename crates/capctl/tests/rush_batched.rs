@@ -149,7 +149,10 @@ async fn a_rush_of_400_tasks_is_settled_in_arrival_order(pool: PgPool) {
     settled_and_exact(&wide).await;
     // The tasks' requests went together: far fewer settling commits than requests.
     let commits = settling_commits(&wide, "hot").await;
-    assert!(commits * 4 < USERS as i64, "{commits} commits for {USERS} requests");
+    assert!(
+        commits * 4 < USERS as i64,
+        "{commits} commits for {USERS} requests"
+    );
     // A repeat through the same path changes nothing.
     let again = seats::rsvp(
         &wide,

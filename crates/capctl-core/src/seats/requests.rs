@@ -244,7 +244,12 @@ impl Request {
     }
 
     fn allow_overlap(self) -> bool {
-        matches!(self, Request::Rsvp { allow_overlap: true })
+        matches!(
+            self,
+            Request::Rsvp {
+                allow_overlap: true
+            }
+        )
     }
 }
 
