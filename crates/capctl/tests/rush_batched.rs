@@ -165,6 +165,57 @@ async fn a_rush_of_400_tasks_is_settled_in_arrival_order(pool: PgPool) {
     assert!(again.repeat);
 }
 
+/// A process's callers go together per database and session: two databases with a session of
+/// the same id, rushed at once from this process by users of the same ids, each settle their own
+/// requests only (a lane shared across databases would answer one database's callers from the
+/// other's rows: repeats, or users unknown there).
+#[sqlx::test(migrator = "capctl_core::MIGRATOR")]
+async fn sessions_of_the_same_id_in_two_databases_go_separately(pool: PgPool) {
+    const USERS: usize = 120;
+    const CAPACITY: usize = 30;
+    let env = TestEnv::new(pool).await;
+    let db: String = sqlx::query_scalar("SELECT current_database()")
+        .fetch_one(&env.pool)
+        .await
+        .unwrap();
+    // Database names stop at 63 bytes: the test's own name is that long already.
+    let twin_db = format!("twin_{}", &db[db.len().saturating_sub(40)..]);
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+        "CREATE DATABASE \"{twin_db}\""
+    )))
+    .execute(&env.pool)
+    .await
+    .unwrap();
+    let twin_url = env
+        .database_url
+        .replace(&format!("/{db}"), &format!("/{twin_db}"));
+    let twin_pool = PgPool::connect(&twin_url).await.unwrap();
+    capctl_core::MIGRATOR.run(&twin_pool).await.unwrap();
+    let twin = TestEnv::new(twin_pool).await;
+    let users = hot_session(&env, CAPACITY, USERS, &[]).await;
+    assert_eq!(hot_session(&twin, CAPACITY, USERS, &[]).await, users);
+    let (wide, twin_wide) = (wide_pool(&env, 12).await, wide_pool(&twin, 12).await);
+    let (here, there) = tokio::join!(rush(&wide, &users), rush(&twin_wide, &users));
+    for (user, r) in here.iter().chain(there.iter()) {
+        let r = r.as_ref().unwrap_or_else(|e| panic!("{user}: {e:#}"));
+        assert!(!r.repeat, "{user}: answered as a repeat");
+    }
+    for pool in [&wide, &twin_wide] {
+        let rows = answers(pool, "hot").await;
+        assert_eq!(rows.len(), USERS, "one request per caller in each database");
+        arrival_order_decided(pool, "hot", CAPACITY).await;
+        settled_and_exact(pool).await;
+    }
+    twin_wide.close().await;
+    twin.pool.close().await;
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+        "DROP DATABASE \"{twin_db}\" WITH (FORCE)"
+    )))
+    .execute(&env.pool)
+    .await
+    .unwrap();
+}
+
 /// How many transactions settled the session's requests (each settled row was last written by
 /// the transaction that settled it).
 async fn settling_commits(pool: &PgPool, session: &str) -> i64 {

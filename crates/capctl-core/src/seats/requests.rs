@@ -102,8 +102,8 @@ struct Waiting {
     reply: oneshot::Sender<Result<Settled>>,
 }
 
-/// Lanes by database (host, port, name) and session: requests to one database's session go
-/// together whichever pool made them.
+/// Lanes by database (socket or host and port, name) and session: requests to one database's
+/// session go together whichever pool made them.
 type LaneKey = (String, u16, String, SessionId);
 
 fn lanes() -> &'static std::sync::Mutex<HashMap<LaneKey, Arc<Lane>>> {
@@ -121,7 +121,10 @@ async fn together(
 ) -> Result<Settled> {
     let options = pool.connect_options();
     let key: LaneKey = (
-        options.get_host().to_owned(),
+        match options.get_socket() {
+            Some(socket) => socket.display().to_string(),
+            None => options.get_host().to_owned(),
+        },
         options.get_port(),
         options.get_database().unwrap_or_default().to_owned(),
         session.clone(),
