@@ -228,6 +228,36 @@ async fn settling_commits(pool: &PgPool, session: &str) -> i64 {
     .unwrap()
 }
 
+/// Each user's `session rsvp` process on session `hot`, all started at once.
+fn spawn_rsvps(env: &TestEnv, users: &[String]) -> Vec<(String, tokio::process::Child)> {
+    users
+        .iter()
+        .map(|u| (u.clone(), env.rsvp("hot", u).spawn()))
+        .collect()
+}
+
+/// Waits for each process of [`spawn_rsvps`]. The shared server may turn a process away for want
+/// of connections (exit 7, nothing appended): it runs again, and arrives later.
+async fn rsvp_outputs(
+    env: &TestEnv,
+    children: Vec<(String, tokio::process::Child)>,
+) -> Vec<(String, std::process::Output)> {
+    let mut outputs = Vec::with_capacity(children.len());
+    for (user, child) in children {
+        let mut out = child.wait_with_output().await.unwrap();
+        while out.status.code() == Some(7) {
+            out = env
+                .rsvp("hot", &user)
+                .spawn()
+                .wait_with_output()
+                .await
+                .unwrap();
+        }
+        outputs.push((user, out));
+    }
+    outputs
+}
+
 /// Processes (one request each, appended on their own) and the tasks of this process (handed
 /// over together, a batch per turn) rush the same session at once: one arrival order for all,
 /// each caller told the answer of its own place in it.
@@ -239,21 +269,10 @@ async fn processes_and_tasks_rushing_together_share_one_arrival_order(pool: PgPo
     let env = TestEnv::new(pool).await;
     let users = hot_session(&env, CAPACITY, PROCS + TASKS, &[]).await;
     let (by_process, by_task) = users.split_at(PROCS);
-    let children: Vec<_> = by_process
-        .iter()
-        .map(|u| env.rsvp("hot", u).spawn())
-        .collect();
+    let children = spawn_rsvps(&env, by_process);
     let wide = wide_pool(&env, 16).await;
     let tasks = rush(&wide, by_task).await;
-    let mut processes = Vec::new();
-    for (u, c) in by_process.iter().zip(children) {
-        let mut out = c.wait_with_output().await.unwrap();
-        // Turned away for want of connections (exit 7, nothing appended): again, later.
-        while out.status.code() == Some(7) {
-            out = env.rsvp("hot", u).spawn().wait_with_output().await.unwrap();
-        }
-        processes.push((u.clone(), out));
-    }
+    let processes = rsvp_outputs(&env, children).await;
     let rows = answers(&wide, "hot").await;
     assert_eq!(rows.len(), PROCS + TASKS, "one request per caller");
     let place: HashMap<&str, usize> = rows
@@ -293,17 +312,7 @@ async fn a_rush_of_60_processes_is_settled_in_arrival_order(pool: PgPool) {
     const CAPACITY: usize = 13;
     let env = TestEnv::new(pool).await;
     let users = hot_session(&env, CAPACITY, PROCS, &[]).await;
-    let children: Vec<_> = users.iter().map(|u| env.rsvp("hot", u).spawn()).collect();
-    let mut results = Vec::new();
-    for (u, c) in users.iter().zip(children) {
-        let mut out = c.wait_with_output().await.unwrap();
-        // The shared server may turn a process away for want of connections (exit 7, nothing
-        // appended): it runs again, and arrives later.
-        while out.status.code() == Some(7) {
-            out = env.rsvp("hot", u).spawn().wait_with_output().await.unwrap();
-        }
-        results.push((u.clone(), out));
-    }
+    let results = rsvp_outputs(&env, spawn_rsvps(&env, &users)).await;
     let rows = answers(&env.pool, "hot").await;
     let arrival: HashMap<String, usize> = rows
         .iter()
