@@ -159,7 +159,7 @@ async fn together(
                 // caller stops waiting for its own.
                 let (pool, session) = (pool.clone(), session.clone());
                 tokio::spawn(async move {
-                    settle_batch(&pool, &session, batch).await;
+                    settle_turn(&pool, &session, batch).await;
                     drop(turn);
                 });
                 answered.await
@@ -182,7 +182,7 @@ async fn together(
 
 /// Settles the requests taken in one turn and answers each: alone, the way of a single request;
 /// together, in one call. When that call fails as a whole, each is made again on its own.
-async fn settle_batch(pool: &PgPool, session: &SessionId, batch: Vec<Waiting>) {
+async fn settle_turn(pool: &PgPool, session: &SessionId, batch: Vec<Waiting>) {
     if let [one] = batch.as_slice() {
         let result = enter_and_wait(pool, one.request, session, &one.user).await;
         let one = batch.into_iter().next().expect("one");
@@ -227,7 +227,9 @@ async fn settle_batch(pool: &PgPool, session: &SessionId, batch: Vec<Waiting>) {
                     .send(Err(Error::Internal(anyhow::anyhow!(message.clone()))));
             }
         }
-        // Nothing of a failed call happened (one transaction): each request on its own.
+        // A call that failed committed nothing (one transaction), unless it was cut off while it
+        // committed; either way each request on its own gets its answer (an RSVP or cancel that
+        // took effect answers as a repeat).
         Err(_) => {
             futures::future::join_all(batch.into_iter().map(|w| async move {
                 let result = enter_and_wait(pool, w.request, session, &w.user).await;
