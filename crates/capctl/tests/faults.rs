@@ -348,6 +348,118 @@ async fn postgres_restart_mid_rsvp_storm_fails_cleanly_and_reruns_idempotently()
     );
 }
 
+/// The same storm from tasks of one process, whose requests go together a turn at a time: when
+/// PostgreSQL stops mid-rush every caller is answered (an RSVP, or the backend's error, exit 7)
+/// within seconds; none hangs. After the restart the callers that failed RSVP again: every seat
+/// rule holds, and nobody holds two RSVPs or none.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_stopping_mid_task_rush_answers_every_caller() {
+    // Enough callers for several turns (a turn takes at most 512 requests).
+    const USERS: usize = 3000;
+    let pg = PrivatePg::start();
+    let env = private_env(&pg, "redis://127.0.0.1:1").await;
+    let event = env.event("evt_pgt", &[]);
+    let session = env.session(&event, "ses_pgt", 9, 10, &["--max-participants", "40"]);
+    let users = env.register_many(&event, "t", USERS).await;
+    let pool = capctl_core::backends::postgres::connect(&env.settings(), 16)
+        .await
+        .unwrap();
+    let session_id: capctl_core::ids::SessionId = session.parse().unwrap();
+    let rush = common::storm::at_once(users.clone(), |user| {
+        let (pool, session_id) = (pool.clone(), session_id.clone());
+        async move {
+            let r =
+                capctl_core::seats::rsvp(&pool, &session_id, &user.parse().unwrap(), false).await;
+            (user, r)
+        }
+    });
+    let stopper = async {
+        let mut watcher = sqlx::PgConnection::connect(&env.database_url)
+            .await
+            .unwrap();
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while sqlx::query_scalar::<_, i64>(
+            "SELECT count(*) FROM session_rsvps WHERE session_id = 'ses_pgt'",
+        )
+        .fetch_one(&mut watcher)
+        .await
+        .unwrap()
+            < 20
+        {
+            assert!(Instant::now() < deadline, "the rush never wrote");
+            tokio::time::sleep(Duration::from_millis(2)).await; // poll interval, under the deadline
+        }
+        drop(watcher);
+        pg.stop();
+        Instant::now()
+    };
+    let (results, stopped_at) = tokio::join!(rush, stopper);
+    // Callers queued behind a turn that met the stopped server get its error with it, instead of
+    // waiting for the server a turn each: all are answered within one connect timeout.
+    assert!(
+        stopped_at.elapsed() < Duration::from_secs(10),
+        "every caller answered within seconds of the stop: {:?}",
+        stopped_at.elapsed()
+    );
+    let mut failed = Vec::new();
+    for (user, r) in &results {
+        match r {
+            Ok(_) => {}
+            Err(e) => {
+                assert_eq!(e.exit_code(), 7, "{user}: {e:#}");
+                assert!(format!("{e:#}").contains("PostgreSQL"), "{user}: {e:#}");
+                failed.push(user.clone());
+            }
+        }
+    }
+    assert!(
+        !failed.is_empty(),
+        "the stop came mid-rush: some callers failed"
+    );
+    pool.close().await;
+    pg.pg_ctl_start();
+    let env = TestEnv {
+        pool: sqlx::postgres::PgPoolOptions::new()
+            .max_connections(2)
+            .connect(&env.database_url)
+            .await
+            .unwrap(),
+        ..env
+    };
+    // The failed callers again, together as before: each gets its RSVP (or, if its request was
+    // settled after all, a repeat of it).
+    let pool = capctl_core::backends::postgres::connect(&env.settings(), 16)
+        .await
+        .unwrap();
+    let again = common::storm::at_once(failed.clone(), |user| {
+        let (pool, session_id) = (pool.clone(), session_id.clone());
+        async move {
+            let r =
+                capctl_core::seats::rsvp(&pool, &session_id, &user.parse().unwrap(), false).await;
+            (user, r)
+        }
+    })
+    .await;
+    for (user, r) in again {
+        r.unwrap_or_else(|e| panic!("rerun of {user}: {e:#}"));
+    }
+    pool.close().await;
+    capctl_core::seats::requests::settle_stale(&env.pool)
+        .await
+        .unwrap();
+    assert_seats_hold(&env, &event).await;
+    assert_eq!(
+        env.count("SELECT count(*) FROM session_rsvps WHERE session_id = 'ses_pgt' AND status = 'CONFIRMED'")
+            .await,
+        40
+    );
+    assert_eq!(
+        env.count("SELECT count(*) FROM session_rsvps WHERE session_id = 'ses_pgt'")
+            .await,
+        USERS as i64
+    );
+}
+
 /// Commands and whether they need a backend. Those that do must fail with exit 7, quickly.
 fn commands_needing_a_backend() -> Vec<Vec<&'static str>> {
     [

@@ -20,7 +20,7 @@ use chrono::{DateTime, Utc};
 use sqlx::{FromRow, PgPool};
 use tokio::sync::oneshot;
 
-use crate::error::{SQLSTATE_IN_PERSON_ONLY, SQLSTATE_OUTSIDE_EVENT, SQLSTATE_OVERSELL};
+use crate::error::{SQLSTATE_IN_PERSON_ONLY, SQLSTATE_OUTSIDE_EVENT, SQLSTATE_OVERSELL, Wait};
 use crate::ids::{EventId, SessionId, UserId};
 use crate::{AtCapacity, Error, Result};
 
@@ -157,9 +157,22 @@ async fn together(
                 };
                 // Spawned: the turn ends when every request taken is answered, even if this
                 // caller stops waiting for its own.
+                // Weak: the lane is forgotten when its last caller is done (see below).
                 let (pool, session) = (pool.clone(), session.clone());
+                let lane = Arc::downgrade(&lane);
                 tokio::spawn(async move {
-                    settle_turn(&pool, &session, batch).await;
+                    let down = settle_turn(&pool, &session, batch).await;
+                    if let (Some(down), Some(lane)) = (down, lane.upgrade()) {
+                        // PostgreSQL is out of reach: the requests queued meanwhile would each
+                        // wait for it a turn in turn. They get its error now (nothing was
+                        // written for them).
+                        let queued: Vec<Waiting> =
+                            lane.waiting.lock().expect("lane").drain(..).collect();
+                        drop(lane);
+                        for waiting in queued {
+                            let _ = waiting.reply.send(Err(copy_of(&down)));
+                        }
+                    }
                     drop(turn);
                 });
                 answered.await
@@ -167,7 +180,8 @@ async fn together(
         },
     };
     {
-        // Forget the lane when nobody else holds it (every clone is made under this lock).
+        // Forget the lane when nobody else holds it (clones are made under this lock; a failed
+        // turn may hold one a moment longer, which only keeps the lane for the next caller).
         let mut lanes = lanes().lock().expect("lanes");
         if Arc::strong_count(&lane) == 2 {
             lanes.remove(&key);
@@ -181,13 +195,15 @@ async fn together(
 }
 
 /// Settles the requests taken in one turn and answers each: alone, the way of a single request;
-/// together, in one call. When that call fails as a whole, each is made again on its own.
-async fn settle_turn(pool: &PgPool, session: &SessionId, batch: Vec<Waiting>) {
+/// together, in one call. When that call fails as a whole, each is made again on its own, unless
+/// PostgreSQL is out of reach: then each gets that error, which is returned too.
+async fn settle_turn(pool: &PgPool, session: &SessionId, batch: Vec<Waiting>) -> Option<Error> {
     if let [one] = batch.as_slice() {
         let result = enter_and_wait(pool, one.request, session, &one.user).await;
+        let down = result.as_ref().err().and_then(backend_down);
         let one = batch.into_iter().next().expect("one");
         let _ = one.reply.send(result);
-        return;
+        return down;
     }
     let kinds: Vec<&str> = batch.iter().map(|w| w.request.kind()).collect();
     let users: Vec<&str> = batch.iter().map(|w| w.user.as_str()).collect();
@@ -227,16 +243,53 @@ async fn settle_turn(pool: &PgPool, session: &SessionId, batch: Vec<Waiting>) {
                     .send(Err(Error::Internal(anyhow::anyhow!(message.clone()))));
             }
         }
-        // A call that failed committed nothing (one transaction), unless it was cut off while it
-        // committed; either way each request on its own gets its answer (an RSVP or cancel that
-        // took effect answers as a repeat).
-        Err(_) => {
+        Err(e) => {
+            let e = Error::from(e);
+            if let Some(down) = backend_down(&e) {
+                for waiting in batch {
+                    let _ = waiting.reply.send(Err(copy_of(&down)));
+                }
+                return Some(down);
+            }
+            // A call that failed committed nothing (one transaction): each request on its own
+            // gets its answer.
             futures::future::join_all(batch.into_iter().map(|w| async move {
                 let result = enter_and_wait(pool, w.request, session, &w.user).await;
                 let _ = w.reply.send(result);
             }))
             .await;
         }
+    }
+    None
+}
+
+/// The error when it says PostgreSQL is out of reach (unavailable, or no connection within the
+/// connect timeout: exit 7), as one to hand to every request waiting for it.
+fn backend_down(err: &Error) -> Option<Error> {
+    match err {
+        Error::Unavailable(_)
+        | Error::Timeout {
+            wait: Wait::PostgresConnect,
+            ..
+        } => Some(copy_of(err)),
+        _ => None,
+    }
+}
+
+/// A copy of an error [`backend_down`] returned (those variants hold only data).
+fn copy_of(err: &Error) -> Error {
+    match err {
+        Error::Timeout {
+            wait,
+            limit,
+            detail,
+        } => Error::Timeout {
+            wait: *wait,
+            limit: *limit,
+            detail: detail.clone(),
+        },
+        Error::Unavailable(message) => Error::Unavailable(message.clone()),
+        other => Error::Unavailable(other.to_string()),
     }
 }
 
