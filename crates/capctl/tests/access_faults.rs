@@ -38,10 +38,8 @@ fn live(env: &TestEnv) -> u64 {
         .unwrap()
 }
 
-#[sqlx::test(migrator = "capctl_core::MIGRATOR")]
-async fn a_flush_or_restart_loses_the_queue_but_never_admits_beyond_the_limit(pool: PgPool) {
-    // Flush of the shared server's keys under our prefix, with the script cache.
-    let env = TestEnv::new(pool.clone()).await;
+/// A flush of the test's keys (every node's, on a cluster), with the script cache.
+async fn a_flush_loses_the_queue_but_never_admits_beyond_the_limit(env: TestEnv) {
     env.event("e1", &["--max-viewers", "3", "--max-devices", "2"]);
     let people = common::numbered("p", 8);
     assert_eq!(everyone_again(&env, &people), (3, 5));
@@ -59,13 +57,19 @@ async fn a_flush_or_restart_loses_the_queue_but_never_admits_beyond_the_limit(po
         cached, "3;2;refuse;0",
         "the policies come back with the limit"
     );
+    env.capctl("reconcile --check").success();
+}
 
+#[sqlx::test(migrator = "capctl_core::MIGRATOR")]
+async fn a_restart_loses_the_queue_but_never_admits_beyond_the_limit(pool: PgPool) {
+    let people = common::numbered("p", 8);
     // Restart of a private server (SIGKILL, no persistence) with a queue present.
     let mut server = PrivateRedis::start_on(free_port());
     let env = TestEnv {
         redis_url: format!("redis://127.0.0.1:{}", server.port),
         ..TestEnv::new(pool).await
     };
+    env.event("e1", &["--max-viewers", "3", "--max-devices", "2"]);
     assert_eq!(everyone_again(&env, &people), (3, 5));
     let port = server.port;
     server.kill();
@@ -76,9 +80,7 @@ async fn a_flush_or_restart_loses_the_queue_but_never_admits_beyond_the_limit(po
     env.capctl("reconcile --check").success();
 }
 
-#[sqlx::test(migrator = "capctl_core::MIGRATOR")]
-async fn reconcile_prunes_dead_places_and_fixes_half_written_ones(pool: PgPool) {
-    let env = TestEnv::new(pool).await;
+async fn reconcile_prunes_dead_places_and_fixes_half_written_ones(env: TestEnv) {
     env.event("e1", &["--max-viewers", "1", "--max-devices", "2"]);
     let room = Room::stream("e1").unwrap();
     let keys = room.keys(&env.prefix);
@@ -192,3 +194,61 @@ async fn bad_policy_input_is_refused_and_nothing_is_written(pool: PgPool) {
         serde_json::json!({"max_concurrent_viewers": 4, "grace_ms": 5000})
     );
 }
+
+/// On a cluster, the restart is a failover: the primary holding the room dies with a queue
+/// present, its replica takes over, and whatever of the queue the replica had, the limit holds.
+#[sqlx::test(migrator = "capctl_core::MIGRATOR")]
+async fn a_failover_with_a_queue_never_admits_beyond_the_limit(pool: PgPool) {
+    let (env, mut cluster) = common::cluster::on_cluster(pool).await;
+    env.event("e1", &["--max-viewers", "3", "--max-devices", "2"]);
+    let people = common::numbered("p", 8);
+    assert_eq!(everyone_again(&env, &people), (3, 5));
+    let room = Room::stream("e1").unwrap();
+    let victim = cluster.primary_of(&room.keys(&env.prefix).queue);
+    cluster.kill(victim);
+    let cluster = tokio::task::spawn_blocking(move || {
+        cluster.wait_settled(std::time::Duration::from_secs(90));
+        cluster
+    })
+    .await
+    .unwrap();
+    assert_ne!(
+        cluster.primary_of(&room.keys(&env.prefix).queue),
+        victim,
+        "the replica took over"
+    );
+    assert_eq!(everyone_again(&env, &people), (3, 5));
+    assert_eq!(live(&env), 3);
+    env.capctl("reconcile --check").success();
+}
+
+/// The flush and reconcile scenarios run on a single Redis and on a Redis Cluster of the test's
+/// own (every node flushed; drift written behind capctl's back on the node holding the room).
+macro_rules! on_single_node_and_cluster {
+    ($($scenario:ident),* $(,)?) => {
+        mod single_node {
+            use super::*;
+            $(
+                #[sqlx::test(migrator = "capctl_core::MIGRATOR")]
+                async fn $scenario(pool: PgPool) {
+                    super::$scenario(TestEnv::new(pool).await).await;
+                }
+            )*
+        }
+        mod cluster {
+            use super::*;
+            $(
+                #[sqlx::test(migrator = "capctl_core::MIGRATOR")]
+                async fn $scenario(pool: PgPool) {
+                    let (env, _cluster) = common::cluster::on_cluster(pool).await;
+                    super::$scenario(env).await;
+                }
+            )*
+        }
+    };
+}
+
+on_single_node_and_cluster!(
+    a_flush_loses_the_queue_but_never_admits_beyond_the_limit,
+    reconcile_prunes_dead_places_and_fixes_half_written_ones,
+);

@@ -93,9 +93,7 @@ async fn wait_past_lease(env: &TestEnv, room: &Room, member: &str, extra_ms: i64
     .await;
 }
 
-#[sqlx::test(migrator = "capctl_core::MIGRATOR")]
-async fn concurrent_queue_joins_get_gapless_places_and_are_admitted_in_order(pool: PgPool) {
-    let env = TestEnv::new(pool).await;
+async fn concurrent_queue_joins_get_gapless_places_and_are_admitted_in_order(env: TestEnv) {
     env.event("e1", &["--max-viewers", "3"]);
     let room = Room::stream("e1").unwrap();
     join(&env, "e1", "in-1", &[]).success();
@@ -177,9 +175,7 @@ async fn concurrent_queue_joins_get_gapless_places_and_are_admitted_in_order(poo
     );
 }
 
-#[sqlx::test(migrator = "capctl_core::MIGRATOR")]
-async fn a_queue_place_not_refreshed_is_dropped_and_the_line_moves_up(pool: PgPool) {
-    let env = TestEnv::new(pool).await;
+async fn a_queue_place_not_refreshed_is_dropped_and_the_line_moves_up(env: TestEnv) {
     env.event("e1", &["--max-viewers", "1"]);
     let room = Room::stream("e1").unwrap();
     join(&env, "e1", "a", &[]).success();
@@ -245,9 +241,7 @@ async fn devices_of(env: &TestEnv, room: &Room, v: &str) -> Vec<String> {
     found
 }
 
-#[sqlx::test(migrator = "capctl_core::MIGRATOR")]
-async fn device_cap_refuse_holds_under_concurrent_joins_of_one_viewer(pool: PgPool) {
-    let env = TestEnv::new(pool).await;
+async fn device_cap_refuse_holds_under_concurrent_joins_of_one_viewer(env: TestEnv) {
     env.event("e1", &["--max-viewers", "3", "--max-devices", "2"]);
     let room = Room::stream("e1").unwrap();
     join(&env, "e1", "w1", &[]).success();
@@ -281,9 +275,7 @@ async fn device_cap_refuse_holds_under_concurrent_joins_of_one_viewer(pool: PgPo
     assert_presence_holds(&env).await;
 }
 
-#[sqlx::test(migrator = "capctl_core::MIGRATOR")]
-async fn evict_oldest_replaces_the_viewers_stalest_device_and_keeps_the_count(pool: PgPool) {
-    let env = TestEnv::new(pool).await;
+async fn evict_oldest_replaces_the_viewers_stalest_device_and_keeps_the_count(env: TestEnv) {
     env.event("e1", &["--max-viewers", "3"]);
     env.capctl("stream set-limit --event e1 --max-devices 2 --device-policy evict-oldest")
         .success();
@@ -319,9 +311,7 @@ async fn evict_oldest_replaces_the_viewers_stalest_device_and_keeps_the_count(po
     assert_presence_holds(&env).await;
 }
 
-#[sqlx::test(migrator = "capctl_core::MIGRATOR")]
-async fn a_lapsed_lease_is_held_for_its_owner_during_grace_then_goes_to_the_queue(pool: PgPool) {
-    let env = TestEnv::new(pool).await;
+async fn a_lapsed_lease_is_held_for_its_owner_during_grace_then_goes_to_the_queue(env: TestEnv) {
     env.event("e1", &[]);
     env.capctl("stream set-limit --event e1 --max 2 --grace 60s")
         .success();
@@ -364,3 +354,37 @@ async fn a_lapsed_lease_is_held_for_its_owner_during_grace_then_goes_to_the_queu
         .code(5);
     assert_presence_holds(&env).await;
 }
+
+/// Every scenario above runs on a single Redis and on a Redis Cluster of the test's own (three
+/// primaries, three replicas), the same binary and assertions against either.
+macro_rules! on_single_node_and_cluster {
+    ($($scenario:ident),* $(,)?) => {
+        mod single_node {
+            use super::*;
+            $(
+                #[sqlx::test(migrator = "capctl_core::MIGRATOR")]
+                async fn $scenario(pool: PgPool) {
+                    super::$scenario(TestEnv::new(pool).await).await;
+                }
+            )*
+        }
+        mod cluster {
+            use super::*;
+            $(
+                #[sqlx::test(migrator = "capctl_core::MIGRATOR")]
+                async fn $scenario(pool: PgPool) {
+                    let (env, _cluster) = common::cluster::on_cluster(pool).await;
+                    super::$scenario(env).await;
+                }
+            )*
+        }
+    };
+}
+
+on_single_node_and_cluster!(
+    concurrent_queue_joins_get_gapless_places_and_are_admitted_in_order,
+    a_queue_place_not_refreshed_is_dropped_and_the_line_moves_up,
+    device_cap_refuse_holds_under_concurrent_joins_of_one_viewer,
+    evict_oldest_replaces_the_viewers_stalest_device_and_keeps_the_count,
+    a_lapsed_lease_is_held_for_its_owner_during_grace_then_goes_to_the_queue,
+);

@@ -9,22 +9,12 @@ use std::time::Duration;
 
 use capctl_core::presence::{LeaseStatus, Presence, Room};
 use capctl_core::reconcile::{ReconcileOptions, reconcile_pass};
-use common::cluster::{LocalCluster, cli};
+use common::cluster::{LocalCluster, cli, on_cluster};
 use common::redis::{assert_room, eventually, exits, redis, room_state, run_all};
 use common::{TestEnv, numbered};
 use sqlx::PgPool;
 
 const MINUTE: Duration = Duration::from_secs(60);
-
-/// A cluster of this test's own and an environment pointing capctl at it (every node as a seed).
-async fn on_cluster(pool: PgPool) -> (TestEnv, LocalCluster) {
-    let cluster = tokio::task::spawn_blocking(LocalCluster::start)
-        .await
-        .unwrap();
-    let mut env = TestEnv::new(pool).await;
-    env.redis_url = cluster.url();
-    (env, cluster)
-}
 
 /// Creates events `ev0 … ev(n-1)` with a viewer limit; asserts their streams live on every
 /// primary (the names are fixed, so are their slots).

@@ -5,7 +5,7 @@
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use super::free_port;
+use super::{TestEnv, free_port};
 
 /// How long a node may be silent before the others call it failed. Generous: on a loaded
 /// two-core machine a shorter one starts failovers nobody asked for.
@@ -221,4 +221,14 @@ impl Drop for LocalCluster {
             let _ = child.wait();
         }
     }
+}
+
+/// A cluster of the test's own and an environment pointing capctl at it (every node as a seed).
+pub async fn on_cluster(pool: sqlx::PgPool) -> (TestEnv, LocalCluster) {
+    let cluster = tokio::task::spawn_blocking(LocalCluster::start)
+        .await
+        .unwrap();
+    let mut env = TestEnv::new(pool).await;
+    env.redis_url = cluster.url();
+    (env, cluster)
 }
