@@ -53,8 +53,9 @@ ALTER FUNCTION capctl_seat_requests_settle(text, text[], text[], boolean[], bool
 -- The rush's statements look rows up by key, and their generic plans are made once per
 -- connection. Made while a table's statistics are missing or stale (a new database, the first
 -- ticket drop after a deploy, capctl_seat_requests growing from empty within a minute), they
--- scanned whole tables: the request table on every lookup by seq, the session's RSVPs for each
--- clash check. Measured on a new database: 0.6x of the same rush a minute later, 0.2x when the
+-- scanned whole tables: the request table on every lookup by seq, and the hot session's RSVPs
+-- through the export index where the session-and-user key was meant (a duplicate check per
+-- request). Measured on a new database: 0.6x of the same rush a minute later, 0.2x when the
 -- empty tables had been analyzed. Every statement of these calls (and of the functions and
 -- triggers they run) has an index for its lookup, so sequential scans are off for them.
 ALTER FUNCTION capctl_seat_requests_settle(text, text[], text[], boolean[], boolean) SET enable_seqscan = off;
@@ -103,3 +104,6 @@ BEGIN
         FOR UPDATE;
     RETURN true;
 END $$;
+
+-- CREATE OR REPLACE resets a function's settings: the generic plans of 20261201000003 again.
+ALTER FUNCTION capctl_lock_seats(text, text[]) SET plan_cache_mode = force_generic_plan;
