@@ -222,33 +222,7 @@ async fn a_failover_with_a_queue_never_admits_beyond_the_limit(pool: PgPool) {
     env.capctl("reconcile --check").success();
 }
 
-/// The flush and reconcile scenarios run on a single Redis and on a Redis Cluster of the test's
-/// own (every node flushed; drift written behind capctl's back on the node holding the room).
-macro_rules! on_single_node_and_cluster {
-    ($($scenario:ident),* $(,)?) => {
-        mod single_node {
-            use super::*;
-            $(
-                #[sqlx::test(migrator = "capctl_core::MIGRATOR")]
-                async fn $scenario(pool: PgPool) {
-                    super::$scenario(TestEnv::new(pool).await).await;
-                }
-            )*
-        }
-        mod cluster {
-            use super::*;
-            $(
-                #[sqlx::test(migrator = "capctl_core::MIGRATOR")]
-                async fn $scenario(pool: PgPool) {
-                    let (env, _cluster) = common::cluster::on_cluster(pool).await;
-                    super::$scenario(env).await;
-                }
-            )*
-        }
-    };
-}
-
-on_single_node_and_cluster!(
+common::cluster::on_single_node_and_cluster!(
     a_flush_loses_the_queue_but_never_admits_beyond_the_limit,
     reconcile_prunes_dead_places_and_fixes_half_written_ones,
 );

@@ -8,7 +8,6 @@ use capctl_core::audit::{Scope, presence_violations};
 use capctl_core::presence::Room;
 use common::redis::redis;
 use common::{Run, TestEnv, eventually, finish};
-use sqlx::PgPool;
 
 fn join(env: &TestEnv, event: &str, viewer: &str, extra: &[&str]) -> Run {
     let mut args = vec![
@@ -355,33 +354,7 @@ async fn a_lapsed_lease_is_held_for_its_owner_during_grace_then_goes_to_the_queu
     assert_presence_holds(&env).await;
 }
 
-/// Every scenario above runs on a single Redis and on a Redis Cluster of the test's own (three
-/// primaries, three replicas), the same binary and assertions against either.
-macro_rules! on_single_node_and_cluster {
-    ($($scenario:ident),* $(,)?) => {
-        mod single_node {
-            use super::*;
-            $(
-                #[sqlx::test(migrator = "capctl_core::MIGRATOR")]
-                async fn $scenario(pool: PgPool) {
-                    super::$scenario(TestEnv::new(pool).await).await;
-                }
-            )*
-        }
-        mod cluster {
-            use super::*;
-            $(
-                #[sqlx::test(migrator = "capctl_core::MIGRATOR")]
-                async fn $scenario(pool: PgPool) {
-                    let (env, _cluster) = common::cluster::on_cluster(pool).await;
-                    super::$scenario(env).await;
-                }
-            )*
-        }
-    };
-}
-
-on_single_node_and_cluster!(
+common::cluster::on_single_node_and_cluster!(
     concurrent_queue_joins_get_gapless_places_and_are_admitted_in_order,
     a_queue_place_not_refreshed_is_dropped_and_the_line_moves_up,
     device_cap_refuse_holds_under_concurrent_joins_of_one_viewer,

@@ -203,6 +203,28 @@ async fn assert_seats_hold(env: &TestEnv, event: &str) {
     assert!(violations.is_empty(), "invariants broken: {violations:?}");
 }
 
+/// Polls (on a connection of its own) until the session holds at least `rows` RSVPs: the storm is
+/// writing.
+async fn wait_for_rsvps(env: &TestEnv, session: &str, rows: i64) {
+    let mut watcher = sqlx::PgConnection::connect(&env.database_url)
+        .await
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while sqlx::query_scalar::<_, i64>("SELECT count(*) FROM session_rsvps WHERE session_id = $1")
+        .bind(session)
+        .fetch_one(&mut watcher)
+        .await
+        .unwrap()
+        < rows
+    {
+        assert!(
+            Instant::now() < deadline,
+            "the storm never wrote {rows} RSVPs"
+        );
+        tokio::time::sleep(Duration::from_millis(2)).await; // poll interval, under the deadline
+    }
+}
+
 /// Ok outcomes of `session rsvp`: confirmed (0) or waitlisted (4).
 fn rsvp_ok(code: i32) -> bool {
     code == 0 || code == 4
@@ -279,22 +301,7 @@ async fn postgres_restart_mid_rsvp_storm_fails_cleanly_and_reruns_idempotently()
         .map(|u| env.rsvp(&session, u).spawn())
         .collect();
     // Stop the server once the storm is writing (the first RSVP row is there), not after a guess.
-    let mut watcher = sqlx::PgConnection::connect(&env.database_url)
-        .await
-        .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while sqlx::query_scalar::<_, i64>(
-        "SELECT count(*) FROM session_rsvps WHERE session_id = 'ses_pgr'",
-    )
-    .fetch_one(&mut watcher)
-    .await
-    .unwrap()
-        == 0
-    {
-        assert!(Instant::now() < deadline, "the RSVP storm never wrote");
-        tokio::time::sleep(Duration::from_millis(2)).await; // poll interval, under the deadline
-    }
-    drop(watcher);
+    wait_for_rsvps(&env, &session, 1).await;
     pg.stop();
     let mut results = Vec::new();
     for child in children {
@@ -364,32 +371,9 @@ async fn postgres_stopping_mid_task_rush_answers_every_caller() {
     let pool = capctl_core::backends::postgres::connect(&env.settings(), 16)
         .await
         .unwrap();
-    let session_id: capctl_core::ids::SessionId = session.parse().unwrap();
-    let rush = common::storm::at_once(users.clone(), |user| {
-        let (pool, session_id) = (pool.clone(), session_id.clone());
-        async move {
-            let r =
-                capctl_core::seats::rsvp(&pool, &session_id, &user.parse().unwrap(), false).await;
-            (user, r)
-        }
-    });
+    let rush = common::storm::rush_on(&pool, &session, &users);
     let stopper = async {
-        let mut watcher = sqlx::PgConnection::connect(&env.database_url)
-            .await
-            .unwrap();
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while sqlx::query_scalar::<_, i64>(
-            "SELECT count(*) FROM session_rsvps WHERE session_id = 'ses_pgt'",
-        )
-        .fetch_one(&mut watcher)
-        .await
-        .unwrap()
-            < 20
-        {
-            assert!(Instant::now() < deadline, "the rush never wrote");
-            tokio::time::sleep(Duration::from_millis(2)).await; // poll interval, under the deadline
-        }
-        drop(watcher);
+        wait_for_rsvps(&env, &session, 20).await;
         pg.stop();
         Instant::now()
     };
@@ -431,16 +415,7 @@ async fn postgres_stopping_mid_task_rush_answers_every_caller() {
     let pool = capctl_core::backends::postgres::connect(&env.settings(), 16)
         .await
         .unwrap();
-    let again = common::storm::at_once(failed.clone(), |user| {
-        let (pool, session_id) = (pool.clone(), session_id.clone());
-        async move {
-            let r =
-                capctl_core::seats::rsvp(&pool, &session_id, &user.parse().unwrap(), false).await;
-            (user, r)
-        }
-    })
-    .await;
-    for (user, r) in again {
+    for (user, r) in common::storm::rush_on(&pool, &session, &failed).await {
         r.unwrap_or_else(|e| panic!("rerun of {user}: {e:#}"));
     }
     pool.close().await;

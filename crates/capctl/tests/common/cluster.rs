@@ -232,3 +232,32 @@ pub async fn on_cluster(pool: sqlx::PgPool) -> (TestEnv, LocalCluster) {
     env.redis_url = cluster.url();
     (env, cluster)
 }
+
+/// Test functions `$scenario(env: TestEnv)` run twice: `single_node::$scenario` against the
+/// shared Redis, `cluster::$scenario` against a Redis Cluster of the test's own (three primaries,
+/// three replicas), the same binary and assertions against either. (Unused in most test
+/// binaries, which share this module.)
+#[allow(unused_macros)]
+macro_rules! on_single_node_and_cluster {
+    ($($scenario:ident),* $(,)?) => {
+        mod single_node {
+            $(
+                #[sqlx::test(migrator = "capctl_core::MIGRATOR")]
+                async fn $scenario(pool: sqlx::PgPool) {
+                    super::$scenario(crate::common::TestEnv::new(pool).await).await;
+                }
+            )*
+        }
+        mod cluster {
+            $(
+                #[sqlx::test(migrator = "capctl_core::MIGRATOR")]
+                async fn $scenario(pool: sqlx::PgPool) {
+                    let (env, _cluster) = crate::common::cluster::on_cluster(pool).await;
+                    super::$scenario(env).await;
+                }
+            )*
+        }
+    };
+}
+#[allow(unused_imports)]
+pub(crate) use on_single_node_and_cluster;

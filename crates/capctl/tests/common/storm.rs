@@ -70,16 +70,21 @@ pub async fn rush(
     pool: &PgPool,
     users: &[String],
 ) -> Vec<(String, capctl_core::Result<RsvpOutcome>)> {
+    rush_on(pool, "hot", users).await
+}
+
+/// Every user RSVPs to `session` at once (one task each, through the library), each answer
+/// paired with its user, in the users' order.
+pub async fn rush_on(
+    pool: &PgPool,
+    session: &str,
+    users: &[String],
+) -> Vec<(String, capctl_core::Result<RsvpOutcome>)> {
+    let session: capctl_core::ids::SessionId = session.parse().unwrap();
     at_once(users.to_vec(), |user| {
-        let pool = pool.clone();
+        let (pool, session) = (pool.clone(), session.clone());
         async move {
-            let r = seats::rsvp(
-                &pool,
-                &"hot".parse().unwrap(),
-                &user.parse().unwrap(),
-                false,
-            )
-            .await;
+            let r = seats::rsvp(&pool, &session, &user.parse().unwrap(), false).await;
             (user, r)
         }
     })
