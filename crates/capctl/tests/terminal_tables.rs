@@ -54,7 +54,15 @@ impl Tmux {
             "DATABASE_URL='{}' REDIS_URL='{}' CAPCTL_REDIS_PREFIX='{}' NO_COLOR=1 {BIN} {command}; echo {done}; sleep 600",
             env.database_url, env.redis_url, env.prefix
         );
+        // The history limit is set in the same invocation as the window it applies to: a
+        // server started on its own exits as soon as it finds itself without sessions, and a
+        // command racing that exit fails with "server exited unexpectedly".
         let out = self.tmux(&[
+            "set-option",
+            "-g",
+            "history-limit",
+            "20000",
+            ";",
             "new-session",
             "-d",
             "-s",
@@ -172,15 +180,6 @@ async fn the_dashboard_fits_80_and_120_columns_one_line_per_session(pool: PgPool
 async fn the_demos_tables_fit_80_and_120_columns(pool: PgPool) {
     let Some(tmux) = Tmux::start() else { return };
     let env = TestEnv::new(pool).await;
-    let history = tmux.tmux(&[
-        "start-server",
-        ";",
-        "set-option",
-        "-g",
-        "history-limit",
-        "20000",
-    ]);
-    assert!(history.status.success());
     for width in [80u16, 120] {
         let pane = tmux.capture_all(&env, width, "demo --attendees 60");
         let tables: Vec<&str> = pane
