@@ -128,3 +128,43 @@ async fn env_vars_and_flags_configure_connections(pool: PgPool) {
         .json();
     assert_eq!(list[0]["event_id"], "evt_env");
 }
+
+/// Every command ends its PostgreSQL sessions with the protocol's goodbye: the server counts
+/// none of them as abandoned (and logs no "connection reset by peer"), whether the command
+/// succeeded or was refused.
+#[sqlx::test(migrator = "capctl_core::MIGRATOR")]
+async fn commands_end_their_postgres_sessions_cleanly(pool: PgPool) {
+    let env = TestEnv::new(pool).await;
+    env.event("ev1", &[]);
+    env.session("ev1", "s1", 9, 10, &["--max-participants", "1"]);
+    env.register_many("ev1", "u", 2).await;
+    env.capctl("session rsvp --session s1 --user u-0").success();
+    env.capctl("session rsvp --session s1 --user u-1").code(4);
+    env.capctl("session rsvp --session s1 --user nobody")
+        .refused(6, "not registered");
+    env.capctl("session list --event ev1 --json").success();
+    let commands = 6;
+
+    let stats = || async {
+        sqlx::query_as::<_, (i64, i64)>(
+            "SELECT d.sessions - (SELECT count(*) FROM pg_stat_activity a
+                                   WHERE a.datid = d.datid AND a.application_name = 'capctl'),
+                    d.sessions_abandoned
+               FROM pg_stat_database d WHERE d.datname = current_database()",
+        )
+        .fetch_one(&env.pool)
+        .await
+        .unwrap()
+    };
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let (mut ended, mut abandoned) = stats().await;
+    while ended - abandoned < commands && abandoned == 0 && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        (ended, abandoned) = stats().await;
+    }
+    assert_eq!(abandoned, 0, "sessions abandoned by capctl commands");
+    assert!(
+        ended >= commands,
+        "{ended} sessions ended, at least {commands} expected"
+    );
+}

@@ -10,6 +10,9 @@ pub use self::redis::{RedisConn, connect_redis};
 use crate::Result;
 use crate::config::Settings;
 
+/// How long [`Backends::close`] waits for the connections to say goodbye.
+const CLOSE_WAIT: std::time::Duration = std::time::Duration::from_millis(200);
+
 pub struct Backends {
     settings: Settings,
     pool_size: u32,
@@ -61,6 +64,16 @@ impl Backends {
         self.redis
             .get_or_try_init(|| connect_redis(&self.settings))
             .await
+    }
+
+    /// Ends the PostgreSQL connections with the protocol's goodbye (Terminate) rather than
+    /// dropping their sockets at exit, which the server records as abandoned sessions and logs
+    /// as "connection reset by peer" once per command. Bounded: a connection still lent out
+    /// (a task stopped mid-statement) is left to the exit.
+    pub async fn close(&self) {
+        if let Some(pool) = self.pg.get() {
+            let _ = tokio::time::timeout(CLOSE_WAIT, pool.close()).await;
+        }
     }
 
     /// What the last reconcile pass on these backends remembers of Redis.

@@ -274,7 +274,7 @@ impl Cli {
             Command::Migrate(args) => args.run(&settings, out).await,
             command => {
                 let backends = Backends::new(settings);
-                match command {
+                let result = match command {
                     Command::Event(cmd) => cmd.run(&backends, out).await,
                     Command::Session(cmd) => cmd.run(&backends, out).await,
                     Command::Schedule(args) => args.run(&backends, out).await,
@@ -293,7 +293,9 @@ impl Cli {
                     | Command::Migrate(_) => {
                         unreachable!("handled above")
                     }
-                }
+                };
+                backends.close().await;
+                result
             }
         }
     }
