@@ -116,7 +116,7 @@ pub struct SeatCounts {
     pub current_occupancy: i32,
     pub rows: i64,
     pub distinct_users: i64,
-    /// Waitlisted rows whose position (`capctl_waitlist_position`) is not their rank.
+    /// Waitlisted rows whose place by the rule of `capctl_waitlist_position` is not their rank.
     pub misplaced: i64,
     pub inconsistent_rows: i64,
 }
@@ -148,7 +148,7 @@ pub async fn seat_counts(pool: &PgPool, scope: &Scope) -> Result<Vec<SeatCounts>
                 count(r.id) AS rows,
                 count(DISTINCT r.user_id) AS distinct_users,
                 count(r.id) FILTER (WHERE r.status = 'WAITLISTED'
-                     AND capctl_waitlist_position(r.session_id, r.waitlist_seq) IS DISTINCT FROM r.rank
+                     AND (r.waitlist_seq IS NULL OR r.place <> r.rank)
                 ) AS misplaced,
                 count(r.id) FILTER (WHERE NOT (
                      (r.status = 'CONFIRMED' AND r.confirmed_at IS NOT NULL AND r.cancelled_at IS NULL
@@ -161,11 +161,17 @@ pub async fn seat_counts(pool: &PgPool, scope: &Scope) -> Result<Vec<SeatCounts>
                         AND r.checked_in_at IS NULL))) AS inconsistent_rows
            FROM sessions se
            JOIN session_capacity sc ON sc.session_id = se.id
+           -- A waitlisted row's place by the ledger's rule (capctl_waitlist_position: the waitlisted
+           -- rows of its session with a sequence up to its own, peers included) next to its rank
+           -- in the queue, both from one sort: calling the function per row counted the queue
+           -- again for each of its people (a 20k waitlist took 35 s).
            LEFT JOIN (SELECT x.*,
-                             row_number() OVER (PARTITION BY x.session_id, x.status = 'WAITLISTED'
-                                                ORDER BY x.waitlist_seq) AS rank
+                             row_number() OVER w AS rank,
+                             count(*) OVER w AS place
                         FROM session_rsvps x
-                       WHERE $1::text IS NULL OR x.event_id = $1) r ON r.session_id = se.id
+                       WHERE $1::text IS NULL OR x.event_id = $1
+                      WINDOW w AS (PARTITION BY x.session_id, x.status = 'WAITLISTED'
+                                   ORDER BY x.waitlist_seq)) r ON r.session_id = se.id
           -- A virtual session's counter is people connected, not seats: not audited here.
           WHERE ($1::text IS NULL OR se.event_id = $1) AND se.format = 'IN_PERSON'
           GROUP BY se.id, sc.session_id
