@@ -165,6 +165,52 @@ async fn a_rush_of_400_tasks_is_settled_in_arrival_order(pool: PgPool) {
     assert!(again.repeat);
 }
 
+/// A turn keeps its connection from one call to the next while requests keep coming, and gives
+/// it back before anything of its own needs the pool (a request alone, a wait): a pool of one
+/// connection serves a rush of tasks without waiting out its acquire timeout.
+#[sqlx::test(migrator = "capctl_core::MIGRATOR")]
+async fn a_pool_of_one_connection_serves_a_rush_in_arrival_order(pool: PgPool) {
+    const USERS: usize = 120;
+    const CAPACITY: usize = 30;
+    let env = TestEnv::new(pool).await;
+    let users = hot_session(&env, CAPACITY, USERS, &[]).await;
+    let one = sqlx::postgres::PgPoolOptions::new()
+        .max_connections(1)
+        .acquire_timeout(std::time::Duration::from_secs(5))
+        .connect(&env.database_url)
+        .await
+        .unwrap();
+    // Four callers, each RSVPing its users one after the other, one with three times as many as
+    // the others: turns of four requests, then (the others done) of one, after a turn that kept
+    // the connection. Waiting for a connection the turn holds would end in the pool's timeout:
+    // an error here.
+    let session: capctl_core::ids::SessionId = "hot".parse().unwrap();
+    let (long, short) = users.split_at(USERS / 2);
+    let callers =
+        std::iter::once(long.to_vec()).chain(short.chunks(USERS / 6).map(<[String]>::to_vec));
+    for answers in at_once(callers, |mine| {
+        let (one, session) = (one.clone(), session.clone());
+        async move {
+            let mut answers = Vec::new();
+            for user in mine {
+                let r = seats::rsvp(&one, &session, &user.parse().unwrap(), false).await;
+                answers.push((user, r));
+            }
+            answers
+        }
+    })
+    .await
+    {
+        for (user, r) in answers {
+            r.unwrap_or_else(|e| panic!("{user}: {e}"));
+        }
+    }
+    assert_eq!(answers(&env.pool, "hot").await.len(), USERS);
+    arrival_order_decided(&env.pool, "hot", CAPACITY).await;
+    settled_and_exact(&env.pool).await;
+    one.close().await;
+}
+
 /// A process's callers go together per database and session: two databases with a session of
 /// the same id, rushed at once from this process by users of the same ids, each settle their own
 /// requests only (a lane shared across databases would answer one database's callers from the
