@@ -269,13 +269,7 @@ async fn kill_9_mid_rsvp_storm_leaves_no_half_written_rsvp(pool: PgPool) {
         assert!(rsvp_ok(run.code), "rerun of {i}: {run:?}");
     }
     assert_seats_hold(&env, &event).await;
-    let confirmed = env
-        .count("SELECT count(*) FROM session_rsvps WHERE session_id = 'ses_kill' AND status = 'CONFIRMED'")
-        .await;
-    let waiting = env
-        .count("SELECT count(*) FROM session_rsvps WHERE session_id = 'ses_kill' AND status = 'WAITLISTED'")
-        .await;
-    assert_eq!((confirmed, waiting), (10, 30));
+    assert_eq!(rsvps_of(&env, "ses_kill").await, (10, 30, 40));
     let before = env.snapshot().await;
     for u in &users {
         assert!(rsvp_ok(env.rsvp(&session, u).run().code));
@@ -343,16 +337,7 @@ async fn postgres_restart_mid_rsvp_storm_fails_cleanly_and_reruns_idempotently()
         assert!(rsvp_ok(env.rsvp(&session, u).run().code));
     }
     assert_seats_hold(&env, &event).await;
-    assert_eq!(
-        env.count("SELECT count(*) FROM session_rsvps WHERE session_id = 'ses_pgr' AND status = 'CONFIRMED'")
-            .await,
-        15
-    );
-    assert_eq!(
-        env.count("SELECT count(*) FROM session_rsvps WHERE session_id = 'ses_pgr'")
-            .await,
-        60
-    );
+    assert_eq!(rsvps_of(&env, "ses_pgr").await, (15, 45, 60));
 }
 
 /// The same storm from tasks of one process, whose requests go together a turn at a time: when
@@ -424,14 +409,8 @@ async fn postgres_stopping_mid_task_rush_answers_every_caller() {
         .unwrap();
     assert_seats_hold(&env, &event).await;
     assert_eq!(
-        env.count("SELECT count(*) FROM session_rsvps WHERE session_id = 'ses_pgt' AND status = 'CONFIRMED'")
-            .await,
-        40
-    );
-    assert_eq!(
-        env.count("SELECT count(*) FROM session_rsvps WHERE session_id = 'ses_pgt'")
-            .await,
-        USERS as i64
+        rsvps_of(&env, "ses_pgt").await,
+        (40, USERS as i64 - 40, USERS as i64)
     );
 }
 
@@ -597,4 +576,17 @@ async fn redis_restart_mid_viewer_storm_converges_under_the_limit(pool: PgPool) 
     env.capctl("reconcile --check").success();
     assert_eq!(viewers_now(&env), 5);
     drop(redis);
+}
+
+/// A session's RSVP rows: confirmed, waitlisted, all.
+async fn rsvps_of(env: &TestEnv, session: &str) -> (i64, i64, i64) {
+    sqlx::query_as(
+        "SELECT count(*) FILTER (WHERE status = 'CONFIRMED'),
+                count(*) FILTER (WHERE status = 'WAITLISTED'), count(*)
+           FROM session_rsvps WHERE session_id = $1",
+    )
+    .bind(session)
+    .fetch_one(&env.pool)
+    .await
+    .unwrap()
 }
