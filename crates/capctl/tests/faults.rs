@@ -319,14 +319,7 @@ async fn postgres_restart_mid_rsvp_storm_fails_cleanly_and_reruns_idempotently()
             other => panic!("user {i}: exit {other} during the restart: {stderr}"),
         }
     }
-    let env = TestEnv {
-        pool: sqlx::postgres::PgPoolOptions::new()
-            .max_connections(2)
-            .connect(&env.database_url)
-            .await
-            .unwrap(),
-        ..env
-    };
+    let env = reconnected(env).await;
     assert_seats_hold(&env, &event).await;
     for &i in &failed {
         let run = env.rsvp(&session, &users[i]).run();
@@ -387,14 +380,7 @@ async fn postgres_stopping_mid_task_rush_answers_every_caller() {
     );
     pool.close().await;
     pg.pg_ctl_start();
-    let env = TestEnv {
-        pool: sqlx::postgres::PgPoolOptions::new()
-            .max_connections(2)
-            .connect(&env.database_url)
-            .await
-            .unwrap(),
-        ..env
-    };
+    let env = reconnected(env).await;
     // The failed callers again, together as before: each gets its RSVP (or, if its request was
     // settled after all, a repeat of it).
     let pool = capctl_core::backends::postgres::connect(&env.settings(), 16)
@@ -589,4 +575,16 @@ async fn rsvps_of(env: &TestEnv, session: &str) -> (i64, i64, i64) {
     .fetch_one(&env.pool)
     .await
     .unwrap()
+}
+
+/// The same test environment with a new pool: the old one's connections died with the server.
+async fn reconnected(env: TestEnv) -> TestEnv {
+    TestEnv {
+        pool: sqlx::postgres::PgPoolOptions::new()
+            .max_connections(2)
+            .connect(&env.database_url)
+            .await
+            .unwrap(),
+        ..env
+    }
 }
