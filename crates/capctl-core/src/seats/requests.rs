@@ -10,9 +10,11 @@
 //! Within one process, callers of the same session take turns (a [`Lane`]): whoever's turn it
 //! is hands over every request this process's callers made meanwhile in one call
 //! (`capctl_seat_requests_settle`, migrations/20261201000004_settle_together.sql), so a server
-//! with many callers appends and settles them with one round trip and one commit; a request
-//! made alone goes the way above. While requests keep coming, the turn goes on from one call to
-//! the next on the same connection.
+//! with many callers appends and settles them with one round trip and one commit (when nothing
+//! else of the session is pending, decided as they are appended and written once, already
+//! settled: migrations/20261201000005_settle_own_batch.sql); a request made alone goes the way
+//! above. While requests keep coming, the turn goes on from one call to the next on the same
+//! connection.
 
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
