@@ -144,12 +144,19 @@ pub async fn create_stream_events(
         .collect()
 }
 
-/// Removes the run's stream events and every Redis key under its sub-prefix.
+/// Removes the run's stream events and every Redis key under its sub-prefix. Without a statement
+/// timeout, as [`drop_bench_event`]: the rooms of a reconcile run are 10k events, whose cascade
+/// takes longer than a command's statement.
 pub async fn drop_stream_bench(b: &Backends, base: &str) -> Result<()> {
+    let mut tx = b.pg().await?.begin().await?;
+    sqlx::query("SET LOCAL statement_timeout = 0")
+        .execute(&mut *tx)
+        .await?;
     sqlx::query("DELETE FROM events WHERE id LIKE $1 || '\\_s%'")
         .bind(base)
-        .execute(b.pg().await?)
+        .execute(&mut *tx)
         .await?;
+    tx.commit().await?;
     let mut conn = b.redis().await?.clone();
     let pattern = format!("{}:*", b.redis_prefix());
     let keys = crate::reconcile::scan_keys(&conn, &pattern, 1000).await?;
