@@ -174,53 +174,52 @@ BEGIN
     PERFORM pg_advisory_unlock(app);
     IF NOT alone THEN
         PERFORM capctl_settle_requests(p_session, p_safe);
-        RETURN QUERY SELECT a.* FROM unnest(seqs) AS o(seq)
-                     CROSS JOIN LATERAL (SELECT * FROM capctl_seat_requests x WHERE x.seq = o.seq LIMIT 1) a
-                     ORDER BY a.seq;
-        RETURN;
-    END IF;
-    -- The users' locks in one global order (holding no row yet, as a leader's first round),
-    -- then the session's rows.
-    PERFORM pg_advisory_xact_lock(l.k)
-       FROM (SELECT DISTINCT hashtextextended('capctl.user:' || u.user_id, 0) AS k
-               FROM unnest(p_users, p_kinds) AS u(user_id, kind)
-              WHERE u.kind = 'RSVP'
-              ORDER BY 1) l;
-    PERFORM capctl_lock_seats(p_session, p_users);
-    IF 'CANCEL' <> ALL (p_kinds) THEN
-        RETURN QUERY
-        WITH ins AS (
-            INSERT INTO capctl_seat_requests AS q
-                   (seq, session_id, user_id, kind, allow_overlap, requested_at, settled_at, outcome,
-                    rsvp_id, status, waitlist_position, offer_expires_at, "overlaps", capacity, taken,
-                    event_id)
+    ELSE
+        -- The users' locks in one global order (holding no row yet, as a leader's first round),
+        -- then the session's rows.
+        PERFORM pg_advisory_xact_lock(l.k)
+           FROM (SELECT DISTINCT hashtextextended('capctl.user:' || u.user_id, 0) AS k
+                   FROM unnest(p_users, p_kinds) AS u(user_id, kind)
+                  WHERE u.kind = 'RSVP'
+                  ORDER BY 1) l;
+        PERFORM capctl_lock_seats(p_session, p_users);
+        IF 'CANCEL' <> ALL (p_kinds) THEN
+            RETURN QUERY
+            WITH ins AS (
+                INSERT INTO capctl_seat_requests AS q
+                       (seq, session_id, user_id, kind, allow_overlap, requested_at, settled_at, outcome,
+                        rsvp_id, status, waitlist_position, offer_expires_at, "overlaps", capacity, taken,
+                        event_id)
+                OVERRIDING SYSTEM VALUE
+                SELECT d.seq, p_session, u.user_id, 'RSVP', u.allow_overlap, arrived, clock_timestamp(),
+                       d.outcome, d.rsvp_id, d.status, d.waitlist_position, NULL, '{}', d.capacity, d.taken,
+                       d.event_id
+                  FROM unnest(seqs, p_users, p_overlaps) AS u(seq, user_id, allow_overlap)
+                  JOIN capctl_settle_rsvps(p_session, seqs, p_users, p_overlaps) d ON d.seq = u.seq
+                RETURNING q.*)
+            SELECT * FROM ins ORDER BY ins.seq;
+            done := FOUND;
+        END IF;
+        IF NOT done THEN
+            INSERT INTO capctl_seat_requests (seq, session_id, user_id, kind, allow_overlap, requested_at)
             OVERRIDING SYSTEM VALUE
-            SELECT d.seq, p_session, u.user_id, 'RSVP', u.allow_overlap, arrived, clock_timestamp(),
-                   d.outcome, d.rsvp_id, d.status, d.waitlist_position, NULL, '{}', d.capacity, d.taken,
-                   d.event_id
-              FROM unnest(seqs, p_users, p_overlaps) AS u(seq, user_id, allow_overlap)
-              JOIN capctl_settle_rsvps(p_session, seqs, p_users, p_overlaps) d ON d.seq = u.seq
-            RETURNING q.*)
-        SELECT * FROM ins ORDER BY ins.seq;
-        done := FOUND;
+            SELECT u.seq, p_session, u.user_id, u.kind, u.allow_overlap, arrived
+              FROM unnest(seqs, p_users, p_kinds, p_overlaps) AS u(seq, user_id, kind, allow_overlap)
+             ORDER BY u.seq;
+            FOR one IN SELECT u.seq, u.user_id, u.kind, u.allow_overlap
+                         FROM unnest(seqs, p_users, p_kinds, p_overlaps) AS u(seq, user_id, kind, allow_overlap)
+                        ORDER BY u.seq LOOP
+                PERFORM capctl_settle_request(one.seq, one.kind, p_session, one.user_id, one.allow_overlap);
+            END LOOP;
+        END IF;
+        -- Requests appended meanwhile go with the same commit.
+        PERFORM capctl_settle_requests(p_session, false, true);
     END IF;
     IF NOT done THEN
-        INSERT INTO capctl_seat_requests (seq, session_id, user_id, kind, allow_overlap, requested_at)
-        OVERRIDING SYSTEM VALUE
-        SELECT u.seq, p_session, u.user_id, u.kind, u.allow_overlap, arrived
-          FROM unnest(seqs, p_users, p_kinds, p_overlaps) AS u(seq, user_id, kind, allow_overlap)
-         ORDER BY u.seq;
-        FOR one IN SELECT u.seq, u.user_id, u.kind, u.allow_overlap
-                   FROM unnest(seqs, p_users, p_kinds, p_overlaps) AS u(seq, user_id, kind, allow_overlap)
-                  ORDER BY u.seq LOOP
-            PERFORM capctl_settle_request(one.seq, one.kind, p_session, one.user_id, one.allow_overlap);
-        END LOOP;
         RETURN QUERY SELECT a.* FROM unnest(seqs) AS o(seq)
                      CROSS JOIN LATERAL (SELECT * FROM capctl_seat_requests x WHERE x.seq = o.seq LIMIT 1) a
                      ORDER BY a.seq;
     END IF;
-    -- Requests appended meanwhile go with the same commit.
-    PERFORM capctl_settle_requests(p_session, false, true);
 END $$;
 
 -- CREATE OR REPLACE resets a function's settings: those of 20261201000003 and 20261201000004 again.
