@@ -460,6 +460,34 @@ async fn replay(pool: &PgPool, twin: &str, rows: &[Answer]) -> Vec<Answer> {
     out
 }
 
+/// A session's RSVP rows (user, status, waitlist place) and its outbox rows by kind and user.
+type LeftBehind = (
+    Vec<(String, String, Option<i64>)>,
+    Vec<(String, Option<String>, i64)>,
+);
+
+/// What a session's requests left behind, to compare with its twin's.
+async fn left_behind(pool: &PgPool, session: &str) -> LeftBehind {
+    let rows = sqlx::query_as(
+        "SELECT user_id, status, CASE WHEN status = 'WAITLISTED'
+                  THEN row_number() OVER (PARTITION BY status ORDER BY waitlist_seq) END
+           FROM session_rsvps WHERE session_id = $1 ORDER BY user_id",
+    )
+    .bind(session)
+    .fetch_all(pool)
+    .await
+    .unwrap();
+    let kinds = sqlx::query_as(
+        "SELECT kind, user_id, count(*) FROM capctl_outbox WHERE session_id = $1
+          GROUP BY kind, user_id ORDER BY kind, user_id",
+    )
+    .bind(session)
+    .fetch_all(pool)
+    .await
+    .unwrap();
+    (rows, kinds)
+}
+
 #[sqlx::test(migrator = "capctl_core::MIGRATOR")]
 async fn seeded_random_storms_answer_as_the_rules_in_arrival_order(pool: PgPool) {
     let env = TestEnv::new(pool).await;
@@ -497,32 +525,9 @@ async fn seeded_random_storms_answer_as_the_rules_in_arrival_order(pool: PgPool)
             assert_eq!(got, want, "case {case}: {ops:?}");
         }
         // The same rows are left behind, and the same notifications.
-        let state = |s: String| {
-            let wide = wide.clone();
-            async move {
-                let rows: Vec<(String, String, Option<i64>)> = sqlx::query_as(
-                    "SELECT user_id, status, CASE WHEN status = 'WAITLISTED'
-                              THEN row_number() OVER (PARTITION BY status ORDER BY waitlist_seq) END
-                       FROM session_rsvps WHERE session_id = $1 ORDER BY user_id",
-                )
-                .bind(&s)
-                .fetch_all(&wide)
-                .await
-                .unwrap();
-                let kinds: Vec<(String, Option<String>, i64)> = sqlx::query_as(
-                    "SELECT kind, user_id, count(*) FROM capctl_outbox WHERE session_id = $1
-                      GROUP BY kind, user_id ORDER BY kind, user_id",
-                )
-                .bind(&s)
-                .fetch_all(&wide)
-                .await
-                .unwrap();
-                (rows, kinds)
-            }
-        };
         assert_eq!(
-            state(hot.clone()).await,
-            state(twin.clone()).await,
+            left_behind(&wide, &hot).await,
+            left_behind(&wide, &twin).await,
             "case {case}"
         );
         settled_and_exact(&wide).await;
@@ -531,6 +536,153 @@ async fn seeded_random_storms_answer_as_the_rules_in_arrival_order(pool: PgPool)
         .count("SELECT count(*) FROM session_rsvps WHERE status = 'CONFIRMED' AND session_id LIKE 'hot%'")
         .await;
     assert!(confirmed > 0);
+}
+
+/// One call of `capctl_seat_requests_settle` in its own transaction: its answers, and how many
+/// request rows that transaction inserted and updated.
+async fn hand_over(
+    pool: &PgPool,
+    session: &str,
+    batch: &[(&str, &str, bool)],
+    safe: bool,
+) -> (Vec<Answer>, i64, i64) {
+    let kinds: Vec<&str> = batch.iter().map(|b| b.0).collect();
+    let users: Vec<&str> = batch.iter().map(|b| b.1).collect();
+    let overlaps: Vec<bool> = batch.iter().map(|b| b.2).collect();
+    let mut tx = pool.begin().await.unwrap();
+    let answers: Vec<Answer> = sqlx::query_as(
+        "SELECT seq, kind, user_id, allow_overlap, outcome, status, waitlist_position,
+                previous_status, offers_sent
+           FROM capctl_seat_requests_settle($1, $2, $3, $4, $5) WHERE settled_at IS NOT NULL",
+    )
+    .bind(session)
+    .bind(&kinds)
+    .bind(&users)
+    .bind(&overlaps)
+    .bind(safe)
+    .fetch_all(&mut *tx)
+    .await
+    .unwrap();
+    let (inserted, updated): (i64, i64) = sqlx::query_as(
+        "SELECT n_tup_ins, n_tup_upd FROM pg_stat_xact_user_tables WHERE relname = 'capctl_seat_requests'",
+    )
+    .fetch_one(&mut *tx)
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    (answers, inserted, updated)
+}
+
+/// A process hands over its callers' requests in one call. With nothing else of the session
+/// pending, they are decided as they are appended and their rows written once, already settled;
+/// a batch that is not all first RSVPs, one behind another caller's pending request, or one in
+/// safe mode goes the appending way. Every way answers as the direct rules taken one by one in
+/// arrival order (replayed on a twin session), in the order the callers made the requests.
+#[sqlx::test(migrator = "capctl_core::MIGRATOR")]
+async fn a_batch_handed_over_answers_as_the_rules_in_the_order_it_was_made(pool: PgPool) {
+    let env = TestEnv::new(pool).await;
+    env.event("e1", &[]);
+    env.register_many("e1", "u", 9).await;
+    let capacity = ["--max-participants", "3"];
+    env.session("e1", "hot", 9, 10, &capacity);
+    env.session("e1", "twin", 13, 14, &capacity);
+    // u-0 holds seats that clash with both (an overlap refusal, unless allowed).
+    env.session("e1", "clash-a", 8, 10, &[]);
+    env.session("e1", "clash-b", 13, 15, &[]);
+    for s in ["clash-a", "clash-b"] {
+        env.rsvp(s, "u-0").success();
+    }
+    let pool = &env.pool;
+    let mut all = Vec::new();
+    let mut check = |(answers, inserted, updated): (Vec<Answer>, i64, i64),
+                     batch: &[(&str, &str, bool)],
+                     written_once: bool| {
+        assert_eq!(
+            answers.len(),
+            batch.len(),
+            "every request answered: {answers:?}"
+        );
+        for (a, &(kind, user, overlap)) in answers.iter().zip(batch) {
+            assert_eq!(
+                (a.kind.as_str(), a.user_id.as_str(), a.allow_overlap),
+                (kind, user, overlap)
+            );
+        }
+        assert!(
+            answers.windows(2).all(|w| w[0].seq < w[1].seq),
+            "{answers:?}"
+        );
+        if written_once {
+            assert_eq!(
+                (inserted, updated),
+                (batch.len() as i64, 0),
+                "rows written once"
+            );
+        } else {
+            assert!(
+                updated >= batch.len() as i64,
+                "appended, then settled: {updated}"
+            );
+        }
+        all.extend(answers);
+    };
+    // Not all first RSVPs, nothing pending: a clash refused while a seat is free, a seat, a
+    // cancel of nothing, a repeat.
+    let mixed = [
+        ("RSVP", "u-0", false),
+        ("RSVP", "u-1", false),
+        ("CANCEL", "u-2", false),
+        ("RSVP", "u-1", false),
+    ];
+    check(hand_over(pool, "hot", &mixed, false).await, &mixed, false);
+    // First RSVPs, nothing pending: the last two seats, then the waitlist, written once.
+    let first = [
+        ("RSVP", "u-2", false),
+        ("RSVP", "u-3", false),
+        ("RSVP", "u-4", false),
+        ("RSVP", "u-5", false),
+    ];
+    check(hand_over(pool, "hot", &first, false).await, &first, true);
+    // Behind another caller's pending request: that one is settled first.
+    sqlx::query("INSERT INTO capctl_seat_requests (session_id, user_id, kind) VALUES ('hot', 'u-6', 'RSVP')")
+        .execute(pool)
+        .await
+        .unwrap();
+    let behind = [("RSVP", "u-7", false), ("RSVP", "u-0", true)];
+    check(hand_over(pool, "hot", &behind, false).await, &behind, false);
+    // Safe mode appends too; the cancel offers the freed seat to the head of the waitlist.
+    let safe = [("RSVP", "u-8", false), ("CANCEL", "u-1", false)];
+    check(hand_over(pool, "hot", &safe, true).await, &safe, false);
+
+    let rows = answers(pool, "hot").await;
+    assert_eq!(
+        rows.len(),
+        all.len() + 1,
+        "the other caller's request settled too"
+    );
+    let other = rows.iter().position(|a| a.user_id == "u-6").unwrap();
+    assert!(rows[other].seq < all.iter().find(|a| a.user_id == "u-7").unwrap().seq);
+    let model = replay(pool, "twin", &rows).await;
+    assert_eq!(rows, model);
+    assert_eq!(
+        left_behind(pool, "hot").await,
+        left_behind(pool, "twin").await
+    );
+    settled_and_exact(pool).await;
+    let outcomes: Vec<&str> = rows.iter().filter_map(|a| a.outcome.as_deref()).collect();
+    for expected in [
+        "CONFIRMED",
+        "WAITLISTED",
+        "OVERLAP",
+        "CANCELLED",
+        "REPEAT",
+        "NO_RSVP",
+    ] {
+        assert!(
+            outcomes.contains(&expected),
+            "{expected} among {outcomes:?}"
+        );
+    }
 }
 
 #[sqlx::test(migrator = "capctl_core::MIGRATOR")]
