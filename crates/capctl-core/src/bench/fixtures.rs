@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
-use sqlx::PgPool;
+use sqlx::{PgPool, Postgres, Transaction};
 
 use crate::backends::Backends;
 use crate::catalog::events::{self, NewEvent};
@@ -49,10 +49,7 @@ pub async fn create_bench_event(
 /// Dependents go first and explicitly; when the role may, per-row triggers are skipped for this
 /// transaction, since the rows and their counters all go together.
 pub async fn drop_bench_event(pool: &PgPool, event_id: &str) -> Result<()> {
-    let mut tx = pool.begin().await?;
-    sqlx::query("SET LOCAL statement_timeout = 0")
-        .execute(&mut *tx)
-        .await?;
+    let mut tx = begin_untimed(pool).await?;
     let superuser: bool = sqlx::query_scalar("SELECT current_setting('is_superuser') = 'on'")
         .fetch_one(&mut *tx)
         .await?;
@@ -73,6 +70,16 @@ pub async fn drop_bench_event(pool: &PgPool, event_id: &str) -> Result<()> {
     }
     tx.commit().await?;
     Ok(())
+}
+
+/// A transaction without a statement timeout, for removing a run's data: a million RSVPs, or the
+/// 10k events of a reconcile run and their cascade, take longer than a command's statement.
+async fn begin_untimed(pool: &PgPool) -> Result<Transaction<'static, Postgres>> {
+    let mut tx = pool.begin().await?;
+    sqlx::query("SET LOCAL statement_timeout = 0")
+        .execute(&mut *tx)
+        .await?;
+    Ok(tx)
 }
 
 /// Removes the run's event unless asked to keep it; a failure is logged, not raised, so it
@@ -144,14 +151,9 @@ pub async fn create_stream_events(
         .collect()
 }
 
-/// Removes the run's stream events and every Redis key under its sub-prefix. Without a statement
-/// timeout, as [`drop_bench_event`]: the rooms of a reconcile run are 10k events, whose cascade
-/// takes longer than a command's statement.
+/// Removes the run's stream events and every Redis key under its sub-prefix.
 pub async fn drop_stream_bench(b: &Backends, base: &str) -> Result<()> {
-    let mut tx = b.pg().await?.begin().await?;
-    sqlx::query("SET LOCAL statement_timeout = 0")
-        .execute(&mut *tx)
-        .await?;
+    let mut tx = begin_untimed(b.pg().await?).await?;
     sqlx::query("DELETE FROM events WHERE id LIKE $1 || '\\_s%'")
         .bind(base)
         .execute(&mut *tx)
